@@ -1,0 +1,54 @@
+// Package nn holds nnplay's layers, losses, optimizers and the Sequential
+// model that trains them, on gorgonia.org/tensor float32 tensors.
+//
+// Every layer keeps its Forward and Backward side by side: Forward caches
+// what Backward needs, Backward takes dL/d(output), accumulates dL/d(param)
+// into each Param's Grad and returns dL/d(input). Shapes carry the batch
+// dimension first.
+package nn
+
+import (
+	"gorgonia.org/tensor"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// Layer is one step of a Sequential model.
+type Layer interface {
+	// Forward maps a batch x to the layer's output. training switches
+	// behaviour that differs between fitting and inference (Dropout).
+	Forward(x *tensor.Dense, training bool) *tensor.Dense
+	// Backward takes dL/dy for the last Forward's output, adds dL/dθ to the
+	// layer's Param grads and returns dL/dx.
+	Backward(dy *tensor.Dense) *tensor.Dense
+	// Params are the layer's trainable tensors (none for activations).
+	Params() []*Param
+	// Spec is the layer's config, enough to rebuild it.
+	Spec() spec.Layer
+}
+
+// Param is a weight tensor and the gradient of the loss with respect to it.
+type Param struct {
+	Name  string // "kernel", "bias"
+	Value *tensor.Dense
+	Grad  *tensor.Dense
+	// Decay says L2 weight decay applies (kernels yes, biases no).
+	Decay bool
+}
+
+// Loss compares a batch of predictions with their targets.
+type Loss interface {
+	// Forward returns the mean loss over the batch and caches what Backward needs.
+	Forward(pred, target *tensor.Dense) float64
+	// Backward returns dL/d(pred) for the last Forward (the mean's 1/N included).
+	Backward() *tensor.Dense
+}
+
+// Optimizer updates params from their grads.
+type Optimizer interface {
+	// Step applies one update to every param from its Grad.
+	Step(params []*Param)
+	// SetLearningRate changes the step size between batches.
+	SetLearningRate(lr float64)
+	LearningRate() float64
+}

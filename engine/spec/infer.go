@@ -1,0 +1,126 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Limits that keep a model trainable in a browser tab.
+const (
+	MaxUnits     = 4096
+	MaxLayers    = 64
+	MaxBatchSize = 4096
+	MaxEpochs    = 1000
+)
+
+// Error is a validation failure. Layer is 1-based; 0 means the model itself.
+type Error struct {
+	Layer int
+	Type  string
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	if e.Layer == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("layer %d (%s): %s", e.Layer, e.Type, e.Msg)
+}
+
+// LayerInfo is one row of a model summary: what a layer outputs and how
+// many weights it holds.
+type LayerInfo struct {
+	Type   string
+	Output []int // without the batch dimension
+	Params int
+}
+
+// Infer checks every layer's config and infers its output shape and
+// parameter count from the model's input, like Keras' model.summary().
+// It returns the first problem found as an *Error.
+func (m Model) Infer() ([]LayerInfo, error) {
+	if len(m.Input) == 0 {
+		return nil, &Error{Msg: "input shape is empty"}
+	}
+	for _, d := range m.Input {
+		if d < 1 {
+			return nil, &Error{Msg: fmt.Sprintf("input shape %v: every dimension must be at least 1", m.Input)}
+		}
+	}
+	if len(m.Layers) == 0 {
+		return nil, &Error{Msg: "the model has no layers"}
+	}
+	if len(m.Layers) > MaxLayers {
+		return nil, &Error{Msg: fmt.Sprintf("the model has %d layers; at most %d are allowed", len(m.Layers), MaxLayers)}
+	}
+	in := m.Input
+	infos := make([]LayerInfo, len(m.Layers))
+	for i, l := range m.Layers {
+		out, params, msg := l.infer(in)
+		if msg != "" {
+			return nil, &Error{Layer: i + 1, Type: l.Type, Msg: msg}
+		}
+		infos[i] = LayerInfo{Type: l.Type, Output: out, Params: params}
+		in = out
+	}
+	return infos, nil
+}
+
+// infer returns the layer's output shape and parameter count for input
+// shape in, or a message saying which rule the config breaks.
+func (l Layer) infer(in []int) (out []int, params int, msg string) {
+	switch l.Type {
+	case TypeDense:
+		if len(in) != 1 {
+			return nil, 0, fmt.Sprintf("needs a flat input, got shape %s; add Flatten first", Shape(in))
+		}
+		if l.Units < 1 || l.Units > MaxUnits {
+			return nil, 0, fmt.Sprintf("units must be between 1 and %d, got %d", MaxUnits, l.Units)
+		}
+		switch l.Activation {
+		case "", ActLinear, ActReLU, ActLeakyReLU, ActSigmoid, ActTanh, ActSoftmax:
+		default:
+			return nil, 0, fmt.Sprintf("unknown activation %q; use one of linear, relu, leaky_relu, sigmoid, tanh, softmax", l.Activation)
+		}
+		switch l.KernelInitializer {
+		case "", InitGlorotUniform, InitHeNormal:
+		default:
+			return nil, 0, fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer)
+		}
+		return []int{l.Units}, in[0]*l.Units + l.Units, ""
+	case TypeReLU, TypeSigmoid, TypeTanh:
+		return in, 0, ""
+	case TypeSoftmax:
+		return in, 0, ""
+	case TypeLeakyReLU:
+		if !(l.Alpha > 0 && l.Alpha < 1) {
+			return nil, 0, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha)
+		}
+		return in, 0, ""
+	case TypeDropout:
+		if !(l.Rate >= 0 && l.Rate < 1) {
+			return nil, 0, fmt.Sprintf("rate must be at least 0 and below 1, got %g", l.Rate)
+		}
+		return in, 0, ""
+	case TypeFlatten:
+		n := 1
+		for _, d := range in {
+			n *= d
+		}
+		return []int{n}, 0, ""
+	case "":
+		return nil, 0, "layer type is missing"
+	default:
+		return nil, 0, fmt.Sprintf("unknown layer type %q", l.Type)
+	}
+}
+
+// Shape formats a shape with the batch dimension, as Keras prints it:
+// (None, 28, 28, 1).
+func Shape(s []int) string {
+	parts := []string{"None"}
+	for _, d := range s {
+		parts = append(parts, fmt.Sprint(d))
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

@@ -1,0 +1,173 @@
+// Package spec describes a model and how to train it as plain, JSON-able data.
+//
+// A spec knows nothing of tensors: the page can edit, validate and share a
+// model (and infer every layer's output shape, like Keras' model.summary())
+// without loading the training code. engine/nn builds a trainable model from
+// a spec, and a trained model gives its spec back.
+package spec
+
+// Model is a whole model: its input, its layers and how to train it.
+type Model struct {
+	// Input is the shape of one example, without the batch dimension:
+	// [784] for flat MNIST, [28, 28, 1] for images (channels last, as Keras).
+	Input     []int     `json:"input"`
+	Layers    []Layer   `json:"layers"`
+	Optimizer Optimizer `json:"optimizer"`
+	// Loss is one of the Loss* names below.
+	Loss string `json:"loss"`
+	// FromLogits says the model's output is logits, not probabilities
+	// (Keras' from_logits=True) for the cross-entropy losses.
+	FromLogits      bool    `json:"from_logits,omitempty"`
+	BatchSize       int     `json:"batch_size"`
+	Epochs          int     `json:"epochs"`
+	Seed            int64   `json:"seed"`
+	Dataset         string  `json:"dataset"`
+	ValidationSplit float64 `json:"validation_split,omitempty"`
+}
+
+// Layer is one layer's type and config. Only the fields its type uses may be
+// set; Validate rejects the others' rules, not their presence.
+type Layer struct {
+	Type string `json:"type"`
+	// Dense
+	Units             int    `json:"units,omitempty"`
+	Activation        string `json:"activation,omitempty"`
+	KernelInitializer string `json:"kernel_initializer,omitempty"`
+	// LeakyReLU: the slope for x < 0.
+	Alpha float64 `json:"alpha,omitempty"`
+	// Dropout: the fraction of inputs set to zero while training.
+	Rate float64 `json:"rate,omitempty"`
+	// Frozen layers are not trainable: the optimizer leaves their weights
+	// alone (Keras' trainable=False).
+	Frozen bool `json:"frozen,omitempty"`
+}
+
+// Optimizer names an optimizer and its settings. Zero fields are not
+// defaults: Defaults fills them in, Validate checks them.
+type Optimizer struct {
+	Name         string  `json:"name"`
+	LearningRate float64 `json:"learning_rate"`
+	// SGD
+	Momentum float64 `json:"momentum,omitempty"`
+	Nesterov bool    `json:"nesterov,omitempty"`
+	// Adam
+	Beta1 float64 `json:"beta_1,omitempty"`
+	Beta2 float64 `json:"beta_2,omitempty"`
+	// Adam, RMSProp, Adagrad
+	Epsilon float64 `json:"epsilon,omitempty"`
+	// RMSProp: the decay of the moving average of squared gradients.
+	Rho float64 `json:"rho,omitempty"`
+	// WeightDecay is the L2 coefficient λ: the loss gains λ/2·Σw² over the
+	// kernels (not biases), so each kernel gradient gains λ·w.
+	WeightDecay float64 `json:"weight_decay,omitempty"`
+}
+
+// Layer types.
+const (
+	TypeDense     = "Dense"
+	TypeReLU      = "ReLU"
+	TypeLeakyReLU = "LeakyReLU"
+	TypeSigmoid   = "Sigmoid"
+	TypeTanh      = "Tanh"
+	TypeSoftmax   = "Softmax"
+	TypeDropout   = "Dropout"
+	TypeFlatten   = "Flatten"
+)
+
+// Activations a Dense layer accepts ("" means linear).
+const (
+	ActLinear    = "linear"
+	ActReLU      = "relu"
+	ActLeakyReLU = "leaky_relu"
+	ActSigmoid   = "sigmoid"
+	ActTanh      = "tanh"
+	ActSoftmax   = "softmax"
+)
+
+// Initializers.
+const (
+	InitGlorotUniform = "glorot_uniform"
+	InitHeNormal      = "he_normal"
+)
+
+// Losses.
+const (
+	LossSparseCategoricalCrossentropy = "sparse_categorical_crossentropy"
+	LossCategoricalCrossentropy       = "categorical_crossentropy"
+	LossMeanSquaredError              = "mean_squared_error"
+)
+
+// Optimizers.
+const (
+	OptSGD     = "sgd"
+	OptAdam    = "adam"
+	OptRMSProp = "rmsprop"
+	OptAdagrad = "adagrad"
+)
+
+// Data sets.
+const (
+	DatasetMNIST  = "mnist"
+	DatasetCircle = "circle"
+	DatasetXOR    = "xor"
+	DatasetGauss  = "gauss"
+	DatasetSpiral = "spiral"
+)
+
+// Dense returns a Dense layer with the given units and activation.
+func Dense(units int, activation string) Layer {
+	return Layer{Type: TypeDense, Units: units, Activation: activation}
+}
+
+// Adam returns Adam with Keras' defaults.
+func Adam(lr float64) Optimizer {
+	return Optimizer{Name: OptAdam, LearningRate: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7}
+}
+
+// Defaults returns o with Keras' defaults filled in for the fields o's
+// optimizer uses and leaves zero.
+func (o Optimizer) Defaults() Optimizer {
+	switch o.Name {
+	case OptAdam:
+		if o.Beta1 == 0 {
+			o.Beta1 = 0.9
+		}
+		if o.Beta2 == 0 {
+			o.Beta2 = 0.999
+		}
+		if o.Epsilon == 0 {
+			o.Epsilon = 1e-7
+		}
+	case OptRMSProp:
+		if o.Rho == 0 {
+			o.Rho = 0.9
+		}
+		if o.Epsilon == 0 {
+			o.Epsilon = 1e-7
+		}
+	case OptAdagrad:
+		if o.Epsilon == 0 {
+			o.Epsilon = 1e-7
+		}
+	}
+	return o
+}
+
+// Seed is nnplay's seed model: Dense 128 relu → Dense 64 relu → Dense 10
+// softmax on flat MNIST, Adam, sparse categorical cross-entropy.
+func Seed() Model {
+	return Model{
+		Input: []int{784},
+		Layers: []Layer{
+			Dense(128, ActReLU),
+			Dense(64, ActReLU),
+			Dense(10, ActSoftmax),
+		},
+		Optimizer: Adam(0.001),
+		Loss:      LossSparseCategoricalCrossentropy,
+		BatchSize: 64,
+		Epochs:    2,
+		Seed:      1,
+		Dataset:   DatasetMNIST,
+	}
+}
