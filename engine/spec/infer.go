@@ -11,6 +11,12 @@ const (
 	MaxLayers    = 64
 	MaxBatchSize = 4096
 	MaxEpochs    = 1000
+	// MaxInputSize caps the values in one example, so shape products
+	// cannot overflow.
+	MaxInputSize = 1 << 20
+	// MaxParams caps the weights of the whole model: 2^25 float32 weights
+	// with their gradients and Adam's two moments take 512 MiB.
+	MaxParams = 1 << 25
 )
 
 // Error is a validation failure. Layer is 1-based; 0 means the model itself.
@@ -23,6 +29,9 @@ type Error struct {
 func (e *Error) Error() string {
 	if e.Layer == 0 {
 		return e.Msg
+	}
+	if e.Type == "" {
+		return fmt.Sprintf("layer %d: %s", e.Layer, e.Msg)
 	}
 	return fmt.Sprintf("layer %d (%s): %s", e.Layer, e.Type, e.Msg)
 }
@@ -42,10 +51,15 @@ func (m Model) Infer() ([]LayerInfo, error) {
 	if len(m.Input) == 0 {
 		return nil, &Error{Msg: "input shape is empty"}
 	}
+	size := 1
 	for _, d := range m.Input {
 		if d < 1 {
 			return nil, &Error{Msg: fmt.Sprintf("input shape %v: every dimension must be at least 1", m.Input)}
 		}
+		if d > MaxInputSize/size {
+			return nil, &Error{Msg: fmt.Sprintf("input shape %v holds more than %d values per example", m.Input, MaxInputSize)}
+		}
+		size *= d
 	}
 	if len(m.Layers) == 0 {
 		return nil, &Error{Msg: "the model has no layers"}
@@ -55,11 +69,21 @@ func (m Model) Infer() ([]LayerInfo, error) {
 	}
 	in := m.Input
 	infos := make([]LayerInfo, len(m.Layers))
+	total := 0
 	for i, l := range m.Layers {
 		out, params, msg := l.infer(in)
+		if msg == "" {
+			// Fields a type does not use may be set, but never to NaN or
+			// ±Inf: JSON cannot hold them.
+			msg = l.finiteFields()
+		}
+		if msg == "" && params > MaxParams-total {
+			msg = fmt.Sprintf("the model would have %d weights; at most %d fit in a browser tab; use fewer units", total+params, MaxParams)
+		}
 		if msg != "" {
 			return nil, &Error{Layer: i + 1, Type: l.Type, Msg: msg}
 		}
+		total += params
 		infos[i] = LayerInfo{Type: l.Type, Output: out, Params: params}
 		in = out
 	}
@@ -77,6 +101,9 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 		if l.Units < 1 || l.Units > MaxUnits {
 			return nil, 0, fmt.Sprintf("units must be between 1 and %d, got %d", MaxUnits, l.Units)
 		}
+		if in[0] > (MaxParams-l.Units)/l.Units {
+			return nil, 0, fmt.Sprintf("%d inputs × %d units is more than %d weights; use fewer units", in[0], l.Units, MaxParams)
+		}
 		switch l.Activation {
 		case "", ActLinear, ActReLU, ActLeakyReLU, ActSigmoid, ActTanh, ActSoftmax:
 		default:
@@ -86,6 +113,10 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 		case "", InitGlorotUniform, InitHeNormal:
 		default:
 			return nil, 0, fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer)
+		}
+		// Alpha 0 on a leaky_relu Dense means the engine's default slope.
+		if l.Activation == ActLeakyReLU && l.Alpha != 0 && !(l.Alpha > 0 && l.Alpha < 1) {
+			return nil, 0, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha)
 		}
 		return []int{l.Units}, in[0]*l.Units + l.Units, ""
 	case TypeReLU, TypeSigmoid, TypeTanh:

@@ -1,0 +1,83 @@
+// Package data holds nnplay's data sets: MNIST read from its idx files, the
+// 2-D toy sets of TensorFlow Playground, and the deterministic shuffle used
+// to batch them.
+package data
+
+import (
+	"fmt"
+
+	"gorgonia.org/tensor"
+)
+
+// Set is a labelled data set held in one flat slice.
+//
+// Example i occupies X[i*size : (i+1)*size] where size = prod(Shape), in
+// row-major order; its class is Labels[i], in 0..Classes-1.
+type Set struct {
+	X       []float32 // N × prod(Shape), row-major; MNIST pixels scaled to [0,1]
+	Labels  []int     // N class indices
+	Shape   []int     // the shape of one example, e.g. [784] or [2]
+	Classes int       // number of classes K
+	Name    string    // "mnist-train", "spiral-test", ...
+}
+
+// Len is the number of examples N.
+func (s *Set) Len() int { return len(s.Labels) }
+
+// Size is the number of float32 values in one example: prod(Shape).
+func (s *Set) Size() int {
+	n := 1
+	for _, d := range s.Shape {
+		n *= d
+	}
+	return n
+}
+
+// Slice returns examples [from, to) as a Set that shares storage with s.
+// Like a Go slice expression it panics when 0 ≤ from ≤ to ≤ Len() fails.
+func (s *Set) Slice(from, to int) *Set {
+	if from < 0 || to < from || to > s.Len() {
+		panic(fmt.Sprintf("data: Slice(%d, %d) out of range for %d examples", from, to, s.Len()))
+	}
+	size := s.Size()
+	return &Set{
+		X:       s.X[from*size : to*size : to*size],
+		Labels:  s.Labels[from:to:to],
+		Shape:   s.Shape,
+		Classes: s.Classes,
+		Name:    s.Name,
+	}
+}
+
+// Batch copies the examples idx into fresh tensors:
+// x has shape (len(idx), Shape...) and y has shape (len(idx),) holding the
+// class indices as float32 (the "sparse" target form). It panics on an
+// index outside 0..Len()-1, as indexing a slice would.
+func (s *Set) Batch(idx []int) (x, y *tensor.Dense) {
+	size := s.Size()
+	xs := make([]float32, len(idx)*size)
+	ys := make([]float32, len(idx))
+	for b, i := range idx {
+		copy(xs[b*size:(b+1)*size], s.X[i*size:(i+1)*size])
+		ys[b] = float32(s.Labels[i])
+	}
+	return s.tensors(xs, ys, len(idx))
+}
+
+// Tensors returns the whole set: x (Len(), Shape...) and y (Len(),).
+// x shares storage with s.X (no copy: MNIST's training images are 188 MB
+// as float32), so writing to x writes to the set.
+func (s *Set) Tensors() (x, y *tensor.Dense) {
+	ys := make([]float32, s.Len())
+	for i, l := range s.Labels {
+		ys[i] = float32(l)
+	}
+	return s.tensors(s.X[:s.Len()*s.Size()], ys, s.Len())
+}
+
+func (s *Set) tensors(xs, ys []float32, n int) (x, y *tensor.Dense) {
+	shape := append([]int{n}, s.Shape...)
+	x = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(xs))
+	y = tensor.New(tensor.WithShape(n), tensor.WithBacking(ys))
+	return x, y
+}

@@ -1,0 +1,275 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+)
+
+// Limits on the training settings.
+const (
+	// MaxLearningRate is far above any useful step; larger ones are typos.
+	MaxLearningRate = 10
+	// MinToyFeatures and MaxToyFeatures bound the input of the 2-D
+	// playground sets: x and y, then optionally x², y², xy, sin x and sin y.
+	MinToyFeatures = 2
+	MaxToyFeatures = 7
+	// MNISTClasses is the number of digits.
+	MNISTClasses = 10
+)
+
+// Validate checks that the model can be built and trained: everything Infer
+// checks, then the optimizer, the loss, batch size, epochs, validation split,
+// the data set, the input shape against the data set and the last layer's
+// output against the loss. It returns the first problem as an *Error.
+//
+// Validate checks the model as given; zero settings are not defaults, so
+// call Defaults first to fill them in.
+func (m Model) Validate() error {
+	infos, err := m.Infer()
+	if err != nil {
+		return err
+	}
+	if msg := m.finiteFields(); msg != "" {
+		return &Error{Msg: msg}
+	}
+	if msg := m.Optimizer.check(); msg != "" {
+		return &Error{Msg: msg}
+	}
+	if msg := m.checkTraining(); msg != "" {
+		return &Error{Msg: msg}
+	}
+	if msg := m.checkDataset(); msg != "" {
+		return &Error{Msg: msg}
+	}
+	return m.checkOutput(infos[len(infos)-1].Output)
+}
+
+// Defaults returns m with unset (zero) settings filled in with Keras'
+// defaults: the optimizer's (Optimizer.Defaults, and a learning rate of 0.01
+// for SGD, 0.001 otherwise), batch size 32, 1 epoch, the data set's usual
+// input shape, and alpha 0.3 for LeakyReLU layers. m itself is not changed.
+func (m Model) Defaults() Model {
+	m.Optimizer = m.Optimizer.Defaults()
+	if m.Optimizer.LearningRate == 0 {
+		m.Optimizer.LearningRate = 0.001
+		if m.Optimizer.Name == OptSGD {
+			m.Optimizer.LearningRate = 0.01
+		}
+	}
+	if m.BatchSize == 0 {
+		m.BatchSize = 32
+	}
+	if m.Epochs == 0 {
+		m.Epochs = 1
+	}
+	if len(m.Input) == 0 {
+		switch {
+		case m.Dataset == DatasetMNIST:
+			m.Input = []int{784}
+		case isToy(m.Dataset):
+			m.Input = []int{MinToyFeatures}
+		}
+	}
+	m.Layers = append([]Layer(nil), m.Layers...) // don't write to the caller's layers
+	for i := range m.Layers {
+		if m.Layers[i].Type == TypeLeakyReLU && m.Layers[i].Alpha == 0 {
+			m.Layers[i].Alpha = 0.3
+		}
+	}
+	return m
+}
+
+// check returns what is wrong with the optimizer's settings, or "".
+// Only the fields the named optimizer uses are range-checked.
+func (o Optimizer) check() string {
+	switch o.Name {
+	case OptSGD, OptAdam, OptRMSProp, OptAdagrad:
+	case "":
+		return "the optimizer's name is missing; use one of sgd, adam, rmsprop, adagrad"
+	default:
+		return fmt.Sprintf("unknown optimizer %q; use one of sgd, adam, rmsprop, adagrad", o.Name)
+	}
+	if !(o.LearningRate > 0 && o.LearningRate <= MaxLearningRate) {
+		return fmt.Sprintf("learning rate must be above 0 and at most %d, got %g", MaxLearningRate, o.LearningRate)
+	}
+	if !(o.WeightDecay >= 0 && o.WeightDecay < 1) {
+		return fmt.Sprintf("weight decay must be at least 0 and below 1, got %g", o.WeightDecay)
+	}
+	switch o.Name {
+	case OptSGD:
+		return unitInterval("momentum", o.Momentum)
+	case OptAdam:
+		if msg := unitInterval("beta_1", o.Beta1); msg != "" {
+			return msg
+		}
+		if msg := unitInterval("beta_2", o.Beta2); msg != "" {
+			return msg
+		}
+	case OptRMSProp:
+		if msg := unitInterval("rho", o.Rho); msg != "" {
+			return msg
+		}
+	}
+	// Adam, RMSProp and Adagrad divide by √v + ε.
+	if !(o.Epsilon > 0) {
+		return fmt.Sprintf("epsilon must be above 0, got %g", o.Epsilon)
+	}
+	return ""
+}
+
+// unitInterval checks 0 ≤ x < 1; NaN fails.
+func unitInterval(name string, x float64) string {
+	if !(x >= 0 && x < 1) {
+		return fmt.Sprintf("%s must be at least 0 and below 1, got %g", name, x)
+	}
+	return ""
+}
+
+// checkTraining checks the loss and the fit settings.
+func (m Model) checkTraining() string {
+	switch m.Loss {
+	case LossSparseCategoricalCrossentropy, LossCategoricalCrossentropy, LossMeanSquaredError:
+	case "":
+		return "the loss is missing; use one of " + lossNames
+	default:
+		return fmt.Sprintf("unknown loss %q; use one of %s", m.Loss, lossNames)
+	}
+	if m.FromLogits && m.Loss == LossMeanSquaredError {
+		return "from_logits applies only to the cross-entropy losses; clear it for mean_squared_error"
+	}
+	if m.BatchSize < 1 || m.BatchSize > MaxBatchSize {
+		return fmt.Sprintf("batch size must be between 1 and %d, got %d", MaxBatchSize, m.BatchSize)
+	}
+	if m.Epochs < 1 || m.Epochs > MaxEpochs {
+		return fmt.Sprintf("epochs must be between 1 and %d, got %d", MaxEpochs, m.Epochs)
+	}
+	return unitInterval("validation split", m.ValidationSplit)
+}
+
+const lossNames = "sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error"
+
+func isToy(name string) bool {
+	switch name {
+	case DatasetCircle, DatasetXOR, DatasetGauss, DatasetSpiral:
+		return true
+	}
+	return false
+}
+
+// checkDataset checks the data set's name and that the input fits it.
+func (m Model) checkDataset() string {
+	switch {
+	case m.Dataset == DatasetMNIST:
+		switch fmt.Sprint(m.Input) {
+		case "[784]", "[28 28 1]", "[28 28]":
+			return ""
+		}
+		return fmt.Sprintf("input shape %v does not fit mnist; use [784], [28 28 1] or [28 28]", m.Input)
+	case isToy(m.Dataset):
+		if len(m.Input) == 1 && m.Input[0] >= MinToyFeatures && m.Input[0] <= MaxToyFeatures {
+			return ""
+		}
+		return fmt.Sprintf("input shape %v does not fit %s: its points have %d to %d features (x, y, then optionally x², y², xy, sin x, sin y); use [2] to [7]",
+			m.Input, m.Dataset, MinToyFeatures, MaxToyFeatures)
+	case m.Dataset == "":
+		return "the dataset is missing; use one of mnist, circle, xor, gauss, spiral"
+	default:
+		return fmt.Sprintf("unknown dataset %q; use one of mnist, circle, xor, gauss, spiral", m.Dataset)
+	}
+}
+
+// checkOutput checks that the last layer's output (shape out) fits the loss
+// and the data set. Every data set is a classification, and every loss
+// compares one score per class with the targets (class indices, or one-hot
+// rows for categorical cross-entropy and mean squared error).
+func (m Model) checkOutput(out []int) error {
+	n := len(m.Layers)
+	last := m.Layers[n-1]
+	fail := func(format string, args ...any) error {
+		return &Error{Layer: n, Type: last.Type, Msg: fmt.Sprintf(format, args...)}
+	}
+	if last.Type == TypeDropout {
+		return fail("Dropout is the last layer, so the loss would see dropped-out outputs; move it before the output layer")
+	}
+	if len(out) != 1 {
+		return fail("outputs %s but %s needs a flat vector of class scores; add Flatten and a Dense layer", Shape(out), m.Loss)
+	}
+	switch {
+	case m.Dataset == DatasetMNIST && out[0] != MNISTClasses:
+		return fail("outputs %s but mnist has %d classes; %s", values(out[0]), MNISTClasses, m.setUnits(MNISTClasses))
+	case out[0] < 2:
+		return fail("outputs %s but a classifier needs one score per class, at least 2; %s", values(out[0]), m.setUnits(2))
+	}
+	if m.Loss == LossMeanSquaredError {
+		return nil
+	}
+	softmax := last.Type == TypeSoftmax || (last.Type == TypeDense && last.Activation == ActSoftmax)
+	switch {
+	case !m.FromLogits && !softmax && last.Type == TypeDense:
+		return fail("%s expects probabilities but this layer has no softmax; set activation to softmax, or set from_logits", m.Loss)
+	case !m.FromLogits && !softmax:
+		return fail("%s expects probabilities but the model does not end in softmax; add a Softmax layer, or set from_logits", m.Loss)
+	case m.FromLogits && softmax && last.Type == TypeDense:
+		return fail("from_logits is set but this layer applies softmax; set activation to linear, or clear from_logits")
+	case m.FromLogits && softmax:
+		return fail("from_logits is set but this layer applies softmax; remove it, or clear from_logits")
+	}
+	return nil
+}
+
+// setUnits tells the user how to make the model output k values.
+func (m Model) setUnits(k int) string {
+	for i := len(m.Layers) - 1; i >= 0; i-- {
+		if m.Layers[i].Type != TypeDense {
+			continue
+		}
+		if i == len(m.Layers)-1 {
+			return fmt.Sprintf("set units to %d", k)
+		}
+		return fmt.Sprintf("set units of layer %d (Dense) to %d", i+1, k)
+	}
+	return fmt.Sprintf("end the model with a Dense layer of %d units", k)
+}
+
+func values(n int) string {
+	if n == 1 {
+		return "1 value"
+	}
+	return fmt.Sprintf("%d values", n)
+}
+
+// finite returns a message when x is NaN or ±Inf.
+func finite(name string, x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Sprintf("%s must be a finite number, got %g", name, x)
+	}
+	return ""
+}
+
+// finiteFields checks the layer's float fields, used or not.
+func (l Layer) finiteFields() string {
+	if msg := finite("alpha", l.Alpha); msg != "" {
+		return msg
+	}
+	return finite("rate", l.Rate)
+}
+
+// finiteFields checks the model's own float fields and the optimizer's,
+// used or not (not the layers'; Infer checks those).
+func (m Model) finiteFields() string {
+	o := m.Optimizer
+	for _, f := range []struct {
+		name string
+		x    float64
+	}{
+		{"learning rate", o.LearningRate}, {"momentum", o.Momentum},
+		{"beta_1", o.Beta1}, {"beta_2", o.Beta2}, {"epsilon", o.Epsilon},
+		{"rho", o.Rho}, {"weight decay", o.WeightDecay},
+		{"validation split", m.ValidationSplit},
+	} {
+		if msg := finite(f.name, f.x); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
