@@ -78,9 +78,9 @@ lint: $(VUGU_STAMP)
 test-native: data
 	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
 
-## test-wasm: the engine's tests compiled to js/wasm and run under Node.
+## test-wasm: the engine's (and the worker logic's) tests compiled to js/wasm and run under Node.
 test-wasm: data
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/... ./wasm/protocol/ ./wasm/worker/trainer/
 
 ## fuzz: every fuzzer for FUZZ_TIME each. Add yours on its own line as
 ## package:FuzzFunc (one function per entry; go test fuzzes one at a time).
@@ -116,8 +116,8 @@ test-browser: build chromium
 
 ## bench: benchmarks, natively and as wasm under Node.
 bench: data
-	$(GO) test -run='^$$' -bench=. -benchtime=3x -count=3 ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
-	GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=3x -count=3 -exec="$(WASM_EXEC)" ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
+	$(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
+	GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(WASM_EXEC)" ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
 
 clean:
 	rm -rf $(MNIST_DIR) static/*.wasm static/*.br static/*.gz static/wasm_exec.js static/vugu-render.js $(VUGU_STAMP)

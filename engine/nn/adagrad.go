@@ -1,0 +1,58 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// AdagradInitialAccumulator is where each weight's sum of squared
+// gradients starts (Keras' initial_accumulator_value).
+const AdagradInitialAccumulator = 0.1
+
+// Adagrad scales each weight's step by the inverse root of all its squared
+// gradients so far, in Keras' form:
+//
+//	s ← s + g²            (s starts at 0.1)
+//	w ← w − η·g / √(s + ε)
+type Adagrad struct {
+	LR          float64
+	Epsilon     float64
+	WeightDecay float64 // L2 λ: kernels use g + λ·w
+
+	sum map[*Param][]float32
+}
+
+// NewAdagrad returns Adagrad with Keras' default ε 1e-7.
+func NewAdagrad(lr float64) *Adagrad {
+	return &Adagrad{LR: lr, Epsilon: 1e-7, sum: map[*Param][]float32{}}
+}
+
+// Step applies one update to every param.
+func (o *Adagrad) Step(params []*Param) {
+	if o.sum == nil { // a struct literal rather than the constructor
+		o.sum = map[*Param][]float32{}
+	}
+	lr, eps := float32(o.LR), float32(o.Epsilon)
+	for _, p := range params {
+		w, grad := p.Value.Float32s(), p.Grad.Float32s()
+		lambda := decayFor(p, o.WeightDecay)
+		s := stateFor(o.sum, p, AdagradInitialAccumulator)
+		for i, g := range grad[:len(w)] {
+			g += float32(lambda * w[i])
+			s[i] += float32(g * g)
+			w[i] -= float32(lr*g) / float32(math.Sqrt(float64(s[i]+eps)))
+		}
+	}
+}
+
+// SetLearningRate sets η.
+func (o *Adagrad) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns η.
+func (o *Adagrad) LearningRate() float64 { return o.LR }
+
+// Spec describes this optimizer.
+func (o *Adagrad) Spec() spec.Optimizer {
+	return spec.Optimizer{Name: spec.OptAdagrad, LearningRate: o.LR, Epsilon: o.Epsilon, WeightDecay: o.WeightDecay}
+}

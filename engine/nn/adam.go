@@ -1,0 +1,75 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// Adam keeps moving averages of each weight's gradient (m) and squared
+// gradient (v), in Keras' bias-corrected form. At step t (1, 2, …):
+//
+//	m ← m + (1−β1)·(g − m)
+//	v ← v + (1−β2)·(g² − v)
+//	α = η·√(1−β2^t) / (1−β1^t)
+//	w ← w − α·m / (√v + ε)
+//
+// Folding both bias corrections into α is what Keras does; ε is added to
+// the uncorrected √v.
+type Adam struct {
+	LR          float64
+	Beta1       float64
+	Beta2       float64
+	Epsilon     float64
+	WeightDecay float64 // L2 λ: kernels use g + λ·w
+
+	state map[*Param]*adamState
+}
+
+type adamState struct {
+	m, v []float32
+	t    int // steps taken on this param
+}
+
+// NewAdam returns Adam with Keras' defaults: β1 0.9, β2 0.999, ε 1e-7.
+func NewAdam(lr float64) *Adam {
+	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7, state: map[*Param]*adamState{}}
+}
+
+// Step applies one update to every param.
+func (o *Adam) Step(params []*Param) {
+	if o.state == nil { // a struct literal rather than the constructor
+		o.state = map[*Param]*adamState{}
+	}
+	b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon)
+	for _, p := range params {
+		w, grad := p.Value.Float32s(), p.Grad.Float32s()
+		s := o.state[p]
+		if s == nil {
+			s = &adamState{m: make([]float32, len(w)), v: make([]float32, len(w))}
+			o.state[p] = s
+		}
+		s.t++
+		t := float64(s.t)
+		alpha := float32(o.LR * math.Sqrt(1-math.Pow(o.Beta2, t)) / (1 - math.Pow(o.Beta1, t)))
+		lambda := decayFor(p, o.WeightDecay)
+		m, v := s.m[:len(w)], s.v[:len(w)]
+		for i, g := range grad[:len(w)] {
+			g += float32(lambda * w[i])
+			m[i] += float32((1 - b1) * (g - m[i]))
+			v[i] += float32((1 - b2) * (float32(g*g) - v[i]))
+			w[i] -= float32(alpha*m[i]) / (float32(math.Sqrt(float64(v[i]))) + eps)
+		}
+	}
+}
+
+// SetLearningRate sets η.
+func (o *Adam) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns η.
+func (o *Adam) LearningRate() float64 { return o.LR }
+
+// Spec describes this optimizer.
+func (o *Adam) Spec() spec.Optimizer {
+	return spec.Optimizer{Name: spec.OptAdam, LearningRate: o.LR, Beta1: o.Beta1, Beta2: o.Beta2, Epsilon: o.Epsilon, WeightDecay: o.WeightDecay}
+}

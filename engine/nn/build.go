@@ -1,0 +1,100 @@
+package nn
+
+import (
+	"math/rand/v2"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// PCG stream constants for the random numbers Build draws from the model
+// seed: layer i's kernel uses initStream+i and its dropout masks
+// dropoutStream+i, so each layer's draws are independent of the others'
+// (adding a Dropout does not change the next Dense's initial weights).
+const (
+	initStream    = 0x494e4954 // "INIT"
+	dropoutStream = 0x44524f50 // "DROP"
+)
+
+// Build validates a spec (spec.Model.Validate), builds its layers with
+// kernels drawn from m.Seed, and compiles the model with the spec's
+// optimizer and loss. Settings are used as given (zero is not "default"):
+// call spec's Defaults first to fill in Keras' defaults. The same spec
+// always builds the same initial weights.
+func Build(m spec.Model) (*Sequential, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	infos, err := m.Infer()
+	if err != nil {
+		return nil, err
+	}
+	seed := uint64(m.Seed)
+	layers := make([]Layer, len(m.Layers))
+	in := m.Input
+	for i, l := range m.Layers {
+		layers[i] = buildLayer(l, in, seed, uint64(i))
+		in = infos[i].Output
+	}
+	opt, err := NewOptimizer(m.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	loss, err := NewLoss(m.Loss, m.FromLogits)
+	if err != nil {
+		return nil, err
+	}
+	model := NewSequential(m.Input, layers...)
+	model.Compile(opt, loss)
+	model.settings = spec.Model{BatchSize: m.BatchSize, Epochs: m.Epochs, Seed: m.Seed, Dataset: m.Dataset, ValidationSplit: m.ValidationSplit}
+	return model, nil
+}
+
+// buildLayer makes layer i of a validated spec, for input shape in.
+func buildLayer(l spec.Layer, in []int, seed, i uint64) Layer {
+	switch l.Type {
+	case spec.TypeDense:
+		d := NewDense(in[0], l.Units, l.Activation, l.KernelInitializer, rand.New(rand.NewPCG(seed, initStream+i)))
+		d.Frozen = l.Frozen
+		d.SetLeakyAlpha(l.Alpha)
+		return d
+	case spec.TypeReLU:
+		return &ReLU{Frozen: l.Frozen}
+	case spec.TypeLeakyReLU:
+		r := NewLeakyReLU(l.Alpha)
+		r.Frozen = l.Frozen
+		return r
+	case spec.TypeSigmoid:
+		return &Sigmoid{Frozen: l.Frozen}
+	case spec.TypeTanh:
+		return &Tanh{Frozen: l.Frozen}
+	case spec.TypeSoftmax:
+		return &Softmax{Frozen: l.Frozen}
+	case spec.TypeDropout:
+		d := NewDropout(l.Rate, rand.New(rand.NewPCG(seed, dropoutStream+i)))
+		d.Frozen = l.Frozen
+		return d
+	case spec.TypeFlatten:
+		return &Flatten{Frozen: l.Frozen}
+	}
+	panic("nn.Build: layer type " + l.Type + " passed validation but has no builder")
+}
+
+// Spec returns the model as a spec: its input, each layer's config, the
+// optimizer (with its current learning rate), the loss and, for a model
+// from Build, the training settings it was built with. Build(m.Spec())
+// rebuilds the same architecture (with fresh weights from the seed).
+func (m *Sequential) Spec() spec.Model {
+	s := m.settings
+	s.Input = append([]int(nil), m.input...)
+	s.Layers = make([]spec.Layer, len(m.layers))
+	for i, l := range m.layers {
+		s.Layers[i] = l.Spec()
+	}
+	if o, ok := m.opt.(optimizerSpec); ok {
+		s.Optimizer = o.Spec()
+	}
+	if l, ok := m.loss.(NamedLoss); ok {
+		s.Loss, s.FromLogits = l.Spec()
+	}
+	return s
+}

@@ -1,0 +1,87 @@
+package nn
+
+import (
+	"math/rand/v2"
+
+	"gorgonia.org/tensor"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// Dropout is inverted dropout. While training it zeroes each input with
+// probability rate and scales the kept ones by 1/(1 − rate), so the
+// expected output equals the input; at inference it is the identity and
+// needs no rescaling.
+//
+// The mask is drawn from the layer's own rng, which Build seeds from the
+// model seed: the same seed drops the same units in every run.
+type Dropout struct {
+	Rate   float64 // fraction of inputs dropped while training, in [0, 1)
+	Frozen bool    // carried for the spec; Dropout has no params
+
+	rng     *rand.Rand
+	mask    []float32 // 0 or 1/(1−rate) per input, from the last training Forward
+	applied bool      // the last Forward used the mask (training and rate > 0)
+	y, dx   *tensor.Dense
+}
+
+// NewDropout returns a Dropout layer that draws its masks from rng.
+func NewDropout(rate float64, rng *rand.Rand) *Dropout {
+	return &Dropout{Rate: rate, rng: rng}
+}
+
+// Forward: y = x · m with m_i = 0 (probability rate) or 1/(1 − rate) while
+// training; y = x at inference.
+func (d *Dropout) Forward(x *tensor.Dense, training bool) *tensor.Dense {
+	d.applied = training && d.Rate > 0
+	if !d.applied {
+		return x
+	}
+	n := x.Shape().TotalSize()
+	if cap(d.mask) < n {
+		d.mask = make([]float32, n)
+	}
+	d.mask = d.mask[:n]
+	keep := float32(1 / (1 - d.Rate))
+	for i := range d.mask {
+		if d.rng.Float64() < d.Rate {
+			d.mask[i] = 0
+		} else {
+			d.mask[i] = keep
+		}
+	}
+	return d.applyMask(x)
+}
+
+// applyMask returns x · mask with the current mask (tests call it to hold
+// the mask fixed).
+func (d *Dropout) applyMask(x *tensor.Dense) *tensor.Dense {
+	d.y = reuse(d.y, x.Shape()...)
+	y := floats(d.y)
+	for i, v := range floats(x) {
+		y[i] = v * d.mask[i]
+	}
+	return d.y
+}
+
+// Backward: dx = dy · m (the same mask), or dy when Forward was the identity.
+func (d *Dropout) Backward(dy *tensor.Dense) *tensor.Dense {
+	if !d.applied {
+		return dy
+	}
+	mustMatch("Dropout", "dy", dy.Shape(), d.y.Shape())
+	d.dx = reuse(d.dx, dy.Shape()...)
+	dx := floats(d.dx)
+	for i, g := range floats(dy) {
+		dx[i] = g * d.mask[i]
+	}
+	return d.dx
+}
+
+// Params returns nil: Dropout has no weights.
+func (d *Dropout) Params() []*Param { return nil }
+
+// Spec returns the layer's config.
+func (d *Dropout) Spec() spec.Layer {
+	return spec.Layer{Type: spec.TypeDropout, Rate: d.Rate, Frozen: d.Frozen}
+}

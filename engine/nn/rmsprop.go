@@ -1,0 +1,55 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// RMSProp divides each step by a moving root-mean-square of recent
+// gradients, in Keras' form (no momentum, not centred):
+//
+//	a ← ρ·a + (1−ρ)·g²
+//	w ← w − η·g / √(a + ε)
+type RMSProp struct {
+	LR          float64
+	Rho         float64
+	Epsilon     float64
+	WeightDecay float64 // L2 λ: kernels use g + λ·w
+
+	avg map[*Param][]float32
+}
+
+// NewRMSProp returns RMSProp with Keras' defaults: ρ 0.9, ε 1e-7.
+func NewRMSProp(lr float64) *RMSProp {
+	return &RMSProp{LR: lr, Rho: 0.9, Epsilon: 1e-7, avg: map[*Param][]float32{}}
+}
+
+// Step applies one update to every param.
+func (o *RMSProp) Step(params []*Param) {
+	if o.avg == nil { // a struct literal rather than the constructor
+		o.avg = map[*Param][]float32{}
+	}
+	lr, rho, eps := float32(o.LR), float32(o.Rho), float32(o.Epsilon)
+	for _, p := range params {
+		w, grad := p.Value.Float32s(), p.Grad.Float32s()
+		lambda := decayFor(p, o.WeightDecay)
+		a := stateFor(o.avg, p, 0)
+		for i, g := range grad[:len(w)] {
+			g += float32(lambda * w[i])
+			a[i] = float32(rho*a[i]) + float32((1-rho)*float32(g*g))
+			w[i] -= float32(lr*g) / float32(math.Sqrt(float64(a[i]+eps)))
+		}
+	}
+}
+
+// SetLearningRate sets η.
+func (o *RMSProp) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns η.
+func (o *RMSProp) LearningRate() float64 { return o.LR }
+
+// Spec describes this optimizer.
+func (o *RMSProp) Spec() spec.Optimizer {
+	return spec.Optimizer{Name: spec.OptRMSProp, LearningRate: o.LR, Rho: o.Rho, Epsilon: o.Epsilon, WeightDecay: o.WeightDecay}
+}

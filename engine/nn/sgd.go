@@ -1,0 +1,80 @@
+package nn
+
+import "github.com/nnplay/nnplay/engine/spec"
+
+// SGD is stochastic gradient descent with optional momentum, in Keras'
+// form. With velocity v (zero at first), gradient g and learning rate η:
+//
+//	v ← m·v − η·g
+//	w ← w + v            (classical momentum)
+//	w ← w + m·v − η·g    (Nesterov: look one step further along v)
+//
+// With m = 0 this is plain w ← w − η·g.
+type SGD struct {
+	LR          float64
+	Momentum    float64
+	Nesterov    bool
+	WeightDecay float64 // L2 λ: kernels use g + λ·w
+
+	velocity map[*Param][]float32
+}
+
+// NewSGD returns SGD with the given learning rate and momentum.
+func NewSGD(lr, momentum float64, nesterov bool) *SGD {
+	return &SGD{LR: lr, Momentum: momentum, Nesterov: nesterov, velocity: map[*Param][]float32{}}
+}
+
+// Step applies one update to every param.
+func (o *SGD) Step(params []*Param) {
+	if o.velocity == nil { // a struct literal rather than the constructor
+		o.velocity = map[*Param][]float32{}
+	}
+	lr, m := float32(o.LR), float32(o.Momentum)
+	for _, p := range params {
+		w, grad := p.Value.Float32s(), p.Grad.Float32s()
+		lambda := decayFor(p, o.WeightDecay)
+		if o.Momentum == 0 {
+			for i, g := range grad {
+				w[i] -= float32(lr * (g + float32(lambda*w[i])))
+			}
+			continue
+		}
+		v := stateFor(o.velocity, p, 0)
+		for i, g := range grad {
+			g += float32(lambda * w[i])
+			v[i] = float32(m*v[i]) - float32(lr*g)
+			if o.Nesterov {
+				w[i] += float32(m*v[i]) - float32(lr*g)
+			} else {
+				w[i] += v[i]
+			}
+		}
+	}
+}
+
+// SetLearningRate sets η.
+func (o *SGD) SetLearningRate(lr float64) { o.LR = lr }
+
+// LearningRate returns η.
+func (o *SGD) LearningRate() float64 { return o.LR }
+
+// Spec describes this optimizer.
+func (o *SGD) Spec() spec.Optimizer {
+	return spec.Optimizer{Name: spec.OptSGD, LearningRate: o.LR, Momentum: o.Momentum, Nesterov: o.Nesterov, WeightDecay: o.WeightDecay}
+}
+
+// stateFor returns p's slot in an optimizer's state map, creating it filled
+// with init the first time p is seen.
+func stateFor(state map[*Param][]float32, p *Param, init float32) []float32 {
+	s, ok := state[p]
+	if !ok {
+		s = make([]float32, len(p.Value.Float32s()))
+		if init != 0 {
+			for i := range s {
+				s[i] = init
+			}
+		}
+		state[p] = s
+	}
+	return s
+}
