@@ -1,0 +1,326 @@
+// Package browsertest runs nnplay in real headless Chromium (chromedp):
+// the page as a user sees it and the training worker through its protocol.
+//
+// TestMain checks that static/ is built (make build), serves it with
+// server/site on httptest, starts one Chromium and gives each test its own
+// tab. Every tab records console errors, uncaught exceptions and Go panics
+// (from the page and from its workers); a test that sees any fails.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"github.com/nnplay/nnplay/server/site"
+)
+
+// chromiumPath is Debian's real binary (/usr/bin/chromium is a shell wrapper).
+const chromiumPath = "/usr/lib/chromium/chromium"
+
+// blankPath serves an empty same-origin page for protocol-level worker tests.
+const blankPath = "/__browsertest/blank.html"
+
+var (
+	repoRoot   string
+	staticDir  string
+	server     *httptest.Server // static/ as built, through server/site
+	browserCtx context.Context  // the shared Chromium; tests open tabs in it
+)
+
+// needed are the files a test run needs in static/, made by make build.
+var needed = []string{
+	"index.html", "loader.js", "worker.js", "wasm_exec.js", "vugu-render.js",
+	"page.wasm", "worker.wasm",
+	"data/mnist/train-images-idx3-ubyte.gz", "data/mnist/train-labels-idx1-ubyte.gz",
+	"data/mnist/t10k-images-idx3-ubyte.gz", "data/mnist/t10k-labels-idx1-ubyte.gz",
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	var err error
+	if repoRoot, err = findRepoRoot(); err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	staticDir = filepath.Join(repoRoot, "static")
+	for _, f := range needed {
+		if _, err := os.Stat(filepath.Join(staticDir, f)); err != nil {
+			fmt.Fprintf(os.Stderr, "browsertest: static/%s is missing — run make build (make test-browser does)\n", f)
+			return 1
+		}
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		fmt.Fprintf(os.Stderr, "browsertest: %s is missing — install it: sudo apt-get update && sudo apt-get install -y chromium\n", chromiumPath)
+		return 1
+	}
+	if server, err = serve(staticDir); err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	defer server.Close()
+
+	profile, err := os.MkdirTemp("", "nnplay-chromium-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	defer os.RemoveAll(profile)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", "new"),
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	// The first Run starts the browser and binds it to the context it is
+	// given: no timeout here, or the browser dies when it expires (the
+	// go test -timeout bounds a hung start).
+	if err := chromedp.Run(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "browsertest: cannot start %s: %v\n", chromiumPath, err)
+		return 1
+	}
+	browserCtx = ctx
+	return m.Run()
+}
+
+// serve returns an httptest server for dir through server/site, plus the
+// blank page protocol tests run in.
+func serve(dir string) (*httptest.Server, error) {
+	h, err := site.New(dir)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc(blankPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<!doctype html><title>browsertest</title><p>blank</p>")
+	})
+	mux.Handle("/", h)
+	return httptest.NewServer(mux), nil
+}
+
+func findRepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Tab is one browser tab with its recorded problems.
+type Tab struct {
+	Ctx context.Context
+	t   *testing.T
+
+	mu       sync.Mutex
+	problems []string
+	allowed  []string
+}
+
+// NewTab opens a tab, navigates to base+path and waits for the document to
+// load. The tab (and everything done in it) is bounded by timeout; at the
+// end of the test any console error, uncaught exception or Go panic seen
+// in the page or its workers fails the test.
+func NewTab(t *testing.T, base, path string, timeout time.Duration) *Tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browserCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	tab := &Tab{Ctx: ctx, t: t}
+	tab.listen(ctx, "page")
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if ev, ok := ev.(*target.EventAttachedToTarget); ok && strings.Contains(ev.TargetInfo.Type, "worker") {
+			// Attach a session of our own to hear the worker's console.
+			// Not inside the listener: it must not block.
+			go func(id target.ID) {
+				wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
+				tab.listen(wctx, "worker")
+				_ = chromedp.Run(wctx)
+			}(ev.TargetInfo.TargetID)
+		}
+	})
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		tab.mu.Lock()
+		defer tab.mu.Unlock()
+		for _, p := range tab.problems {
+			t.Errorf("browser: %s", p)
+		}
+	})
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+path)); err != nil {
+		t.Fatalf("navigate to %s: %v", path, err)
+	}
+	return tab
+}
+
+// Allow stops a console error containing substr from failing the test
+// (for tests that provoke that error on purpose).
+func (tab *Tab) Allow(substr string) {
+	tab.mu.Lock()
+	tab.allowed = append(tab.allowed, substr)
+	tab.mu.Unlock()
+}
+
+func (tab *Tab) listen(ctx context.Context, where string) {
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			text := consoleText(ev.Args)
+			if ev.Type == runtime.APITypeError || strings.Contains(text, "panic: ") || strings.Contains(text, "fatal error: ") {
+				tab.problem(fmt.Sprintf("%s console.%s: %s", where, ev.Type, text))
+			}
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				text += " " + d.Exception.Description
+			}
+			tab.problem(fmt.Sprintf("%s uncaught exception at %s:%d: %s", where, d.URL, d.LineNumber+1, text))
+		}
+	})
+}
+
+func (tab *Tab) problem(p string) {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	for _, a := range tab.allowed {
+		if strings.Contains(p, a) {
+			return
+		}
+	}
+	tab.problems = append(tab.problems, p)
+}
+
+// Problems returns what the tab has recorded so far.
+func (tab *Tab) Problems() []string {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	return append([]string(nil), tab.problems...)
+}
+
+func consoleText(args []*runtime.RemoteObject) string {
+	var parts []string
+	for _, a := range args {
+		switch {
+		case a.Value != nil:
+			parts = append(parts, strings.Trim(string(a.Value), `"`))
+		case a.Description != "":
+			parts = append(parts, a.Description)
+		default:
+			parts = append(parts, string(a.Type))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Run runs chromedp actions in the tab, failing the test on error.
+func (tab *Tab) Run(what string, actions ...chromedp.Action) {
+	tab.t.Helper()
+	if err := chromedp.Run(tab.Ctx, actions...); err != nil {
+		tab.t.Fatalf("%s: %v (browser problems so far: %q)", what, err, tab.Problems())
+	}
+}
+
+// WaitText polls the text of the element sel until ok accepts it, or fails
+// the test after timeout.
+func (tab *Tab) WaitText(sel string, timeout time.Duration, ok func(string) bool) string {
+	tab.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var text string
+	for {
+		var nodes int
+		err := chromedp.Run(tab.Ctx, chromedp.Evaluate(
+			fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? 1 : 0 })()`, sel), &nodes))
+		if err == nil && nodes == 1 {
+			err = chromedp.Run(tab.Ctx, chromedp.Evaluate(
+				fmt.Sprintf(`document.querySelector(%q).textContent`, sel), &text))
+			if err == nil && ok(text) {
+				return text
+			}
+		}
+		if err != nil && tab.Ctx.Err() != nil {
+			tab.t.Fatalf("waiting for %s: %v", sel, err)
+		}
+		if time.Now().After(deadline) {
+			tab.t.Fatalf("waiting for %s: after %v its text is %q (present: %v; browser problems: %q)", sel, timeout, text, nodes == 1, tab.Problems())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// copyStatic copies static/ into a temporary folder, leaving out the
+// top-level entries in skip (for example "data").
+func copyStatic(t *testing.T, skip ...string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(staticDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(staticDir, path)
+		for _, s := range skip {
+			if rel == s || strings.HasPrefix(rel, s+string(filepath.Separator)) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, rel)
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			return err
+		}
+		// Keep mtimes: site serves a .br/.gz only when it matches its source's.
+		return os.Chtimes(out, info.ModTime(), info.ModTime())
+	})
+	if err != nil {
+		t.Fatalf("copying static/: %v", err)
+	}
+	return dst
+}

@@ -1,0 +1,180 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+)
+
+// MaxMessageBytes bounds a message Decode accepts (a snapshot of a wide
+// model is a few MB).
+const MaxMessageBytes = 64 << 20
+
+// envelope is the wire form of every message.
+type envelope struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Encode returns m as the JSON string to post. It fails on values JSON
+// cannot hold (NaN, ±Inf) and on messages that break the protocol's rules.
+func Encode(m Message) (string, error) {
+	if m == nil {
+		return "", fmt.Errorf("protocol: encode: nil message")
+	}
+	if c, ok := m.(checker); ok {
+		if err := c.check(); err != nil {
+			return "", fmt.Errorf("protocol: encode %s: %w", m.Type(), err)
+		}
+	}
+	env := envelope{Type: m.Type()}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("protocol: encode %s: %w", m.Type(), err)
+	}
+	if string(data) != "{}" {
+		env.Data = data
+	}
+	out, err := json.Marshal(env)
+	if err != nil {
+		return "", fmt.Errorf("protocol: encode %s: %w", m.Type(), err)
+	}
+	return string(out), nil
+}
+
+var requests = map[string]func() Request{
+	"load_data": func() Request { return &LoadData{} },
+	"build":     func() Request { return &Build{} },
+	"start":     func() Request { return &Start{} },
+	"pause":     func() Request { return &Pause{} },
+	"resume":    func() Request { return &Resume{} },
+	"step":      func() Request { return &Step{} },
+	"stop":      func() Request { return &Stop{} },
+	"reset":     func() Request { return &Reset{} },
+	"set":       func() Request { return &Set{} },
+	"predict":   func() Request { return &Predict{} },
+	"evaluate":  func() Request { return &Evaluate{} },
+	"snapshot":  func() Request { return &SnapshotRequest{} },
+}
+
+var events = map[string]func() Event{
+	"ready":         func() Event { return &Ready{} },
+	"data_progress": func() Event { return &DataProgress{} },
+	"data_ready":    func() Event { return &DataReady{} },
+	"built":         func() Event { return &Built{} },
+	"progress":      func() Event { return &Progress{} },
+	"epoch_end":     func() Event { return &EpochEnd{} },
+	"state":         func() Event { return &State{} },
+	"prediction":    func() Event { return &Prediction{} },
+	"evaluation":    func() Event { return &Evaluation{} },
+	"snapshot":      func() Event { return &Snapshot{} },
+	"error":         func() Event { return &Error{} },
+}
+
+// DecodeRequest parses a page → worker message. The result is a value
+// (Build, not *Build), ready for a type switch.
+func DecodeRequest(s string) (Request, error) {
+	typ, data, err := split(s)
+	if err != nil {
+		return nil, err
+	}
+	mk, ok := requests[typ]
+	if !ok {
+		return nil, fmt.Errorf("protocol: unknown request type %q", typ)
+	}
+	p := mk()
+	if err := decodeData(typ, data, p); err != nil {
+		return nil, err
+	}
+	return deref(p).(Request), nil
+}
+
+// DecodeEvent parses a worker → page message. The result is a value
+// (Progress, not *Progress), ready for a type switch.
+func DecodeEvent(s string) (Event, error) {
+	typ, data, err := split(s)
+	if err != nil {
+		return nil, err
+	}
+	mk, ok := events[typ]
+	if !ok {
+		return nil, fmt.Errorf("protocol: unknown event type %q", typ)
+	}
+	p := mk()
+	if err := decodeData(typ, data, p); err != nil {
+		return nil, err
+	}
+	return deref(p).(Event), nil
+}
+
+func split(s string) (string, json.RawMessage, error) {
+	if len(s) > MaxMessageBytes {
+		return "", nil, fmt.Errorf("protocol: message of %d bytes is over the %d-byte limit", len(s), MaxMessageBytes)
+	}
+	var env envelope
+	if err := strictUnmarshal([]byte(s), &env); err != nil {
+		return "", nil, fmt.Errorf("protocol: malformed message: %w", err)
+	}
+	if env.Type == "" {
+		return "", nil, fmt.Errorf("protocol: message has no type")
+	}
+	return env.Type, env.Data, nil
+}
+
+func decodeData(typ string, data json.RawMessage, p Message) error {
+	if len(data) > 0 && string(data) != "null" {
+		if err := strictUnmarshal(data, p); err != nil {
+			return fmt.Errorf("protocol: %s: %w", typ, err)
+		}
+	}
+	if c, ok := p.(checker); ok {
+		if err := c.check(); err != nil {
+			return fmt.Errorf("protocol: %s: %w", typ, err)
+		}
+	}
+	return nil
+}
+
+// strictUnmarshal rejects unknown fields and trailing data: page and worker
+// are built together, so either means a bug worth seeing.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("trailing data after the JSON object")
+	}
+	return nil
+}
+
+// deref turns the pointer a decoder filled back into a value.
+func deref(p Message) Message {
+	return reflect.ValueOf(p).Elem().Interface().(Message)
+}
+
+// FloatsToBytes packs v as little-endian float32, the ParamData.Data form.
+func FloatsToBytes(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	return b
+}
+
+// BytesToFloats unpacks little-endian float32 values.
+func BytesToFloats(b []byte) ([]float32, error) {
+	if len(b)%4 != 0 {
+		return nil, fmt.Errorf("protocol: %d bytes is not a whole number of float32 values", len(b))
+	}
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v, nil
+}

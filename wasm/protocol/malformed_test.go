@@ -1,0 +1,153 @@
+package protocol
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestDecodeRequestRejects(t *testing.T) {
+	short := `{"type":"predict","data":{"id":1,"image":[0.5,0.5]}}`
+	cases := []struct{ in, want string }{
+		{``, "malformed"},
+		{`not json`, "malformed"},
+		{`[1,2]`, "malformed"},
+		{`{"type":"start"} extra`, "trailing"},
+		{`{}`, "no type"},
+		{`{"type":""}`, "no type"},
+		{`{"type":"fly"}`, `unknown request type "fly"`},
+		{`{"type":"progress"}`, `unknown request type "progress"`}, // an event, not a request
+		{`{"type":"start","data":{"now":true}}`, `unknown field "now"`},
+		{`{"type":"start","extra":1}`, `unknown field "extra"`},
+		{`{"type":"set","data":{}}`, "nothing to change"},
+		{`{"type":"set"}`, "nothing to change"},
+		{`{"type":"set","data":{"learning_rate":-1}}`, "must be positive"},
+		{`{"type":"set","data":{"batch_size":-4}}`, "batch_size is -4"},
+		{`{"type":"set","data":{"batch_size":100000}}`, "batch_size is 100000"},
+		{`{"type":"set","data":{"batch_size":"64"}}`, "string"},
+		{short, "image has 2 pixels; want 784"},
+		{`{"type":"predict","data":{"id":1}}`, "image has 0 pixels"},
+		{`{"type":"predict","data":{"id":"x","image":[]}}`, "string"},
+		{`{"type":"build","data":{"spec":[]}}`, "cannot unmarshal"},
+		{`{"type":"evaluate","data":{"id":1.5}}`, "cannot unmarshal"},
+		{`{"type":"load_data","data":"x"}`, "cannot unmarshal"},
+		{`{"type":"start","data":`, "malformed"},
+	}
+	for _, c := range cases {
+		m, err := DecodeRequest(c.in)
+		if err == nil {
+			t.Errorf("DecodeRequest(%q) = %#v; want an error containing %q", c.in, m, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("DecodeRequest(%q) error %q; want it to contain %q", c.in, err, c.want)
+		}
+		if !strings.HasPrefix(err.Error(), "protocol: ") {
+			t.Errorf("error %q does not say it comes from the protocol", err)
+		}
+	}
+}
+
+func TestDecodeEventRejects(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`{"type":"build"}`, `unknown event type "build"`},
+		{`{"type":"state","data":{"state":"flying"}}`, `unknown state "flying"`},
+		{`{"type":"state"}`, `unknown state ""`},
+		{`{"type":"data_progress","data":{"stage":"unzip"}}`, `unknown stage "unzip"`},
+		{`{"type":"data_progress","data":{"stage":"parse","loaded":-1}}`, "loaded is -1"},
+		{`{"type":"data_ready","data":{"train":-5}}`, "train is -5"},
+		{`{"type":"progress","data":{"state":"running","batch":-1}}`, "batch is -1"},
+		{`{"type":"built","data":{"total_params":1,"trainable_params":2}}`, "trainable_params 2"},
+		{`{"type":"built","data":{"rows":[{"params":-1}]}}`, "row 1: params is -1"},
+		{`{"type":"prediction","data":{"id":1,"probs":[]}}`, "probs is empty"},
+		{`{"type":"evaluation","data":{"confusion":[[1,2],[3]],"classes":[{},{}]}}`, "confusion row 1 has 1 columns"},
+		{`{"type":"evaluation","data":{"confusion":[[1]],"classes":[]}}`, "classes has 0 entries"},
+		{`{"type":"evaluation","data":{"confusion":[[-1]],"classes":[{}]}}`, "must not be negative"},
+		{`{"type":"evaluation","data":{"confusion":[[1]],"classes":[{}],"misclassified":[{"true":0,"predicted":0,"pixels":"AAAA"}]}}`, "has 3 pixels"},
+		{`{"type":"evaluation","data":{"confusion":[[1]],"classes":[{}],"misclassified":[{"true":0,"predicted":0,"pixels":"%%%"}]}}`, "illegal base64"},
+		{`{"type":"snapshot","data":{"params":[{"name":"kernel","shape":[2,2],"data":"AAAAAA=="}]}}`, "4 bytes of data for shape [2 2]; want 16"},
+		{`{"type":"snapshot","data":{"params":[{"name":"kernel","shape":[-2,-2],"data":""}]}}`, "negative dimension"},
+		{`{"type":"snapshot","data":{"params":[{"name":"k","shape":[1000000,1000000,1000000,1000000],"data":""}]}}`, "too large"},
+		{`{"type":"error","data":{"fatal":true}}`, "message is empty"},
+	}
+	for _, c := range cases {
+		m, err := DecodeEvent(c.in)
+		if err == nil {
+			t.Errorf("DecodeEvent(%q) = %#v; want an error containing %q", c.in, m, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("DecodeEvent(%q) error %q; want it to contain %q", c.in, err, c.want)
+		}
+	}
+}
+
+func TestDecodeRejectsHugeMessage(t *testing.T) {
+	s := `{"type":"start","data":{"x":"` + strings.Repeat("a", MaxMessageBytes) + `"}}`
+	if _, err := DecodeRequest(s); err == nil || !strings.Contains(err.Error(), "over the") {
+		t.Errorf("huge message: err = %v", err)
+	}
+}
+
+func TestEncodeRejects(t *testing.T) {
+	nan := math.NaN()
+	cases := []struct {
+		m    Message
+		want string
+	}{
+		{nil, "nil message"},
+		{Progress{Loss: nan, State: StateRunning}, "loss is NaN"},
+		{Progress{ETASeconds: math.Inf(1), State: StateRunning}, "eta_seconds is +Inf"},
+		{Progress{State: "bogus"}, `unknown state "bogus"`},
+		{EpochEnd{ValLoss: nan}, "val_loss is NaN"},
+		{Evaluation{Accuracy: nan}, "accuracy is NaN"},
+		{Predict{Image: make([]float32, 10)}, "image has 10 pixels"},
+		{Predict{Image: append(make([]float32, ImageSize-1), float32(nan))}, "pixel 783 is NaN"},
+		{Set{LearningRate: math.Inf(1)}, "learning_rate is +Inf"},
+		{Error{}, "message is empty"},
+	}
+	for _, c := range cases {
+		s, err := Encode(c.m)
+		if err == nil {
+			t.Errorf("Encode(%#v) = %s; want an error containing %q", c.m, s, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Encode(%T) error %q; want it to contain %q", c.m, err, c.want)
+		}
+	}
+}
+
+// FuzzDecode checks that no input makes a decoder panic, and that anything
+// accepted encodes and decodes back to itself.
+func FuzzDecode(f *testing.F) {
+	for _, m := range allRequests {
+		s, _ := Encode(m)
+		f.Add(s)
+	}
+	for _, m := range allEvents {
+		s, _ := Encode(m)
+		f.Add(s)
+	}
+	f.Add(`{"type":"set","data":{"batch_size":1e400}}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := DecodeRequest(s); err == nil {
+			again, err := Encode(r)
+			if err != nil {
+				t.Fatalf("decoded %#v but cannot encode it: %v", r, err)
+			}
+			if _, err := DecodeRequest(again); err != nil {
+				t.Fatalf("re-decoding %s: %v", again, err)
+			}
+		}
+		if e, err := DecodeEvent(s); err == nil {
+			again, err := Encode(e)
+			if err != nil {
+				t.Fatalf("decoded %#v but cannot encode it: %v", e, err)
+			}
+			if _, err := DecodeEvent(again); err != nil {
+				t.Fatalf("re-decoding %s: %v", again, err)
+			}
+		}
+	})
+}

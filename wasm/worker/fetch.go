@@ -1,0 +1,88 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"syscall/js"
+
+	"github.com/nnplay/nnplay/wasm/worker/trainer"
+)
+
+// fetch GETs url with the browser's fetch and reads the body through its
+// stream reader, reporting bytes as they arrive. A 404 wraps
+// trainer.ErrNotFound.
+func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
+	resp, err := await(js.Global().Call("fetch", url))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %v", url, err)
+	}
+	if status := resp.Get("status").Int(); status == 404 {
+		return nil, fmt.Errorf("fetch %s: %w", url, trainer.ErrNotFound)
+	} else if !resp.Get("ok").Bool() {
+		return nil, fmt.Errorf("fetch %s: HTTP %d %s", url, status, resp.Get("statusText").String())
+	}
+	var total int64
+	if h := resp.Get("headers").Call("get", "Content-Length"); h.Type() == js.TypeString {
+		total, _ = strconv.ParseInt(h.String(), 10, 64)
+	}
+	body := resp.Get("body")
+	if !body.Truthy() { // no streams: read it whole
+		buf, err := await(resp.Call("arrayBuffer"))
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %v", url, err)
+		}
+		return copyBytes(js.Global().Get("Uint8Array").New(buf)), nil
+	}
+	out := make([]byte, 0, max(total, 0))
+	reader := body.Call("getReader")
+	for {
+		r, err := await(reader.Call("read"))
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: reading the body: %v", url, err)
+		}
+		if r.Get("done").Bool() {
+			break
+		}
+		chunk := r.Get("value")
+		n := chunk.Get("length").Int()
+		out = slices.Grow(out, n)[:len(out)+n]
+		js.CopyBytesToGo(out[len(out)-n:], chunk)
+		// With a Content-Encoding the header counts compressed bytes;
+		// never report more loaded than total.
+		progress(int64(len(out)), max(total, int64(len(out))))
+	}
+	return out, nil
+}
+
+func copyBytes(u8 js.Value) []byte {
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	return b
+}
+
+// await blocks the calling goroutine (never a js.FuncOf callback) until the
+// promise settles.
+func await(promise js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	done := make(chan result, 1)
+	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		done <- result{v: args[0]}
+		return nil
+	})
+	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := js.Global().Get("String").Invoke(args[0]).String()
+		done <- result{err: fmt.Errorf("%s", msg)}
+		return nil
+	})
+	defer onOK.Release()
+	defer onErr.Release()
+	promise.Call("then", onOK, onErr)
+	r := <-done
+	return r.v, r.err
+}

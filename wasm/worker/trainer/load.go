@@ -1,0 +1,107 @@
+package trainer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// ErrNotFound is what Env.Fetch returns (wrapped) for an HTTP 404.
+var ErrNotFound = errors.New("not found")
+
+// mnistFiles are fetched in this order: the small files first, so a
+// missing data folder is reported at once.
+var mnistFiles = []string{data.MNISTTestLabels, data.MNISTTrainLabels, data.MNISTTestImages, data.MNISTTrainImages}
+
+// loadData fetches and parses the four MNIST files under base.
+func (t *Trainer) loadData(base string) error {
+	if base == "" {
+		base = protocol.DefaultDataBase
+	}
+	base = strings.TrimSuffix(base, "/")
+	raw := map[string][]byte{}
+	for _, name := range mnistFiles {
+		url := base + "/" + name
+		throttle := t.throttle()
+		b, err := t.env.Fetch(url, func(loaded, total int64) {
+			if throttle() {
+				t.post(protocol.DataProgress{Stage: protocol.StageDownload, File: name, Loaded: loaded, Total: total})
+			}
+		})
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("MNIST files not found at %s — run make data (%s is missing)", base, name)
+		}
+		if err != nil {
+			return fmt.Errorf("loading MNIST from %s: %v", base, err)
+		}
+		t.post(protocol.DataProgress{Stage: protocol.StageDownload, File: name, Loaded: int64(len(b)), Total: int64(len(b))})
+		raw[name] = b
+	}
+	train, err := t.parse(raw, data.MNISTTrainImages, data.MNISTTrainLabels)
+	if err != nil {
+		return err
+	}
+	test, err := t.parse(raw, data.MNISTTestImages, data.MNISTTestLabels)
+	if err != nil {
+		return err
+	}
+	t.setData(train, test)
+	return nil
+}
+
+// parse decodes one split, reporting parse progress by the compressed
+// bytes of its images file consumed.
+func (t *Trainer) parse(raw map[string][]byte, images, labels string) (*data.Set, error) {
+	throttle := t.throttle()
+	total := int64(len(raw[images]))
+	r := &countingReader{r: bytes.NewReader(raw[images]), report: func(n int64) {
+		if throttle() {
+			t.post(protocol.DataProgress{Stage: protocol.StageParse, File: images, Loaded: n, Total: total})
+		}
+	}}
+	set, err := data.NewMNIST(r, bytes.NewReader(raw[labels]), images, labels)
+	if err != nil {
+		return nil, fmt.Errorf("MNIST files are damaged: %v — delete static/data/mnist and run make data", err)
+	}
+	t.post(protocol.DataProgress{Stage: protocol.StageParse, File: images, Loaded: total, Total: total})
+	return set, nil
+}
+
+// setData installs the data sets (tests call it with small or crafted sets).
+func (t *Trainer) setData(train, test *data.Set) {
+	t.train, t.test = train, test
+	t.testX, t.testY = test.Tensors()
+	t.post(protocol.DataReady{Train: train.Len(), Test: test.Len()})
+}
+
+// throttle returns a function that says yes at most once per progressEvery.
+func (t *Trainer) throttle() func() bool {
+	var last time.Time
+	return func() bool {
+		now := t.env.Now()
+		if now.Sub(last) < progressEvery {
+			return false
+		}
+		last = now
+		return true
+	}
+}
+
+type countingReader struct {
+	r      io.Reader
+	n      int64
+	report func(n int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.report(c.n)
+	return n, err
+}

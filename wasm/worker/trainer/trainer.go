@@ -1,0 +1,239 @@
+// Package trainer is the training worker's logic, free of syscall/js so it
+// builds and tests natively: it takes protocol requests from a Queue, trains
+// a model batch by batch and reports protocol events through Env.Post.
+//
+// The js/wasm glue (wasm/worker) supplies the Env: posting with
+// postMessage, fetching with the browser's fetch, and yielding to the JS
+// event loop so that requests that arrive during training are received.
+package trainer
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"gorgonia.org/tensor"
+
+	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Timing of the training loop.
+const (
+	// progressEvery throttles progress messages to at most 20 a second.
+	progressEvery = 50 * time.Millisecond
+	// yieldEvery is how long the loop trains before it lets requests in.
+	yieldEvery = 20 * time.Millisecond
+)
+
+// Env is what the trainer needs from its host.
+type Env struct {
+	// Post sends one encoded event (a protocol.Encode string) to the page.
+	Post func(msg string)
+	// Fetch returns the body at url, calling progress as bytes arrive
+	// (total 0 when unknown). A 404 is an error wrapping ErrNotFound.
+	Fetch func(url string, progress func(loaded, total int64)) ([]byte, error)
+	// Yield lets the host deliver pending requests into the Queue
+	// (nil: runtime.Gosched).
+	Yield func()
+	// Now is the clock for throttling and samples/s.
+	Now func() time.Time
+}
+
+// Trainer owns the model, the data and the training position. Only Run's
+// goroutine touches it.
+type Trainer struct {
+	env   Env
+	queue *Queue
+
+	dataBase     string
+	train, test  *data.Set
+	testX, testY *tensor.Dense
+
+	spec  spec.Model // as built, with later Set changes applied
+	model *nn.Sequential
+	state string
+	pos   position
+	stats stats
+}
+
+// New returns a trainer that reads requests from q.
+func New(env Env, q *Queue) *Trainer {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Yield == nil {
+		// Let other goroutines run: under js/wasm nothing preempts a busy one.
+		env.Yield = runtime.Gosched
+	}
+	return &Trainer{env: env, queue: q, state: protocol.StateIdle}
+}
+
+// Run handles requests, training between them while running, until the
+// queue is closed.
+func (t *Trainer) Run() {
+	lastYield := t.env.Now()
+	for {
+		if t.state != protocol.StateRunning {
+			r, ok := t.queue.Pop()
+			if !ok {
+				return
+			}
+			t.handle(r)
+			continue
+		}
+		if t.queue.isClosed() {
+			return
+		}
+		for t.state == protocol.StateRunning {
+			r, ok := t.queue.TryPop()
+			if !ok {
+				break
+			}
+			t.handle(r)
+		}
+		if t.state != protocol.StateRunning {
+			continue
+		}
+		t.safely("training", func() { t.trainBatch(false) })
+		if now := t.env.Now(); now.Sub(lastYield) >= yieldEvery {
+			t.env.Yield()
+			lastYield = t.env.Now()
+		}
+	}
+}
+
+// handle carries out one request.
+func (t *Trainer) handle(r protocol.Request) {
+	t.safely(r.Type(), func() {
+		if err := t.do(r); err != nil {
+			t.post(protocol.Error{Message: err.Error()})
+		}
+	})
+}
+
+// safely runs f, turning a panic (a bug) into a fatal error event so the
+// page can say what happened and restart the worker.
+func (t *Trainer) safely(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.model = nil
+			t.setState(protocol.StateStopped)
+			t.post(protocol.Error{
+				Message: fmt.Sprintf("the training worker failed while %s: %v — reload the page", what, p),
+				Fatal:   true,
+			})
+			println(string(debug.Stack()))
+		}
+	}()
+	f()
+}
+
+func (t *Trainer) do(r protocol.Request) error {
+	switch r := r.(type) {
+	case protocol.LoadData:
+		if t.train != nil && (r.Base == "" || r.Base == t.dataBase) {
+			t.post(protocol.DataReady{Train: t.train.Len(), Test: t.test.Len()})
+			return nil
+		}
+		t.dataBase = r.Base
+		return t.loadData(r.Base)
+	case protocol.Build:
+		return t.build(r.Spec)
+	case protocol.Reset:
+		if t.model == nil {
+			return fmt.Errorf("reset: no model has been built yet")
+		}
+		return t.build(t.spec)
+	case protocol.Start, protocol.Resume:
+		return t.start(false)
+	case protocol.Step:
+		return t.start(true)
+	case protocol.Pause:
+		if t.state == protocol.StateRunning {
+			t.setState(protocol.StatePaused)
+			t.postProgress()
+		}
+		return nil
+	case protocol.Stop:
+		if t.state == protocol.StateRunning || t.state == protocol.StatePaused {
+			t.setState(protocol.StateStopped)
+			t.postProgress()
+		}
+		return nil
+	case protocol.Set:
+		return t.set(r)
+	case protocol.Predict:
+		return t.predict(r)
+	case protocol.Evaluate:
+		return t.evaluate(r.ID)
+	case protocol.SnapshotRequest:
+		return t.snapshot(r.ID)
+	}
+	return fmt.Errorf("the worker does not handle %q requests", r.Type())
+}
+
+// build replaces the model with one built from m and rewinds training.
+func (t *Trainer) build(m spec.Model) error {
+	m = m.Defaults()
+	if m.Dataset != spec.DatasetMNIST {
+		return fmt.Errorf("build: the worker trains on mnist; the spec asks for %q", m.Dataset)
+	}
+	model, err := nn.Build(m)
+	if err != nil {
+		return fmt.Errorf("build: %v", err)
+	}
+	infos, err := m.Infer()
+	if err != nil {
+		return fmt.Errorf("build: %v", err)
+	}
+	t.spec, t.model = m, model
+	t.pos = position{epoch: 1}
+	t.stats = stats{}
+	t.post(summary(m, infos))
+	t.state = "" // always announce idle after a build
+	t.setState(protocol.StateIdle)
+	return nil
+}
+
+// summary is the built message: one row per layer, Keras-style names.
+func summary(m spec.Model, infos []spec.LayerInfo) protocol.Built {
+	var b protocol.Built
+	count := map[string]int{}
+	for i, info := range infos {
+		count[info.Type]++
+		b.Rows = append(b.Rows, protocol.SummaryRow{
+			Layer:  fmt.Sprintf("%s_%d (%s)", strings.ToLower(info.Type), count[info.Type], info.Type),
+			Type:   info.Type,
+			Output: info.Output,
+			Params: info.Params,
+		})
+		b.TotalParams += info.Params
+		if !m.Layers[i].Frozen {
+			b.TrainableParams += info.Params
+		}
+	}
+	return b
+}
+
+func (t *Trainer) setState(s string) {
+	if t.state == s {
+		return
+	}
+	t.state = s
+	t.post(protocol.State{State: s})
+}
+
+// post encodes e and sends it. An event that breaks the protocol's rules
+// (a NaN loss, say) is replaced by an error event saying so.
+func (t *Trainer) post(e protocol.Event) {
+	msg, err := protocol.Encode(e)
+	if err != nil {
+		msg, _ = protocol.Encode(protocol.Error{Message: fmt.Sprintf("worker: %v", err)})
+	}
+	t.env.Post(msg)
+}
