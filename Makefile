@@ -78,9 +78,9 @@ lint: $(VUGU_STAMP)
 test-native: data
 	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
 
-## test-wasm: the engine's (and the worker logic's) tests compiled to js/wasm and run under Node.
-test-wasm: data
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/... ./wasm/protocol/ ./wasm/worker/trainer/
+## test-wasm: the engine's (and the worker logic's and UI state's) tests compiled to js/wasm and run under Node.
+test-wasm: data $(VUGU_STAMP)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/... ./wasm/protocol/ ./wasm/worker/trainer/ ./ui/
 
 ## fuzz: every fuzzer for FUZZ_TIME each. Add yours on its own line as
 ## package:FuzzFunc (one function per entry; go test fuzzes one at a time).

@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// fakeWorker records what the app sends.
+type fakeWorker struct{ sent []string }
+
+func newTestApp() (*App, *fakeWorker) {
+	a := NewApp()
+	w := &fakeWorker{}
+	a.Send = func(r protocol.Request) { w.sent = append(w.sent, r.Type()) }
+	return a, w
+}
+
+func (w *fakeWorker) take() []string {
+	s := w.sent
+	w.sent = nil
+	return s
+}
+
+func TestAppStartsWorkerLoadsDataAndBuilds(t *testing.T) {
+	a, w := newTestApp()
+	if a.TrainBlocked() == "" {
+		t.Fatalf("Train is enabled before the worker runs")
+	}
+	a.Handle(protocol.Ready{})
+	if got := w.take(); !reflect.DeepEqual(got, []string{"load_data"}) {
+		t.Errorf("on ready the app sent %v, want [load_data]", got)
+	}
+	a.Handle(protocol.DataProgress{Stage: protocol.StageDownload, File: "train-images-idx3-ubyte.gz", Loaded: 50, Total: 200})
+	if got, want := a.StatusText(), "Loading MNIST: downloading train-images-idx3-ubyte.gz, 25%"; got != want {
+		t.Errorf("status = %q, want %q", got, want)
+	}
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	if got := w.take(); !reflect.DeepEqual(got, []string{"build"}) {
+		t.Errorf("on data_ready the app sent %v, want [build]", got)
+	}
+	if a.TrainBlocked() == "" {
+		t.Errorf("Train is enabled before the model is built")
+	}
+	a.Handle(protocol.Built{})
+	if msg := a.TrainBlocked(); msg != "" {
+		t.Errorf("Train is blocked after the build: %q", msg)
+	}
+	a.Train()
+	if got := w.take(); !reflect.DeepEqual(got, []string{"start"}) {
+		t.Errorf("Train on a fresh build sent %v, want [start]", got)
+	}
+}
+
+func TestTrainAfterAnEditRebuildsThenStarts(t *testing.T) {
+	a, w := newTestApp()
+	a.Handle(protocol.Ready{})
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	a.Handle(protocol.Built{})
+	w.take()
+	a.Model.Epochs = "1"
+	a.Model.Changed()
+	a.Train()
+	if got := w.take(); !reflect.DeepEqual(got, []string{"build"}) {
+		t.Fatalf("Train after an edit sent %v, want [build] (start waits for the build)", got)
+	}
+	a.Handle(protocol.Built{})
+	if got := w.take(); !reflect.DeepEqual(got, []string{"start"}) {
+		t.Errorf("after the build the app sent %v, want [start]", got)
+	}
+	render := a.Handle(protocol.Progress{Epoch: 1, Epochs: 1, Batch: 1, Batches: 938, GlobalBatch: 1, State: protocol.StateRunning})
+	if !render {
+		t.Errorf("the first running progress (a state change) did not ask for a render")
+	}
+	if a.Handle(protocol.Progress{Epoch: 1, Epochs: 1, Batch: 2, Batches: 938, GlobalBatch: 2, State: protocol.StateRunning}) {
+		t.Errorf("a progress message that changes only numbers asked for a full render")
+	}
+	if a.PauseLabel() != "Pause" || a.TrainBlocked() == "" {
+		t.Errorf("while running: pause label %q, train blocked %q", a.PauseLabel(), a.TrainBlocked())
+	}
+	a.TogglePause()
+	a.Handle(protocol.State{State: protocol.StatePaused})
+	if a.PauseLabel() != "Resume" {
+		t.Errorf("pause label %q while paused, want Resume", a.PauseLabel())
+	}
+	a.TogglePause()
+	if got := w.take(); !reflect.DeepEqual(got, []string{"pause", "resume"}) {
+		t.Errorf("pause then resume sent %v", got)
+	}
+}
+
+func TestFatalErrorStopsTheApp(t *testing.T) {
+	a, _ := newTestApp()
+	a.Handle(protocol.Error{Message: "MNIST files not found at /data/mnist — run make data"})
+	if got := a.ErrorText(); got != "MNIST files not found at /data/mnist — run make data" {
+		t.Errorf("banner = %q", got)
+	}
+	a.DismissError()
+	if a.ErrorText() != "" {
+		t.Errorf("banner = %q after dismiss", a.ErrorText())
+	}
+	a.Handle(protocol.Error{Message: "out of memory", Fatal: true})
+	want := "The training worker stopped: out of memory. Reload the page to start again."
+	if got := a.ErrorText(); got != want {
+		t.Errorf("banner = %q, want %q", got, want)
+	}
+	if a.TrainBlocked() == "" {
+		t.Errorf("Train is enabled after the worker stopped")
+	}
+}
+
+func TestStalePredictionsAreDropped(t *testing.T) {
+	p := &PadState{}
+	p.nextID = 3 // requests 1..3 sent
+	p.SetPrediction(protocol.Prediction{ID: 2, Probs: make([]float32, 10)})
+	if p.Probs == nil {
+		t.Fatalf("a reply for the current drawing was dropped")
+	}
+	p.SetPrediction(protocol.Prediction{ID: 1, Probs: []float32{1, 0, 0, 0, 0, 0, 0, 0, 0, 0}})
+	if p.Probs[0] == 1 {
+		t.Errorf("an older reply replaced a newer one")
+	}
+	p.Clear()
+	p.SetPrediction(protocol.Prediction{ID: 3, Probs: make([]float32, 10)})
+	if p.Probs != nil {
+		t.Errorf("a reply for a cleared drawing was shown")
+	}
+}
+
+func TestChartHelpers(t *testing.T) {
+	if got := ticks(0, 1, 5); len(got) != 6 || got[0] != 0 || got[5] != 1 || math.Abs(got[2]-0.4) > 1e-12 {
+		t.Errorf("ticks(0, 1, 5) = %v, want 0, 0.2, …, 1", got)
+	}
+	if got := ticks(0, 3, 6); !reflect.DeepEqual(got, []float64{0, 0.5, 1, 1.5, 2, 2.5, 3}) {
+		t.Errorf("ticks(0, 3, 6) = %v, want steps of 0.5", got)
+	}
+	for v, want := range map[float64]float64{2.37: 3, 0.43: 0.6, 0.1: 0.1, 17: 20} {
+		if got := niceCeil(v); got != want {
+			t.Errorf("niceCeil(%v) = %v, want %v", v, got, want)
+		}
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 109386: "109,386", 1234567: "1,234,567", -4200: "-4,200"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+	var c Charts
+	for i := 1; i <= maxPoints+10; i++ {
+		c.AddProgress(protocol.Progress{Epoch: 1, Epochs: 1, Batch: i, Batches: 2 * maxPoints, GlobalBatch: i})
+	}
+	if len(c.Loss) > maxPoints || len(c.Loss) < maxPoints/2 {
+		t.Errorf("%d points kept, want between %d and %d", len(c.Loss), maxPoints/2, maxPoints)
+	}
+	if last := c.Loss[len(c.Loss)-1].X; last != float64(maxPoints+10)/float64(2*maxPoints) {
+		t.Errorf("the newest point was lost: last x = %v", last)
+	}
+}

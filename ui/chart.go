@@ -1,0 +1,346 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"syscall/js"
+
+	"honnef.co/go/js/dom/v2"
+
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Point is one chart sample: x in epochs (fractional), y the value.
+type Point struct{ X, Y float64 }
+
+// Charts holds the training curves: training values from progress messages
+// (already smoothed by the worker) and validation values per epoch.
+type Charts struct {
+	Loss, ValLoss, Acc, ValAcc []Point
+	Epochs                     int // the run's length, for the x axis
+	Version                    int // bumps on every change
+}
+
+// maxPoints bounds a training curve; beyond it every other point is dropped,
+// which keeps the curve's shape and the drawing cheap.
+const maxPoints = 4000
+
+// NewCharts returns empty charts.
+func NewCharts() *Charts { return &Charts{} }
+
+// Clear empties every curve.
+func (c *Charts) Clear() {
+	c.Loss, c.ValLoss, c.Acc, c.ValAcc = nil, nil, nil, nil
+	c.Epochs = 0
+	c.Version++
+}
+
+// AddProgress appends a training sample.
+func (c *Charts) AddProgress(p protocol.Progress) {
+	if p.Batches <= 0 || p.GlobalBatch <= 0 {
+		return
+	}
+	x := float64(p.Epoch-1) + float64(p.Batch)/float64(p.Batches)
+	c.Loss = appendPoint(c.Loss, Point{x, p.Loss})
+	c.Acc = appendPoint(c.Acc, Point{x, p.Accuracy})
+	c.Epochs = p.Epochs
+	c.Version++
+}
+
+// AddEpoch appends the validation values of a finished epoch.
+func (c *Charts) AddEpoch(e protocol.EpochEnd) {
+	x := float64(e.Epoch)
+	c.ValLoss = append(c.ValLoss, Point{x, e.ValLoss})
+	c.ValAcc = append(c.ValAcc, Point{x, e.ValAccuracy})
+	c.Version++
+}
+
+func appendPoint(s []Point, p Point) []Point {
+	if n := len(s); n > 0 && p.X < s[n-1].X {
+		return s // a late message from before a reset
+	}
+	if len(s) >= maxPoints {
+		half := s[:0]
+		for i := 0; i < len(s); i += 2 {
+			half = append(half, s[i])
+		}
+		s = half
+	}
+	return append(s, p)
+}
+
+// Series is one line of a chart.
+type Series struct {
+	Name    string
+	Color   string
+	Points  []Point
+	Markers bool // draw a dot at each point (validation, one per epoch)
+}
+
+// Chart is a line chart drawn on a canvas it owns. The canvas is created
+// once, inside an empty host element, because Vugu re-sets the attributes
+// of template elements on every render (which would clear a canvas).
+//
+// Redrawing is cheap, as it happens up to 20 times a second: the axes,
+// grid, labels and legend are drawn once per range into an off-screen
+// canvas and copied, and each curve is one Path2D built from a string (one
+// JS call instead of one per point).
+type Chart struct {
+	Title  string // y-axis title
+	YFixed bool   // y up to 1 (accuracy) instead of 0 to the data's max
+
+	host   js.Value
+	canvas *dom.HTMLCanvasElement
+	ctx    *dom.CanvasRenderingContext2D
+	bg     *dom.HTMLCanvasElement // axes, grid, labels and legend
+	bgKey  string                 // the ranges bg was drawn for
+	drawn  int                    // Charts.Version last drawn
+	dpr    float64
+}
+
+// Chart size in CSS pixels (CSS scales it to the panel's width) and the
+// plot's margins inside it.
+const (
+	chartW, chartH                       = 520, 240
+	padLeft, padRight, padTop, padBottom = 52.0, 14.0, 30.0, 36.0
+)
+
+// Mount creates the canvas in host (idempotent: vg-js-create may run again).
+func (c *Chart) Mount(host js.Value, label string) {
+	if c.canvas != nil && c.host.Equal(host) {
+		return
+	}
+	c.host = host
+	c.dpr = js.Global().Get("devicePixelRatio").Float()
+	if !(c.dpr >= 1) {
+		c.dpr = 1
+	}
+	c.canvas = c.newCanvas()
+	c.canvas.SetAttribute("role", "img")
+	c.canvas.SetAttribute("aria-label", label)
+	host.Call("replaceChildren", c.canvas.Underlying())
+	c.ctx = c.canvas.GetContext2d()
+	c.ctx.Scale(c.dpr, c.dpr)
+	c.bg = c.newCanvas()
+	c.bg.GetContext2d().Scale(c.dpr, c.dpr)
+	c.bgKey = ""
+	c.drawn = -1
+}
+
+func (c *Chart) newCanvas() *dom.HTMLCanvasElement {
+	cv := dom.GetWindow().Document().CreateElement("canvas").(*dom.HTMLCanvasElement)
+	cv.SetWidth(int(chartW * c.dpr))
+	cv.SetHeight(int(chartH * c.dpr))
+	return cv
+}
+
+// plot maps data to canvas coordinates.
+type plot struct{ xMax, yMin, yMax float64 }
+
+func (p plot) x(v float64) float64 {
+	return padLeft + v/p.xMax*(chartW-padLeft-padRight)
+}
+
+func (p plot) y(v float64) float64 {
+	return padTop + (1-(v-p.yMin)/(p.yMax-p.yMin))*(chartH-padTop-padBottom)
+}
+
+// Draw redraws the chart when the data changed since the last draw.
+func (c *Chart) Draw(version int, epochs int, series ...Series) {
+	if c.ctx == nil || version == c.drawn {
+		return
+	}
+	c.drawn = version
+	p := c.ranges(epochs, series)
+	if key := fmt.Sprint(p, len(series)); key != c.bgKey {
+		c.bgKey = key
+		c.drawBackground(p, series)
+	}
+	ctx := c.ctx
+	ctx.ClearRect(0, 0, chartW, chartH)
+	ctx.DrawImageWithDst(c.bg, 0, 0, chartW, chartH)
+	ctx.Save()
+	ctx.BeginPath()
+	ctx.Rect(padLeft-4, padTop-4, chartW-padLeft-padRight+8, chartH-padTop-padBottom+8)
+	ctx.Clip()
+	ctx.SetLineWidth(2)
+	ctx.SetLineJoin("round")
+	for _, s := range series {
+		if len(s.Points) == 0 {
+			continue
+		}
+		ctx.SetStrokeStyle(s.Color)
+		ctx.SetFillStyle(s.Color)
+		ctx.Call("stroke", path2D(p, s.Points, false))
+		if s.Markers {
+			ctx.Call("fill", path2D(p, s.Points, true))
+		}
+	}
+	ctx.Restore()
+}
+
+// ranges picks the axes: x from 0 to the run's epochs, y from 0 (or, for
+// accuracy, a round floor below the data) to a round ceiling.
+func (c *Chart) ranges(epochs int, series []Series) plot {
+	p := plot{xMax: math.Max(1, float64(epochs))}
+	lo, hi, seen := 0.0, 0.0, false
+	for _, s := range series {
+		for _, pt := range s.Points {
+			p.xMax = math.Max(p.xMax, pt.X)
+			if !seen || pt.Y < lo {
+				lo = pt.Y
+			}
+			if !seen || pt.Y > hi {
+				hi = pt.Y
+			}
+			seen = true
+		}
+	}
+	switch {
+	case c.YFixed && seen:
+		p.yMin, p.yMax = math.Min(niceFloor(lo), 0.9), 1
+	case c.YFixed:
+		p.yMin, p.yMax = 0, 1
+	default:
+		p.yMin, p.yMax = 0, niceCeil(math.Max(hi, 0.1))
+	}
+	return p
+}
+
+// path2D makes one Path2D for a curve (or, with dots, a dot per point)
+// from an SVG path string.
+func path2D(p plot, pts []Point, dots bool) js.Value {
+	b := make([]byte, 0, len(pts)*16)
+	num := func(v float64) { b = strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64) }
+	for i, pt := range pts {
+		x, y := p.x(pt.X), p.y(pt.Y)
+		switch {
+		case dots: // a circle of radius 3.5 as two arcs
+			b = append(b, 'M')
+			num(x - 3.5)
+			b = append(b, ' ')
+			num(y)
+			b = append(b, "a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0"...)
+		case i == 0:
+			b = append(b, 'M')
+			num(x)
+			b = append(b, ' ')
+			num(y)
+		default:
+			b = append(b, 'L')
+			num(x)
+			b = append(b, ' ')
+			num(y)
+		}
+	}
+	return js.Global().Get("Path2D").New(string(b))
+}
+
+// drawBackground draws the axes, grid, tick labels and legend into c.bg.
+func (c *Chart) drawBackground(p plot, series []Series) {
+	ctx := c.bg.GetContext2d()
+	ctx.ClearRect(0, 0, chartW, chartH)
+	left, top := padLeft, padTop
+	pw, ph := chartW-padLeft-padRight, chartH-padTop-padBottom
+	ctx.SetFont("12px system-ui, sans-serif")
+	ctx.SetLineWidth(1)
+	ctx.SetStrokeStyle("#e3e6ea")
+	ctx.SetFillStyle("#5b6470")
+	ctx.SetTextAlign("right")
+	ctx.SetTextBaseline("middle")
+	for _, t := range ticks(p.yMin, p.yMax, 5) {
+		y := math.Round(p.y(t)) + 0.5
+		line(ctx, left, y, left+pw, y)
+		ctx.FillText(tickLabel(t, c.YFixed), left-6, y, -1)
+	}
+	ctx.SetTextAlign("center")
+	ctx.SetTextBaseline("top")
+	for _, t := range ticks(0, p.xMax, 6) {
+		x := math.Round(p.x(t)) + 0.5
+		line(ctx, x, top, x, top+ph)
+		ctx.FillText(trimFloat(t), x, top+ph+5, -1)
+	}
+	ctx.SetStrokeStyle("#8a939e")
+	line(ctx, left+0.5, top, left+0.5, top+ph)
+	line(ctx, left, top+ph+0.5, left+pw, top+ph+0.5)
+	ctx.FillText("epoch", left+pw/2, top+ph+20, -1)
+	ctx.Save()
+	ctx.Translate(14, top+ph/2)
+	ctx.Rotate(-math.Pi / 2)
+	ctx.SetTextBaseline("middle")
+	ctx.FillText(c.Title, 0, 0, -1)
+	ctx.Restore()
+
+	// Legend, above the plot.
+	ctx.SetTextAlign("left")
+	ctx.SetTextBaseline("middle")
+	x := left
+	for _, s := range series {
+		ctx.SetStrokeStyle(s.Color)
+		ctx.SetLineWidth(2)
+		line(ctx, x, 12, x+18, 12)
+		ctx.SetFillStyle("#2b313a")
+		ctx.FillText(s.Name, x+24, 12, -1)
+		x += 24 + ctx.MeasureText(s.Name).Width() + 18
+	}
+}
+
+func line(ctx *dom.CanvasRenderingContext2D, x0, y0, x1, y1 float64) {
+	ctx.BeginPath()
+	ctx.MoveTo(x0, y0)
+	ctx.LineTo(x1, y1)
+	ctx.Stroke()
+}
+
+// ticks returns about n round values (1, 2 or 5 × 10^k apart) in [lo, hi].
+func ticks(lo, hi float64, n int) []float64 {
+	if !(hi > lo) {
+		return []float64{lo}
+	}
+	step := niceStep((hi - lo) / float64(n))
+	var out []float64
+	for t := math.Ceil(lo/step-1e-9) * step; t <= hi+step*1e-9; t += step {
+		out = append(out, math.Round(t/step)*step)
+	}
+	return out
+}
+
+func niceStep(raw float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	switch f := raw / mag; {
+	case f <= 1:
+		return mag
+	case f <= 2:
+		return 2 * mag
+	case f <= 5:
+		return 5 * mag
+	}
+	return 10 * mag
+}
+
+// niceCeil is a round number (a multiple of 1, 2 or 5 × 10^k, about a
+// quarter of v) at or above v: an axis top.
+func niceCeil(v float64) float64 {
+	s := niceStep(v / 4)
+	return math.Round(math.Ceil(v/s-1e-9)*s*1e9) / 1e9 // without float noise
+}
+
+func niceFloor(v float64) float64 {
+	if v <= 0 {
+		return 0
+	}
+	s := niceStep((1 - v) / 4)
+	return math.Max(0, math.Floor(v/s)*s)
+}
+
+func tickLabel(v float64, percent bool) string {
+	if percent {
+		return trimFloat(math.Round(v*1000)/10) + "%"
+	}
+	return trimFloat(v)
+}
+
+func trimFloat(v float64) string {
+	return fmt.Sprint(math.Round(v*1e6)/1e6 + 0) // + 0 turns -0 into 0
+}

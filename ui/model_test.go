@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// These tests run as js/wasm under Node (the package needs syscall/js):
+// GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./ui/
+
+func TestPresetsMatchTheirModels(t *testing.T) {
+	for _, c := range []struct {
+		preset string
+		units  []string
+		total  string
+	}{
+		{PresetSoftmax, []string{"10"}, "7,850"},
+		{PresetSeed, []string{"128", "64", "10"}, "109,386"},
+		{PresetWide, []string{"512", "256", "10"}, "535,818"},
+	} {
+		e := NewModelEditor(c.preset)
+		var units []string
+		for _, r := range e.Rows {
+			units = append(units, r.Units)
+		}
+		if strings.Join(units, " ") != strings.Join(c.units, " ") {
+			t.Errorf("%s: units %v, want %v", c.preset, units, c.units)
+		}
+		m, err := e.Spec()
+		if err != nil {
+			t.Fatalf("%s: %v", c.preset, err)
+		}
+		if err := m.Validate(); err != nil {
+			t.Errorf("%s: the preset's spec does not validate: %v", c.preset, err)
+		}
+		if e.TotalText != c.total {
+			t.Errorf("%s: total params %q, want %q", c.preset, e.TotalText, c.total)
+		}
+	}
+	if m, _ := NewModelEditor(PresetSeed).Spec(); m.Optimizer != spec.Seed().Optimizer || m.BatchSize != spec.Seed().BatchSize {
+		t.Errorf("the seed preset's settings %+v differ from spec.Seed()", m)
+	}
+}
+
+func TestEditorMessagesSitBesideTheirField(t *testing.T) {
+	e := NewModelEditor(PresetSeed)
+	e.Rows[1].Units = "0"
+	e.Changed()
+	if msg := e.RowError(1); !strings.Contains(msg, "units must be between 1 and 4096, got 0") {
+		t.Errorf("row 2 message = %q, want the units rule", msg)
+	}
+	if e.RowError(0) != "" || e.RowError(2) != "" {
+		t.Errorf("other rows have messages: %q, %q", e.RowError(0), e.RowError(2))
+	}
+	if _, err := e.Spec(); err == nil || !strings.Contains(err.Error(), "layer 2 (Dense)") {
+		t.Errorf("Spec error = %v, want one naming layer 2", err)
+	}
+	if e.OutputShape(0) != "(None, 128)" || e.OutputShape(1) != "?" {
+		t.Errorf("shapes = %q, %q; want the first known and the bad one unknown", e.OutputShape(0), e.OutputShape(1))
+	}
+
+	e.Rows[1].Units = "6x"
+	e.Changed()
+	if msg := e.RowError(1); msg != `units must be a whole number, got "6x"` {
+		t.Errorf("row 2 message = %q", msg)
+	}
+
+	e = NewModelEditor(PresetSeed)
+	e.LR = "fast"
+	e.BatchSize = "0"
+	e.Changed()
+	if msg := e.FieldError("lr"); msg != "learning rate must be a number, like 0.001" {
+		t.Errorf("lr message = %q", msg)
+	}
+	if _, err := e.Spec(); err == nil {
+		t.Errorf("a learning rate of %q gives a valid spec", e.LR)
+	}
+	e.LR = "0.01"
+	e.Changed()
+	if msg := e.FieldError("batch"); !strings.Contains(msg, "batch size must be between 1 and 4096, got 0") {
+		t.Errorf("batch message = %q, want the batch size rule", msg)
+	}
+
+	e = NewModelEditor(PresetSeed)
+	e.Rows[2].Units = "12"
+	e.Changed()
+	if msg := e.RowError(2); !strings.Contains(msg, "mnist has 10 classes") {
+		t.Errorf("last row message = %q, want it to say mnist has 10 classes", msg)
+	}
+}
+
+func TestEditorAddsAndRemovesRows(t *testing.T) {
+	e := NewModelEditor(PresetSoftmax)
+	e.RemoveRow(0) // the only layer stays
+	if len(e.Rows) != 1 {
+		t.Fatalf("removing the only layer left %d rows", len(e.Rows))
+	}
+	e.AddRow()
+	if len(e.Rows) != 2 || e.Rows[1].Units != "10" || e.Rows[1].Activation != spec.ActSoftmax {
+		t.Fatalf("AddRow did not insert before the output layer: %+v", e.Rows)
+	}
+	if _, err := e.Spec(); err != nil {
+		t.Errorf("784 → 32 relu → 10 softmax is invalid: %v", err)
+	}
+	for range MaxRows + 3 {
+		e.AddRow()
+	}
+	if len(e.Rows) != MaxRows {
+		t.Errorf("%d rows after many AddRow, want at most %d", len(e.Rows), MaxRows)
+	}
+	e.RemoveRow(0)
+	if len(e.Rows) != MaxRows-1 {
+		t.Errorf("RemoveRow(0) left %d rows, want %d", len(e.Rows), MaxRows-1)
+	}
+}
