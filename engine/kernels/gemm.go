@@ -1,6 +1,9 @@
 // Package kernels holds the engine's heavy inner loops on plain float32
-// slices, so the layers stay readable and a faster implementation (a
-// WebAssembly SIMD module) can later sit behind the same functions.
+// slices, so the layers stay readable and faster implementations sit
+// behind the same functions: gonum natively, and under js/wasm (built with
+// -tags nnsimd) a WebAssembly SIMD module, static/kernels.wasm, generated
+// by ./kernelgen and loaded by static/kernels.js. Backend and SetBackend
+// say and choose which one runs.
 //
 // Every kernel is deterministic: the same inputs give the same bits on every
 // run and every platform. Products are rounded to float32 before they are
@@ -22,9 +25,9 @@ import "fmt"
 //
 //	c := beta·C[i][j]; for p := 0; p < k; p++ { c += float32(alpha·A(i,p)·B(p,j)) }
 //
-// does it, in every transpose form, so the forms agree to the bit and a
-// faster kernel that keeps this order (f32x4 lanes over j) can be checked
-// for exact equality against this one.
+// does it, in every transpose form, so the forms agree to the bit, and so
+// do the backends (see Backend): gonum's on amd64 and the WebAssembly SIMD
+// module (f32x4 lanes over j, mul then add, no FMA) give GemmGo's bits.
 //
 // Gemm panics when a slice is too short for the sizes given: that is a bug
 // in the caller, not bad user input.
@@ -33,12 +36,16 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	if m == 0 || n == 0 {
 		return
 	}
+	if forceGo.Load() {
+		gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // GemmGo is Gemm in plain Go on every platform: the reference that the
-// platform kernels (gonum's on amd64, WebAssembly SIMD later) must match
-// bit for bit.
+// platform kernels (gonum's on amd64, WebAssembly SIMD) must match bit for
+// bit.
 func GemmGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {

@@ -8,6 +8,7 @@ import (
 // BenchmarkGemm times the three forms a Dense layer with 784 inputs and 128
 // units runs on a batch of 128: forward x·W (NN), the kernel gradient xᵀ·dy
 // (TN) and the input gradient dy·Wᵀ (NT). GFLOP/s counts 2·m·n·k per call.
+// Gemm's name carries the backend it ran on (simd, gonum or go).
 func BenchmarkGemm(b *testing.B) {
 	const batch, in, units = 128, 784, 128
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -27,7 +28,7 @@ func BenchmarkGemm(b *testing.B) {
 	for _, kernel := range []struct {
 		name string
 		gemm gemmFunc
-	}{{"Gemm", Gemm}, {"GemmGo", GemmGo}} {
+	}{{"Gemm(" + Backend() + ")", Gemm}, {"GemmGo", GemmGo}} {
 		for _, f := range forms {
 			c := make([]float32, f.m*f.outRowsLen)
 			b.Run(kernel.name+"/"+f.name, func(b *testing.B) {

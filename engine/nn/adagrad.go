@@ -33,16 +33,41 @@ func (o *Adagrad) Step(params []*Param) {
 	if o.sum == nil { // a struct literal rather than the constructor
 		o.sum = map[*Param][]float32{}
 	}
-	lr, eps := float32(o.LR), float32(o.Epsilon)
 	for _, p := range params {
-		w, grad := p.Value.Float32s(), p.Grad.Float32s()
-		lambda := decayFor(p, o.WeightDecay)
-		s := stateFor(o.sum, p, AdagradInitialAccumulator)
-		for i, g := range grad[:len(w)] {
-			g += float32(lambda * w[i])
-			s[i] += float32(g * g)
-			w[i] -= float32(lr*g) / float32(math.Sqrt(float64(s[i]+eps)))
+		o.update(p, stateFor(o.sum, p, AdagradInitialAccumulator), p.Value.Float32s())
+	}
+}
+
+// Preview returns the values Step(params) would leave in each param, and
+// changes nothing: it runs the same update on a copy of the sums.
+func (o *Adagrad) Preview(params []*Param) [][]float32 {
+	out := make([][]float32, len(params))
+	for k, p := range params {
+		n := len(p.Value.Float32s())
+		s := make([]float32, n)
+		if old, ok := o.sum[p]; ok {
+			copy(s, old)
+		} else {
+			for i := range s {
+				s[i] = AdagradInitialAccumulator
+			}
 		}
+		out[k] = make([]float32, n)
+		o.update(p, s, out[k])
+	}
+	return out
+}
+
+// update adds g² to the sums s in place and writes p's new weights into
+// out (p's own values for Step).
+func (o *Adagrad) update(p *Param, s, out []float32) {
+	lr, eps := float32(o.LR), float32(o.Epsilon)
+	w, grad := p.Value.Float32s(), p.Grad.Float32s()
+	lambda := decayFor(p, o.WeightDecay)
+	for i, g := range grad[:len(w)] {
+		g += float32(lambda * w[i])
+		s[i] += float32(g * g)
+		out[i] = w[i] - float32(lr*g)/float32(math.Sqrt(float64(s[i]+eps)))
 	}
 }
 

@@ -41,25 +41,50 @@ func (o *Adam) Step(params []*Param) {
 	if o.state == nil { // a struct literal rather than the constructor
 		o.state = map[*Param]*adamState{}
 	}
-	b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon)
 	for _, p := range params {
-		w, grad := p.Value.Float32s(), p.Grad.Float32s()
+		w := p.Value.Float32s()
 		s := o.state[p]
 		if s == nil {
 			s = &adamState{m: make([]float32, len(w)), v: make([]float32, len(w))}
 			o.state[p] = s
 		}
 		s.t++
-		t := float64(s.t)
-		alpha := float32(o.LR * math.Sqrt(1-math.Pow(o.Beta2, t)) / (1 - math.Pow(o.Beta1, t)))
-		lambda := decayFor(p, o.WeightDecay)
-		m, v := s.m[:len(w)], s.v[:len(w)]
-		for i, g := range grad[:len(w)] {
-			g += float32(lambda * w[i])
-			m[i] += float32((1 - b1) * (g - m[i]))
-			v[i] += float32((1 - b2) * (float32(g*g) - v[i]))
-			w[i] -= float32(alpha*m[i]) / (float32(math.Sqrt(float64(v[i]))) + eps)
+		o.update(p, s.m, s.v, s.t, w)
+	}
+}
+
+// Preview returns the values Step(params) would leave in each param, and
+// changes nothing: it runs the same update on copies of the moments m, v
+// (zero for a param not seen yet) with the step count t + 1.
+func (o *Adam) Preview(params []*Param) [][]float32 {
+	out := make([][]float32, len(params))
+	for k, p := range params {
+		n := len(p.Value.Float32s())
+		m, v, t := make([]float32, n), make([]float32, n), 1
+		if s := o.state[p]; s != nil {
+			copy(m, s.m)
+			copy(v, s.v)
+			t = s.t + 1
 		}
+		out[k] = make([]float32, n)
+		o.update(p, m, v, t, out[k])
+	}
+	return out
+}
+
+// update is step t for one param: it moves the moments m and v in place
+// and writes the new weights into out (p's own values for Step).
+func (o *Adam) update(p *Param, m, v []float32, t int, out []float32) {
+	b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon)
+	w, grad := p.Value.Float32s(), p.Grad.Float32s()
+	alpha := float32(o.LR * math.Sqrt(1-math.Pow(o.Beta2, float64(t))) / (1 - math.Pow(o.Beta1, float64(t))))
+	lambda := decayFor(p, o.WeightDecay)
+	m, v, out = m[:len(w)], v[:len(w)], out[:len(w)]
+	for i, g := range grad[:len(w)] {
+		g += float32(lambda * w[i])
+		m[i] += float32((1 - b1) * (g - m[i]))
+		v[i] += float32((1 - b2) * (float32(g*g) - v[i]))
+		out[i] = w[i] - float32(alpha*m[i])/(float32(math.Sqrt(float64(v[i])))+eps)
 	}
 }
 

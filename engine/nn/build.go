@@ -75,6 +75,26 @@ func buildLayer(l spec.Layer, in []int, seed, i uint64) Layer {
 		return d
 	case spec.TypeFlatten:
 		return &Flatten{Frozen: l.Frozen}
+	case spec.TypeConv2D:
+		return NewConv2D(in, l, rand.New(rand.NewPCG(seed, initStream+i)))
+	case spec.TypeMaxPool2D:
+		p := NewMaxPool2D(l.PoolSize, l.Strides, l.Padding)
+		p.Frozen = l.Frozen
+		return p
+	case spec.TypeAveragePooling2D:
+		p := NewAveragePooling2D(l.PoolSize, l.Strides, l.Padding)
+		p.Frozen = l.Frozen
+		return p
+	case spec.TypeGlobalAveragePooling2D:
+		return &GlobalAveragePooling2D{Frozen: l.Frozen}
+	case spec.TypeBatchNormalization:
+		b := NewBatchNormalization(in[len(in)-1], l.Momentum, l.Epsilon)
+		b.Frozen = l.Frozen
+		return b
+	case spec.TypeReshape:
+		r := NewReshape(l.TargetShape...)
+		r.Frozen = l.Frozen
+		return r
 	}
 	panic("nn.Build: layer type " + l.Type + " passed validation but has no builder")
 }

@@ -40,7 +40,8 @@ func (m *Sequential) Evaluate(x, y *tensor.Dense) (Evaluation, error) {
 		conf    *metrics.Confusion
 		err     error
 	)
-	forChunks(x, y, func(from int, xc, yc *tensor.Dense) {
+	x = m.asInput(x)
+	forChunks(x, y, m.inferenceChunk(), func(from int, xc, yc *tensor.Dense) {
 		if err != nil {
 			return
 		}

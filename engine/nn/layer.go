@@ -21,7 +21,8 @@ type Layer interface {
 	// Backward takes dL/dy for the last Forward's output, adds dL/dθ to the
 	// layer's Param grads and returns dL/dx.
 	Backward(dy *tensor.Dense) *tensor.Dense
-	// Params are the layer's trainable tensors (none for activations).
+	// Params are the layer's weight tensors (none for activations), the
+	// trainable ones and any NonTrainable state.
 	Params() []*Param
 	// Spec is the layer's config, enough to rebuild it.
 	Spec() spec.Layer
@@ -34,6 +35,11 @@ type Param struct {
 	Grad  *tensor.Dense
 	// Decay says L2 weight decay applies (kernels yes, biases no).
 	Decay bool
+	// NonTrainable marks state the layer updates itself, such as
+	// BatchNormalization's moving mean and variance: part of the model's
+	// weights (saved and restored with them) but never given to the
+	// optimizer. Its Grad stays zero.
+	NonTrainable bool
 }
 
 // Loss compares a batch of predictions with their targets.

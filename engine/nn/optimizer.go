@@ -97,3 +97,12 @@ func decayFor(p *Param, lambda float64) float32 {
 type optimizerSpec interface {
 	Spec() spec.Optimizer
 }
+
+// Previewer is an optimizer that can say what its next Step would do
+// without doing it. Every optimizer in this package is one; the backprop
+// step-through (Sequential.Trace) uses it to show the update.
+type Previewer interface {
+	// Preview returns, for each param, the values Step(params) would leave
+	// in it now. It changes neither the params nor the optimizer's state.
+	Preview(params []*Param) [][]float32
+}

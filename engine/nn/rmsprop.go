@@ -30,16 +30,35 @@ func (o *RMSProp) Step(params []*Param) {
 	if o.avg == nil { // a struct literal rather than the constructor
 		o.avg = map[*Param][]float32{}
 	}
-	lr, rho, eps := float32(o.LR), float32(o.Rho), float32(o.Epsilon)
 	for _, p := range params {
-		w, grad := p.Value.Float32s(), p.Grad.Float32s()
-		lambda := decayFor(p, o.WeightDecay)
-		a := stateFor(o.avg, p, 0)
-		for i, g := range grad[:len(w)] {
-			g += float32(lambda * w[i])
-			a[i] = float32(rho*a[i]) + float32((1-rho)*float32(g*g))
-			w[i] -= float32(lr*g) / float32(math.Sqrt(float64(a[i]+eps)))
-		}
+		o.update(p, stateFor(o.avg, p, 0), p.Value.Float32s())
+	}
+}
+
+// Preview returns the values Step(params) would leave in each param, and
+// changes nothing: it runs the same update on a copy of the averages.
+func (o *RMSProp) Preview(params []*Param) [][]float32 {
+	out := make([][]float32, len(params))
+	for k, p := range params {
+		n := len(p.Value.Float32s())
+		a := make([]float32, n)
+		copy(a, o.avg[p])
+		out[k] = make([]float32, n)
+		o.update(p, a, out[k])
+	}
+	return out
+}
+
+// update moves the averages a in place and writes p's new weights into
+// out (p's own values for Step).
+func (o *RMSProp) update(p *Param, a, out []float32) {
+	lr, rho, eps := float32(o.LR), float32(o.Rho), float32(o.Epsilon)
+	w, grad := p.Value.Float32s(), p.Grad.Float32s()
+	lambda := decayFor(p, o.WeightDecay)
+	for i, g := range grad[:len(w)] {
+		g += float32(lambda * w[i])
+		a[i] = float32(rho*a[i]) + float32((1-rho)*float32(g*g))
+		out[i] = w[i] - float32(lr*g)/float32(math.Sqrt(float64(a[i]+eps)))
 	}
 }
 

@@ -35,6 +35,17 @@ type Sequential struct {
 
 	trainable []*Param    // params the optimizer updates this step
 	backup    [][]float32 // their values before the step, to undo a diverged one
+	// state holds the NonTrainable params (BatchNormalization's moving
+	// averages), which Forward updates, and stateBackup their values from
+	// before the step.
+	state       []*Param
+	stateBackup [][]float32
+
+	chunk int // examples per inference chunk (see inferenceChunk); 0 until worked out
+
+	// outs are the layer outputs of the last training forward pass (the
+	// layers' own buffers, not copies), which TrainBatchWithStats reads.
+	outs []*tensor.Dense
 }
 
 // NewSequential returns a model whose examples have shape input (without
@@ -98,6 +109,18 @@ func (m *Sequential) SetTrainable(i int, trainable bool) error {
 		l.Frozen = !trainable
 	case *Flatten:
 		l.Frozen = !trainable
+	case *Conv2D:
+		l.Frozen = !trainable
+	case *MaxPool2D:
+		l.Frozen = !trainable
+	case *AveragePooling2D:
+		l.Frozen = !trainable
+	case *GlobalAveragePooling2D:
+		l.Frozen = !trainable
+	case *BatchNormalization:
+		l.Frozen = !trainable
+	case *Reshape:
+		l.Frozen = !trainable
 	default:
 		return fmt.Errorf("layer %d (%T) cannot be frozen: it is not one of nnplay's layer types", i, l)
 	}
@@ -147,10 +170,15 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 	if err := m.checkBatch(x, y); err != nil {
 		return 0, 0, err
 	}
-	// Forward, keeping what Backward needs.
+	x = m.asInput(x)
+	// Forward, keeping what Backward needs. It also moves layer state
+	// (moving averages): keep a copy to undo a diverged step.
+	m.saveState()
 	out := x
+	m.outs = m.outs[:0]
 	for _, l := range m.train {
 		out = l.Forward(out, true)
+		m.outs = append(m.outs, out) // for TrainBatchWithStats
 	}
 	if err := CheckTarget(m.trainLoss, out, y); err != nil {
 		return 0, 0, err
@@ -158,6 +186,7 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 	loss = m.trainLoss.Forward(out, y)
 	correct = countCorrect(out, y)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		m.restoreState()
 		return loss, correct, &DivergedError{Loss: loss, LearningRate: m.opt.LearningRate()}
 	}
 	// Backward: grads accumulate, so clear them first.
@@ -181,28 +210,28 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 		for i, p := range m.trainable {
 			copy(p.Value.Float32s(), m.backup[i])
 		}
+		m.restoreState()
 		return loss, correct, &DivergedError{Loss: loss, Weights: true, LearningRate: m.opt.LearningRate()}
 	}
 	return loss, correct, nil
 }
 
-// collectTrainable gathers the params of the layers that are not frozen
-// into m.trainable, and sizes m.backup to match.
+// collectTrainable gathers the trainable params of the layers that are
+// not frozen into m.trainable (never NonTrainable ones: the optimizer must
+// not touch those), and sizes m.backup to match.
 func (m *Sequential) collectTrainable() {
 	m.trainable = m.trainable[:0]
 	for _, l := range m.layers {
-		if !l.Spec().Frozen {
-			m.trainable = append(m.trainable, l.Params()...)
+		if l.Spec().Frozen {
+			continue
+		}
+		for _, p := range l.Params() {
+			if !p.NonTrainable {
+				m.trainable = append(m.trainable, p)
+			}
 		}
 	}
-	for len(m.backup) < len(m.trainable) {
-		m.backup = append(m.backup, nil)
-	}
-	for i, p := range m.trainable {
-		if n := len(p.Value.Float32s()); len(m.backup[i]) != n {
-			m.backup[i] = make([]float32, n)
-		}
-	}
+	m.backup = sizeBackup(m.backup, m.trainable)
 }
 
 // allFinite reports whether every value of every param is finite. It sums
@@ -218,7 +247,7 @@ func allFinite(params []*Param) bool {
 }
 
 // checkInput checks that x is a non-empty float32 batch of examples of the
-// model's input shape.
+// model's input shape, or of flat rows of that many values (see asInput).
 func (m *Sequential) checkInput(x *tensor.Dense) error {
 	if x == nil {
 		return fmt.Errorf("inputs are missing (nil)")
@@ -232,7 +261,11 @@ func (m *Sequential) checkInput(x *tensor.Dense) error {
 	for i := 1; ok && i < len(s); i++ {
 		ok = s[i] == want[i]
 	}
-	if !ok {
+	flat := m.flatRows(s)
+	if !ok && !flat {
+		if len(m.input) > 1 {
+			return fmt.Errorf("inputs have shape %v, want (N%s) or flat rows (N, %d) with N ≥ 1: N examples of shape %v", []int(s), shapeTail(m.input), inputSize(m.input), m.input)
+		}
 		return fmt.Errorf("inputs have shape %v, want (N%s) with N ≥ 1: N examples of shape %v", []int(s), shapeTail(m.input), m.input)
 	}
 	if len(x.Float32s()) != s.TotalSize() {
@@ -281,9 +314,10 @@ func (m *Sequential) Predict(x *tensor.Dense) *tensor.Dense {
 	if err := m.checkInput(x); err != nil {
 		panic("nn.Predict: " + err.Error())
 	}
+	x = m.asInput(x)
 	var result *tensor.Dense
 	var res []float32
-	forChunks(x, nil, func(from int, xc, _ *tensor.Dense) {
+	forChunks(x, nil, m.inferenceChunk(), func(from int, xc, _ *tensor.Dense) {
 		out := xc
 		for _, l := range m.layers {
 			out = l.Forward(out, false)
@@ -304,17 +338,19 @@ func (m *Sequential) Predict(x *tensor.Dense) *tensor.Dense {
 // float32 tensor (N, input...).
 func (m *Sequential) CheckInput(x *tensor.Dense) error { return m.checkInput(x) }
 
-// chunkSize is how many examples Predict and Evaluate push through at once:
-// large enough to amortise per-call costs, small enough to bound memory.
+// chunkSize is the most examples Predict and Evaluate push through at
+// once: large enough to amortise per-call costs, small enough to bound
+// memory. Models with large layer outputs (CNNs) use fewer: see
+// inferenceChunk.
 const chunkSize = 1024
 
-// forChunks calls f on consecutive chunks of at most chunkSize examples
-// of x (and the matching rows of y, when y is not nil), as tensors sharing
+// forChunks calls f on consecutive chunks of at most size examples of x
+// (and the matching rows of y, when y is not nil), as tensors sharing
 // their storage; from is the index of the chunk's first example.
-func forChunks(x, y *tensor.Dense, f func(from int, xc, yc *tensor.Dense)) {
+func forChunks(x, y *tensor.Dense, size int, f func(from int, xc, yc *tensor.Dense)) {
 	n := x.Shape()[0]
-	for from := 0; from < n; from += chunkSize {
-		to := min(from+chunkSize, n)
+	for from := 0; from < n; from += size {
+		to := min(from+size, n)
 		var yc *tensor.Dense
 		if y != nil {
 			yc = rowsOf(y, from, to)

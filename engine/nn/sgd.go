@@ -29,25 +29,51 @@ func (o *SGD) Step(params []*Param) {
 	if o.velocity == nil { // a struct literal rather than the constructor
 		o.velocity = map[*Param][]float32{}
 	}
-	lr, m := float32(o.LR), float32(o.Momentum)
 	for _, p := range params {
-		w, grad := p.Value.Float32s(), p.Grad.Float32s()
-		lambda := decayFor(p, o.WeightDecay)
-		if o.Momentum == 0 {
-			for i, g := range grad {
-				w[i] -= float32(lr * (g + float32(lambda*w[i])))
-			}
-			continue
+		var v []float32
+		if o.Momentum != 0 {
+			v = stateFor(o.velocity, p, 0)
 		}
-		v := stateFor(o.velocity, p, 0)
+		o.update(p, v, p.Value.Float32s())
+	}
+}
+
+// Preview returns the values Step(params) would leave in each param, and
+// changes nothing: it runs the same update on a copy of the velocity.
+func (o *SGD) Preview(params []*Param) [][]float32 {
+	out := make([][]float32, len(params))
+	for k, p := range params {
+		n := len(p.Value.Float32s())
+		var v []float32
+		if o.Momentum != 0 {
+			v = make([]float32, n)
+			copy(v, o.velocity[p])
+		}
+		out[k] = make([]float32, n)
+		o.update(p, v, out[k])
+	}
+	return out
+}
+
+// update moves the velocity v (nil without momentum) in place and writes
+// p's new weights into out (p's own values for Step).
+func (o *SGD) update(p *Param, v, out []float32) {
+	lr, m := float32(o.LR), float32(o.Momentum)
+	w, grad := p.Value.Float32s(), p.Grad.Float32s()
+	lambda := decayFor(p, o.WeightDecay)
+	if o.Momentum == 0 {
 		for i, g := range grad {
-			g += float32(lambda * w[i])
-			v[i] = float32(m*v[i]) - float32(lr*g)
-			if o.Nesterov {
-				w[i] += float32(m*v[i]) - float32(lr*g)
-			} else {
-				w[i] += v[i]
-			}
+			out[i] = w[i] - float32(lr*(g+float32(lambda*w[i])))
+		}
+		return
+	}
+	for i, g := range grad {
+		g += float32(lambda * w[i])
+		v[i] = float32(m*v[i]) - float32(lr*g)
+		if o.Nesterov {
+			out[i] = w[i] + (float32(m*v[i]) - float32(lr*g))
+		} else {
+			out[i] = w[i] + v[i]
 		}
 	}
 }

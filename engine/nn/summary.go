@@ -30,23 +30,25 @@ func (m *Sequential) Summary() string {
 	total, trainable := 0, 0
 	for i, l := range m.layers {
 		ls := l.Spec()
-		name := strings.ToLower(ls.Type)
-		if seen[name] > 0 { // Keras numbers repeats: dense, dense_1, dense_2
-			name = fmt.Sprintf("%s_%d", name, seen[name])
+		base := layerName(ls.Type)
+		name := base
+		if seen[base] > 0 { // Keras numbers repeats: dense, dense_1, dense_2
+			name = fmt.Sprintf("%s_%d", base, seen[base])
 		}
-		seen[strings.ToLower(ls.Type)]++
+		seen[base]++
 		shape := "?"
 		if err == nil {
 			shape = spec.Shape(infos[i].Output)
 		}
 		count := 0
 		for _, p := range l.Params() {
-			count += p.Value.Shape().TotalSize()
+			n := p.Value.Shape().TotalSize()
+			count += n
+			if !ls.Frozen && !p.NonTrainable {
+				trainable += n
+			}
 		}
 		total += count
-		if !ls.Frozen {
-			trainable += count
-		}
 		row := []string{fmt.Sprintf("%s (%s)", name, ls.Type), shape, thousands(count)}
 		if anyFrozen {
 			row = append(row, map[bool]string{true: "N", false: "Y"}[ls.Frozen])
@@ -95,6 +97,23 @@ func (m *Sequential) Summary() string {
 	}
 	b.WriteString(strings.Repeat("_", width) + "\n")
 	return b.String()
+}
+
+// layerName is the name Keras gives a layer of this type: its class name
+// in snake case (max_pooling2d for MaxPool2D, Keras' alias of
+// MaxPooling2D), or the type in lower case for the others.
+func layerName(typ string) string {
+	switch typ {
+	case spec.TypeMaxPool2D:
+		return "max_pooling2d"
+	case spec.TypeAveragePooling2D:
+		return "average_pooling2d"
+	case spec.TypeGlobalAveragePooling2D:
+		return "global_average_pooling2d"
+	case spec.TypeBatchNormalization:
+		return "batch_normalization"
+	}
+	return strings.ToLower(typ)
 }
 
 // thousands formats n with commas: 109386 → "109,386".

@@ -42,6 +42,11 @@ type LayerInfo struct {
 	Type   string
 	Output []int // without the batch dimension
 	Params int
+	// NonTrainable is how many of Params the optimizer leaves alone: all
+	// of a frozen layer's, and BatchNormalization's moving mean and
+	// variance (which the layer updates itself). Keras' summary counts
+	// these as "Non-trainable params".
+	NonTrainable int
 }
 
 // Infer checks every layer's config and infers its output shape and
@@ -78,13 +83,17 @@ func (m Model) Infer() ([]LayerInfo, error) {
 			msg = l.finiteFields()
 		}
 		if msg == "" && params > MaxParams-total {
-			msg = fmt.Sprintf("the model would have %d weights; at most %d fit in a browser tab; use fewer units", total+params, MaxParams)
+			fewer := "units"
+			if l.Type == TypeConv2D {
+				fewer = "filters"
+			}
+			msg = fmt.Sprintf("the model would have %d weights; at most %d fit in a browser tab; use fewer %s", total+params, MaxParams, fewer)
 		}
 		if msg != "" {
 			return nil, &Error{Layer: i + 1, Type: l.Type, Msg: msg}
 		}
 		total += params
-		infos[i] = LayerInfo{Type: l.Type, Output: out, Params: params}
+		infos[i] = LayerInfo{Type: l.Type, Output: out, Params: params, NonTrainable: l.nonTrainable(params)}
 		in = out
 	}
 	return infos, nil
@@ -104,19 +113,8 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 		if in[0] > (MaxParams-l.Units)/l.Units {
 			return nil, 0, fmt.Sprintf("%d inputs × %d units is more than %d weights; use fewer units", in[0], l.Units, MaxParams)
 		}
-		switch l.Activation {
-		case "", ActLinear, ActReLU, ActLeakyReLU, ActSigmoid, ActTanh, ActSoftmax:
-		default:
-			return nil, 0, fmt.Sprintf("unknown activation %q; use one of linear, relu, leaky_relu, sigmoid, tanh, softmax", l.Activation)
-		}
-		switch l.KernelInitializer {
-		case "", InitGlorotUniform, InitHeNormal:
-		default:
-			return nil, 0, fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer)
-		}
-		// Alpha 0 on a leaky_relu Dense means the engine's default slope.
-		if l.Activation == ActLeakyReLU && l.Alpha != 0 && !(l.Alpha > 0 && l.Alpha < 1) {
-			return nil, 0, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha)
+		if msg := l.checkActivation(); msg != "" {
+			return nil, 0, msg
 		}
 		return []int{l.Units}, in[0]*l.Units + l.Units, ""
 	case TypeReLU, TypeSigmoid, TypeTanh:
@@ -139,11 +137,56 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 			n *= d
 		}
 		return []int{n}, 0, ""
+	case TypeConv2D:
+		return l.inferConv2D(in)
+	case TypeMaxPool2D, TypeAveragePooling2D:
+		return l.inferPool2D(in)
+	case TypeGlobalAveragePooling2D:
+		if len(in) != 3 {
+			return nil, 0, needsImage(in)
+		}
+		return []int{in[2]}, 0, ""
+	case TypeBatchNormalization:
+		return l.inferBatchNormalization(in)
+	case TypeReshape:
+		return l.inferReshape(in)
 	case "":
 		return nil, 0, "layer type is missing"
 	default:
 		return nil, 0, fmt.Sprintf("unknown layer type %q", l.Type)
 	}
+}
+
+// checkActivation checks the activation, kernel initializer and alpha of
+// a layer with weights (Dense, Conv2D).
+func (l Layer) checkActivation() string {
+	switch l.Activation {
+	case "", ActLinear, ActReLU, ActLeakyReLU, ActSigmoid, ActTanh, ActSoftmax:
+	default:
+		return fmt.Sprintf("unknown activation %q; use one of linear, relu, leaky_relu, sigmoid, tanh, softmax", l.Activation)
+	}
+	switch l.KernelInitializer {
+	case "", InitGlorotUniform, InitHeNormal:
+	default:
+		return fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer)
+	}
+	// Alpha 0 on a leaky_relu activation means the engine's default slope.
+	if l.Activation == ActLeakyReLU && l.Alpha != 0 && !(l.Alpha > 0 && l.Alpha < 1) {
+		return fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha)
+	}
+	return ""
+}
+
+// nonTrainable is how many of the layer's params weights the optimizer
+// never updates.
+func (l Layer) nonTrainable(params int) int {
+	switch {
+	case l.Frozen:
+		return params
+	case l.Type == TypeBatchNormalization:
+		return params / 2 // moving mean and moving variance
+	}
+	return 0
 }
 
 // Shape formats a shape with the batch dimension, as Keras prints it:

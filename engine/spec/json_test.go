@@ -35,7 +35,7 @@ func TestRoundTrip(t *testing.T) {
 	logits.FromLogits = true
 	logits.Loss = LossCategoricalCrossentropy
 	logits.Layers[1].Activation = ActLinear
-	models = append(models, Seed(), toy(), logits)
+	models = append(models, Seed(), toy(), logits, LeNet(), SmallCNN(), imageModel())
 	for i, m := range models {
 		if err := m.Validate(); err != nil {
 			t.Fatalf("model %d does not validate: %v", i, err)
@@ -177,7 +177,7 @@ func TestEncodeRejectsNonFinite(t *testing.T) {
 // Encode → Decode unchanged, with the same bytes on a second encoding.
 // Seeds: testdata/fuzz/FuzzDecode and the encoded models below.
 func FuzzDecode(f *testing.F) {
-	for _, m := range []Model{Seed(), toy()} {
+	for _, m := range []Model{Seed(), toy(), LeNet(), imageModel()} {
 		data, err := Encode(m)
 		if err != nil {
 			f.Fatal(err)

@@ -37,6 +37,27 @@ type Layer struct {
 	Alpha float64 `json:"alpha,omitempty"`
 	// Dropout: the fraction of inputs set to zero while training.
 	Rate float64 `json:"rate,omitempty"`
+	// Conv2D: how many filters, and each filter's [height, width].
+	// Conv2D also uses Activation, KernelInitializer and Alpha as Dense does.
+	Filters    int   `json:"filters,omitempty"`
+	KernelSize []int `json:"kernel_size,omitempty"`
+	// Conv2D, MaxPool2D, AveragePooling2D: the step between windows,
+	// [down, across]. Empty means Keras' default: 1 for Conv2D, the pool
+	// size for the pools.
+	Strides []int `json:"strides,omitempty"`
+	// Padding is "valid" (no padding; "" means valid too) or "same" (pad
+	// so the output is ⌈input/stride⌉ in each direction, as TensorFlow does).
+	Padding string `json:"padding,omitempty"`
+	// MaxPool2D, AveragePooling2D: the window, [height, width].
+	PoolSize []int `json:"pool_size,omitempty"`
+	// Reshape: the shape of one output example; one entry may be -1,
+	// meaning whatever makes the sizes match.
+	TargetShape []int `json:"target_shape,omitempty"`
+	// BatchNormalization: moving = momentum·moving + (1 − momentum)·batch
+	// for the moving mean and variance; epsilon is added to the variance
+	// before its square root. Defaults fills Keras' 0.99 and 0.001 in for 0.
+	Momentum float64 `json:"momentum,omitempty"`
+	Epsilon  float64 `json:"epsilon,omitempty"`
 	// Frozen layers are not trainable: the optimizer leaves their weights
 	// alone (Keras' trainable=False).
 	Frozen bool `json:"frozen,omitempty"`
@@ -72,6 +93,19 @@ const (
 	TypeSoftmax   = "Softmax"
 	TypeDropout   = "Dropout"
 	TypeFlatten   = "Flatten"
+	// Image layers: inputs (height, width, channels), channels last.
+	TypeConv2D                 = "Conv2D"
+	TypeMaxPool2D              = "MaxPool2D"
+	TypeAveragePooling2D       = "AveragePooling2D"
+	TypeGlobalAveragePooling2D = "GlobalAveragePooling2D"
+	TypeBatchNormalization     = "BatchNormalization"
+	TypeReshape                = "Reshape"
+)
+
+// Paddings for Conv2D and the pools ("" means valid).
+const (
+	PaddingValid = "valid"
+	PaddingSame  = "same"
 )
 
 // Activations a Dense layer accepts ("" means linear).
@@ -117,6 +151,35 @@ const (
 // Dense returns a Dense layer with the given units and activation.
 func Dense(units int, activation string) Layer {
 	return Layer{Type: TypeDense, Units: units, Activation: activation}
+}
+
+// Conv2D returns a Conv2D layer of filters k×k filters, stride 1, padding
+// valid (Keras' defaults), with the given activation.
+func Conv2D(filters, k int, activation string) Layer {
+	return Layer{Type: TypeConv2D, Filters: filters, KernelSize: []int{k, k}, Strides: []int{1, 1}, Padding: PaddingValid, Activation: activation}
+}
+
+// MaxPool2D returns a MaxPool2D layer with a p×p window, stride p and
+// padding valid (Keras' defaults).
+func MaxPool2D(p int) Layer {
+	return Layer{Type: TypeMaxPool2D, PoolSize: []int{p, p}, Strides: []int{p, p}, Padding: PaddingValid}
+}
+
+// AveragePooling2D returns an AveragePooling2D layer with a p×p window,
+// stride p and padding valid (Keras' defaults).
+func AveragePooling2D(p int) Layer {
+	return Layer{Type: TypeAveragePooling2D, PoolSize: []int{p, p}, Strides: []int{p, p}, Padding: PaddingValid}
+}
+
+// BatchNormalization returns a BatchNormalization layer with Keras'
+// defaults: momentum 0.99, epsilon 0.001.
+func BatchNormalization() Layer {
+	return Layer{Type: TypeBatchNormalization, Momentum: 0.99, Epsilon: 1e-3}
+}
+
+// Reshape returns a Reshape layer to the given shape of one example.
+func Reshape(shape ...int) Layer {
+	return Layer{Type: TypeReshape, TargetShape: shape}
 }
 
 // Adam returns Adam with Keras' defaults.

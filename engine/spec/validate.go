@@ -20,7 +20,9 @@ const (
 // Validate checks that the model can be built and trained: everything Infer
 // checks, then the optimizer, the loss, batch size, epochs, validation split,
 // the data set, the input shape against the data set and the last layer's
-// output against the loss. It returns the first problem as an *Error.
+// output against the loss, and last that training fits in a browser tab
+// (MemoryEstimate at most MaxMemory). It returns the first problem as an
+// *Error.
 //
 // Validate checks the model as given; zero settings are not defaults, so
 // call Defaults first to fill them in.
@@ -41,13 +43,20 @@ func (m Model) Validate() error {
 	if msg := m.checkDataset(); msg != "" {
 		return &Error{Msg: msg}
 	}
-	return m.checkOutput(infos[len(infos)-1].Output)
+	if err := m.checkOutput(infos[len(infos)-1].Output); err != nil {
+		return err
+	}
+	if msg := m.checkMemory(); msg != "" {
+		return &Error{Msg: msg}
+	}
+	return nil
 }
 
 // Defaults returns m with unset (zero) settings filled in with Keras'
 // defaults: the optimizer's (Optimizer.Defaults, and a learning rate of 0.01
 // for SGD, 0.001 otherwise), batch size 32, 1 epoch, the data set's usual
-// input shape, and alpha 0.3 for LeakyReLU layers. m itself is not changed.
+// input shape, alpha 0.3 for LeakyReLU layers, and momentum 0.99 and
+// epsilon 0.001 for BatchNormalization layers. m itself is not changed.
 func (m Model) Defaults() Model {
 	m.Optimizer = m.Optimizer.Defaults()
 	if m.Optimizer.LearningRate == 0 {
@@ -72,8 +81,17 @@ func (m Model) Defaults() Model {
 	}
 	m.Layers = append([]Layer(nil), m.Layers...) // don't write to the caller's layers
 	for i := range m.Layers {
-		if m.Layers[i].Type == TypeLeakyReLU && m.Layers[i].Alpha == 0 {
-			m.Layers[i].Alpha = 0.3
+		l := &m.Layers[i]
+		if l.Type == TypeLeakyReLU && l.Alpha == 0 {
+			l.Alpha = 0.3
+		}
+		if l.Type == TypeBatchNormalization {
+			if l.Momentum == 0 {
+				l.Momentum = 0.99
+			}
+			if l.Epsilon == 0 {
+				l.Epsilon = 1e-3
+			}
 		}
 	}
 	return m
@@ -249,6 +267,12 @@ func finite(name string, x float64) string {
 // finiteFields checks the layer's float fields, used or not.
 func (l Layer) finiteFields() string {
 	if msg := finite("alpha", l.Alpha); msg != "" {
+		return msg
+	}
+	if msg := finite("momentum", l.Momentum); msg != "" {
+		return msg
+	}
+	if msg := finite("epsilon", l.Epsilon); msg != "" {
 		return msg
 	}
 	return finite("rate", l.Rate)

@@ -69,7 +69,7 @@ func TestValidateRules(t *testing.T) {
 		{"dropout NaN", func(m *Model) { m.Layers = append(layers(Layer{Type: TypeDropout, Rate: nan}), m.Layers...) }, 1,
 			"layer 1 (Dropout): rate must be at least 0 and below 1, got NaN"},
 		{"type missing", func(m *Model) { m.Layers[1].Type = "" }, 2, "layer 2: layer type is missing"},
-		{"type unknown", func(m *Model) { m.Layers[1].Type = "Conv2D" }, 2, `layer 2 (Conv2D): unknown layer type "Conv2D"`},
+		{"type unknown", func(m *Model) { m.Layers[1].Type = "Conv3D" }, 2, `layer 2 (Conv3D): unknown layer type "Conv3D"`},
 		{"unused rate NaN", func(m *Model) { m.Layers[0].Rate = nan }, 1, "layer 1 (Dense): rate must be a finite number, got NaN"},
 		{"unused alpha Inf", func(m *Model) { m.Layers = append(layers(Layer{Type: TypeReLU, Alpha: inf}), m.Layers...) }, 1,
 			"layer 1 (ReLU): alpha must be a finite number, got +Inf"},
@@ -209,8 +209,9 @@ func TestValidateAccepts(t *testing.T) {
 		{"adagrad", func(m *Model) { m.Optimizer = Optimizer{Name: OptAdagrad, LearningRate: 0.01, Epsilon: 1e-7} }},
 		{"dense leaky default alpha", func(m *Model) { m.Layers[0].Activation = ActLeakyReLU }},
 		{"dense leaky alpha", func(m *Model) { m.Layers[0].Activation = ActLeakyReLU; m.Layers[0].Alpha = 0.01 }},
+		// 22,994,332 weights: just under the memory guard (see TestMemoryGuard).
 		{"largest model", func(m *Model) {
-			m.Layers = layers(Dense(4096, ActReLU), Dense(4096, ActReLU), Dense(2700, ActReLU), Dense(10, ActSoftmax))
+			m.Layers = layers(Dense(4096, ActReLU), Dense(4096, ActReLU), Dense(730, ActReLU), Dense(10, ActSoftmax))
 		}},
 	}
 	for _, c := range cases {

@@ -1,0 +1,135 @@
+package share
+
+import (
+	"fmt"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// Weight names a weight tensor the spec implies and gives its shape.
+type Weight struct {
+	// Layer is the index of the layer that holds it, from 0.
+	Layer int
+	// Name is Keras' name for it: the layer's name (its type in
+	// snake_case, "_1", "_2"… after the first of a type, as Keras numbers
+	// them) and the weight's, such as "dense_1/kernel" or
+	// "batch_normalization/moving_mean".
+	Name  string
+	Shape []int
+}
+
+// ExpectedWeights lists the weight tensors of a model built from m, in the
+// order engine/nn's Sequential.Params gives them (each layer's Params in
+// layer order):
+//
+//	Dense:              kernel (in, units), bias (units)
+//	Conv2D:             kernel (kh, kw, channels in, filters), bias (filters)
+//	BatchNormalization: gamma, beta, moving_mean, moving_variance, each (C)
+//	                    for C the input's last dimension
+//
+// Other layers hold no weights. It returns Infer's error for a model whose
+// shapes do not work out.
+func ExpectedWeights(m spec.Model) ([]Weight, error) {
+	infos, err := m.Infer()
+	if err != nil {
+		return nil, err
+	}
+	var ws []Weight
+	seen := map[string]int{}
+	in := m.Input
+	for i, l := range m.Layers {
+		var params []Weight
+		switch l.Type {
+		case spec.TypeDense:
+			params = []Weight{{Name: "kernel", Shape: []int{in[0], l.Units}}, {Name: "bias", Shape: []int{l.Units}}}
+		case spec.TypeConv2D:
+			params = []Weight{
+				{Name: "kernel", Shape: []int{l.KernelSize[0], l.KernelSize[1], in[2], l.Filters}},
+				{Name: "bias", Shape: []int{l.Filters}},
+			}
+		case spec.TypeBatchNormalization:
+			c := in[len(in)-1]
+			for _, n := range []string{"gamma", "beta", "moving_mean", "moving_variance"} {
+				params = append(params, Weight{Name: n, Shape: []int{c}})
+			}
+		}
+		if got := count(params); got != infos[i].Params {
+			// The lists above and spec's Infer must agree on every type;
+			// a type added to spec with weights and not here ends up here.
+			return nil, &spec.Error{Layer: i + 1, Type: l.Type,
+				Msg: fmt.Sprintf("has %d weights but this nnplay's link format knows %d of them; share the recipe only", infos[i].Params, got)}
+		}
+		if len(params) > 0 {
+			layer := kerasName(l.Type)
+			if n := seen[layer]; n > 0 {
+				seen[layer] = n + 1
+				layer = fmt.Sprintf("%s_%d", layer, n)
+			} else {
+				seen[layer] = 1
+			}
+			for _, p := range params {
+				p.Layer, p.Name = i, layer+"/"+p.Name
+				ws = append(ws, p)
+			}
+		}
+		in = infos[i].Output
+	}
+	return ws, nil
+}
+
+// ExpectedShapes is the shapes of ExpectedWeights, in order.
+func ExpectedShapes(m spec.Model) ([][]int, error) {
+	ws, err := ExpectedWeights(m)
+	if err != nil {
+		return nil, err
+	}
+	shapes := make([][]int, len(ws))
+	for i, w := range ws {
+		shapes[i] = w.Shape
+	}
+	return shapes, nil
+}
+
+// kerasName is the snake_case name Keras gives a layer of type t.
+func kerasName(t string) string {
+	switch t {
+	case spec.TypeConv2D:
+		return "conv2d"
+	case spec.TypeMaxPool2D:
+		return "max_pooling2d"
+	case spec.TypeAveragePooling2D:
+		return "average_pooling2d"
+	case spec.TypeGlobalAveragePooling2D:
+		return "global_average_pooling2d"
+	}
+	var b []byte
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if 'A' <= c && c <= 'Z' {
+			if i > 0 && !('A' <= t[i-1] && t[i-1] <= 'Z') {
+				b = append(b, '_')
+			}
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// count is how many values the weights hold.
+func count(ws []Weight) int {
+	n := 0
+	for _, w := range ws {
+		n += size(w.Shape)
+	}
+	return n
+}
+
+// size is the number of values in a tensor of the shape.
+func size(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}

@@ -1,0 +1,56 @@
+package spec
+
+// LeNet is a LeNet-5 style CNN for MNIST images (28, 28, 1):
+// Conv 6@5×5 same relu → MaxPool 2 → Conv 16@5×5 valid relu → MaxPool 2 →
+// Flatten → Dense 120 relu → Dense 84 relu → Dense 10 softmax; 61,706
+// weights. Adam, sparse categorical cross-entropy, batch 64, 3 epochs.
+func LeNet() Model {
+	first := Conv2D(6, 5, ActReLU)
+	first.Padding = PaddingSame
+	return Model{
+		Input: []int{28, 28, 1},
+		Layers: []Layer{
+			first,
+			MaxPool2D(2),
+			Conv2D(16, 5, ActReLU),
+			MaxPool2D(2),
+			{Type: TypeFlatten},
+			Dense(120, ActReLU),
+			Dense(84, ActReLU),
+			Dense(10, ActSoftmax),
+		},
+		Optimizer: Adam(0.001),
+		Loss:      LossSparseCategoricalCrossentropy,
+		BatchSize: 64,
+		Epochs:    3,
+		Seed:      1,
+		Dataset:   DatasetMNIST,
+	}
+}
+
+// SmallCNN is a small modern CNN for MNIST images (28, 28, 1), the Keras
+// example's: Conv 32@3×3 relu → Conv 64@3×3 relu → MaxPool 2 →
+// Dropout 0.25 → Flatten → Dense 128 relu → Dropout 0.5 → Dense 10
+// softmax; 1,199,882 weights. Adam, sparse categorical cross-entropy,
+// batch 64, 3 epochs.
+func SmallCNN() Model {
+	return Model{
+		Input: []int{28, 28, 1},
+		Layers: []Layer{
+			Conv2D(32, 3, ActReLU),
+			Conv2D(64, 3, ActReLU),
+			MaxPool2D(2),
+			{Type: TypeDropout, Rate: 0.25},
+			{Type: TypeFlatten},
+			Dense(128, ActReLU),
+			{Type: TypeDropout, Rate: 0.5},
+			Dense(10, ActSoftmax),
+		},
+		Optimizer: Adam(0.001),
+		Loss:      LossSparseCategoricalCrossentropy,
+		BatchSize: 64,
+		Epochs:    3,
+		Seed:      1,
+		Dataset:   DatasetMNIST,
+	}
+}
