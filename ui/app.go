@@ -59,6 +59,8 @@ type App struct {
 	// The draw-a-digit pad.
 	Pad *PadState
 
+	drag rowDrag // the layer builder's row drag
+
 	start time.Time
 }
 

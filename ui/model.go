@@ -15,6 +15,11 @@ const (
 	PresetSoftmax = "softmax" // 784 → Dense 10 softmax: multinomial logistic regression
 	PresetSeed    = "seed"    // spec.Seed(): Dense 128 relu → 64 relu → 10 softmax
 	PresetWide    = "wide"    // Dense 512 relu → 256 relu → 10 softmax
+	PresetLeNet   = "lenet"   // spec.LeNet(): LeNet-5 style CNN
+	PresetCNN     = "cnn"     // spec.SmallCNN(): the Keras example's small CNN
+	// PresetCustom is shown once the layers were edited: the model is no
+	// longer a preset (and choosing the preset again reloads it).
+	PresetCustom = "custom"
 )
 
 // PresetNames lists the presets in menu order with their labels.
@@ -22,13 +27,21 @@ var PresetNames = [][2]string{
 	{PresetSoftmax, "Softmax regression (784 → 10)"},
 	{PresetSeed, "MLP 128 → 64 → 10 (seed)"},
 	{PresetWide, "Wide MLP 512 → 256 → 10"},
+	{PresetLeNet, "LeNet-5 style CNN"},
+	{PresetCNN, "Small modern CNN (Keras example)"},
 }
 
-// Activations offered for a Dense layer.
+// Activations offered for Dense and Conv2D layers.
 var Activations = []string{spec.ActReLU, spec.ActSigmoid, spec.ActTanh, spec.ActLeakyReLU, spec.ActSoftmax, spec.ActLinear}
 
 // Optimizers offered.
 var Optimizers = []string{spec.OptAdam, spec.OptSGD, spec.OptRMSProp, spec.OptAdagrad}
+
+// InputShapes are the input shapes offered for MNIST: value and label.
+var InputShapes = [][2]string{
+	{"784", "Flat: 784 values"},
+	{"28,28,1", "Image: 28×28×1"},
+}
 
 // PresetModel returns the spec of a preset (the seed model for an unknown name).
 func PresetModel(name string) spec.Model {
@@ -38,87 +51,84 @@ func PresetModel(name string) spec.Model {
 		m.Layers = []spec.Layer{spec.Dense(10, spec.ActSoftmax)}
 	case PresetWide:
 		m.Layers = []spec.Layer{spec.Dense(512, spec.ActReLU), spec.Dense(256, spec.ActReLU), spec.Dense(10, spec.ActSoftmax)}
+	case PresetLeNet:
+		m = spec.LeNet()
+	case PresetCNN:
+		m = spec.SmallCNN()
 	}
 	return m
 }
 
-// LayerRow is one editable Dense layer. Text fields hold what the user
-// typed, so a half-typed number survives re-renders.
-type LayerRow struct {
-	Units      string
-	Activation string
-}
+// MaxRows bounds the layers the builder offers to add.
+const MaxRows = spec.MaxLayers
 
-// ModelEditor is the model panel's state: the fields as typed, and the
-// spec, summary and messages derived from them.
+// ModelEditor is the model panel's state: the layers and settings as
+// typed, the undo history, and the spec, summary and messages derived
+// from them. Every change goes through a method that records history and
+// revalidates.
 type ModelEditor struct {
 	Preset    string
+	Input     string // an InputShapes value: "784" or "28,28,1"
 	Rows      []LayerRow
 	Optimizer string
 	LR        string
 	BatchSize string
 	Epochs    string
 	Seed      string
+	// Selected is the row the palette inserts after (-1: at the end).
+	Selected int
 
-	base spec.Model // loss, input, dataset: what the editor does not show
+	base spec.Model // loss, dataset: what the editor does not show
+	hist history
+	// focus is a CSS selector the builder focuses after the next render
+	// (a moved row's button follows its row).
+	focus string
 
 	// Derived by update.
-	model     spec.Model
-	err       error             // first problem, nil when trainable
-	rowErr    map[int]string    // 0-based row → message beside that layer
-	fieldErr  map[string]string // "lr", "batch", "epochs", "seed" → message
-	infos     []spec.LayerInfo  // for the rows before the first bad one
-	built     *protocol.Built
-	TotalText string
+	model    spec.Model
+	err      error             // first problem, nil when trainable
+	rowErr   map[int]string    // 0-based row → message beside that layer
+	fieldErr map[string]string // "lr", "batch", "epochs", "seed" → message
+	infos    []spec.LayerInfo  // for the rows before the first bad one
+	names    []string
+	memory   string
+	built    *protocol.Built
+
+	TotalText, TrainableText, NonTrainableText string
 }
 
-// NewModelEditor returns an editor holding a preset.
+// NewModelEditor returns an editor holding a preset, with no history.
 func NewModelEditor(preset string) *ModelEditor {
 	e := &ModelEditor{}
-	e.LoadPreset(preset)
+	e.load(preset)
 	return e
 }
 
-// LoadPreset replaces every field with a preset's.
+// LoadPreset replaces every field with a preset's (an undoable edit).
 func (e *ModelEditor) LoadPreset(name string) {
+	e.edit("", false)
+	e.load(name)
+}
+
+func (e *ModelEditor) load(name string) {
 	m := PresetModel(name)
 	e.Preset = name
 	e.base = m
+	e.Input = joinInts(m.Input, ",")
 	e.Rows = e.Rows[:0]
 	for _, l := range m.Layers {
-		e.Rows = append(e.Rows, LayerRow{Units: strconv.Itoa(l.Units), Activation: l.Activation})
+		e.Rows = append(e.Rows, RowOf(l))
 	}
 	e.Optimizer = m.Optimizer.Name
 	e.LR = strconv.FormatFloat(m.Optimizer.LearningRate, 'g', -1, 64)
 	e.BatchSize = strconv.Itoa(m.BatchSize)
 	e.Epochs = strconv.Itoa(m.Epochs)
 	e.Seed = strconv.FormatInt(m.Seed, 10)
+	e.Selected = -1
 	e.update()
 }
 
-// MaxRows bounds the layers the editor offers (the spec allows more).
-const MaxRows = 16
-
-// AddRow inserts a Dense layer before the output layer.
-func (e *ModelEditor) AddRow() {
-	if len(e.Rows) >= MaxRows {
-		return
-	}
-	at := max(0, len(e.Rows)-1)
-	e.Rows = append(e.Rows[:at], append([]LayerRow{{Units: "32", Activation: spec.ActReLU}}, e.Rows[at:]...)...)
-	e.update()
-}
-
-// RemoveRow deletes row i (0-based); the last layer cannot go.
-func (e *ModelEditor) RemoveRow(i int) {
-	if i < 0 || i >= len(e.Rows) || len(e.Rows) == 1 {
-		return
-	}
-	e.Rows = append(e.Rows[:i], e.Rows[i+1:]...)
-	e.update()
-}
-
-// Changed re-derives the spec after a field was edited.
+// Changed re-derives the spec after a field was set directly.
 func (e *ModelEditor) Changed() { e.update() }
 
 // Spec returns the edited model, or the first reason it cannot be trained.
@@ -154,16 +164,19 @@ func (e *ModelEditor) Params(i int) string {
 	return "?"
 }
 
-// LayerName is Keras' name for row i: dense, dense_1, dense_2, ...
+// LayerName is Keras' name for row i: conv2d (Conv2D), dense_1 (Dense), …
 func (e *ModelEditor) LayerName(i int) string {
-	if i == 0 {
-		return "dense (Dense)"
+	if i < len(e.names) {
+		return e.names[i]
 	}
-	return fmt.Sprintf("dense_%d (Dense)", i)
+	return ""
 }
 
 // InputShape is the model's input, as Keras prints it.
-func (e *ModelEditor) InputShape() string { return spec.Shape(e.base.Input) }
+func (e *ModelEditor) InputShape() string { return spec.Shape(e.model.Input) }
+
+// MemoryText is the estimate of what training takes, or "" when unknown.
+func (e *ModelEditor) MemoryText() string { return e.memory }
 
 // SetBuilt records the worker's summary of the model it built.
 func (e *ModelEditor) SetBuilt(b protocol.Built) { e.built = &b }
@@ -172,16 +185,19 @@ func (e *ModelEditor) SetBuilt(b protocol.Built) { e.built = &b }
 // summary and the messages.
 func (e *ModelEditor) update() {
 	m := e.base
-	m.Layers = make([]spec.Layer, len(e.Rows))
 	e.rowErr = map[int]string{}
 	e.fieldErr = map[string]string{}
-	for i, r := range e.Rows {
-		units, err := strconv.Atoi(strings.TrimSpace(r.Units))
-		if err != nil {
-			e.rowErr[i] = fmt.Sprintf("units must be a whole number, got %q", r.Units)
-		}
-		m.Layers[i] = spec.Dense(units, r.Activation)
+	if in, ok := splitNumbers(e.Input); ok && len(in) > 0 {
+		m.Input = in
 	}
+	m.Layers = make([]spec.Layer, len(e.Rows))
+	for i, r := range e.Rows {
+		var msg string
+		if m.Layers[i], msg = r.Layer(); msg != "" {
+			e.rowErr[i] = msg
+		}
+	}
+	e.names = layerNames(e.Rows)
 	m.Optimizer = spec.Optimizer{Name: e.Optimizer}.Defaults()
 	var lrOK bool
 	m.Optimizer.LearningRate, lrOK = parseFloat(e.LR)
@@ -195,16 +211,16 @@ func (e *ModelEditor) update() {
 
 	// Summary rows up to the first bad layer.
 	e.infos = nil
-	infos, err := m.Infer()
+	infos, inferErr := m.Infer()
+	err := inferErr
 	var se *spec.Error
 	switch {
 	case err == nil:
 		e.infos = infos
-	case errors.As(err, &se) && se.Layer > 0:
-		if good := m; se.Layer > 1 {
-			good.Layers = m.Layers[:se.Layer-1]
-			e.infos, _ = good.Infer()
-		}
+	case errors.As(err, &se) && se.Layer > 1:
+		good := m
+		good.Layers = m.Layers[:se.Layer-1]
+		e.infos, _ = good.Infer()
 	}
 	if err == nil {
 		err = m.Validate()
@@ -222,30 +238,44 @@ func (e *ModelEditor) update() {
 		}
 	}
 	// A parse error comes first: it is why the spec holds a zero.
-	switch {
-	case len(e.rowErr) > 0 || len(e.fieldErr) > 0:
-		e.err = firstMessage(e.rowErr, e.fieldErr)
-	default:
-		e.err = err
+	if len(e.rowErr) > 0 || len(e.fieldErr) > 0 {
+		err = e.firstMessage()
 	}
-	e.TotalText = ""
-	if e.err == nil {
-		total := 0
-		for _, in := range infos {
-			total += in.Params
-		}
-		e.TotalText = thousands(total)
+	e.err = err
+	e.summarize(infos, inferErr)
+}
+
+// summarize fills the totals and the memory estimate when every layer's
+// shape is known.
+func (e *ModelEditor) summarize(infos []spec.LayerInfo, inferErr error) {
+	e.TotalText, e.TrainableText, e.NonTrainableText, e.memory = "", "", "", ""
+	if inferErr != nil {
+		return
+	}
+	total, frozen := 0, 0
+	for _, in := range infos {
+		total += in.Params
+		frozen += in.NonTrainable
+	}
+	e.TotalText, e.TrainableText, e.NonTrainableText = thousands(total), thousands(total-frozen), thousands(frozen)
+	m := e.model
+	if m.BatchSize < 1 || m.BatchSize > spec.MaxBatchSize {
+		return
+	}
+	if mem, err := spec.MemoryEstimate(m); err == nil {
+		e.memory = fmt.Sprintf("Training needs about %s at batch size %d (weights and optimizer %s, activations %s).",
+			spec.MiB(mem.Total()), m.BatchSize, spec.MiB(mem.Weights), spec.MiB(mem.Activations))
 	}
 }
 
-func firstMessage(rows map[int]string, fields map[string]string) error {
-	for i := 0; i < MaxRows; i++ {
-		if msg, ok := rows[i]; ok {
-			return fmt.Errorf("layer %d (Dense): %s", i+1, msg)
+func (e *ModelEditor) firstMessage() error {
+	for i := range e.Rows {
+		if msg, ok := e.rowErr[i]; ok {
+			return fmt.Errorf("layer %d (%s): %s", i+1, e.Rows[i].Type, msg)
 		}
 	}
 	for _, f := range []string{"lr", "batch", "epochs", "seed"} {
-		if msg, ok := fields[f]; ok {
+		if msg, ok := e.fieldErr[f]; ok {
 			return errors.New(msg)
 		}
 	}

@@ -90,28 +90,3 @@ func TestEditorMessagesSitBesideTheirField(t *testing.T) {
 		t.Errorf("last row message = %q, want it to say mnist has 10 classes", msg)
 	}
 }
-
-func TestEditorAddsAndRemovesRows(t *testing.T) {
-	e := NewModelEditor(PresetSoftmax)
-	e.RemoveRow(0) // the only layer stays
-	if len(e.Rows) != 1 {
-		t.Fatalf("removing the only layer left %d rows", len(e.Rows))
-	}
-	e.AddRow()
-	if len(e.Rows) != 2 || e.Rows[1].Units != "10" || e.Rows[1].Activation != spec.ActSoftmax {
-		t.Fatalf("AddRow did not insert before the output layer: %+v", e.Rows)
-	}
-	if _, err := e.Spec(); err != nil {
-		t.Errorf("784 → 32 relu → 10 softmax is invalid: %v", err)
-	}
-	for range MaxRows + 3 {
-		e.AddRow()
-	}
-	if len(e.Rows) != MaxRows {
-		t.Errorf("%d rows after many AddRow, want at most %d", len(e.Rows), MaxRows)
-	}
-	e.RemoveRow(0)
-	if len(e.Rows) != MaxRows-1 {
-		t.Errorf("RemoveRow(0) left %d rows, want %d", len(e.Rows), MaxRows-1)
-	}
-}

@@ -46,11 +46,11 @@ func TestTrainSeedModelOneEpoch(t *testing.T) {
 	// edited model) changes the page at once: the main thread is free.
 	u.waitJS("training under way", 60*time.Second, `+document.querySelector("#batch-counter").textContent > 50`)
 	clicked := time.Now()
-	u.click("#add-layer")
-	u.waitJS("the click to be handled", 2*time.Second, `document.querySelectorAll("#summary tbody.layer").length === 4`)
+	u.click(`#palette button[data-type="Dense"]`)
+	u.waitJS("the click to be handled", 2*time.Second, `document.querySelectorAll("#layers .layer-row").length === 4`)
 	t.Logf("a click during training was handled within %v (3 → 4 layers in the summary)", time.Since(clicked).Round(time.Millisecond))
-	u.click("#summary tbody.layer:nth-of-type(4) button")
-	u.waitJS("the added layer to go", 2*time.Second, `document.querySelectorAll("#summary tbody.layer").length === 3`)
+	u.click(`#layers .layer-row[data-index="3"] .remove`)
+	u.waitJS("the added layer to go", 2*time.Second, `document.querySelectorAll("#layers .layer-row").length === 3`)
 
 	acc := u.WaitText("#test-accuracy", 4*time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") })
 	progress := u.text("#progress-text")
@@ -248,7 +248,7 @@ func TestPresetsUpdateSummary(t *testing.T) {
 		u.choose("#preset", c.preset)
 		u.WaitText("#total-params", 2*time.Second, func(s string) bool { return s == c.total })
 		var shapes []string
-		u.js("read shapes", `[...document.querySelectorAll("#summary tbody.layer td.shape")].map(e => e.textContent)`, &shapes)
+		u.js("read shapes", `[...document.querySelectorAll("#layers .layer-output")].map(e => e.textContent)`, &shapes)
 		if got := strings.Join(shapes, " "); got != c.shapes {
 			t.Errorf("preset %s: output shapes %q, want %q", c.preset, got, c.shapes)
 		}

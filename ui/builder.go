@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"fmt"
+	sjs "syscall/js"
+
+	"github.com/vugu/vugu"
+	"github.com/vugu/vugu/js"
+)
+
+// Builder is the layer builder: the input shape, a palette of layer
+// types, and the Keras-style summary table whose rows are edited in
+// place, reordered (drag the handle, or ↑ ↓) and removed; undo and redo.
+type Builder struct {
+	App *App
+}
+
+func (c *Builder) m() *ModelEditor { return c.App.Model }
+
+// mount attaches the builder's document-level listeners (keyboard
+// shortcuts, dragging rows) once.
+func (c *Builder) mount(js.Value) { c.App.attachBuilderListeners() }
+
+// rendered runs after every render: a moved row's button takes the focus
+// back, so keyboard users can keep moving it.
+func (c *Builder) rendered() {
+	if sel := c.m().TakeFocus(); sel != "" {
+		// Not now: focus fires focusin, whose Vugu handler would wait for
+		// this render to end, a deadlock (so would a goroutine, which may
+		// run before the render returns). A timer runs after it.
+		if el := sjs.Global().Get("document").Call("querySelector", sel); el.Truthy() {
+			sjs.Global().Call("setTimeout", el.Get("focus").Call("bind", el), 0)
+		}
+	}
+}
+
+func (c *Builder) inputOptions() [][2]string {
+	for _, o := range InputShapes {
+		if o[0] == c.m().Input {
+			return InputShapes
+		}
+	}
+	return append(append([][2]string(nil), InputShapes...), [2]string{c.m().Input, c.m().Input})
+}
+
+func (c *Builder) setInput(ev vugu.DOMEvent) { c.m().SetInput(ev.PropString("target", "value")) }
+
+func (c *Builder) undo() {
+	c.m().Undo()
+	c.App.SettingsChanged()
+}
+
+func (c *Builder) redo() {
+	c.m().Redo()
+	c.App.SettingsChanged()
+}
+
+func (c *Builder) paletteLabel() string {
+	m := c.m()
+	if m.Selected >= 0 && m.Selected < len(m.Rows) {
+		return "Add after " + m.LayerName(m.Selected) + ":"
+	}
+	return "Add a layer at the end:"
+}
+
+func (c *Builder) addTitle(t string) string { return "Add a " + t + " layer" }
+
+func (c *Builder) add(t string) { c.m().Add(t) }
+
+func (c *Builder) selectRow(i int) { c.m().Select(i) }
+
+func (c *Builder) rowClass(i int) string {
+	cls := "layer-row"
+	if i == c.m().Selected {
+		cls += " selected"
+	}
+	if c.m().RowError(i) != "" {
+		cls += " invalid"
+	}
+	if i < len(c.m().Rows) && c.m().Rows[i].Frozen {
+		cls += " frozen"
+	}
+	return cls
+}
+
+func (c *Builder) text(i int, name string) string {
+	if i < len(c.m().Rows) {
+		if p := c.m().Rows[i].Text(name); p != nil {
+			return *p
+		}
+	}
+	return ""
+}
+
+func (c *Builder) setField(i int, name string, ev vugu.DOMEvent) {
+	c.m().SetField(i, name, ev.PropString("target", "value"))
+}
+
+// setTrainable handles the checkbox's click (the mouse's and the space
+// bar's), when checked already holds the new state. Not change: the row's
+// click handler would re-render first and set the box back.
+func (c *Builder) setTrainable(i int, ev vugu.DOMEvent) {
+	ev.StopPropagation()
+	c.m().SetTrainable(i, ev.PropBool("target", "checked"))
+}
+
+// move moves row i to j; the focus follows the row to the same button
+// (or the other one at either end).
+func (c *Builder) move(i, j int, ev vugu.DOMEvent) {
+	ev.StopPropagation()
+	c.m().Move(i, j)
+	btn := "up"
+	if j > i {
+		btn = "down"
+	}
+	if (btn == "up" && j == 0) || (btn == "down" && j == len(c.m().Rows)-1) {
+		btn = map[string]string{"up": "down", "down": "up"}[btn]
+	}
+	c.m().FocusAfterRender(fmt.Sprintf(`#layers .layer-row[data-index="%d"] .%s`, j, btn))
+}
+
+func (c *Builder) remove(i int, ev vugu.DOMEvent) {
+	ev.StopPropagation()
+	c.m().Remove(i)
+}
+
+func (c *Builder) invalid(i int) string {
+	if c.m().RowError(i) != "" {
+		return "true"
+	}
+	return "false"
+}
+
+// fieldID is a field's element id: units-1 is layer 1's units.
+func (c *Builder) fieldID(i int, name string) string { return fmt.Sprintf("%s-%d", name, i+1) }
+
+func (c *Builder) inputClass(f Field) string {
+	if f.Wide {
+		return "lf-input wide"
+	}
+	return "lf-input"
+}
+
+func (c *Builder) placeholder(f Field) string {
+	if f.Name == "strides" || f.Name == "alpha" {
+		return "default" // empty means the spec's default
+	}
+	return ""
+}
+
+func (c *Builder) label(what string, i int) string {
+	return fmt.Sprintf("%s %d (%s)", what, i+1, c.m().LayerName(i))
+}
+
+func (c *Builder) total(s string) string {
+	if s == "" {
+		return "?"
+	}
+	return s
+}
