@@ -45,7 +45,8 @@ func Build(m spec.Model) (*Sequential, error) {
 	}
 	model := NewSequential(m.Input, layers...)
 	model.Compile(opt, loss)
-	model.settings = spec.Model{BatchSize: m.BatchSize, Epochs: m.Epochs, Seed: m.Seed, Dataset: m.Dataset, ValidationSplit: m.ValidationSplit}
+	model.settings = spec.Model{BatchSize: m.BatchSize, Epochs: m.Epochs, Seed: m.Seed, Dataset: m.Dataset, ValidationSplit: m.ValidationSplit,
+		Classes: append([]int(nil), m.Classes...)}
 	return model, nil
 }
 
@@ -105,6 +106,7 @@ func buildLayer(l spec.Layer, in []int, seed, i uint64) Layer {
 // rebuilds the same architecture (with fresh weights from the seed).
 func (m *Sequential) Spec() spec.Model {
 	s := m.settings
+	s.Classes = append([]int(nil), s.Classes...)
 	s.Input = append([]int(nil), m.input...)
 	s.Layers = make([]spec.Layer, len(m.layers))
 	for i, l := range m.layers {

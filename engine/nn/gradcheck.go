@@ -25,8 +25,9 @@ type GradCheckResult struct {
 	// RelErr is |Analytic − Numeric| / max(|Analytic|, |Numeric|), 0 when
 	// both are 0. Around 1e-4 or below means backprop is right; a wrong
 	// formula gives 1e-1 or more. Gradients far below the loss's float32
-	// round-off (~1e-7·L/h) and weights whose ±h crosses a ReLU kink give
-	// large values that mean nothing.
+	// round-off (~1e-7·L/h), and weights whose ±h moves an output across
+	// a kink (ReLU at 0, the winner of a max pooling window: a conv kernel
+	// weight moves hundreds of outputs) give large values that mean nothing.
 	RelErr float64
 }
 

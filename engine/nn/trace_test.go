@@ -337,3 +337,60 @@ func TestActivationsEndInPredict(t *testing.T) {
 		t.Error("3 inputs to a 784-input model: no error")
 	}
 }
+
+// TestTraceOfACNN: the trace works through image layers too (Conv2D,
+// BatchNormalization, pooling, Flatten): its output is Predict's, it
+// leaves the model alone, and the gradient check agrees with its grads.
+// (Smooth layers only: tanh and average pooling. With ReLU and max
+// pooling a kernel weight moves hundreds of outputs, some across a kink,
+// and central differences stop measuring the slope.)
+func TestTraceOfACNN(t *testing.T) {
+	m := mustBuild(t, spec.Model{
+		Input: []int{28, 28, 1},
+		Layers: []spec.Layer{
+			spec.Conv2D(4, 3, spec.ActTanh), spec.BatchNormalization(), spec.AveragePooling2D(2),
+			{Type: spec.TypeFlatten}, spec.Dense(10, spec.ActSoftmax),
+		},
+		Optimizer: spec.Adam(0.01), Loss: spec.LossSparseCategoricalCrossentropy,
+		BatchSize: 8, Epochs: 1, Seed: 2, Dataset: spec.DatasetMNIST,
+	})
+	bx, by := traceBatch(rand.New(rand.NewPCG(7, 7)), 8, 784, 10)
+	if _, err := m.TrainBatch(bx, by); err != nil { // moves the BatchNormalization averages
+		t.Fatal(err)
+	}
+	x, y := oneExample(4)
+	before := modelState(m)
+	tr, err := m.Trace(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameState(before, modelState(m)) {
+		t.Fatal("the trace changed the model")
+	}
+	if got := tr.Layers[0].Output.Shape(); !got.Eq(tensor.Shape{1, 26, 26, 4}) {
+		t.Errorf("conv output %v", got)
+	}
+	if !sameFloats(tr.Softmax.Probs, floats(m.Predict(x))) {
+		t.Error("the CNN's trace differs from Predict")
+	}
+	bn := tr.Layers[1].Params
+	if len(bn) != 4 || !bn[0].Trainable || bn[2].Trainable || bn[2].Name != "moving_mean" {
+		t.Fatalf("BatchNormalization params %d", len(bn))
+	}
+	for _, u := range floats(bn[2].Update) {
+		if u != 0 {
+			t.Fatal("the moving mean has an update")
+		}
+	}
+	picks := []ParamIndex{{Layer: 0, Param: "kernel", Index: 5}, {Layer: 0, Param: "bias", Index: 1}, {Layer: 1, Param: "gamma", Index: 2}, {Layer: 4, Param: "kernel", Index: 33}}
+	res, err := GradientCheck(m, x, y, picks, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		want := floats(tr.Layers[picks[i].Layer].Params[map[string]int{"kernel": 0, "bias": 1, "gamma": 0}[picks[i].Param]].Grad)[picks[i].Index]
+		if r.Analytic != float64(want) || r.RelErr > 1e-2 {
+			t.Errorf("%+v: analytic %v (trace %v), numeric %v, relative error %.3g", r.ParamIndex, r.Analytic, want, r.Numeric, r.RelErr)
+		}
+	}
+}

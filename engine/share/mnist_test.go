@@ -1,4 +1,4 @@
-package share
+package share_test
 
 import (
 	"math"
@@ -12,7 +12,9 @@ import (
 
 	"github.com/nnplay/nnplay/engine/data"
 	"github.com/nnplay/nnplay/engine/metrics"
+	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/engine/share"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -38,37 +40,6 @@ func loadMNIST(t *testing.T) (train, test *data.Set) {
 		t.Fatalf("loading MNIST (run `make data` first): %v", err)
 	}
 	return train, test
-}
-
-// payloadOf is a trained model's link payload: its spec, progress and
-// weights (engine/nn's params in order, as ExpectedWeights lists them).
-func payloadOf(m *nn.Sequential, s spec.Model, epochs, steps int) Payload {
-	p := Payload{Spec: s, Epochs: epochs, Steps: steps}
-	for _, param := range m.Params() {
-		p.Weights = append(p.Weights, Tensor{Shape: []int(param.Value.Shape()), Values: slices.Clone(param.Value.Data().([]float32))})
-	}
-	return p
-}
-
-// modelOf builds the payload's model and loads its weights, copying each
-// tensor's values into the matching param.
-func modelOf(t *testing.T, p Payload) *nn.Sequential {
-	t.Helper()
-	m, err := nn.Build(p.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	params := m.Params()
-	if len(params) != len(p.Weights) {
-		t.Fatalf("%d tensors for %d params", len(p.Weights), len(params))
-	}
-	for i, param := range params {
-		if !slices.Equal([]int(param.Value.Shape()), p.Weights[i].Shape) {
-			t.Fatalf("tensor %s has shape %v, param %v", p.Weights[i].Name, p.Weights[i].Shape, param.Value.Shape())
-		}
-		copy(param.Value.Data().([]float32), p.Weights[i].Values)
-	}
-	return m
 }
 
 // predictions is each row's most probable class.
@@ -117,10 +88,10 @@ func TestSeedModelLinks(t *testing.T) {
 	baseProbs := slices.Clone(m.Predict(tx).Data().([]float32))
 	basePred := predictions(m.Predict(tx))
 	steps := s.Epochs * ((train.Len() + s.BatchSize - 1) / s.BatchSize)
-	p := payloadOf(m, s, s.Epochs, steps)
+	p := modelio.ToPayload(m, s.Epochs, steps)
 	t.Logf("seed model, %d epochs on %d images: test accuracy %.2f%% (%d test images)", s.Epochs, train.Len(), 100*base.Accuracy, test.Len())
 
-	recipe, err := Encode(Payload{Spec: s, Epochs: p.Epochs, Steps: p.Steps}, Options{})
+	recipe, err := share.Encode(share.Payload{Spec: s, Epochs: p.Epochs, Steps: p.Steps}, share.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,28 +99,31 @@ func TestSeedModelLinks(t *testing.T) {
 
 	// The bars: the most accuracy a precision may lose (percentage
 	// points) and the least share of predictions that must not change.
-	maxLoss, minAgree := map[Precision]float64{Float16: 0.2, Int8: 0.5, Int4: 2}, map[Precision]float64{Float16: 0.995, Int8: 0.99, Int4: 0.97}
+	maxLoss, minAgree := map[share.Precision]float64{share.Float16: 0.2, share.Int8: 0.5, share.Int4: 2}, map[share.Precision]float64{share.Float16: 0.995, share.Int8: 0.99, share.Int4: 0.97}
 	if runtime.GOARCH == "wasm" {
-		maxLoss = map[Precision]float64{Float16: 0.5, Int8: 1, Int4: 3}
+		maxLoss = map[share.Precision]float64{share.Float16: 0.5, share.Int8: 1, share.Int4: 3}
 	}
 	prevLen := math.MaxInt
-	for _, opt := range []Options{
-		{Precision: Float32}, {Precision: Float16},
-		{Precision: Int8}, {Precision: Int8, PerChannel: true},
-		{Precision: Int4}, {Precision: Int4, PerChannel: true},
+	for _, opt := range []share.Options{
+		{Precision: share.Float32}, {Precision: share.Float16},
+		{Precision: share.Int8}, {Precision: share.Int8, PerChannel: true},
+		{Precision: share.Int4}, {Precision: share.Int4, PerChannel: true},
 	} {
-		link, err := Encode(p, opt)
+		link, err := share.Encode(p, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := Decode(link)
+		got, err := share.Decode(link)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Epochs != p.Epochs || got.Steps != p.Steps {
 			t.Errorf("progress %d epochs %d steps, want %d %d", got.Epochs, got.Steps, p.Epochs, p.Steps)
 		}
-		decoded := modelOf(t, got)
+		decoded, err := modelio.FromPayload(got)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ev, err := decoded.Evaluate(tx, ty)
 		if err != nil {
 			t.Fatal(err)
@@ -161,15 +135,15 @@ func TestSeedModelLinks(t *testing.T) {
 				agree++
 			}
 		}
-		share := float64(agree) / float64(test.Len())
+		same := float64(agree) / float64(test.Len())
 		name := opt.Precision.String()
 		if opt.PerChannel {
 			name += " per channel"
 		}
 		t.Logf("%-22s %9d characters  test accuracy %.2f%% (%+.2f)  same prediction %.2f%%",
-			name, len(link), 100*ev.Accuracy, 100*(ev.Accuracy-base.Accuracy), 100*share)
+			name, len(link), 100*ev.Accuracy, 100*(ev.Accuracy-base.Accuracy), 100*same)
 		switch opt.Precision {
-		case Float32:
+		case share.Float32:
 			if !slices.Equal(out.Data().([]float32), baseProbs) {
 				t.Errorf("float32: the decoded model's probabilities differ from the original's")
 			}
@@ -177,8 +151,8 @@ func TestSeedModelLinks(t *testing.T) {
 			if loss := 100 * (base.Accuracy - ev.Accuracy); loss > maxLoss[opt.Precision] {
 				t.Errorf("%s: lost %.2f points of accuracy, want at most %.1f", name, loss, maxLoss[opt.Precision])
 			}
-			if share < minAgree[opt.Precision] {
-				t.Errorf("%s: %.2f%% of predictions unchanged, want at least %.1f%%", name, 100*share, 100*minAgree[opt.Precision])
+			if same < minAgree[opt.Precision] {
+				t.Errorf("%s: %.2f%% of predictions unchanged, want at least %.1f%%", name, 100*same, 100*minAgree[opt.Precision])
 			}
 		}
 		if !opt.PerChannel {

@@ -23,6 +23,10 @@ type Model struct {
 	Seed            int64   `json:"seed"`
 	Dataset         string  `json:"dataset"`
 	ValidationSplit float64 `json:"validation_split,omitempty"`
+	// Classes restricts an mnist model to these digits, relabelled 0, 1, …
+	// in this order: [5 6 7 8 9] is a 5-way classifier of the digits 5–9
+	// (fine-tuning's second task). Empty means all ten.
+	Classes []int `json:"classes,omitempty"`
 }
 
 // Layer is one layer's type and config. Only the fields its type uses may be

@@ -180,9 +180,11 @@ func (m Model) checkDataset() string {
 	case m.Dataset == DatasetMNIST:
 		switch fmt.Sprint(m.Input) {
 		case "[784]", "[28 28 1]", "[28 28]":
-			return ""
+			return m.checkClasses()
 		}
 		return fmt.Sprintf("input shape %v does not fit mnist; use [784], [28 28 1] or [28 28]", m.Input)
+	case isToy(m.Dataset) && len(m.Classes) > 0:
+		return fmt.Sprintf("classes applies to mnist only; clear it for %s", m.Dataset)
 	case isToy(m.Dataset):
 		if len(m.Input) == 1 && m.Input[0] >= MinToyFeatures && m.Input[0] <= MaxToyFeatures {
 			return ""
@@ -194,6 +196,28 @@ func (m Model) checkDataset() string {
 	default:
 		return fmt.Sprintf("unknown dataset %q; use one of mnist, circle, xor, gauss, spiral", m.Dataset)
 	}
+}
+
+// checkClasses checks an mnist model's digit subset: at least two
+// distinct digits, each 0 to 9.
+func (m Model) checkClasses() string {
+	if len(m.Classes) == 0 {
+		return ""
+	}
+	if len(m.Classes) < 2 || len(m.Classes) > MNISTClasses {
+		return fmt.Sprintf("classes %v: give 2 to %d distinct digits, or none for all ten", m.Classes, MNISTClasses)
+	}
+	seen := [MNISTClasses]bool{}
+	for _, c := range m.Classes {
+		if c < 0 || c >= MNISTClasses {
+			return fmt.Sprintf("classes %v: %d is not a digit; use 0 to 9", m.Classes, c)
+		}
+		if seen[c] {
+			return fmt.Sprintf("classes %v: digit %d appears twice", m.Classes, c)
+		}
+		seen[c] = true
+	}
+	return ""
 }
 
 // checkOutput checks that the last layer's output (shape out) fits the loss
@@ -213,7 +237,9 @@ func (m Model) checkOutput(out []int) error {
 		return fail("outputs %s but %s needs a flat vector of class scores; add Flatten and a Dense layer", Shape(out), m.Loss)
 	}
 	switch {
-	case m.Dataset == DatasetMNIST && out[0] != MNISTClasses:
+	case m.Dataset == DatasetMNIST && len(m.Classes) > 0 && out[0] != len(m.Classes):
+		return fail("outputs %s but the model learns %d digits %v; %s", values(out[0]), len(m.Classes), m.Classes, m.setUnits(len(m.Classes)))
+	case m.Dataset == DatasetMNIST && len(m.Classes) == 0 && out[0] != MNISTClasses:
 		return fail("outputs %s but mnist has %d classes; %s", values(out[0]), MNISTClasses, m.setUnits(MNISTClasses))
 	case out[0] < 2:
 		return fail("outputs %s but a classifier needs one score per class, at least 2; %s", values(out[0]), m.setUnits(2))

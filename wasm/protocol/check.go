@@ -168,23 +168,36 @@ func (m Evaluation) check() error {
 	return nil
 }
 
-func (m Snapshot) check() error {
-	for i, p := range m.Params {
-		n := 1
-		for _, d := range p.Shape {
-			if d < 0 {
-				return fmt.Errorf("param %d (%s): shape %v has a negative dimension", i, p.Name, p.Shape)
-			}
-			n *= d
-			if n > MaxMessageBytes {
-				return fmt.Errorf("param %d (%s): shape %v is too large", i, p.Name, p.Shape)
-			}
+func (m Snapshot) check() error { return checkParams(m.Params) }
+
+// checkParams checks that each param's data fits its shape.
+func checkParams(params []ParamData) error {
+	for i, p := range params {
+		n, err := shapeSize(p.Shape)
+		if err != nil {
+			return fmt.Errorf("param %d (%s): %w", i, p.Name, err)
 		}
 		if len(p.Data) != 4*n {
 			return fmt.Errorf("param %d (%s): %d bytes of data for shape %v; want %d", i, p.Name, len(p.Data), p.Shape, 4*n)
 		}
 	}
 	return nil
+}
+
+// shapeSize is the number of values of a shape, checked for negative
+// dimensions and sizes no message could hold.
+func shapeSize(shape []int) (int, error) {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return 0, fmt.Errorf("shape %v has a negative dimension", shape)
+		}
+		n *= d
+		if n > MaxMessageBytes {
+			return 0, fmt.Errorf("shape %v is too large", shape)
+		}
+	}
+	return n, nil
 }
 
 func (m Error) check() error {

@@ -59,6 +59,12 @@ var requests = map[string]func() Request{
 	"predict":   func() Request { return &Predict{} },
 	"evaluate":  func() Request { return &Evaluate{} },
 	"snapshot":  func() Request { return &SnapshotRequest{} },
+
+	"trace":            func() Request { return &TraceRequest{} },
+	"gradcheck":        func() Request { return &GradCheckRequest{} },
+	"stats":            func() Request { return &StatsRequest{} },
+	"playground_build": func() Request { return &PlaygroundBuild{} },
+	"playground_frame": func() Request { return &PlaygroundFrameRequest{} },
 }
 
 var events = map[string]func() Event{
@@ -73,6 +79,12 @@ var events = map[string]func() Event{
 	"evaluation":    func() Event { return &Evaluation{} },
 	"snapshot":      func() Event { return &Snapshot{} },
 	"error":         func() Event { return &Error{} },
+
+	"trace":            func() Event { return &Trace{} },
+	"gradcheck":        func() Event { return &GradCheck{} },
+	"stats":            func() Event { return &Stats{} },
+	"playground_data":  func() Event { return &PlaygroundData{} },
+	"playground_frame": func() Event { return &PlaygroundFrame{} },
 }
 
 // DecodeRequest parses a page → worker message. The result is a value

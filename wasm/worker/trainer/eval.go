@@ -14,6 +14,9 @@ func (t *Trainer) predict(r protocol.Predict) error {
 	if t.model == nil {
 		return fmt.Errorf("predict: build a model first")
 	}
+	if t.play != nil {
+		return fmt.Errorf("predict takes an MNIST image; the playground's model answers playground_frame")
+	}
 	img := append([]float32(nil), r.Image...)
 	x := tensor.New(tensor.WithShape(1, len(img)), tensor.WithBacking(img))
 	probs := append([]float32(nil), t.model.Predict(t.inputs(x)).Data().([]float32)...)
@@ -41,12 +44,16 @@ func (t *Trainer) evaluation(id int) (protocol.Evaluation, error) {
 	if t.model == nil {
 		return protocol.Evaluation{}, fmt.Errorf("evaluate: build a model first")
 	}
-	if t.test == nil {
+	testX, testY := t.testX, t.testY
+	if t.play != nil {
+		testX, testY = t.play.testX, t.play.testY
+	} else if t.test == nil {
 		if err := t.loadData(t.dataBase); err != nil {
 			return protocol.Evaluation{}, err
 		}
+		testX, testY = t.testX, t.testY
 	}
-	ev, err := t.model.Evaluate(t.inputs(t.testX), t.targets(t.testY))
+	ev, err := t.model.Evaluate(t.inputs(testX), t.targets(testY))
 	if err != nil {
 		return protocol.Evaluation{}, fmt.Errorf("evaluate: %v", err)
 	}
@@ -63,7 +70,10 @@ func (t *Trainer) evaluation(id int) (protocol.Evaluation, error) {
 			Precision: s.Precision, Recall: s.Recall, F1: s.F1, Support: s.Support,
 		})
 	}
-	out.Misclassified = t.misclassified(protocol.MaxMisclassified)
+	out.Misclassified = []protocol.Misclassified{}
+	if t.play == nil { // images to show: MNIST only
+		out.Misclassified = t.misclassified(protocol.MaxMisclassified)
+	}
 	return out, nil
 }
 
@@ -103,10 +113,16 @@ func (t *Trainer) snapshot(id int) error {
 	if t.model == nil {
 		return fmt.Errorf("snapshot: build a model first")
 	}
-	s := protocol.Snapshot{ID: id, Spec: t.spec, Params: []protocol.ParamData{}}
+	t.post(protocol.Snapshot{ID: id, Spec: t.spec, Params: t.paramData()})
+	return nil
+}
+
+// paramData is every weight tensor of the model, in layer order.
+func (t *Trainer) paramData() []protocol.ParamData {
+	params := []protocol.ParamData{}
 	for i, l := range t.model.Layers() {
 		for _, p := range l.Params() {
-			s.Params = append(s.Params, protocol.ParamData{
+			params = append(params, protocol.ParamData{
 				Layer: i,
 				Name:  p.Name,
 				Shape: append([]int(nil), p.Value.Shape()...),
@@ -114,8 +130,7 @@ func (t *Trainer) snapshot(id int) error {
 			})
 		}
 	}
-	t.post(s)
-	return nil
+	return params
 }
 
 // softmax turns logits into probabilities in place: p_i = e^(z_i − max z) / Σ_j e^(z_j − max z).

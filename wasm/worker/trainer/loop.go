@@ -70,7 +70,7 @@ func (t *Trainer) start(step bool) error {
 	if t.model == nil {
 		return fmt.Errorf("build a model before training")
 	}
-	if t.train == nil {
+	if t.play == nil && t.train == nil {
 		if err := t.loadData(t.dataBase); err != nil {
 			return err
 		}
@@ -82,6 +82,7 @@ func (t *Trainer) start(step bool) error {
 		t.stats.epochLoss, t.stats.epochAcc = mean{}, mean{}
 	}
 	t.stats.windowStart, t.stats.windowN = t.env.Now(), 0
+	t.resetPace()
 	if step {
 		t.setState(protocol.StatePaused)
 		t.trainBatch(true)
@@ -94,15 +95,29 @@ func (t *Trainer) start(step bool) error {
 // trainBatch trains the next batch of the epoch and reports progress when
 // it is due (always when report is set). A batch that fails (a NaN loss) leaves the weights as they
 // were and pauses training.
+//
+// The batches that report progress (at most 20 a second) also measure
+// the per-layer statistics that stats requests answer with.
 func (t *Trainer) trainBatch(report bool) {
-	n := t.train.Len()
+	train := t.trainSet()
+	n := train.Len()
 	if t.pos.perm == nil {
 		t.pos.perm = data.Permutation(n, t.spec.Seed, t.pos.epoch-1)
 	}
 	end := min(t.pos.pos+t.spec.BatchSize, n)
-	x, y := t.train.Batch(t.pos.perm[t.pos.pos:end])
+	x, y := train.Batch(t.pos.perm[t.pos.pos:end])
 	x, y = t.inputs(x), t.targets(y)
-	loss, err := t.model.TrainBatch(x, y)
+	report = report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery
+	var (
+		loss   float64
+		layers []nn.LayerStats
+		err    error
+	)
+	if report {
+		loss, layers, err = t.model.TrainBatchWithStats(x, y)
+	} else {
+		loss, err = t.model.TrainBatch(x, y)
+	}
 	if err != nil {
 		var diverged *nn.DivergedError
 		if errors.As(err, &diverged) {
@@ -125,7 +140,11 @@ func (t *Trainer) trainBatch(report bool) {
 	t.stats.loss.add(loss, 0.05)
 	t.stats.epochLoss.add(loss)
 	t.stats.windowN += x.Shape()[0]
-	if report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery {
+	if t.play != nil {
+		t.play.paced++
+	}
+	if report {
+		t.measured = &measured{global: t.pos.global, loss: loss, layers: layers}
 		t.sampleAccuracy(x, y)
 		t.postProgress()
 	}
@@ -165,7 +184,14 @@ func (t *Trainer) sampleAccuracy(x, y *tensor.Dense) {
 }
 
 // endEpoch evaluates on the test set and moves to the next epoch (or to done).
+//
+// The playground's epochs are a few batches each and never end training:
+// it moves on to the next epoch silently (frames report the losses).
 func (t *Trainer) endEpoch() {
+	if t.play != nil {
+		t.pos = position{epoch: t.pos.epoch + 1, global: t.pos.global}
+		return
+	}
 	ev, err := t.evaluation(0)
 	if err != nil {
 		t.setState(protocol.StatePaused)
@@ -202,16 +228,19 @@ func (t *Trainer) postProgress() {
 	}
 	t.stats.lastPost = now
 	n, bs := 0, max(t.spec.BatchSize, 1)
-	if t.train != nil {
-		n = t.train.Len()
+	if train := t.trainSet(); train != nil {
+		n = train.Len()
 	}
 	left := n - t.pos.pos
 	eta := 0.0
-	if t.stats.rate > 0 {
+	epochs := t.spec.Epochs
+	if t.play != nil {
+		epochs = 0 // the playground trains until paused
+	} else if t.stats.rate > 0 {
 		eta = float64(left+(t.spec.Epochs-t.pos.epoch)*n) / t.stats.rate
 	}
 	t.post(protocol.Progress{
-		Epoch: t.pos.epoch, Epochs: t.spec.Epochs,
+		Epoch: t.pos.epoch, Epochs: epochs,
 		Batch: t.pos.batch, Batches: t.pos.batch + (left+bs-1)/bs, GlobalBatch: t.pos.global,
 		Loss: t.stats.loss.value(), Accuracy: t.stats.acc.value(),
 		SamplesPerSec: t.stats.rate, ETASeconds: max(eta, 0), State: t.state,
@@ -232,6 +261,7 @@ func (t *Trainer) set(r protocol.Set) error {
 	if r.BatchSize > 0 {
 		t.spec.BatchSize = r.BatchSize
 	}
+	t.resetPace()
 	if t.model != nil {
 		t.postProgress()
 	}
@@ -253,11 +283,35 @@ func (t *Trainer) targets(y *tensor.Dense) *tensor.Dense {
 	if t.spec.Loss == spec.LossSparseCategoricalCrossentropy {
 		return y
 	}
-	oh, err := nn.OneHot(y, protocol.Classes)
+	oh, err := nn.OneHot(y, t.classes())
 	if err != nil {
 		panic(err) // the labels come from a checked data set
 	}
 	return oh
+}
+
+// classes is the number of classes of the data set trained on.
+func (t *Trainer) classes() int {
+	if t.play != nil {
+		return t.play.classes
+	}
+	return protocol.Classes
+}
+
+// trainSet and testSet are the data trained and tested on: the toy sets
+// in the playground, else MNIST (nil until loaded).
+func (t *Trainer) trainSet() *data.Set {
+	if t.play != nil {
+		return t.play.train
+	}
+	return t.train
+}
+
+func (t *Trainer) testSet() *data.Set {
+	if t.play != nil {
+		return t.play.test
+	}
+	return t.test
 }
 
 func argmax(v []float32) int {

@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"sync"
+	"time"
 
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -62,6 +63,21 @@ func (q *Queue) Pop() (protocol.Request, bool) {
 		}
 		<-q.signal
 	}
+}
+
+// PopWithin waits at most d for a request; false means none came (or
+// the queue is closed).
+func (q *Queue) PopWithin(d time.Duration) (protocol.Request, bool) {
+	if r, ok := q.TryPop(); ok {
+		return r, true
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-q.signal:
+	case <-timer.C:
+	}
+	return q.TryPop()
 }
 
 // Close makes Run return once the queued requests are handled.

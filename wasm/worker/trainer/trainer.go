@@ -59,6 +59,12 @@ type Trainer struct {
 	state string
 	pos   position
 	stats stats
+	// measured holds the per-layer statistics of the last batch that
+	// posted progress (nil until one has trained since the build).
+	measured *measured
+	// play holds the toy data of the 2-D playground; nil while the worker
+	// trains MNIST.
+	play *playground
 }
 
 // New returns a trainer that reads requests from q.
@@ -97,6 +103,13 @@ func (t *Trainer) Run() {
 			t.handle(r)
 		}
 		if t.state != protocol.StateRunning {
+			continue
+		}
+		if wait := t.paceWait(); wait > 0 {
+			// Ahead of the playground's pace: wait, but take requests.
+			if r, ok := t.queue.PopWithin(wait); ok {
+				t.handle(r)
+			}
 			continue
 		}
 		t.safely("training", func() { t.trainBatch(false) })
@@ -148,6 +161,9 @@ func (t *Trainer) do(r protocol.Request) error {
 		if t.model == nil {
 			return fmt.Errorf("reset: no model has been built yet")
 		}
+		if t.play != nil {
+			return t.resetPlayground()
+		}
 		return t.build(t.spec)
 	case protocol.Start, protocol.Resume:
 		return t.start(false)
@@ -173,6 +189,16 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.evaluate(r.ID)
 	case protocol.SnapshotRequest:
 		return t.snapshot(r.ID)
+	case protocol.TraceRequest:
+		return t.trace(r)
+	case protocol.GradCheckRequest:
+		return t.gradCheck(r)
+	case protocol.StatsRequest:
+		return t.postStats(r.ID)
+	case protocol.PlaygroundBuild:
+		return t.playgroundBuild(r)
+	case protocol.PlaygroundFrameRequest:
+		return t.frame(r)
 	}
 	return fmt.Errorf("the worker does not handle %q requests", r.Type())
 }
@@ -191,23 +217,30 @@ func (t *Trainer) build(m spec.Model) error {
 	if err != nil {
 		return fmt.Errorf("build: %v", err)
 	}
+	t.play = nil
+	t.install(m, model, infos)
+	return nil
+}
+
+// install makes model (built from m) the worker's model, rewinds training
+// and announces it: built, then state idle.
+func (t *Trainer) install(m spec.Model, model *nn.Sequential, infos []spec.LayerInfo) {
 	t.spec, t.model = m, model
 	t.pos = position{epoch: 1}
 	t.stats = stats{}
+	t.measured = nil
 	t.post(summary(m, infos))
 	t.state = "" // always announce idle after a build
 	t.setState(protocol.StateIdle)
-	return nil
 }
 
 // summary is the built message: one row per layer, Keras-style names.
 func summary(m spec.Model, infos []spec.LayerInfo) protocol.Built {
 	var b protocol.Built
-	count := map[string]int{}
+	names := layerNames(m)
 	for i, info := range infos {
-		count[info.Type]++
 		b.Rows = append(b.Rows, protocol.SummaryRow{
-			Layer:  fmt.Sprintf("%s_%d (%s)", strings.ToLower(info.Type), count[info.Type], info.Type),
+			Layer:  fmt.Sprintf("%s (%s)", names[i], info.Type),
 			Type:   info.Type,
 			Output: info.Output,
 			Params: info.Params,
@@ -218,6 +251,18 @@ func summary(m spec.Model, infos []spec.LayerInfo) protocol.Built {
 		}
 	}
 	return b
+}
+
+// layerNames are Keras-style layer names, "dense_1", "relu_2", counted
+// per type.
+func layerNames(m spec.Model) []string {
+	names := make([]string, len(m.Layers))
+	count := map[string]int{}
+	for i, l := range m.Layers {
+		count[l.Type]++
+		names[i] = fmt.Sprintf("%s_%d", strings.ToLower(l.Type), count[l.Type])
+	}
+	return names
 }
 
 func (t *Trainer) setState(s string) {
