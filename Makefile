@@ -41,7 +41,7 @@ static/page.wasm: $(VUGU_STAMP) $(PAGE_SRC)
 	$(WASM_BUILD) -o $@.tmp ./wasm/page && mv $@.tmp $@
 
 static/worker.wasm: $(WORKER_SRC)
-	$(WASM_BUILD) -o $@.tmp ./wasm/worker && mv $@.tmp $@
+	$(WASM_BUILD) -tags nnsimd -o $@.tmp ./wasm/worker && mv $@.tmp $@
 
 static/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@

@@ -1,5 +1,7 @@
-// nnplay training worker bootstrap: loads Go's wasm_exec.js and runs
-// worker.wasm (wasm/worker) in this Web Worker. Messages that arrive before
+// nnplay training worker bootstrap: loads Go's wasm_exec.js and the SIMD
+// kernel glue (kernels.js), and runs worker.wasm (wasm/worker) in this Web
+// Worker, with kernels.wasm attached to its memory when the browser has
+// WebAssembly SIMD (otherwise the engine's pure-Go kernels run). Messages that arrive before
 // Go is running are kept in self.nnplayPending; Go handles them first.
 "use strict";
 self.nnplayPending = [];
@@ -10,14 +12,15 @@ function fail(message) {
 }
 
 try {
-  importScripts("wasm_exec.js");
+  importScripts("wasm_exec.js", "kernels.js");
 } catch (err) {
-  fail("the training worker could not load wasm_exec.js (" + err + ") — run make build");
+  fail("the training worker could not load wasm_exec.js or kernels.js (" + err + ") — run make build");
   throw err;
 }
 
 (async () => {
   const go = new Go();
+  nnkernels.attach(go.importObject);
   let instance;
   try {
     const resp = await fetch("worker.wasm");
@@ -29,6 +32,8 @@ try {
     fail("the training worker failed to start: " + err.message);
     return;
   }
+  // Never rejects: without SIMD it resolves false and Go keeps its own kernels.
+  await nnkernels.init(instance, "kernels.wasm");
   await go.run(instance);
   fail("the training worker stopped unexpectedly — reload the page");
 })();

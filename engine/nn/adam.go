@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -73,19 +74,17 @@ func (o *Adam) Preview(params []*Param) [][]float32 {
 }
 
 // update is step t for one param: it moves the moments m and v in place
-// and writes the new weights into out (p's own values for Step).
+// and writes the new weights into out (p's own values for Step). The
+// element-wise arithmetic is kernels.Adam (SIMD in the browser).
 func (o *Adam) update(p *Param, m, v []float32, t int, out []float32) {
-	b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon)
 	w, grad := p.Value.Float32s(), p.Grad.Float32s()
 	alpha := float32(o.LR * math.Sqrt(1-math.Pow(o.Beta2, float64(t))) / (1 - math.Pow(o.Beta1, float64(t))))
-	lambda := decayFor(p, o.WeightDecay)
-	m, v, out = m[:len(w)], v[:len(w)], out[:len(w)]
-	for i, g := range grad[:len(w)] {
-		g += float32(lambda * w[i])
-		m[i] += float32((1 - b1) * (g - m[i]))
-		v[i] += float32((1 - b2) * (float32(g*g) - v[i]))
-		out[i] = w[i] - float32(alpha*m[i])/(float32(math.Sqrt(float64(v[i])))+eps)
+	lambda := float32(decayFor(p, o.WeightDecay))
+	out = out[:len(w)]
+	if len(w) > 0 && &out[0] != &w[0] {
+		copy(out, w) // Preview: step a copy, leave w alone
 	}
+	kernels.Adam(out, grad[:len(w)], m[:len(w)], v[:len(w)], alpha, float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon), lambda)
 }
 
 // SetLearningRate sets η.

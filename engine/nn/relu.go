@@ -3,6 +3,7 @@ package nn
 import (
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -20,10 +21,7 @@ func NewReLU() *ReLU { return &ReLU{} }
 func (r *ReLU) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	r.x = x
 	r.y = reuse(r.y, x.Shape()...)
-	y := floats(r.y)
-	for i, v := range floats(x) {
-		y[i] = max(v, 0)
-	}
+	kernels.ReLU(floats(r.y), floats(x))
 	return r.y
 }
 
@@ -32,14 +30,7 @@ func (r *ReLU) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 func (r *ReLU) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("ReLU", "dy", dy.Shape(), r.x.Shape())
 	r.dx = reuse(r.dx, dy.Shape()...)
-	dx, g := floats(r.dx), floats(dy)
-	for i, v := range floats(r.x) {
-		if v > 0 {
-			dx[i] = g[i]
-		} else {
-			dx[i] = 0
-		}
-	}
+	kernels.ReLUGrad(floats(r.dx), floats(r.x), floats(dy))
 	return r.dx
 }
 
