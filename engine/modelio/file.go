@@ -165,7 +165,7 @@ func foreign(raw []byte) string {
 	case bytes.HasPrefix(raw, []byte("\x89HDF")):
 		return not + ": it is an HDF5 file (a Keras .h5 model?): convert it with tensorflowjs_converter and import the model.json"
 	case bytes.HasPrefix(raw, []byte("nnp")):
-		return not + ": it holds nnplay's link data without the model file's header; it may be damaged"
+		return not + ": it holds nnplay model data without the model file's header; it may be damaged"
 	case bytes.HasPrefix(trimmed, []byte("bm5w")) || bytes.Contains(raw[:min(len(raw), 4096)], []byte("#m=")):
 		return not + ": it holds a model link as text; open the link instead"
 	case bytes.HasPrefix(trimmed, []byte("{")):
