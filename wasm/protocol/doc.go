@@ -46,6 +46,15 @@
 //	                                                 answer playground_data, built, state idle
 //	playground_frame {id, grid}                      answer playground_frame: the model over a
 //	                                                 grid×grid grid of the plane
+//	backend     {name?}                              use these kernels for later batches: auto,
+//	                                                 simd or go (no name: only ask); answer backend
+//	load_model  {id, link | file}                    replace the model with a shared one: a link's
+//	                                                 value (after #m=) or a .nnplay file's bytes
+//	                                                 (base64); answer model_loaded, built, state idle,
+//	                                                 or error (the current model stays)
+//	export_model {id, format link|file, precision float32|float16|int8|int4|recipe,
+//	              per_channel?, evaluate?}           answer model_export: the encoded link or file
+//	                                                 (the page never needs the training code)
 //
 // # Worker → page (events)
 //
@@ -81,6 +90,14 @@
 //	playground_frame {id, grid, classes, probs, units [{layer, unit, lo, hi, values}],
 //	                  train_loss, test_loss, train_accuracy, test_accuracy, epoch,
 //	                  global_batch, state, params [{layer, name, shape, data}]}
+//	backend        {name, available}                 the kernels in use (simd, gonum or go) and
+//	                                                 those this engine has, fastest first, go last
+//	model_loaded   {id, spec, epochs, steps, weights, precision?, per_channel?}
+//	                                                 the shared model is built (before built)
+//	model_export   {id, format, precision, per_channel?, link | file, epochs, steps,
+//	                evaluated?, accuracy?, decoded_accuracy?}
+//	                                                 with evaluate: test accuracy of the model and
+//	                                                 of the export decoded again in a scratch model
 //
 // The worker answers ready once its Go instance runs; requests sent before
 // that are kept (static/worker.js queues them) and handled in order. Every

@@ -53,6 +53,9 @@ func (t *Trainer) evaluation(id int) (protocol.Evaluation, error) {
 		}
 		testX, testY = t.testX, t.testY
 	}
+	if s := t.subset(); s != nil {
+		testX, testY = s.testX, s.testY
+	}
 	ev, err := t.model.Evaluate(t.inputs(testX), t.targets(testY))
 	if err != nil {
 		return protocol.Evaluation{}, fmt.Errorf("evaluate: %v", err)
@@ -83,9 +86,10 @@ func (t *Trainer) evaluation(id int) (protocol.Evaluation, error) {
 func (t *Trainer) misclassified(limit int) []protocol.Misclassified {
 	const chunk = 500
 	out := []protocol.Misclassified{}
-	size := t.test.Size()
-	for from := 0; from < t.test.Len() && len(out) < limit; from += chunk {
-		part := t.test.Slice(from, min(from+chunk, t.test.Len()))
+	test := t.testSet()
+	size := test.Size()
+	for from := 0; from < test.Len() && len(out) < limit; from += chunk {
+		part := test.Slice(from, min(from+chunk, test.Len()))
 		x, _ := part.Tensors()
 		probs := t.model.Predict(t.inputs(x))
 		p := probs.Data().([]float32)

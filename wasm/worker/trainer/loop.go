@@ -202,6 +202,7 @@ func (t *Trainer) endEpoch() {
 		Epoch: t.pos.epoch, Loss: t.stats.epochLoss.value(), Accuracy: t.stats.epochAcc.value(),
 		ValLoss: ev.Loss, ValAccuracy: ev.Accuracy,
 	})
+	t.epochsDone++
 	t.post(ev)
 	t.stats.epochLoss, t.stats.epochAcc = mean{}, mean{}
 	t.stats.windowStart, t.stats.windowN = t.env.Now(), 0 // evaluation time is not training time
@@ -295,6 +296,9 @@ func (t *Trainer) classes() int {
 	if t.play != nil {
 		return t.play.classes
 	}
+	if len(t.spec.Classes) > 0 {
+		return len(t.spec.Classes)
+	}
 	return protocol.Classes
 }
 
@@ -304,12 +308,18 @@ func (t *Trainer) trainSet() *data.Set {
 	if t.play != nil {
 		return t.play.train
 	}
+	if s := t.subset(); s != nil {
+		return s.train
+	}
 	return t.train
 }
 
 func (t *Trainer) testSet() *data.Set {
 	if t.play != nil {
 		return t.play.test
+	}
+	if s := t.subset(); s != nil {
+		return s.test
 	}
 	return t.test
 }

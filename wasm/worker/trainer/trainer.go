@@ -65,6 +65,10 @@ type Trainer struct {
 	// play holds the toy data of the 2-D playground; nil while the worker
 	// trains MNIST.
 	play *playground
+	// epochsDone counts whole epochs trained since the model was built
+	// (or those a loaded model had); sub is the spec's class subset.
+	epochsDone int
+	sub        *classSubset
 }
 
 // New returns a trainer that reads requests from q.
@@ -199,6 +203,12 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.playgroundBuild(r)
 	case protocol.PlaygroundFrameRequest:
 		return t.frame(r)
+	case protocol.BackendRequest:
+		return t.backend(r)
+	case protocol.LoadModel:
+		return t.loadModel(r)
+	case protocol.ExportModel:
+		return t.exportModel(r)
 	}
 	return fmt.Errorf("the worker does not handle %q requests", r.Type())
 }
@@ -227,6 +237,7 @@ func (t *Trainer) build(m spec.Model) error {
 func (t *Trainer) install(m spec.Model, model *nn.Sequential, infos []spec.LayerInfo) {
 	t.spec, t.model = m, model
 	t.pos = position{epoch: 1}
+	t.epochsDone = 0
 	t.stats = stats{}
 	t.measured = nil
 	t.post(summary(m, infos))

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"syscall/js"
+
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Pointing at things: over the plot, a line gives the point's coordinates
+// and the model's class probabilities there; over a node of the network,
+// the plot shows that node's own heatmap at full size (as TensorFlow
+// Playground does), live while training. Listeners are attached with
+// syscall/js, not Vugu (a Vugu event re-renders the page), and do their
+// work in a goroutine under the event lock.
+
+// playHover is what the pointer is over.
+type playHover struct {
+	node     bool // a network node: the plot shows its map
+	col, row int  // the node's column (0: inputs) and place in it
+	tip      js.Value
+	// The elements the listeners are on (a new element needs new ones).
+	plotEl, netEl js.Value
+}
+
+// hoverListeners attaches move and leave listeners to el.
+func (p *Playground) hoverListeners(el js.Value, move func(x, y, w, h float64), leave func()) {
+	env := p.app.Env
+	el.Call("addEventListener", "pointermove", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		x, y := e.Get("offsetX").Float(), e.Get("offsetY").Float()
+		w, h := el.Get("clientWidth").Float(), el.Get("clientHeight").Float()
+		go func() {
+			env.Lock()
+			defer env.UnlockOnly()
+			move(x, y, w, h)
+		}()
+		return nil
+	}))
+	el.Call("addEventListener", "pointerleave", js.FuncOf(func(js.Value, []js.Value) any {
+		go func() {
+			env.Lock()
+			defer env.UnlockOnly()
+			leave()
+		}()
+		return nil
+	}))
+}
+
+// attachPlotHover makes the plot's tip and follows the pointer over it.
+func (p *Playground) attachPlotHover(host js.Value) {
+	v := p.view
+	v.hover.tip = js.Global().Get("document").Call("createElement", "p")
+	v.hover.tip.Set("className", "pg-tip")
+	v.hover.tip.Set("hidden", true)
+	host.Call("appendChild", v.hover.tip)
+	if v.hover.plotEl.Equal(host) {
+		return
+	}
+	v.hover.plotEl = host
+	p.hoverListeners(host, func(x, y, w, h float64) {
+		if w > 0 && h > 0 && !v.hover.node {
+			v.setTip(p.pointText(x/w, y/h))
+		}
+	}, func() {
+		if !v.hover.node {
+			v.setTip("")
+		}
+	})
+}
+
+// attachNetHover follows the pointer over the network's nodes.
+func (p *Playground) attachNetHover(canvas js.Value) {
+	v := p.view
+	if v.hover.netEl.Equal(canvas) {
+		return
+	}
+	v.hover.netEl = canvas
+	p.hoverListeners(canvas, func(x, y, w, _ float64) {
+		if w <= 0 {
+			return
+		}
+		col, row, ok := nodeAt(netColumns(p.Config), x*netW/w, y*netW/w)
+		if ok == v.hover.node && col == v.hover.col && row == v.hover.row {
+			return
+		}
+		v.hover.node, v.hover.col, v.hover.row = ok, col, row
+		v.setTip(p.nodeText())
+		v.drawRegions(p, p.Frame)
+	}, func() {
+		if v.hover.node {
+			v.hover.node = false
+			v.setTip("")
+			v.drawRegions(p, p.Frame)
+		}
+	})
+}
+
+func (v *playView) setTip(s string) {
+	if !v.hover.tip.Truthy() {
+		return
+	}
+	v.hover.tip.Set("textContent", s)
+	v.hover.tip.Set("hidden", s == "")
+}
+
+// nodeAt finds the node at (x, y) in the network canvas's CSS pixels.
+func nodeAt(cols []int, x, y float64) (col, row int, ok bool) {
+	for ci, k := range cols {
+		if math.Abs(x-NetColumnX(ci, len(cols))) > nodeSize/2 {
+			continue
+		}
+		for j := 0; j < k; j++ {
+			if top := netNodeY(j, k); y >= top && y <= top+nodeSize {
+				return ci, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// nodeText names the hovered node and its range.
+func (p *Playground) nodeText() string {
+	v := p.view
+	if !v.hover.node {
+		return ""
+	}
+	c := p.Config
+	switch col, j := v.hover.col, v.hover.row; {
+	case col == 0 && j < len(c.Features):
+		return "Showing input " + FeatureLabel(c.Features[j]) + " over the plane"
+	case col == len(c.Layers)+1:
+		return fmt.Sprintf("Showing the probability of class %d", j)
+	case col > 0 && col <= len(c.Layers):
+		s := fmt.Sprintf("Showing hidden layer %d, unit %d (%s)", col, j+1, c.Activations[col-1])
+		if f := p.Frame; f != nil {
+			for _, m := range f.Units {
+				if m.Layer == col-1 && m.Unit == j {
+					s += fmt.Sprintf(": %.3g to %.3g", m.Lo, m.Hi)
+				}
+			}
+		}
+		return s
+	}
+	return ""
+}
+
+// pointText describes the plot's point at fractions (fx, fy) of its size:
+// coordinates, then each class's probability in the last frame.
+func (p *Playground) pointText(fx, fy float64) string {
+	span := float64(protocol.PlaneHi - protocol.PlaneLo)
+	s := fmt.Sprintf("x %.2f, y %.2f", protocol.PlaneLo+fx*span, protocol.PlaneHi-fy*span)
+	f := p.Frame
+	if f == nil || f.Grid < 1 || f.Classes < 1 {
+		return s
+	}
+	c, r := min(int(fx*float64(f.Grid)), f.Grid-1), min(int(fy*float64(f.Grid)), f.Grid-1)
+	i := (max(r, 0)*f.Grid + max(c, 0)) * f.Classes
+	if i+f.Classes > len(f.Probs) {
+		return s
+	}
+	parts := []string{s}
+	for k := 0; k < f.Classes; k++ {
+		parts = append(parts, fmt.Sprintf("class %d %.0f%%", k, float64(f.Probs[i+k])/2.55))
+	}
+	return strings.Join(parts, " · ")
+}

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// The playground's URL hash: every config survives Hash → ParsePlayHash,
+// and damaged hashes give their defaults with a message naming the setting.
+
+func TestPlayHashRoundTrips(t *testing.T) {
+	spiral := DefaultPlayConfig()
+	spiral.Dataset, spiral.Classes, spiral.Points, spiral.Noise, spiral.Ratio = "spiral", 5, 2000, 35, 70
+	spiral.ShowTest, spiral.Discretize = true, true
+	spiral.Features = []string{"x", "y", "x2", "y2", "xy", "sinx", "siny"}
+	spiral.Layers, spiral.Activations = []int{8, 1, 3}, []string{"relu", "tanh", "leaky_relu"}
+	spiral.Optimizer, spiral.LR, spiral.Batch, spiral.Seed = "rmsprop", 0.00001, 100, MaxPlaySeed
+
+	none := DefaultPlayConfig()
+	none.Layers, none.Activations = []int{}, []string{}
+	none.Features = []string{"x2", "siny"}
+
+	for _, c := range []PlayConfig{DefaultPlayConfig(), spiral, none} {
+		h := c.Hash()
+		got, problems := ParsePlayHash(h)
+		if len(problems) > 0 {
+			t.Errorf("%s: problems %q", h, problems)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("%s: parsed\n%+v\nwant\n%+v", h, got, c)
+		}
+		if again := got.Hash(); again != h {
+			t.Errorf("hash changed on a round trip: %s → %s", h, again)
+		}
+		if !IsPlaygroundHash(h) {
+			t.Errorf("IsPlaygroundHash(%s) = false", h)
+		}
+	}
+}
+
+func TestPlayHashActivationIsOneNameWhenAllAgree(t *testing.T) {
+	c := DefaultPlayConfig()
+	c.Layers, c.Activations = []int{8, 8}, []string{"relu", "relu"}
+	if h := c.Hash(); !strings.Contains(h, "&layers=8,8&activation=relu&") {
+		t.Errorf("hash %s; want layers=8,8&activation=relu", h)
+	}
+	got, problems := ParsePlayHash("#dataset=spiral&classes=3&layers=8,8,8&activation=relu")
+	if len(problems) > 0 || !reflect.DeepEqual(got.Activations, []string{"relu", "relu", "relu"}) || got.Classes != 3 {
+		t.Errorf("one activation for three layers: %v (classes %d), problems %q", got.Activations, got.Classes, problems)
+	}
+}
+
+func TestPlayHashTheIssuesExample(t *testing.T) {
+	got, problems := ParsePlayHash("#dataset=spiral&classes=3&noise=10&features=x,y,x2&layers=8,8&activation=relu&lr=0.01&batch=10&seed=1&ratio=50&test=1&discretize=0")
+	if len(problems) > 0 {
+		t.Fatalf("problems: %q", problems)
+	}
+	want := DefaultPlayConfig()
+	want.Dataset, want.Classes, want.Noise, want.Features = "spiral", 3, 10, []string{"x", "y", "x2"}
+	want.Layers, want.Activations, want.LR, want.ShowTest = []int{8, 8}, []string{"relu", "relu"}, 0.01, true
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("parsed\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestPlayHashBadValuesGiveDefaultsAndSayWhy(t *testing.T) {
+	def := DefaultPlayConfig()
+	for _, c := range []struct {
+		hash, want string // want: a part of the one problem
+		check      func(PlayConfig) bool
+	}{
+		{"#dataset=moons", `dataset=moons: use one of circle, xor, gauss, spiral; using circle`, func(c PlayConfig) bool { return c.Dataset == "circle" }},
+		{"#dataset=xor&classes=4", `classes=4: 4 classes need the spiral data set (the xor has 2); using 2`, func(c PlayConfig) bool { return c.Classes == 2 && c.Dataset == "xor" }},
+		{"#dataset=spiral&classes=6", `classes=6: must be a whole number from 2 to 5; using 2`, func(c PlayConfig) bool { return c.Classes == 2 }},
+		{"#noise=abc", `noise=abc: must be a whole number from 0 to 50; using 0`, func(c PlayConfig) bool { return c.Noise == 0 }},
+		{"#noise=51", `noise=51: must be a whole number`, func(c PlayConfig) bool { return c.Noise == 0 }},
+		{"#ratio=5", `ratio=5: must be a whole number from 10 to 90; using 50`, func(c PlayConfig) bool { return c.Ratio == 50 }},
+		{"#points=10", `points=10: must be a whole number from 20 to 2000`, func(c PlayConfig) bool { return c.Points == 500 }},
+		{"#test=yes", `test=yes: must be 0 or 1; using 0`, func(c PlayConfig) bool { return !c.ShowTest }},
+		{"#features=x", `features=x: choose at least 2; using x,y`, func(c PlayConfig) bool { return len(c.Features) == 2 }},
+		{"#features=x,z", `features=x,z: "z" is not a feature`, func(c PlayConfig) bool { return len(c.Features) == 2 }},
+		{"#features=x,x", `features=x,x: x is listed twice`, func(c PlayConfig) bool { return len(c.Features) == 2 }},
+		{"#layers=8,0", `layers=8,0: each layer needs 1 to 8 units; using 4,2`, func(c PlayConfig) bool { return reflect.DeepEqual(c.Layers, def.Layers) }},
+		{"#layers=9", `layers=9: each layer needs 1 to 8 units`, func(c PlayConfig) bool { return len(c.Layers) == 2 }},
+		{"#layers=1,1,1,1,1,1,1", `layers=1,1,1,1,1,1,1: at most 6 hidden layers`, func(c PlayConfig) bool { return len(c.Layers) == 2 }},
+		{"#layers=8,8&activation=relu,tanh,sigmoid", `activation=relu,tanh,sigmoid: 3 names for 2 hidden layers`, func(c PlayConfig) bool {
+			return reflect.DeepEqual(c.Activations, []string{"tanh", "tanh"}) && reflect.DeepEqual(c.Layers, []int{8, 8})
+		}},
+		{"#activation=swish", `activation=swish: "swish" is not an activation`, func(c PlayConfig) bool { return c.Activations[0] == "tanh" }},
+		{"#optimizer=lbfgs", `optimizer=lbfgs: use one of adam, sgd`, func(c PlayConfig) bool { return c.Optimizer == "sgd" }},
+		{"#lr=0", `lr=0: must be a number above 0 and at most 10; using 0.03`, func(c PlayConfig) bool { return c.LR == 0.03 }},
+		{"#lr=NaN", `lr=NaN: must be a number above 0`, func(c PlayConfig) bool { return c.LR == 0.03 }},
+		{"#batch=1000", `batch=1000: must be a whole number from 1 to 100; using 10`, func(c PlayConfig) bool { return c.Batch == 10 }},
+		{"#seed=-3", `seed=-3: must be a whole number from 0 to 2147483647; using 1`, func(c PlayConfig) bool { return c.Seed == 1 }},
+		{"#playground&colour=red", `"colour" is not a playground setting`, func(c PlayConfig) bool { return reflect.DeepEqual(c, def) }},
+		{"#playground&garbage", `"garbage" is not a setting (want name=value)`, func(c PlayConfig) bool { return reflect.DeepEqual(c, def) }},
+		{"#noise=" + strings.Repeat("9", 40), `noise=999999999999999999999999…: must be`, func(c PlayConfig) bool { return c.Noise == 0 }},
+		{"#noise=%zz", `noise=%zz: must be a whole number`, func(c PlayConfig) bool { return c.Noise == 0 }},
+	} {
+		got, problems := ParsePlayHash(c.hash)
+		if len(problems) != 1 || !strings.Contains(problems[0], c.want) {
+			t.Errorf("%s: problems %q; want one containing %q", c.hash, problems, c.want)
+		}
+		if !c.check(got) {
+			t.Errorf("%s: parsed %+v", c.hash, got)
+		}
+	}
+}
+
+func TestPlayHashKeepsTheGoodSettingsOfABadHash(t *testing.T) {
+	got, problems := ParsePlayHash("#playground&dataset=gauss&noise=20&lr=fast&batch=-1&&seed=7")
+	if len(problems) != 2 {
+		t.Errorf("problems %q; want two (lr and batch)", problems)
+	}
+	if got.Dataset != "gauss" || got.Noise != 20 || got.Seed != 7 || got.LR != 0.03 || got.Batch != 10 {
+		t.Errorf("parsed %+v", got)
+	}
+}
+
+func TestIsPlaygroundHash(t *testing.T) {
+	for h, want := range map[string]bool{
+		"": false, "#": false, "#m=AAAA": false, "#playground": true, "#playground&noise=5": true,
+		"#dataset=xor": true, "#noise=3&dataset=xor": true, "#playgrounds": false,
+	} {
+		if got := IsPlaygroundHash(h); got != want {
+			t.Errorf("IsPlaygroundHash(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
+
+// The model and the worker request follow the config, and the request
+// passes the protocol's own checks and the spec's validation.
+func TestPlayConfigBuildsAValidRequest(t *testing.T) {
+	c, _ := ParsePlayHash("#dataset=spiral&classes=4&noise=20&ratio=30&features=x,y,sinx&layers=6,3&activation=relu,sigmoid&optimizer=adam&lr=0.003&batch=20&seed=9")
+	b := c.Build()
+	if b.Dataset != "spiral" || b.Classes != 4 || b.Noise != 0.2 || b.TrainFraction != 0.3 || b.Seed != 9 || b.Points != 500 {
+		t.Errorf("request %+v", b)
+	}
+	m := b.Spec
+	want := []spec.Layer{spec.Dense(6, "relu"), spec.Dense(3, "sigmoid"), spec.Dense(4, "softmax")}
+	if !reflect.DeepEqual(m.Layers, want) || m.Optimizer.Name != "adam" || m.Optimizer.LearningRate != 0.003 || m.BatchSize != 20 || m.Seed != 9 {
+		t.Errorf("spec %+v", m)
+	}
+	if err := m.Validate(); err != nil {
+		t.Errorf("the spec does not validate: %v", err)
+	}
+	if _, err := protocol.Encode(b); err != nil {
+		t.Errorf("the request does not encode: %v", err)
+	}
+	c.Features = c.Features[:1]
+	if msg := c.FeaturesProblem(); msg != "Choose at least 2 input features (you have 1)." {
+		t.Errorf("one feature: %q", msg)
+	}
+}

@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"strconv"
+
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// LoadSpec puts a model that came from elsewhere (a link, a file, the
+// autosave) in the editor, as one undoable edit. The preset menu names
+// the preset it is, if it is one.
+func (e *ModelEditor) LoadSpec(m spec.Model) {
+	e.edit("", false)
+	e.Preset = PresetCustom
+	for _, p := range PresetNames {
+		if sameLayers(PresetModel(p[0]), m) {
+			e.Preset = p[0]
+		}
+	}
+	e.base = m
+	e.Input = joinInts(m.Input, ",")
+	e.Rows = e.Rows[:0]
+	for _, l := range m.Layers {
+		e.Rows = append(e.Rows, RowOf(l))
+	}
+	e.Optimizer = m.Optimizer.Name
+	e.LR = strconv.FormatFloat(m.Optimizer.LearningRate, 'g', -1, 64)
+	e.BatchSize = strconv.Itoa(m.BatchSize)
+	e.Epochs = strconv.Itoa(m.Epochs)
+	e.Seed = strconv.FormatInt(m.Seed, 10)
+	e.Selected = -1
+	e.update()
+}

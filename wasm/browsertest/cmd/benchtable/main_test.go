@@ -1,0 +1,56 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const nativeOut = `goos: linux
+BenchmarkGemm/Gemm(gonum)/NN_128x784x128-2   	 1000	  1000 ns/op	        30.00 GFLOP/s
+BenchmarkGemm/Gemm(gonum)/NN_128x784x128-2   	 1000	  1000 ns/op	        20.00 GFLOP/s
+BenchmarkGemm/Gemm(gonum)/NN_128x784x128-2   	 1000	  1000 ns/op	        25.00 GFLOP/s
+BenchmarkGemm/GemmGo/NN_128x784x128-2        	 1000	  1000 ns/op	        1.00 GFLOP/s
+BenchmarkTrainStep/batch=64-2                	  100	  1000 ns/op	     59000 samples/s
+BenchmarkTrainStep/batch=64-2                	  100	  1000 ns/op	     61000 samples/s
+BenchmarkTrainStep/batch=64-2                	  100	  1000 ns/op	     60000 samples/s
+PASS
+`
+
+const browserOut = `BenchmarkBrowserMLP/simd-2   1   5 ns/op   56000 samples/s   54000 min-samples/s   57000 max-samples/s
+BenchmarkBrowserTFJS/wasm/mlp-2   1   5 ns/op   7000 samples/s   6900 min-samples/s   7100 max-samples/s
+--- BENCH: BenchmarkBrowserMLP/simd-2
+    bench_client_test.go:1: samples/s per window: 1, 2, 3
+`
+
+func TestTable(t *testing.T) {
+	runs := map[string]results{"native": parse(strings.NewReader(nativeOut)), "browser": parse(strings.NewReader(browserOut))}
+	var out strings.Builder
+	writeTable(&out, runs, "1.00 2.00 3.00")
+	got := out.String()
+	for _, want := range []string{
+		"load average 1.00 2.00 3.00",
+		// median over -count lines, their min and max; GemmGo is not Gemm(gonum)
+		"| native Go (gonum), engine benchmark | 60,000 [59,000–61,000] | missing | 25.0 [20.0–30.0] |",
+		"| wasm under Node, pure Go | not run | not run | not run |",
+		// the browser benchmarks report their own min and max
+		"| browser worker, SIMD | 56,000 [54,000–57,000] | missing | missing |",
+		"| browser, WebGPU | n/a — not implemented | n/a — not implemented | n/a — not implemented |",
+		"| TF.js 4.22 wasm (SIMD, 1 thread) | 7,000 [6,900–7,100] | n/a — no conv filter-gradient kernel | missing |",
+		"MLP samples/s ≥ 50,000:            56,000 (met)",
+		"MLP vs TF.js wasm ≥ 7×:            8.0× (met)",
+		"LeNet vs TF.js cpu ≥ 5×:           n/a (a benchmark is missing)",
+		"GEMM GFLOP/s ≥ 40:                 missing",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the table lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestNum(t *testing.T) {
+	for v, want := range map[float64]string{0: "0.0", 63.24: "63.2", 100: "100", 1317.4: "1,317", 56801: "56,801", 1234567: "1,234,567"} {
+		if got := num(v); got != want {
+			t.Errorf("num(%v) = %q; want %q", v, got, want)
+		}
+	}
+}

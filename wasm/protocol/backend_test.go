@@ -1,0 +1,40 @@
+package protocol
+
+import (
+	"strings"
+	"testing"
+)
+
+// The backend messages join the round-trip tables of codec_test.go.
+func init() {
+	allRequests = append(allRequests,
+		BackendRequest{}, BackendRequest{Name: BackendGo}, BackendRequest{Name: BackendAuto}, BackendRequest{Name: BackendSIMD})
+	allEvents = append(allEvents, Backend{Name: "simd", Available: []string{"simd", "go"}})
+}
+
+func TestBackendWireFormat(t *testing.T) {
+	s, err := Encode(BackendRequest{Name: BackendGo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s != `{"type":"backend","data":{"name":"go"}}` {
+		t.Errorf("Encode(BackendRequest{go}) = %s", s)
+	}
+	if s, _ := Encode(BackendRequest{}); s != `{"type":"backend"}` {
+		t.Errorf("Encode(BackendRequest{}) = %s; want no data (a query)", s)
+	}
+}
+
+func TestBackendRejects(t *testing.T) {
+	if _, err := DecodeRequest(`{"type":"backend","data":{"name":"webgl"}}`); err == nil ||
+		!strings.Contains(err.Error(), `protocol: backend: unknown backend "webgl" (want auto, simd or go)`) {
+		t.Errorf("backend webgl: err = %v; want it to name the backend and the choices", err)
+	}
+	if _, err := DecodeEvent(`{"type":"backend","data":{"name":"go"}}`); err == nil ||
+		!strings.Contains(err.Error(), "backend needs the name in use and the available ones") {
+		t.Errorf("backend event without available: err = %v", err)
+	}
+	if _, err := Encode(Backend{Available: []string{"go"}}); err == nil || !strings.Contains(err.Error(), "encode backend") {
+		t.Errorf("Encode(Backend without a name): err = %v", err)
+	}
+}

@@ -1,0 +1,157 @@
+package protocol
+
+import (
+	"fmt"
+
+	"github.com/nnplay/nnplay/engine/share"
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// Formats an exported model comes in (ExportModel.Format).
+const (
+	// FormatLink is a share link's value, the part after "#m=".
+	FormatLink = "link"
+	// FormatFile is a model file's bytes (.nnplay, engine/modelio).
+	FormatFile = "file"
+)
+
+// PrecisionRecipe asks ExportModel for the spec and seed only, no weights.
+const PrecisionRecipe = "recipe"
+
+// LoadModel asks the worker to replace its model with a shared one: a
+// link's value (Link, checked again by the worker with share.Decode) or a
+// model file's bytes (File, base64 in JSON). Exactly one is set. The
+// worker answers ModelLoaded, built and state idle; a link or file it
+// cannot use is answered by an error event and the current model stays.
+type LoadModel struct {
+	ID   int    `json:"id"`
+	Link string `json:"link,omitempty"`
+	File []byte `json:"file,omitempty"`
+}
+
+// ExportModel asks for the current model as a link or a model file at a
+// precision (float32, float16, int8, int4 or recipe; PerChannel gives
+// int8 and int4 a scale per output channel). With Evaluate the worker also
+// measures test accuracy of its model and of the model decoded back from
+// the export, so the page can show what the precision costs. Answered by
+// ModelExport.
+type ExportModel struct {
+	ID         int    `json:"id"`
+	Format     string `json:"format"`
+	Precision  string `json:"precision"`
+	PerChannel bool   `json:"per_channel,omitempty"`
+	Evaluate   bool   `json:"evaluate,omitempty"`
+}
+
+// ModelLoaded says the worker has built a shared model (LoadModel with
+// the same ID): its spec, the training it had had, and how its weights
+// were stored (Weights false: a recipe, fresh weights from the seed).
+type ModelLoaded struct {
+	ID         int        `json:"id"`
+	Spec       spec.Model `json:"spec"`
+	Epochs     int        `json:"epochs"`
+	Steps      int        `json:"steps"`
+	Weights    bool       `json:"weights"`
+	Precision  string     `json:"precision,omitempty"`
+	PerChannel bool       `json:"per_channel,omitempty"`
+}
+
+// ModelExport answers ExportModel: Link (FormatLink) or File
+// (FormatFile, base64 in JSON) holds the model. Evaluated says Accuracy
+// (the worker's model) and DecodedAccuracy (the export decoded again)
+// were measured on the test set.
+type ModelExport struct {
+	ID              int     `json:"id"`
+	Format          string  `json:"format"`
+	Precision       string  `json:"precision"`
+	PerChannel      bool    `json:"per_channel,omitempty"`
+	Link            string  `json:"link,omitempty"`
+	File            []byte  `json:"file,omitempty"`
+	Epochs          int     `json:"epochs"`
+	Steps           int     `json:"steps"`
+	Evaluated       bool    `json:"evaluated,omitempty"`
+	Accuracy        float64 `json:"accuracy,omitempty"`
+	DecodedAccuracy float64 `json:"decoded_accuracy,omitempty"`
+}
+
+func (LoadModel) Type() string   { return "load_model" }
+func (ExportModel) Type() string { return "export_model" }
+func (ModelLoaded) Type() string { return "model_loaded" }
+func (ModelExport) Type() string { return "model_export" }
+func (LoadModel) isRequest()     {}
+func (ExportModel) isRequest()   {}
+func (ModelLoaded) isEvent()     {}
+func (ModelExport) isEvent()     {}
+
+func (m LoadModel) check() error {
+	switch {
+	case m.Link == "" && len(m.File) == 0:
+		return fmt.Errorf("give the model as link or file")
+	case m.Link != "" && len(m.File) > 0:
+		return fmt.Errorf("give the model as link or file, not both")
+	case len(m.Link) > share.MaxLinkBytes:
+		return fmt.Errorf("link is %d characters; links over %d are refused", len(m.Link), share.MaxLinkBytes)
+	}
+	return nil
+}
+
+func checkFormat(f string) error {
+	if f != FormatLink && f != FormatFile {
+		return fmt.Errorf("unknown format %q (want link or file)", f)
+	}
+	return nil
+}
+
+func checkPrecision(p string) error {
+	if p == PrecisionRecipe {
+		return nil
+	}
+	if _, err := share.ParsePrecision(p); err != nil {
+		return fmt.Errorf("unknown precision %q (want float32, float16, int8, int4 or recipe)", p)
+	}
+	return nil
+}
+
+func (m ExportModel) check() error {
+	if err := checkFormat(m.Format); err != nil {
+		return err
+	}
+	return checkPrecision(m.Precision)
+}
+
+func (m ModelLoaded) check() error {
+	if err := nonNegative("epochs", int64(m.Epochs)); err != nil {
+		return err
+	}
+	if err := nonNegative("steps", int64(m.Steps)); err != nil {
+		return err
+	}
+	if m.Weights {
+		return checkPrecision(m.Precision)
+	}
+	return nil
+}
+
+func (m ModelExport) check() error {
+	if err := checkFormat(m.Format); err != nil {
+		return err
+	}
+	if err := checkPrecision(m.Precision); err != nil {
+		return err
+	}
+	if (m.Format == FormatLink) != (m.Link != "") || (m.Format == FormatFile) != (len(m.File) > 0) {
+		return fmt.Errorf("a %s export holds exactly its %s", m.Format, m.Format)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"accuracy", m.Accuracy}, {"decoded_accuracy", m.DecodedAccuracy}} {
+		if err := finite(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if err := nonNegative("epochs", int64(m.Epochs)); err != nil {
+		return err
+	}
+	return nonNegative("steps", int64(m.Steps))
+}
