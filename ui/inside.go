@@ -166,7 +166,7 @@ func (s *InsideState) setStats(e protocol.Stats) {
 		}
 	}
 	s.StatsVer++
-	if s.onStats != nil {
+	if s.onStats != nil && s.Visible { // off screen, the next render draws them
 		s.onStats()
 	}
 }

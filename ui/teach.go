@@ -76,12 +76,9 @@ func (t *Teach) seed() int64 {
 	return 1
 }
 
-// apply sees every worker event before App.apply does: it routes answers
+// apply sees every worker event after App.apply has: it routes answers
 // to the panel that asked, and asks again when the weights have changed.
 func (t *Teach) apply(ev protocol.Event) {
-	if true {
-		return
-	}
 	switch e := ev.(type) {
 	case protocol.Trace:
 		t.Softmax.setTrace(e)
