@@ -6,7 +6,7 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/data/features"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -243,27 +243,31 @@ func (n *netView) drawLabels(c PlayConfig, cols []int) {
 }
 
 // featureMaps are the input features over the plane (cached per list).
-func (n *netView) featureMaps(features []string) [][]byte {
-	key := strings.Join(features, ",")
-	if key == n.featKey && len(n.featMaps) == len(features) {
+func (n *netView) featureMaps(names []string) [][]byte {
+	key := strings.Join(names, ",")
+	if key == n.featKey && len(n.featMaps) == len(names) {
 		return n.featMaps
 	}
 	n.featKey, n.featMaps = key, nil
-	grid, err := data.Grid(playGrid, protocol.PlaneLo, protocol.PlaneHi, features)
+	points, err := features.GridPoints(playGrid, protocol.PlaneLo, protocol.PlaneHi)
 	if err != nil {
 		return nil
 	}
-	k := len(features)
-	for fi := range features {
+	values, err := features.Expand(points, names)
+	if err != nil {
+		return nil
+	}
+	k := len(names)
+	for fi := range names {
 		peak := 0.0
 		for i := 0; i < playGrid*playGrid; i++ {
-			peak = math.Max(peak, math.Abs(float64(grid.X[i*k+fi])))
+			peak = math.Max(peak, math.Abs(float64(values[i*k+fi])))
 		}
 		img := make([]byte, playGrid*playGrid*4)
 		for i := 0; i < playGrid*playGrid; i++ {
 			t := 0.0
 			if peak > 0 {
-				t = float64(grid.X[i*k+fi]) / peak
+				t = float64(values[i*k+fi]) / peak
 			}
 			diverging(img[4*i:], t)
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/js"
 
-	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/data/features"
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -61,7 +61,7 @@ func pgValue(ev vugu.DOMEvent) string { return ev.PropString("target", "value") 
 func pgChecked(ev vugu.DOMEvent) bool { return ev.PropBool("target", "checked") }
 
 // PlayFeatures lists the features in the playground's order.
-func PlayFeatures() []string { return data.ToyFeatures }
+func PlayFeatures() []string { return features.All }
 
 // DatasetLabel is a data set's button text.
 func DatasetLabel(d string) string {

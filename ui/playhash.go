@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/data/features"
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -36,7 +36,7 @@ type PlayConfig struct {
 	Ratio       int      // percent of the points used for training, 10 to 90
 	ShowTest    bool     // draw the test points
 	Discretize  bool     // colour regions by the most likely class only
-	Features    []string // data.ToyFeatures names, in that order
+	Features    []string // features.All names, in that order
 	Layers      []int    // units of each hidden layer
 	Activations []string // one per hidden layer
 	Optimizer   string
@@ -72,15 +72,15 @@ var (
 // FeatureLabel is how a feature is written on the page: "x²" for x2.
 func FeatureLabel(f string) string {
 	switch f {
-	case data.FeatureX2:
+	case features.X2:
 		return "x²"
-	case data.FeatureY2:
+	case features.Y2:
 		return "y²"
-	case data.FeatureXY:
+	case features.XY:
 		return "x·y"
-	case data.FeatureSinX:
+	case features.SinX:
 		return "sin x"
-	case data.FeatureSinY:
+	case features.SinY:
 		return "sin y"
 	}
 	return f
@@ -92,7 +92,7 @@ func FeatureLabel(f string) string {
 func DefaultPlayConfig() PlayConfig {
 	return PlayConfig{
 		Dataset: spec.DatasetCircle, Classes: 2, Points: 500, Noise: 0, Ratio: 50,
-		Features: []string{data.FeatureX, data.FeatureY},
+		Features: []string{features.X, features.Y},
 		Layers:   []int{4, 2}, Activations: []string{spec.ActTanh, spec.ActTanh},
 		Optimizer: spec.OptSGD, LR: 0.03, Batch: 10, Seed: 1,
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/data/features"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -67,8 +67,8 @@ func (p *hashParser) features(dst *[]string) {
 	def := strings.Join(*dst, ",")
 	var got []string
 	for _, f := range strings.Split(v, ",") {
-		if !slices.Contains(data.ToyFeatures, f) {
-			p.fail("features", fmt.Sprintf("%q is not a feature (use %s)", clip(f), strings.Join(data.ToyFeatures, ", ")), def)
+		if !slices.Contains(features.All, f) {
+			p.fail("features", fmt.Sprintf("%q is not a feature (use %s)", clip(f), strings.Join(features.All, ", ")), def)
 			return
 		}
 		if slices.Contains(got, f) {
@@ -82,7 +82,7 @@ func (p *hashParser) features(dst *[]string) {
 		return
 	}
 	*dst = nil
-	for _, f := range data.ToyFeatures {
+	for _, f := range features.All {
 		if slices.Contains(got, f) {
 			*dst = append(*dst, f)
 		}
