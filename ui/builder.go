@@ -4,6 +4,7 @@ import (
 	"fmt"
 	sjs "syscall/js"
 
+	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/js"
 )
@@ -11,11 +12,36 @@ import (
 // Builder is the layer builder: the input shape, a palette of layer
 // types, and the Keras-style summary table whose rows are edited in
 // place, reordered (drag the handle, or ↑ ↓) and removed; undo and redo.
+//
+// It edits Editor (nil: the MNIST model, App.Model); Prefix goes before
+// every element id ("" for MNIST, "pg-" for the playground), so that two
+// builders can share the page.
 type Builder struct {
-	App *App
+	App    *App
+	Editor *ModelEditor
+	Prefix string
 }
 
-func (c *Builder) m() *ModelEditor { return c.App.Model }
+func (c *Builder) m() *ModelEditor {
+	if c.Editor != nil {
+		return c.Editor
+	}
+	return c.App.Model
+}
+
+// id is an element id with the builder's prefix.
+func (c *Builder) id(name string) string { return c.Prefix + name }
+
+// changed tells the page about an undo or redo (the MNIST model's share
+// link follows it; the playground's editor tells its owner itself).
+func (c *Builder) changed() {
+	if c.Editor == nil {
+		c.App.SettingsChanged()
+	}
+}
+
+// tailIndex is the summary index of the fixed tail's layer k.
+func (c *Builder) tailIndex(k int) int { return len(c.m().Rows) + k }
 
 // mount attaches the builder's document-level listeners (keyboard
 // shortcuts, dragging rows) once.
@@ -47,12 +73,12 @@ func (c *Builder) setInput(ev vugu.DOMEvent) { c.m().SetInput(ev.PropString("tar
 
 func (c *Builder) undo() {
 	c.m().Undo()
-	c.App.SettingsChanged()
+	c.changed()
 }
 
 func (c *Builder) redo() {
 	c.m().Redo()
-	c.App.SettingsChanged()
+	c.changed()
 }
 
 func (c *Builder) paletteLabel() string {
@@ -116,7 +142,7 @@ func (c *Builder) move(i, j int, ev vugu.DOMEvent) {
 	if (btn == "up" && j == 0) || (btn == "down" && j == len(c.m().Rows)-1) {
 		btn = map[string]string{"up": "down", "down": "up"}[btn]
 	}
-	c.m().FocusAfterRender(fmt.Sprintf(`#layers .layer-row[data-index="%d"] .%s`, j, btn))
+	c.m().FocusAfterRender(fmt.Sprintf(`#%s .layer-row[data-index="%d"] .%s`, c.id("layers"), j, btn))
 }
 
 func (c *Builder) remove(i int, ev vugu.DOMEvent) {
@@ -132,7 +158,9 @@ func (c *Builder) invalid(i int) string {
 }
 
 // fieldID is a field's element id: units-1 is layer 1's units.
-func (c *Builder) fieldID(i int, name string) string { return fmt.Sprintf("%s-%d", name, i+1) }
+func (c *Builder) fieldID(i int, name string) string {
+	return fmt.Sprintf("%s%s-%d", c.Prefix, name, i+1)
+}
 
 func (c *Builder) inputClass(f Field) string {
 	if f.Wide {
@@ -157,4 +185,12 @@ func (c *Builder) total(s string) string {
 		return "?"
 	}
 	return s
+}
+
+// tailText describes a fixed layer's settings: "10 units, softmax".
+func (c *Builder) tailText(l spec.Layer) string {
+	if l.Type == spec.TypeDense {
+		return fmt.Sprintf("%d units, %s (one per class)", l.Units, l.Activation)
+	}
+	return ""
 }

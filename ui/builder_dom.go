@@ -17,7 +17,17 @@ import (
 type rowDrag struct {
 	attached bool
 	active   bool
-	from     int // the dragged row's index
+	from     int      // the dragged row's index
+	body     js.Value // the rows' tbody (each builder has its own)
+}
+
+// editorOf is the editor whose rows are in the tbody with that id, and
+// what to run after a change (nil: nothing more).
+func (a *App) editorOf(bodyID string) (*ModelEditor, func()) {
+	if bodyID == "pg-layers" && a.Play != nil && a.Play.Net != nil {
+		return a.Play.Net, nil
+	}
+	return a.Model, a.SettingsChanged
 }
 
 // attachBuilderListeners adds the listeners to the document. Idempotent.
@@ -51,12 +61,19 @@ func (a *App) builderKey(ev dom.Event) {
 	// A JS callback must not block: take Vugu's lock in a goroutine.
 	go func() {
 		a.Env.Lock()
-		if redo {
-			a.Model.Redo()
-		} else {
-			a.Model.Undo()
+		body := "layers"
+		if a.Tab == TabPlayground {
+			body = "pg-layers"
 		}
-		a.SettingsChanged()
+		m, after := a.editorOf(body)
+		if redo {
+			m.Redo()
+		} else {
+			m.Undo()
+		}
+		if after != nil {
+			after()
+		}
 		a.Env.UnlockRender()
 	}()
 }
@@ -67,10 +84,11 @@ func (a *App) dragStart(ev dom.Event) {
 		return
 	}
 	handle := closest(e.Get("target"), ".drag-handle")
-	row := closest(handle, "#layers .layer-row")
+	row := closest(handle, ".layer-rows .layer-row")
 	if !row.Truthy() {
 		return
 	}
+	a.drag.body = closest(row, ".layer-rows")
 	from, err := strconv.Atoi(row.Get("dataset").Get("index").String())
 	if err != nil {
 		return
@@ -85,7 +103,7 @@ func (a *App) dragMove(ev dom.Event) {
 	if !a.drag.active {
 		return
 	}
-	rows := layerRows()
+	rows := layerRows(a.drag.body)
 	gap := dropGap(rows, ev.Underlying().Get("clientY").Float())
 	for _, r := range rows {
 		r.Get("classList").Call("remove", "drop-before", "drop-after")
@@ -104,9 +122,10 @@ func (a *App) dragEnd(ev dom.Event) {
 	if !a.drag.active {
 		return
 	}
-	rows := layerRows()
+	rows := layerRows(a.drag.body)
 	gap := dropGap(rows, ev.Underlying().Get("clientY").Float())
 	from := a.drag.from
+	m, _ := a.editorOf(a.drag.body.Get("id").String())
 	a.dragCancel(ev)
 	to := gap
 	if gap > from {
@@ -117,7 +136,7 @@ func (a *App) dragEnd(ev dom.Event) {
 	}
 	go func() {
 		a.Env.Lock()
-		a.Model.Move(from, to)
+		m.Move(from, to)
 		a.Env.UnlockRender()
 	}()
 }
@@ -128,14 +147,17 @@ func (a *App) dragCancel(dom.Event) {
 		return
 	}
 	a.drag.active = false
-	for _, r := range layerRows() {
+	for _, r := range layerRows(a.drag.body) {
 		r.Get("classList").Call("remove", "dragging", "drop-before", "drop-after")
 	}
 }
 
-// layerRows are the builder's rows, top to bottom.
-func layerRows() []js.Value {
-	list := js.Global().Get("document").Call("querySelectorAll", "#layers .layer-row")
+// layerRows are a builder's rows (in tbody body), top to bottom.
+func layerRows(body js.Value) []js.Value {
+	if !body.Truthy() {
+		return nil
+	}
+	list := body.Call("querySelectorAll", ".layer-row")
 	rows := make([]js.Value, list.Length())
 	for i := range rows {
 		rows[i] = list.Index(i)

@@ -91,6 +91,7 @@ func (e *ModelEditor) Undo() bool {
 	e.restore(h.undo[len(h.undo)-1])
 	h.undo = h.undo[:len(h.undo)-1]
 	h.typing = ""
+	e.notify()
 	return true
 }
 
@@ -104,6 +105,7 @@ func (e *ModelEditor) Redo() bool {
 	e.restore(h.redo[len(h.redo)-1])
 	h.redo = h.redo[:len(h.redo)-1]
 	h.typing = ""
+	e.notify()
 	return true
 }
 
@@ -111,20 +113,48 @@ func (e *ModelEditor) Redo() bool {
 func (e *ModelEditor) layersChanged() {
 	e.Preset = PresetCustom
 	e.update()
+	e.notify()
+}
+
+// notify tells the owner of the editor that the user changed it.
+func (e *ModelEditor) notify() {
+	if e.OnChange != nil {
+		e.OnChange()
+	}
+}
+
+// MaxRowCount is how many rows the palette may add up to.
+func (e *ModelEditor) MaxRowCount() int {
+	if e.Limit > 0 {
+		return e.Limit
+	}
+	return MaxRows
+}
+
+// PaletteTypes are the layer types the palette offers.
+func (e *ModelEditor) PaletteTypes() []string {
+	if e.Palette != nil {
+		return e.Palette
+	}
+	return LayerTypes
 }
 
 // Add inserts a layer of type typ (with NewLayer's settings) after the
 // selected row, or at the end, and selects it.
 func (e *ModelEditor) Add(typ string) {
-	if len(e.Rows) >= MaxRows {
+	if len(e.Rows) >= e.MaxRowCount() {
 		return
 	}
 	at := len(e.Rows)
 	if e.Selected >= 0 && e.Selected < len(e.Rows) {
 		at = e.Selected + 1
 	}
+	newLayer := NewLayer
+	if e.NewRow != nil {
+		newLayer = e.NewRow
+	}
 	e.edit("", false)
-	e.Rows = append(e.Rows[:at], append([]LayerRow{RowOf(NewLayer(typ))}, e.Rows[at:]...)...)
+	e.Rows = append(e.Rows[:at], append([]LayerRow{RowOf(newLayer(typ))}, e.Rows[at:]...)...)
 	e.Selected = at
 	e.layersChanged()
 }
@@ -213,6 +243,7 @@ func (e *ModelEditor) SetSetting(key, value string) {
 	e.edit(typing, keystroke(*p, value))
 	*p = value
 	e.update()
+	e.notify()
 }
 
 // Select makes row i the one the palette inserts after (-1: none).

@@ -79,7 +79,23 @@ type ModelEditor struct {
 	Selected int
 
 	base spec.Model // loss, dataset: what the editor does not show
-	hist history
+	// Tail are fixed layers after the rows (the playground's softmax
+	// output): in the summary, never edited.
+	Tail []spec.Layer
+	// Palette lists the layer types the builder offers (nil: LayerTypes);
+	// Limit bounds the rows (0: MaxRows); NewRow makes an added layer
+	// (nil: NewLayer); Check adds a message for a parsed layer ("" if fine).
+	Palette []string
+	Limit   int
+	NewRow  func(typ string) spec.Layer
+	Check   func(l spec.Layer) string
+	// FixedInput shows the input shape as text: it follows other settings.
+	FixedInput bool
+	// NoFreeze hides the trainable checkboxes (every layer trains).
+	NoFreeze bool
+	// OnChange runs after every edit, undo and redo (nil: nothing).
+	OnChange func()
+	hist     history
 	// focus is a CSS selector the builder focuses after the next render
 	// (a moved row's button follows its row).
 	focus string
@@ -111,8 +127,12 @@ func (e *ModelEditor) LoadPreset(name string) {
 }
 
 func (e *ModelEditor) load(name string) {
-	m := PresetModel(name)
+	e.loadSpec(PresetModel(name))
 	e.Preset = name
+}
+
+// loadSpec replaces every field with m's.
+func (e *ModelEditor) loadSpec(m spec.Model) {
 	e.base = m
 	e.Input = joinInts(m.Input, ",")
 	e.Rows = e.Rows[:0]
@@ -190,14 +210,19 @@ func (e *ModelEditor) update() {
 	if in, ok := splitNumbers(e.Input); ok && len(in) > 0 {
 		m.Input = in
 	}
-	m.Layers = make([]spec.Layer, len(e.Rows))
+	m.Layers = make([]spec.Layer, len(e.Rows), len(e.Rows)+len(e.Tail))
 	for i, r := range e.Rows {
 		var msg string
 		if m.Layers[i], msg = r.Layer(); msg != "" {
 			e.rowErr[i] = msg
+		} else if e.Check != nil {
+			if msg = e.Check(m.Layers[i]); msg != "" {
+				e.rowErr[i] = msg
+			}
 		}
 	}
-	e.names = layerNames(e.Rows)
+	m.Layers = append(m.Layers, e.Tail...)
+	e.names = layerNames(e.allRows())
 	m.Optimizer = spec.Optimizer{Name: e.Optimizer}.Defaults()
 	var lrOK bool
 	m.Optimizer.LearningRate, lrOK = parseFloat(e.LR)
@@ -268,10 +293,19 @@ func (e *ModelEditor) summarize(infos []spec.LayerInfo, inferErr error) {
 	}
 }
 
+// allRows are the rows and then the fixed tail.
+func (e *ModelEditor) allRows() []LayerRow {
+	rows := append([]LayerRow(nil), e.Rows...)
+	for _, l := range e.Tail {
+		rows = append(rows, RowOf(l))
+	}
+	return rows
+}
+
 func (e *ModelEditor) firstMessage() error {
-	for i := range e.Rows {
+	for i, r := range e.allRows() {
 		if msg, ok := e.rowErr[i]; ok {
-			return fmt.Errorf("layer %d (%s): %s", i+1, e.Rows[i].Type, msg)
+			return fmt.Errorf("layer %d (%s): %s", i+1, r.Type, msg)
 		}
 	}
 	for _, f := range []string{"lr", "batch", "epochs", "seed"} {

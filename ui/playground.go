@@ -24,7 +24,8 @@ type Playground struct {
 	app *App
 
 	Config   PlayConfig
-	Problems []string // what was wrong with the hash the page opened with
+	Net      *ModelEditor // the layer builder's state: the hidden layers
+	Problems []string     // what was wrong with the hash the page opened with
 
 	Worker string // WorkerStarting, WorkerReady or WorkerDead
 	State  string // the worker's protocol.State*; "" while a build is on its way
@@ -50,7 +51,9 @@ type Playground struct {
 }
 
 func newPlayground(a *App) *Playground {
-	return &Playground{app: a, Config: DefaultPlayConfig(), Worker: WorkerStarting}
+	p := &Playground{app: a, Config: DefaultPlayConfig(), Worker: WorkerStarting, Net: newNetEditor()}
+	p.loadNet()
+	return p
 }
 
 // ShowTab switches the page to a section.
@@ -116,6 +119,7 @@ func (p *Playground) request(r protocol.Request) {
 // the data or the model rebuilds both (fresh points and weights, paused,
 // as TensorFlow Playground does).
 func (p *Playground) changed(rebuild bool) {
+	p.fixNet()
 	if p.active {
 		p.writeHash()
 	}
@@ -158,6 +162,8 @@ func (p *Playground) Blocked() string {
 		return "The playground's worker stopped; reload the page."
 	case p.Config.FeaturesProblem() != "":
 		return p.Config.FeaturesProblem()
+	case p.NetProblem() != "":
+		return p.NetProblem()
 	case p.State == "":
 		return "Building the model…"
 	}

@@ -78,6 +78,7 @@ func (a *App) initTabs() {
 	if h := locationHash(); IsPlaygroundHash(h) {
 		a.Tab = TabPlayground
 		a.Play.Config, a.Play.Problems = ParsePlayHash(h)
+		a.Play.loadNet()
 	}
 }
 
@@ -99,6 +100,7 @@ func (p *Playground) listenHash() {
 			case IsPlaygroundHash(h) && (a.Tab != TabPlayground || h != p.Config.Hash()):
 				started := p.started
 				p.Config, p.Problems = ParsePlayHash(h)
+				p.loadNet()
 				a.ShowTab(TabPlayground)
 				if started {
 					p.changed(true)

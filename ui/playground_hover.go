@@ -128,16 +128,17 @@ func (p *Playground) nodeText() string {
 		return ""
 	}
 	c := p.Config
+	hidden := c.NetColumns()
 	switch col, j := v.hover.col, v.hover.row; {
 	case col == 0 && j < len(c.Features):
 		return "Showing input " + FeatureLabel(c.Features[j]) + " over the plane"
-	case col == len(c.Layers)+1:
+	case col == len(hidden)+1:
 		return fmt.Sprintf("Showing the probability of class %d", j)
-	case col > 0 && col <= len(c.Layers):
-		s := fmt.Sprintf("Showing hidden layer %d, unit %d (%s)", col, j+1, c.Activations[col-1])
+	case col > 0 && col <= len(hidden):
+		s := fmt.Sprintf("Showing hidden layer %d, unit %d (%s)", col, j+1, hidden[col-1].Label)
 		if f := p.Frame; f != nil {
 			for _, m := range f.Units {
-				if m.Layer == col-1 && m.Unit == j {
+				if m.Layer == hidden[col-1].Shown && m.Unit == j {
 					s += fmt.Sprintf(": %.3g to %.3g", m.Lo, m.Hi)
 				}
 			}

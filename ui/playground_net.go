@@ -59,8 +59,20 @@ func (n *netView) mount(p *Playground, host js.Value) {
 // netColumns are the node counts of each column, inputs to outputs.
 func netColumns(c PlayConfig) []int {
 	cols := []int{len(c.Features)}
-	cols = append(cols, c.Layers...)
+	for _, k := range c.NetColumns() {
+		cols = append(cols, k.Units)
+	}
 	return append(cols, c.Classes)
+}
+
+// kernelColumns maps the model index of each Dense layer to the column
+// its kernel's links end in.
+func kernelColumns(c PlayConfig) map[int]int {
+	m := map[int]int{len(c.Hidden): len(c.NetColumns()) + 1}
+	for i, k := range c.NetColumns() {
+		m[k.Dense] = i + 1
+	}
+	return m
 }
 
 // NetColumnX is the centre of column i of cols columns, in CSS pixels.
@@ -85,7 +97,7 @@ func (n *netView) draw(p *Playground, f *protocol.PlaygroundFrame) {
 	ctx.Call("setTransform", n.dpr, 0, 0, n.dpr, 0, 0)
 	ctx.Call("clearRect", 0, 0, netW, netH)
 	if f != nil && len(f.Params) > 0 {
-		n.drawLinks(cols, f.Params)
+		n.drawLinks(cols, kernelColumns(c), f.Params)
 	}
 	n.drawNodes(c, cols, f)
 	n.drawLabels(c, cols)
@@ -93,13 +105,13 @@ func (n *netView) draw(p *Playground, f *protocol.PlaygroundFrame) {
 
 // drawLinks strokes every weight of the kernels as a curve; links are
 // grouped by sign and thickness so that a group is one path.
-func (n *netView) drawLinks(cols []int, params []protocol.ParamData) {
+func (n *netView) drawLinks(cols []int, kernelCol map[int]int, params []protocol.ParamData) {
 	const levels = 8
 	var groups [2][levels][]byte
 	num := func(b []byte, v float64) []byte { return strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64) }
 	for _, pd := range params {
-		l := pd.Layer
-		if pd.Name != "kernel" || l+1 >= len(cols) || len(pd.Shape) != 2 || pd.Shape[0] != cols[l] || pd.Shape[1] != cols[l+1] {
+		l := kernelCol[pd.Layer] - 1 // the column the links start in
+		if pd.Name != "kernel" || l < 0 || l+1 >= len(cols) || len(pd.Shape) != 2 || pd.Shape[0] != cols[l] || pd.Shape[1] != cols[l+1] {
 			continue
 		}
 		w, err := protocol.BytesToFloats(pd.Data)
@@ -198,7 +210,8 @@ func (n *netView) drawNodes(c PlayConfig, cols []int, f *protocol.PlaygroundFram
 // input feature, a hidden unit (from the frame's unit maps) or an output
 // class's probability. Without its data the node is blank grey.
 func (n *netView) nodeImage(img []byte, c PlayConfig, f *protocol.PlaygroundFrame, col, j int) {
-	last := len(c.Layers) + 1
+	hidden := c.NetColumns()
+	last := len(hidden) + 1
 	switch {
 	case col == 0:
 		if maps := n.featureMaps(c.Features); j < len(maps) {
@@ -212,7 +225,7 @@ func (n *netView) nodeImage(img []byte, c PlayConfig, f *protocol.PlaygroundFram
 		return
 	case col > 0 && col < last && f != nil:
 		for _, m := range f.Units {
-			if m.Layer == col-1 && m.Unit == j && len(m.Values) == playGrid*playGrid {
+			if m.Layer == hidden[col-1].Shown && m.Unit == j && len(m.Values) == playGrid*playGrid {
 				unitPixels(img, m)
 				return
 			}

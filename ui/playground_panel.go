@@ -110,20 +110,9 @@ func (c *PlaygroundPanel) lrChoices() []string {
 
 func (c *PlaygroundPanel) itoa(n int) string { return strconv.Itoa(n) }
 
-func (c *PlaygroundPanel) unitsText(u int) string {
-	if u == 1 {
-		return "1 unit"
-	}
-	return fmt.Sprintf("%d units", u)
-}
-
-func (c *PlaygroundPanel) layerLabel(what string, i int) string {
-	return fmt.Sprintf("%s of hidden layer %d", what, i+1)
-}
-
 // LayersText is "2 hidden layers".
 func (p *Playground) LayersText() string {
-	switch n := len(p.Config.Layers); n {
+	switch n := len(p.Config.NetColumns()); n {
 	case 0:
 		return "No hidden layer"
 	case 1:
@@ -141,8 +130,8 @@ func (p *Playground) SummaryText() string {
 		return msg
 	}
 	parts := []string{fmt.Sprintf("%d inputs", len(c.Features))}
-	for i, u := range c.Layers {
-		parts = append(parts, fmt.Sprintf("%d %s", u, c.Activations[i]))
+	for _, k := range c.NetColumns() {
+		parts = append(parts, fmt.Sprintf("%d %s", k.Units, k.Label))
 	}
 	parts = append(parts, fmt.Sprintf("%d softmax", c.Classes))
 	s := strings.Join(parts, " → ")

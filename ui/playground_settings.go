@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"slices"
 	"strconv"
 
@@ -73,46 +74,62 @@ func (p *Playground) HasFeature(f string) bool { return slices.Contains(p.Config
 
 // Settings of the network.
 
-func (p *Playground) AddLayer() {
-	c := &p.Config
-	if len(c.Layers) >= MaxPlayLayers {
+// The network is edited with the layer builder (p.Net): its rows are the
+// hidden layers; the input shape (the features) and the output layer (a
+// softmax over the classes) follow the other settings.
+
+// newNetEditor makes the playground's builder state, holding c's layers.
+func newNetEditor() *ModelEditor {
+	return &ModelEditor{
+		Palette: PlayLayerTypes, Limit: MaxPlayRows, NewRow: NewPlayLayer, Check: CheckPlayLayer,
+		FixedInput: true, NoFreeze: true,
+	}
+}
+
+// loadNet puts the config's layers into the builder (a fresh history:
+// another run was opened).
+func (p *Playground) loadNet() {
+	e := p.Net
+	e.OnChange = nil
+	*e = *newNetEditor()
+	m := p.Config.Model()
+	m.Layers = slices.Clone(p.Config.Hidden)
+	e.Tail = []spec.Layer{p.Config.Output()}
+	e.loadSpec(m)
+	e.OnChange = p.netEdited
+}
+
+// fixNet gives the builder the input and output of the current settings.
+func (p *Playground) fixNet() {
+	e := p.Net
+	m := p.Config.Model()
+	e.base.Input, e.base.Dataset = m.Input, m.Dataset
+	e.Input = joinInts(m.Input, ",")
+	e.Tail = []spec.Layer{p.Config.Output()}
+	e.Changed()
+}
+
+// netEdited takes the builder's layers when they are valid (else the
+// builder shows why, and Blocked says so) and starts over with them.
+func (p *Playground) netEdited() {
+	m, err := p.Net.Spec()
+	if err != nil {
 		return
 	}
-	act := spec.ActReLU
-	if n := len(c.Activations); n > 0 {
-		act = c.Activations[n-1]
+	hidden := m.Layers[:len(m.Layers)-len(p.Net.Tail)]
+	if reflect.DeepEqual(hidden, p.Config.Hidden) {
+		return
 	}
-	c.Layers = append(c.Layers, 2)
-	c.Activations = append(c.Activations, act)
+	p.Config.Hidden = slices.Clone(hidden)
 	p.changed(true)
 }
 
-func (p *Playground) RemoveLayer() {
-	c := &p.Config
-	if n := len(c.Layers); n > 0 {
-		c.Layers, c.Activations = c.Layers[:n-1], c.Activations[:n-1]
-		p.changed(true)
+// NetProblem is why the builder's network cannot be used, or "".
+func (p *Playground) NetProblem() string {
+	if _, err := p.Net.Spec(); err != nil {
+		return "Fix the network first: " + err.Error()
 	}
-}
-
-// AddUnits changes hidden layer i's units by delta (±1), within 1 to 8.
-func (p *Playground) AddUnits(i, delta int) {
-	c := &p.Config
-	if i < 0 || i >= len(c.Layers) {
-		return
-	}
-	if u := c.Layers[i] + delta; u >= 1 && u <= MaxPlayUnits {
-		c.Layers[i] = u
-		p.changed(true)
-	}
-}
-
-func (p *Playground) SetActivation(i int, act string) {
-	c := &p.Config
-	if i >= 0 && i < len(c.Layers) && slices.Contains(PlayActivations, act) && c.Activations[i] != act {
-		c.Activations[i] = act
-		p.changed(true)
-	}
+	return ""
 }
 
 func (p *Playground) SetOptimizer(o string) {

@@ -81,8 +81,9 @@ func TestPlaygroundControlsRebuildOnlyForDataAndModel(t *testing.T) {
 	}
 
 	for _, change := range []func(){
-		func() { p.AddLayer() }, func() { p.AddUnits(0, 1) }, func() { p.SetActivation(1, "sigmoid") },
-		func() { p.RemoveLayer() }, func() { p.SetOptimizer("adam") }, func() { p.SetNoise("20") },
+		func() { p.Net.Select(-1); p.Net.Add("Dropout") }, func() { p.Net.SetField(0, "units", "5") },
+		func() { p.Net.SetField(1, "activation", "sigmoid") }, func() { p.Net.Remove(2) },
+		func() { p.Net.Add("Dense") }, func() { p.Net.Undo() }, func() { p.SetOptimizer("adam") }, func() { p.SetNoise("20") },
 		func() { p.SetRatio("70") }, func() { p.SetPoints("200") }, func() { p.NewSeed() },
 	} {
 		change()
@@ -91,10 +92,43 @@ func TestPlaygroundControlsRebuildOnlyForDataAndModel(t *testing.T) {
 		}
 		built(p)
 	}
-	want := "#playground&dataset=spiral&classes=4&points=200&noise=20&ratio=70&test=1&features=x,y&layers=5,2" +
-		"&activation=tanh,sigmoid&optimizer=adam&lr=0.1&batch=30&seed=2&discretize=1"
+	want := "#playground&dataset=spiral&classes=4&points=200&noise=20&ratio=70&test=1&features=x,y&layers=5:tanh,2:sigmoid" +
+		"&optimizer=adam&lr=0.1&batch=30&seed=2&discretize=1"
 	if got := p.Config.Hash(); got != want {
 		t.Errorf("hash after the changes\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A layer the builder cannot use blocks training and sends nothing; the
+// builder's input and output follow the features and classes.
+func TestPlaygroundBuilderBlocksBadLayers(t *testing.T) {
+	p, rec := newTestPlayground()
+	p.rebuild()
+	built(p)
+	rec.take()
+	p.Net.SetField(0, "units", "9")
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("9 units sent %v", got)
+	}
+	if msg := p.Blocked(); !strings.Contains(msg, "units must be 1 to 8 in the playground") {
+		t.Errorf("blocked: %q", msg)
+	}
+	if msg := p.Net.RowError(0); !strings.Contains(msg, "units must be 1 to 8") {
+		t.Errorf("row message: %q", msg)
+	}
+	p.Net.Add("Conv2D") // not in the palette's types: the row says so
+	if msg := p.Net.RowError(p.Net.Selected); !strings.Contains(msg, "no Conv2D layers") {
+		t.Errorf("Conv2D row: %q", msg)
+	}
+	p.Net.Undo()
+	p.Net.Undo()
+	if got := rec.take(); len(got) != 0 || p.Blocked() != "" {
+		t.Errorf("undo back to the built model sent %v, blocked %q", got, p.Blocked())
+	}
+	p.SetFeature("x2", true)
+	p.SetClasses("2")
+	if p.Net.InputShape() != "(None, 3)" || p.Net.OutputShape(len(p.Net.Rows)) != "(None, 2)" || p.Net.Params(len(p.Net.Rows)) != "6" {
+		t.Errorf("input %s, output %s with %s params", p.Net.InputShape(), p.Net.OutputShape(len(p.Net.Rows)), p.Net.Params(len(p.Net.Rows)))
 	}
 }
 

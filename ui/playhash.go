@@ -21,28 +21,28 @@ import (
 //	  &batch=10&seed=1&discretize=0
 //
 // noise and ratio are percentages (ratio: the share of points used for
-// training); layers lists the hidden layers' units ("" for none);
-// activation is one name for every hidden layer or one per layer. A
+// training); layers lists the hidden layers ("" for none; see playnet.go
+// for the form of each); activation is one name for every units-only
+// layer or one per such layer. A
 // setting left out takes its default; a bad one is reported and replaced
 // by its default, so a damaged link still opens a working playground.
 // This file is plain Go (no DOM), tested on its own.
 
 // PlayConfig is everything the playground's controls set.
 type PlayConfig struct {
-	Dataset     string   // circle, xor, gauss or spiral
-	Classes     int      // 2; spiral 2 to 5
-	Points      int      // train and test together
-	Noise       int      // percent, 0 to 50
-	Ratio       int      // percent of the points used for training, 10 to 90
-	ShowTest    bool     // draw the test points
-	Discretize  bool     // colour regions by the most likely class only
-	Features    []string // features.All names, in that order
-	Layers      []int    // units of each hidden layer
-	Activations []string // one per hidden layer
-	Optimizer   string
-	LR          float64
-	Batch       int
-	Seed        int64
+	Dataset    string       // circle, xor, gauss or spiral
+	Classes    int          // 2; spiral 2 to 5
+	Points     int          // train and test together
+	Noise      int          // percent, 0 to 50
+	Ratio      int          // percent of the points used for training, 10 to 90
+	ShowTest   bool         // draw the test points
+	Discretize bool         // colour regions by the most likely class only
+	Features   []string     // features.All names, in that order
+	Hidden     []spec.Layer // the hidden layers (playnet.go); a Dense softmax follows
+	Optimizer  string
+	LR         float64
+	Batch      int
+	Seed       int64
 }
 
 // Limits and choices of the playground's controls.
@@ -92,8 +92,8 @@ func FeatureLabel(f string) string {
 func DefaultPlayConfig() PlayConfig {
 	return PlayConfig{
 		Dataset: spec.DatasetCircle, Classes: 2, Points: 500, Noise: 0, Ratio: 50,
-		Features: []string{features.X, features.Y},
-		Layers:   []int{4, 2}, Activations: []string{spec.ActTanh, spec.ActTanh},
+		Features:  []string{features.X, features.Y},
+		Hidden:    PlayDense([]int{4, 2}, []string{spec.ActTanh, spec.ActTanh}),
 		Optimizer: spec.OptSGD, LR: 0.03, Batch: 10, Seed: 1,
 	}
 }
@@ -101,8 +101,7 @@ func DefaultPlayConfig() PlayConfig {
 // Clone returns a copy that shares no slices with c.
 func (c PlayConfig) Clone() PlayConfig {
 	c.Features = slices.Clone(c.Features)
-	c.Layers = slices.Clone(c.Layers)
-	c.Activations = slices.Clone(c.Activations)
+	c.Hidden = slices.Clone(c.Hidden) // a layer's slices are never written in place
 	return c
 }
 
@@ -123,12 +122,12 @@ func (c PlayConfig) Model() spec.Model {
 		Loss:      spec.LossSparseCategoricalCrossentropy,
 		BatchSize: c.Batch, Epochs: 1, Seed: c.Seed, Dataset: c.Dataset,
 	}
-	for i, u := range c.Layers {
-		m.Layers = append(m.Layers, spec.Dense(u, c.Activations[i]))
-	}
-	m.Layers = append(m.Layers, spec.Dense(c.Classes, spec.ActSoftmax))
+	m.Layers = append(slices.Clone(c.Hidden), c.Output())
 	return m.Defaults()
 }
+
+// Output is the model's last layer: a softmax over the classes.
+func (c PlayConfig) Output() spec.Layer { return spec.Dense(c.Classes, spec.ActSoftmax) }
 
 // Build is the worker request that makes c's points and model.
 func (c PlayConfig) Build() protocol.PlaygroundBuild {
@@ -168,17 +167,10 @@ func (c PlayConfig) Hash() string {
 	add("ratio", strconv.Itoa(c.Ratio))
 	add("test", boolDigit(c.ShowTest))
 	add("features", strings.Join(c.Features, ","))
-	layers := make([]string, len(c.Layers))
-	for i, u := range c.Layers {
-		layers[i] = strconv.Itoa(u)
-	}
-	add("layers", strings.Join(layers, ","))
-	if len(c.Activations) > 0 {
-		acts := c.Activations
-		if allSame(acts) {
-			acts = acts[:1]
-		}
-		add("activation", strings.Join(acts, ","))
+	layers, act := layersHash(c.Hidden)
+	add("layers", layers)
+	if act != "" {
+		add("activation", act)
 	}
 	add("optimizer", c.Optimizer)
 	add("lr", strconv.FormatFloat(c.LR, 'g', -1, 64))

@@ -89,18 +89,28 @@ func (p *hashParser) features(dst *[]string) {
 	}
 }
 
-// layers reads the hidden layers' units and their activations.
+// layers reads the hidden layers and the activations of old-form ones.
 func (p *hashParser) layers(c *PlayConfig) {
+	def, _ := layersHash(c.Hidden)
+	// Without an activation setting every layer takes the default's.
+	acts := []string{spec.ActTanh}
+	if len(c.Hidden) > 0 {
+		acts[0] = c.Hidden[0].Activation
+	}
+	hidden, plain := c.Hidden, []int{}
 	if v, ok := p.vals["layers"]; ok {
-		units, err := parseUnits(v)
+		h, pl, err := parseLayers(v)
 		if err != "" {
-			p.fail("layers", err, joinInts(c.Layers, ","))
+			p.fail("layers", err, def)
 		} else {
-			c.Layers = units
+			hidden, plain = h, pl
 		}
 	}
-	// Without an activation setting every layer takes the default's.
-	acts := []string{c.Activations[0]}
+	if _, ok := p.vals["layers"]; !ok {
+		for i := range hidden {
+			plain = append(plain, i) // the default's layers follow the activation setting
+		}
+	}
 	if v, ok := p.vals["activation"]; ok {
 		list := strings.Split(v, ",")
 		bad := ""
@@ -113,34 +123,14 @@ func (p *hashParser) layers(c *PlayConfig) {
 		switch {
 		case bad != "":
 			p.fail("activation", bad, acts[0])
-		case len(list) != 1 && len(list) != len(c.Layers):
-			p.fail("activation", fmt.Sprintf("%d names for %d hidden layers; give one, or one per layer", len(list), len(c.Layers)), acts[0])
+		case len(list) != 1 && len(list) != len(plain):
+			p.fail("activation", fmt.Sprintf("%d names for %d hidden layers; give one, or one per layer", len(list), len(plain)), acts[0])
 		default:
 			acts = list
 		}
 	}
-	c.Activations = make([]string, len(c.Layers))
-	for i := range c.Layers {
-		c.Activations[i] = acts[min(i, len(acts)-1)]
+	c.Hidden = slices.Clone(hidden)
+	for k, i := range plain {
+		c.Hidden[i].Activation = acts[min(k, len(acts)-1)]
 	}
-}
-
-// parseUnits reads "8,8" (or "" for no hidden layer).
-func parseUnits(v string) ([]int, string) {
-	if v == "" {
-		return []int{}, ""
-	}
-	parts := strings.Split(v, ",")
-	if len(parts) > MaxPlayLayers {
-		return nil, fmt.Sprintf("at most %d hidden layers", MaxPlayLayers)
-	}
-	units := make([]int, len(parts))
-	for i, s := range parts {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxPlayUnits {
-			return nil, fmt.Sprintf("each layer needs 1 to %d units", MaxPlayUnits)
-		}
-		units[i] = n
-	}
-	return units, ""
 }

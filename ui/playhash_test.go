@@ -17,14 +17,24 @@ func TestPlayHashRoundTrips(t *testing.T) {
 	spiral.Dataset, spiral.Classes, spiral.Points, spiral.Noise, spiral.Ratio = "spiral", 5, 2000, 35, 70
 	spiral.ShowTest, spiral.Discretize = true, true
 	spiral.Features = []string{"x", "y", "x2", "y2", "xy", "sinx", "siny"}
-	spiral.Layers, spiral.Activations = []int{8, 1, 3}, []string{"relu", "tanh", "leaky_relu"}
+	spiral.Hidden = PlayDense([]int{8, 1, 3}, []string{"relu", "tanh", "leaky_relu"})
 	spiral.Optimizer, spiral.LR, spiral.Batch, spiral.Seed = "rmsprop", 0.00001, 100, MaxPlaySeed
 
 	none := DefaultPlayConfig()
-	none.Layers, none.Activations = []int{}, []string{}
+	none.Hidden = []spec.Layer{}
 	none.Features = []string{"x2", "siny"}
 
-	for _, c := range []PlayConfig{DefaultPlayConfig(), spiral, none} {
+	// Every layer type of the palette, in the token form.
+	mixed := DefaultPlayConfig()
+	bn := spec.BatchNormalization()
+	bn.Momentum, bn.Epsilon = 0.9, 0.01
+	mixed.Hidden = []spec.Layer{
+		spec.BatchNormalization(), spec.Dense(8, "linear"), bn, {Type: spec.TypeReLU},
+		{Type: spec.TypeDropout, Rate: 0.25}, spec.Dense(3, "softmax"), {Type: spec.TypeLeakyReLU, Alpha: 0.2},
+		{Type: spec.TypeLeakyReLU}, {Type: spec.TypeSigmoid}, {Type: spec.TypeTanh},
+	}
+
+	for _, c := range []PlayConfig{DefaultPlayConfig(), spiral, none, mixed} {
 		h := c.Hash()
 		got, problems := ParsePlayHash(h)
 		if len(problems) > 0 {
@@ -44,13 +54,23 @@ func TestPlayHashRoundTrips(t *testing.T) {
 
 func TestPlayHashActivationIsOneNameWhenAllAgree(t *testing.T) {
 	c := DefaultPlayConfig()
-	c.Layers, c.Activations = []int{8, 8}, []string{"relu", "relu"}
+	c.Hidden = PlayDense([]int{8, 8}, []string{"relu", "relu"})
 	if h := c.Hash(); !strings.Contains(h, "&layers=8,8&activation=relu&") {
 		t.Errorf("hash %s; want layers=8,8&activation=relu", h)
 	}
 	got, problems := ParsePlayHash("#dataset=spiral&classes=3&layers=8,8,8&activation=relu")
-	if len(problems) > 0 || !reflect.DeepEqual(got.Activations, []string{"relu", "relu", "relu"}) || got.Classes != 3 {
-		t.Errorf("one activation for three layers: %v (classes %d), problems %q", got.Activations, got.Classes, problems)
+	if want := PlayDense([]int{8, 8, 8}, []string{"relu", "relu", "relu"}); len(problems) > 0 || !reflect.DeepEqual(got.Hidden, want) || got.Classes != 3 {
+		t.Errorf("one activation for three layers: %v (classes %d), problems %q", got.Hidden, got.Classes, problems)
+	}
+	// Per-layer activations in the token form, mixed with the old form.
+	c.Hidden = PlayDense([]int{8, 4}, []string{"relu", "tanh"})
+	if h := c.Hash(); !strings.Contains(h, "&layers=8:relu,4:tanh&optimizer") {
+		t.Errorf("hash %s; want layers=8:relu,4:tanh and no activation", h)
+	}
+	got, problems = ParsePlayHash("#layers=8:relu,dropout:0.5,3&activation=sigmoid")
+	want := []spec.Layer{spec.Dense(8, "relu"), {Type: spec.TypeDropout, Rate: 0.5}, spec.Dense(3, "sigmoid")}
+	if len(problems) > 0 || !reflect.DeepEqual(got.Hidden, want) {
+		t.Errorf("mixed forms: %+v, problems %q", got.Hidden, problems)
 	}
 }
 
@@ -61,7 +81,7 @@ func TestPlayHashTheIssuesExample(t *testing.T) {
 	}
 	want := DefaultPlayConfig()
 	want.Dataset, want.Classes, want.Noise, want.Features = "spiral", 3, 10, []string{"x", "y", "x2"}
-	want.Layers, want.Activations, want.LR, want.ShowTest = []int{8, 8}, []string{"relu", "relu"}, 0.01, true
+	want.Hidden, want.LR, want.ShowTest = PlayDense([]int{8, 8}, []string{"relu", "relu"}), 0.01, true
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parsed\n%+v\nwant\n%+v", got, want)
 	}
@@ -84,13 +104,17 @@ func TestPlayHashBadValuesGiveDefaultsAndSayWhy(t *testing.T) {
 		{"#features=x", `features=x: choose at least 2; using x,y`, func(c PlayConfig) bool { return len(c.Features) == 2 }},
 		{"#features=x,z", `features=x,z: "z" is not a feature`, func(c PlayConfig) bool { return len(c.Features) == 2 }},
 		{"#features=x,x", `features=x,x: x is listed twice`, func(c PlayConfig) bool { return len(c.Features) == 2 }},
-		{"#layers=8,0", `layers=8,0: each layer needs 1 to 8 units; using 4,2`, func(c PlayConfig) bool { return reflect.DeepEqual(c.Layers, def.Layers) }},
-		{"#layers=9", `layers=9: each layer needs 1 to 8 units`, func(c PlayConfig) bool { return len(c.Layers) == 2 }},
-		{"#layers=1,1,1,1,1,1,1", `layers=1,1,1,1,1,1,1: at most 6 hidden layers`, func(c PlayConfig) bool { return len(c.Layers) == 2 }},
+		{"#layers=8,0", `layers=8,0: each layer needs 1 to 8 units; using 4,2`, func(c PlayConfig) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
+		{"#layers=9", `layers=9: each layer needs 1 to 8 units`, func(c PlayConfig) bool { return len(c.Hidden) == 2 }},
+		{"#layers=1,1,1,1,1,1,1", `layers=1,1,1,1,1,1,1: at most 6 hidden layers`, func(c PlayConfig) bool { return len(c.Hidden) == 2 }},
 		{"#layers=8,8&activation=relu,tanh,sigmoid", `activation=relu,tanh,sigmoid: 3 names for 2 hidden layers`, func(c PlayConfig) bool {
-			return reflect.DeepEqual(c.Activations, []string{"tanh", "tanh"}) && reflect.DeepEqual(c.Layers, []int{8, 8})
+			return reflect.DeepEqual(c.Hidden, PlayDense([]int{8, 8}, []string{"tanh", "tanh"}))
 		}},
-		{"#activation=swish", `activation=swish: "swish" is not an activation`, func(c PlayConfig) bool { return c.Activations[0] == "tanh" }},
+		{"#activation=swish", `activation=swish: "swish" is not an activation`, func(c PlayConfig) bool { return c.Hidden[0].Activation == "tanh" }},
+		{"#layers=8:swish", `layers=8:swish: "8:swish": "swish" is not an activation`, func(c PlayConfig) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
+		{"#layers=dropout:1", `layers=dropout:1: "dropout:1": the rate must be from 0 to below 1; using 4,2`, func(c PlayConfig) bool { return len(c.Hidden) == 2 }},
+		{"#layers=conv", `layers=conv: "conv" is not a layer`, func(c PlayConfig) bool { return len(c.Hidden) == 2 }},
+		{"#layers=relu:2", `layers=relu:2: "relu:2": relu takes no setting`, func(c PlayConfig) bool { return len(c.Hidden) == 2 }},
 		{"#optimizer=lbfgs", `optimizer=lbfgs: use one of adam, sgd`, func(c PlayConfig) bool { return c.Optimizer == "sgd" }},
 		{"#lr=0", `lr=0: must be a number above 0 and at most 10; using 0.03`, func(c PlayConfig) bool { return c.LR == 0.03 }},
 		{"#lr=NaN", `lr=NaN: must be a number above 0`, func(c PlayConfig) bool { return c.LR == 0.03 }},

@@ -28,16 +28,16 @@ const spiralLink = "#playground&dataset=spiral&classes=3&points=500&noise=0&rati
 func TestPlaygroundTrainsTheSpiral(t *testing.T) {
 	u := openPlayground(t, spiralLink, 4*time.Minute)
 	c := u.pgControls()
-	if c.Dataset != "spiral" || c.Classes != "3" || len(c.Features) != 7 || !reflect.DeepEqual(c.Units, []string{"8 units", "8 units"}) ||
+	if c.Dataset != "spiral" || c.Classes != "3" || len(c.Features) != 7 || !reflect.DeepEqual(c.Units, []string{"8", "8"}) ||
 		!reflect.DeepEqual(c.Acts, []string{"relu", "relu"}) || c.LR != "0.01" || c.Optimizer != "adam" || !c.ShowTest {
 		t.Fatalf("the link's settings are not on the controls: %+v", c)
 	}
 	if c.Hash != spiralLink {
 		t.Errorf("the address bar holds %s; want the link %s", c.Hash, spiralLink)
 	}
-	summary := u.text("#pg-summary")
+	summary := u.text("#pg-net-text")
 	if !strings.Contains(summary, "7 inputs → 8 relu → 8 relu → 3 softmax · 163 parameters") {
-		t.Errorf("#pg-summary = %q", summary)
+		t.Errorf("#pg-net-text = %q", summary)
 	}
 	before := u.regionPixels()
 
@@ -88,8 +88,8 @@ func TestPlaygroundTrainsTheSpiral(t *testing.T) {
 	var at struct{ Plot, Node [2]float64 } // the first hidden layer's top node, below its controls
 	u.js("locate the plot and a node", `(() => { const p = document.querySelector("#pg-heatmap").getBoundingClientRect();
 		const n = document.querySelector("#pg-network canvas").getBoundingClientRect();
-		const col = document.querySelector('.pg-layer[data-index="0"]').getBoundingClientRect();
-		return {Plot: [p.left + p.width * 0.3, p.top + p.height * 0.6], Node: [col.left + col.width / 2, n.top + n.height * (19 + 17) / 380]} })()`, &at)
+		const x = (48 + 1.5 * (600 - 48 - 64) / 4) / 600; // column 1 of 4 (ui.NetColumnX)
+		return {Plot: [p.left + p.width * 0.3, p.top + p.height * 0.6], Node: [n.left + n.width * x, n.top + n.height * (19 + 17) / 380]} })()`, &at)
 	plot, node := at.Plot, at.Node
 	u.mouseTo(plot[0], plot[1])
 	tip := u.WaitText("#pg-heatmap .pg-tip", 5*time.Second, func(s string) bool { return strings.HasPrefix(s, "x ") })
@@ -125,21 +125,38 @@ func TestPlaygroundTrainsTheSpiral(t *testing.T) {
 func TestPlaygroundLinkRoundTrips(t *testing.T) {
 	u := openPlayground(t, "#playground", 3*time.Minute)
 	def := u.pgControls()
-	if def.Dataset != "circle" || !reflect.DeepEqual(def.Features, []string{"x", "y"}) || !reflect.DeepEqual(def.Units, []string{"4 units", "2 units"}) {
+	if def.Dataset != "circle" || !reflect.DeepEqual(def.Features, []string{"x", "y"}) || !reflect.DeepEqual(def.Units, []string{"4", "2"}) {
 		t.Fatalf("the defaults are not TensorFlow Playground's opening run: %+v", def)
 	}
 	u.click("#pg-ds-spiral")
 	u.waitEnabled("#pg-classes", 10*time.Second)
 	u.choose("#pg-classes", "4")
-	u.click("#pg-add-layer")
-	u.click("#pg-add-layer")
-	u.waitJS("a fourth layer", 10*time.Second, `document.querySelectorAll(".pg-layer").length === 4`)
-	u.click("#pg-remove-layer")
-	u.waitJS("three layers", 10*time.Second, `document.querySelectorAll(".pg-layer").length === 3`)
-	u.click(`.pg-layer[data-index="0"] .units-plus`)
-	u.click(`.pg-layer[data-index="0"] .units-plus`)
-	u.click(`.pg-layer[data-index="0"] .units-minus`)
-	u.choose(`.pg-layer[data-index="2"] .pg-act`, "sigmoid")
+	// The network, with the layer builder: the palette offers only what
+	// fits 2-D inputs; the output layer is fixed.
+	var palette []string
+	u.js("read the palette", `[...document.querySelectorAll("#pg-palette button.add")].map(b => b.dataset.type)`, &palette)
+	if want := []string{"Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Dropout", "BatchNormalization"}; !reflect.DeepEqual(palette, want) {
+		t.Errorf("the playground's palette %v; want %v", palette, want)
+	}
+	u.click(`#pg-palette button[data-type="Dense"]`)
+	u.click(`#pg-palette button[data-type="Dense"]`)
+	u.waitJS("a fourth layer", 10*time.Second, `document.querySelectorAll("#pg-layers .layer-row").length === 4`)
+	u.click(`#pg-layers .layer-row[data-index="3"] .remove`)
+	u.waitJS("three layers", 10*time.Second, `document.querySelectorAll("#pg-layers .layer-row").length === 3`)
+	u.typeInto("#pg-units-1", "9")
+	u.WaitText(`#pg-layers .layer-row[data-index="0"] .error`, 10*time.Second, func(s string) bool { return strings.Contains(s, "units must be 1 to 8 in the playground") })
+	if !u.disabled("#pg-play") {
+		t.Errorf("Play is enabled with a 9-unit layer")
+	}
+	u.typeInto("#pg-units-1", "5")
+	u.typeInto("#pg-units-3", "2")
+	u.choose("#pg-activation-3", "sigmoid")
+	u.click(`#pg-layers .layer-row[data-index="0"] .layer-name`)
+	u.click(`#pg-palette button[data-type="Dropout"]`)
+	u.waitJS("a dropout after layer 1", 10*time.Second, `location.hash.includes("&layers=5:tanh,dropout:0.25,2:tanh,2:sigmoid&")`)
+	if got := u.text(`#pg-builder .tail-row .layer-output`); got != "(None, 4)" {
+		t.Errorf("the fixed output layer's shape is %q; want (None, 4) for 4 classes", got)
+	}
 	u.click("#pg-feat-y")
 	u.WaitText("#pg-features-error", 10*time.Second, func(s string) bool { return strings.Contains(s, "at least 2") })
 	if !u.disabled("#pg-play") {
@@ -163,10 +180,10 @@ func TestPlaygroundLinkRoundTrips(t *testing.T) {
 
 	want := pgControls{
 		Dataset: "spiral", Classes: "4", Points: "200", Noise: "15", Ratio: "70", LR: "0.1", Optimizer: "rmsprop", Batch: "30", Seed: "42",
-		Features: []string{"x", "x2", "sinx"}, Units: []string{"5 units", "2 units", "2 units"}, Acts: []string{"tanh", "tanh", "sigmoid"},
+		Features: []string{"x", "x2", "sinx"}, Units: []string{"5", "2", "2"}, Acts: []string{"tanh", "tanh", "sigmoid"},
 		ShowTest: true, Discretize: true,
-		Hash: "#playground&dataset=spiral&classes=4&points=200&noise=15&ratio=70&test=1&features=x,x2,sinx&layers=5,2,2" +
-			"&activation=tanh,tanh,sigmoid&optimizer=rmsprop&lr=0.1&batch=30&seed=42&discretize=1",
+		Hash: "#playground&dataset=spiral&classes=4&points=200&noise=15&ratio=70&test=1&features=x,x2,sinx&layers=5:tanh,dropout:0.25,2:tanh,2:sigmoid" +
+			"&optimizer=rmsprop&lr=0.1&batch=30&seed=42&discretize=1",
 	}
 	if got := u.pgControls(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the clicks the controls are\n%+v\nwant\n%+v", got, want)
@@ -176,8 +193,17 @@ func TestPlaygroundLinkRoundTrips(t *testing.T) {
 	if got := u.pgControls(); !reflect.DeepEqual(got, want) {
 		t.Errorf("after a reload the controls are\n%+v\nwant\n%+v", got, want)
 	}
-	if u.text("#pg-layer-count") != "3 hidden layers" || !strings.Contains(u.text("#pg-summary"), "3 inputs → 5 tanh → 2 tanh → 2 sigmoid → 4 softmax") {
-		t.Errorf("after a reload: %q, %q", u.text("#pg-layer-count"), u.text("#pg-summary"))
+	if u.text("#pg-layer-count") != "3 hidden layers" || !strings.Contains(u.text("#pg-net-text"), "3 inputs → 5 tanh → 2 tanh → 2 sigmoid → 4 softmax") {
+		t.Errorf("after a reload: %q, %q", u.text("#pg-layer-count"), u.text("#pg-net-text"))
+	}
+	// The builder's Keras-style summary: 3·5+5, 0, 5·2+2, 2·2+2, 2·4+4 = 20+12+6+12.
+	var shapes []string
+	u.js("read the summary", `[...document.querySelectorAll("#pg-summary tr.layer-row, #pg-summary tr.tail-row")].map(r => r.querySelector(".layer-output").textContent + " " + r.querySelector(".layer-params").textContent)`, &shapes)
+	if want := []string{"(None, 5) 20", "(None, 5) 0", "(None, 2) 12", "(None, 2) 6", "(None, 4) 12"}; !reflect.DeepEqual(shapes, want) {
+		t.Errorf("the builder's summary rows %q; want %q", shapes, want)
+	}
+	if got := []string{u.text("#pg-input-shape"), u.text("#pg-total-params")}; !reflect.DeepEqual(got, []string{"(None, 3)", "50"}) {
+		t.Errorf("the builder's input shape and total params: %v; want (None, 3) and 50", got)
 	}
 }
 
@@ -224,7 +250,7 @@ func TestTabsSwitchBetweenMNISTAndPlayground(t *testing.T) {
 	u.waitJS("the MNIST view", 10*time.Second, `!document.querySelector("#mnist-view").hidden && document.querySelector("#playground").hidden && location.hash === ""`)
 	u.js("paste a link", `location.hash = "#dataset=xor&noise=25&layers=3"`, nil)
 	u.waitPlaygroundReady()
-	u.waitJS("the link's settings", 10*time.Second, `document.querySelector("#pg-ds-xor").getAttribute("aria-pressed") === "true" && document.querySelector("#pg-noise").value === "25" && document.querySelectorAll(".pg-layer").length === 1`)
+	u.waitJS("the link's settings", 10*time.Second, `document.querySelector("#pg-ds-xor").getAttribute("aria-pressed") === "true" && document.querySelector("#pg-noise").value === "25" && document.querySelectorAll("#pg-layers .layer-row").length === 1`)
 }
 
 func (u *user) pgHidden() bool {
