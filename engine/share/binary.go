@@ -32,15 +32,20 @@ func EncodeBinary(p Payload, opt Options) ([]byte, error) {
 // DecodeBinary reads what EncodeBinary wrote, with every check Decode
 // makes except the link's length. Its messages speak of "the link", as
 // Decode's do: a caller reading a file words its own framing errors.
-func DecodeBinary(bin []byte) (Payload, error) {
+func DecodeBinary(bin []byte) (Payload, error) { return decodeFramed(bin, "model", "model") }
+
+// decodeFramed reads magic, version, codec, the declared body size and the
+// compressed body, for a link (noun "link", kind "model link") or a file's
+// bytes (noun "model", kind "model"); only the wording differs.
+func decodeFramed(bin []byte, noun, kind string) (Payload, error) {
 	if len(bin) < len(magic)+2 || string(bin[:len(magic)]) != magic {
-		return Payload{}, fmt.Errorf("this is not an nnplay model (it does not start with nnplay's marker)")
+		return Payload{}, fmt.Errorf("this is not an nnplay %s (it does not start with nnplay's marker)", kind)
 	}
 	if v := bin[len(magic)]; v != FormatVersion {
 		if v > FormatVersion {
-			return Payload{}, fmt.Errorf("this model was made by a newer nnplay (format v%d; this page reads up to v%d); open it with a newer nnplay", v, FormatVersion)
+			return Payload{}, fmt.Errorf("this %s was made by a newer nnplay (format v%d; this page reads up to v%d); open it with a newer nnplay", noun, v, FormatVersion)
 		}
-		return Payload{}, fmt.Errorf("the model is damaged: format version %d does not exist", v)
+		return Payload{}, fmt.Errorf("the %s is damaged: format version %d does not exist", noun, v)
 	}
 	codec := Codec(bin[len(magic)+1])
 	r := &reader{buf: bin[len(magic)+2:]}
@@ -49,7 +54,7 @@ func DecodeBinary(bin []byte) (Payload, error) {
 		return Payload{}, r.err
 	}
 	if size > MaxDecompressed {
-		return Payload{}, fmt.Errorf("the model declares %s of data, more than the %s allowed", mib64(size), mib(MaxDecompressed))
+		return Payload{}, fmt.Errorf("the %s declares a model of %s, more than the %s a %s may hold", noun, mib64(size), mib(MaxDecompressed), noun)
 	}
 	body, err := decompress(codec, r.buf, int(size))
 	if err != nil {

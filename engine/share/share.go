@@ -226,29 +226,7 @@ func Decode(link string) (Payload, error) {
 	if err != nil {
 		return Payload{}, fmt.Errorf("the link is damaged (its length does not work out); copy the whole link again")
 	}
-	if len(bin) < len(magic)+2 || string(bin[:len(magic)]) != magic {
-		return Payload{}, fmt.Errorf("this is not an nnplay model link (it does not start with nnplay's marker)")
-	}
-	if v := bin[len(magic)]; v != FormatVersion {
-		if v > FormatVersion {
-			return Payload{}, fmt.Errorf("this link was made by a newer nnplay (format v%d; this page reads up to v%d); open it with a newer nnplay", v, FormatVersion)
-		}
-		return Payload{}, fmt.Errorf("the link is damaged: format version %d does not exist", v)
-	}
-	codec := Codec(bin[len(magic)+1])
-	r := &reader{buf: bin[len(magic)+2:]}
-	size := r.uvarint("the body's size")
-	if r.err != nil {
-		return Payload{}, r.err
-	}
-	if size > MaxDecompressed {
-		return Payload{}, fmt.Errorf("the link declares a model of %s, more than the %s a link may hold", mib64(size), mib(MaxDecompressed))
-	}
-	body, err := decompress(codec, r.buf, int(size))
-	if err != nil {
-		return Payload{}, err
-	}
-	return decodeBody(body)
+	return decodeFramed(bin, "link", "model link")
 }
 
 // badBase64 is the index of the first byte of s that is not in the
