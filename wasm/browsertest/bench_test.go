@@ -148,8 +148,8 @@ func BenchmarkBrowserGemm(b *testing.B) {
 // BenchmarkBrowserTFJS trains the seed MLP and LeNet with TensorFlow.js
 // 4.22.0 model.fit in the same browser (tfjsbench/), on its cpu backend
 // and its wasm backend (SIMD, one thread), and times tf.matMul at
-// 128×784×128. TF.js's wasm backend has no kernel for the gradient of a
-// convolution's filters, so it cannot train LeNet: no wasm/lenet.
+// 128×784×128. TF.js's wasm backend cannot train LeNet ("Kernel
+// 'Conv2DBackpropFilter' not registered for backend 'wasm'"): no wasm/lenet.
 func BenchmarkBrowserTFJS(b *testing.B) {
 	if _, err := os.Stat(filepath.Join(repoRoot, "wasm", "browsertest", "tfjsbench", "node_modules", "@tensorflow", "tfjs", "dist", "tf.min.js")); err != nil {
 		b.Fatal("TensorFlow.js is not installed for the benchmark: run make tfjs-bench-deps (npm ci in wasm/browsertest/tfjsbench; make bench does)")

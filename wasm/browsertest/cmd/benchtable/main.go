@@ -155,7 +155,7 @@ var rows = []row{
 	{label: "browser, WebGPU", allNote: "n/a — not implemented"},
 	{label: "TF.js 4.22 cpu, same browser", run: "browser", mlp: "BenchmarkBrowserTFJS/cpu/mlp", cnn: "BenchmarkBrowserTFJS/cpu/lenet", gemm: "BenchmarkBrowserTFJS/cpu/gemm"},
 	{label: "TF.js 4.22 wasm (SIMD, 1 thread)", run: "browser", mlp: "BenchmarkBrowserTFJS/wasm/mlp", gemm: "BenchmarkBrowserTFJS/wasm/gemm",
-		cnnNote: "n/a — no conv filter-gradient kernel"},
+		cnnNote: "n/a — no Conv2DBackpropFilter kernel"},
 }
 
 func writeTable(w io.Writer, runs map[string]results, load string) {
