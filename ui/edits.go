@@ -18,6 +18,7 @@ type editorState struct {
 	Preset, Input                          string
 	Rows                                   []LayerRow
 	Optimizer, LR, BatchSize, Epochs, Seed string
+	Schedule, DecayRate, ClipNorm          string
 }
 
 // history is the undo and redo stacks of snapshots.
@@ -32,12 +33,14 @@ func (e *ModelEditor) state() editorState {
 	return editorState{
 		Preset: e.Preset, Input: e.Input, Rows: append([]LayerRow(nil), e.Rows...),
 		Optimizer: e.Optimizer, LR: e.LR, BatchSize: e.BatchSize, Epochs: e.Epochs, Seed: e.Seed,
+		Schedule: e.Schedule, DecayRate: e.DecayRate, ClipNorm: e.ClipNorm,
 	}
 }
 
 func (e *ModelEditor) restore(s editorState) {
 	e.Preset, e.Input, e.Rows = s.Preset, s.Input, append([]LayerRow(nil), s.Rows...)
 	e.Optimizer, e.LR, e.BatchSize, e.Epochs, e.Seed = s.Optimizer, s.LR, s.BatchSize, s.Epochs, s.Seed
+	e.Schedule, e.DecayRate, e.ClipNorm = s.Schedule, s.DecayRate, s.ClipNorm
 	if e.Selected >= len(e.Rows) {
 		e.Selected = len(e.Rows) - 1
 	}
@@ -230,14 +233,15 @@ func (e *ModelEditor) SetInput(v string) {
 }
 
 // SetSetting sets a training setting: "optimizer", "lr", "batch",
-// "epochs" or "seed".
+// "epochs", "seed", "schedule", "decay" or "clip".
 func (e *ModelEditor) SetSetting(key, value string) {
-	p := map[string]*string{"optimizer": &e.Optimizer, "lr": &e.LR, "batch": &e.BatchSize, "epochs": &e.Epochs, "seed": &e.Seed}[key]
+	p := map[string]*string{"optimizer": &e.Optimizer, "lr": &e.LR, "batch": &e.BatchSize, "epochs": &e.Epochs, "seed": &e.Seed,
+		"schedule": &e.Schedule, "decay": &e.DecayRate, "clip": &e.ClipNorm}[key]
 	if p == nil || *p == value {
 		return
 	}
 	typing := key
-	if key == "optimizer" {
+	if key == "optimizer" || key == "schedule" {
 		typing = ""
 	}
 	e.edit(typing, keystroke(*p, value))

@@ -46,7 +46,8 @@ func (a *App) ProgressFraction() float64 {
 	return math.Min(1, (float64(p.Epoch-1)+float64(p.Batch)/float64(p.Batches))/float64(p.Epochs))
 }
 
-// ProgressText is "Epoch 1/2 · batch 123/938 · 41,000 samples/s · 12 s left".
+// ProgressText is "Epoch 1/2 · batch 123/938 · 41,000 samples/s · 12 s left"
+// (and "· lr 0.000731" while a schedule moves the learning rate).
 func (a *App) ProgressText() string {
 	p := a.Progress
 	if p.GlobalBatch == 0 {
@@ -55,6 +56,9 @@ func (a *App) ProgressText() string {
 	s := fmt.Sprintf("Epoch %d/%d · batch %d/%d · %s samples/s", p.Epoch, p.Epochs, p.Batch, p.Batches, thousands(int(math.Round(p.SamplesPerSec))))
 	if a.Training == protocol.StateRunning && p.ETASeconds > 0 {
 		s += " · " + durationText(p.ETASeconds) + " left"
+	}
+	if p.LearningRate > 0 {
+		s += " · lr " + strconv.FormatFloat(p.LearningRate, 'g', 3, 64)
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -33,6 +34,13 @@ var PresetNames = [][2]string{
 
 // Activations offered for Dense and Conv2D layers.
 var Activations = []string{spec.ActReLU, spec.ActSigmoid, spec.ActTanh, spec.ActLeakyReLU, spec.ActSoftmax, spec.ActLinear}
+
+// Schedules offered: spec name and label.
+var Schedules = [][2]string{
+	{spec.ScheduleConstant, "constant"},
+	{spec.ScheduleExponential, "exponential decay"},
+	{spec.ScheduleCosine, "cosine to 0"},
+}
 
 // Optimizers offered.
 var Optimizers = []string{spec.OptAdam, spec.OptSGD, spec.OptRMSProp, spec.OptAdagrad}
@@ -75,6 +83,9 @@ type ModelEditor struct {
 	BatchSize string
 	Epochs    string
 	Seed      string
+	// Schedule is a spec.Schedule* name; DecayRate its per-epoch factor
+	// (exponential); ClipNorm the global gradient clip ("" or 0: off).
+	Schedule, DecayRate, ClipNorm string
 	// Selected is the row the palette inserts after (-1: at the end).
 	Selected int
 
@@ -144,6 +155,12 @@ func (e *ModelEditor) loadSpec(m spec.Model) {
 	e.BatchSize = strconv.Itoa(m.BatchSize)
 	e.Epochs = strconv.Itoa(m.Epochs)
 	e.Seed = strconv.FormatInt(m.Seed, 10)
+	e.Schedule = cmp.Or(m.Optimizer.Schedule, spec.ScheduleConstant)
+	e.DecayRate = strconv.FormatFloat(cmp.Or(m.Optimizer.DecayRate, 0.5), 'g', -1, 64)
+	e.ClipNorm = ""
+	if m.Optimizer.GlobalClipNorm > 0 {
+		e.ClipNorm = strconv.FormatFloat(m.Optimizer.GlobalClipNorm, 'g', -1, 64)
+	}
 	e.Selected = -1
 	e.update()
 }
@@ -229,6 +246,7 @@ func (e *ModelEditor) update() {
 	if !lrOK {
 		e.fieldErr["lr"] = "learning rate must be a number, like 0.001"
 	}
+	e.parseSchedule(&m.Optimizer)
 	m.BatchSize = parseInt(e.BatchSize, "batch", "batch size", e.fieldErr)
 	m.Epochs = parseInt(e.Epochs, "epochs", "epochs", e.fieldErr)
 	m.Seed = int64(parseInt(e.Seed, "seed", "seed", e.fieldErr))
@@ -260,6 +278,10 @@ func (e *ModelEditor) update() {
 			e.fieldErr["batch"] = se.Msg
 		case strings.HasPrefix(se.Msg, "epochs") && e.fieldErr["epochs"] == "":
 			e.fieldErr["epochs"] = se.Msg
+		case strings.Contains(se.Msg, "decay rate") && e.fieldErr["decay"] == "":
+			e.fieldErr["decay"] = se.Msg
+		case strings.Contains(se.Msg, "clip norm") && e.fieldErr["clip"] == "":
+			e.fieldErr["clip"] = se.Msg
 		}
 	}
 	// A parse error comes first: it is why the spec holds a zero.
@@ -308,12 +330,32 @@ func (e *ModelEditor) firstMessage() error {
 			return fmt.Errorf("layer %d (%s): %s", i+1, r.Type, msg)
 		}
 	}
-	for _, f := range []string{"lr", "batch", "epochs", "seed"} {
+	for _, f := range []string{"lr", "decay", "clip", "batch", "epochs", "seed"} {
 		if msg, ok := e.fieldErr[f]; ok {
 			return errors.New(msg)
 		}
 	}
 	return nil
+}
+
+// parseSchedule reads the schedule fields into o; the decay rate counts
+// only under the exponential schedule, and an empty clip norm is off.
+func (e *ModelEditor) parseSchedule(o *spec.Optimizer) {
+	if e.Schedule != spec.ScheduleConstant {
+		o.Schedule = e.Schedule
+	}
+	if e.Schedule == spec.ScheduleExponential {
+		var ok bool
+		if o.DecayRate, ok = parseFloat(e.DecayRate); !ok {
+			e.fieldErr["decay"] = "decay rate must be a number, like 0.5 (the factor per epoch)"
+		}
+	}
+	if strings.TrimSpace(e.ClipNorm) != "" {
+		var ok bool
+		if o.GlobalClipNorm, ok = parseFloat(e.ClipNorm); !ok {
+			e.fieldErr["clip"] = "clip norm must be a number, like 1, or empty for none"
+		}
+	}
 }
 
 func parseFloat(s string) (float64, bool) {

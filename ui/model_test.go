@@ -90,3 +90,42 @@ func TestEditorMessagesSitBesideTheirField(t *testing.T) {
 		t.Errorf("last row message = %q, want it to say mnist has 10 classes", msg)
 	}
 }
+
+// TestScheduleFields: the schedule, decay rate and clip norm reach the
+// spec, a bad decay rate is reported beside its field and blocks
+// training, and undo brings the previous settings back.
+func TestScheduleFields(t *testing.T) {
+	e := NewModelEditor(PresetSeed)
+	if e.Schedule != spec.ScheduleConstant || e.ClipNorm != "" {
+		t.Fatalf("seed preset: schedule %q clip %q, want constant and none", e.Schedule, e.ClipNorm)
+	}
+	e.SetSetting("schedule", spec.ScheduleExponential)
+	e.SetSetting("decay", "0.3")
+	e.SetSetting("clip", "1")
+	m, err := e.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := m.Optimizer; o.Schedule != spec.ScheduleExponential || o.DecayRate != 0.3 || o.GlobalClipNorm != 1 {
+		t.Errorf("spec optimizer %+v, want exponential 0.3 with clip 1", o)
+	}
+	e.SetSetting("decay", "1.5")
+	if _, err := e.Spec(); err == nil || e.FieldError("decay") == "" {
+		t.Errorf("decay 1.5: err %v, field message %q; want both", err, e.FieldError("decay"))
+	}
+	e.SetSetting("clip", "x")
+	if msg := e.FieldError("clip"); !strings.Contains(msg, "clip norm must be a number") {
+		t.Errorf("clip x: message %q", msg)
+	}
+	e.Undo()
+	e.Undo()
+	if m, err := e.Spec(); err != nil || m.Optimizer.DecayRate != 0.3 {
+		t.Errorf("after two undos: %v, decay %g; want the valid 0.3", err, m.Optimizer.DecayRate)
+	}
+	// A cosine schedule ignores the decay rate field.
+	e.SetSetting("schedule", spec.ScheduleCosine)
+	e.SetSetting("decay", "oops")
+	if m, err := e.Spec(); err != nil || m.Optimizer.Schedule != spec.ScheduleCosine {
+		t.Errorf("cosine: %v, %+v", err, m.Optimizer)
+	}
+}

@@ -45,8 +45,11 @@ func Build(m spec.Model) (*Sequential, error) {
 	}
 	model := NewSequential(m.Input, layers...)
 	model.Compile(opt, loss)
+	model.SetGlobalClipNorm(m.Optimizer.GlobalClipNorm)
 	model.settings = spec.Model{BatchSize: m.BatchSize, Epochs: m.Epochs, Seed: m.Seed, Dataset: m.Dataset, ValidationSplit: m.ValidationSplit,
-		Classes: append([]int(nil), m.Classes...)}
+		Classes: append([]int(nil), m.Classes...),
+		// The schedule and its base rate: the optimizer's own rate moves.
+		Optimizer: spec.Optimizer{LearningRate: m.Optimizer.LearningRate, Schedule: m.Optimizer.Schedule, DecayRate: m.Optimizer.DecayRate}}
 	return model, nil
 }
 
@@ -96,13 +99,20 @@ func buildLayer(l spec.Layer, in []int, seed, i uint64) Layer {
 		r := NewReshape(l.TargetShape...)
 		r.Frozen = l.Frozen
 		return r
+	case spec.TypeSimpleRNN:
+		return NewSimpleRNN(in, l, rand.New(rand.NewPCG(seed, initStream+i)))
+	case spec.TypeLSTM:
+		return NewLSTM(in, l, rand.New(rand.NewPCG(seed, initStream+i)))
+	case spec.TypeGRU:
+		return NewGRU(in, l, rand.New(rand.NewPCG(seed, initStream+i)))
 	}
 	panic("nn.Build: layer type " + l.Type + " passed validation but has no builder")
 }
 
 // Spec returns the model as a spec: its input, each layer's config, the
-// optimizer (with its current learning rate), the loss and, for a model
-// from Build, the training settings it was built with. Build(m.Spec())
+// optimizer (with its current learning rate, or under a schedule its base
+// rate), the loss and, for a model from Build, the training settings it
+// was built with. Build(m.Spec())
 // rebuilds the same architecture (with fresh weights from the seed).
 func (m *Sequential) Spec() spec.Model {
 	s := m.settings
@@ -113,7 +123,12 @@ func (m *Sequential) Spec() spec.Model {
 		s.Layers[i] = l.Spec()
 	}
 	if o, ok := m.opt.(optimizerSpec); ok {
+		sched := s.Optimizer
 		s.Optimizer = o.Spec()
+		if Scheduled(sched) {
+			s.Optimizer.LearningRate, s.Optimizer.Schedule, s.Optimizer.DecayRate = sched.LearningRate, sched.Schedule, sched.DecayRate
+		}
+		s.Optimizer.GlobalClipNorm = m.clipNorm
 	}
 	if l, ok := m.loss.(NamedLoss); ok {
 		s.Loss, s.FromLogits = l.Spec()

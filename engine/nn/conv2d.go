@@ -46,7 +46,9 @@ type Conv2D struct {
 	act     Layer
 	x       *tensor.Dense // input of the last Forward
 	z, dx   *tensor.Dense // reused buffers
-	col     []float32     // im2col scratch for one group of examples
+	// noInputGrad: Backward skips dx (see skipInputGradient).
+	noInputGrad bool
+	col         []float32 // im2col scratch for one group of examples
 	// colFloats bounds col; 0 means spec.Im2ColFloats (tests set it small
 	// to check that grouping changes nothing).
 	colFloats int
@@ -155,9 +157,12 @@ func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 			db[j] += v
 		}
 	}
-	c.dx = reuse(c.dx, c.x.Shape()...)
-	dx := floats(c.dx)
-	clear(dx)
+	var dx []float32
+	if !c.noInputGrad {
+		c.dx = reuse(c.dx, c.x.Shape()...)
+		dx = floats(c.dx)
+		clear(dx)
+	}
 	xs, w, dw := floats(c.x), floats(c.Kernel.Value), floats(c.Kernel.Grad)
 	for e, size := 0, c.group(n); e < n; e += size {
 		m := min(size, n-e)
@@ -165,11 +170,21 @@ func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 		dzg := dzs[e*rows*f:]
 		kernels.Im2Col(g, m, xs[e*g.ImageSize():], col)
 		kernels.Gemm(true, false, k, f, m*rows, 1, col, k, dzg, f, 1, dw, f) // dK += colᵀ·dz
-		kernels.Gemm(false, true, m*rows, k, f, 1, dzg, f, w, f, 0, col, k)  // dcol = dz·Kᵀ
+		if c.noInputGrad {
+			continue
+		}
+		kernels.Gemm(false, true, m*rows, k, f, 1, dzg, f, w, f, 0, col, k) // dcol = dz·Kᵀ
 		kernels.Col2Im(g, m, col, dx[e*g.ImageSize():])
+	}
+	if c.noInputGrad {
+		return nil
 	}
 	return c.dx
 }
+
+// skipInputGradient makes Backward leave out dx (returning nil): the
+// model's first trainable layer needs only its weight gradients.
+func (c *Conv2D) skipInputGradient(skip bool) { c.noInputGrad = skip }
 
 // Params returns the kernel and the bias.
 func (c *Conv2D) Params() []*Param { return []*Param{c.Kernel, c.Bias} }

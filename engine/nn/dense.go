@@ -34,6 +34,8 @@ type Dense struct {
 	x   *tensor.Dense // input of the last Forward
 	z   *tensor.Dense // x·W + b of the last Forward (reused buffer)
 	dx  *tensor.Dense // dL/dx (reused buffer)
+	// noInputGrad: Backward skips dx (see skipInputGradient).
+	noInputGrad bool
 }
 
 // NewDense returns a Dense layer from in inputs to units outputs, its kernel
@@ -135,10 +137,17 @@ func (d *Dense) affineBackward(dz *tensor.Dense) *tensor.Dense {
 			db[j] += v
 		}
 	}
+	if d.noInputGrad {
+		return nil
+	}
 	d.dx = reuse(d.dx, n, d.In)
 	kernels.Gemm(false, true, n, d.In, d.Units, 1, g, d.Units, floats(d.Kernel.Value), d.Units, 0, floats(d.dx), d.In)
 	return d.dx
 }
+
+// skipInputGradient makes Backward leave out dx (returning nil): the
+// model's first trainable layer needs only its weight gradients.
+func (d *Dense) skipInputGradient(skip bool) { d.noInputGrad = skip }
 
 // Params returns the kernel and the bias.
 func (d *Dense) Params() []*Param { return []*Param{d.Kernel, d.Bias} }

@@ -74,3 +74,23 @@ func ReplaceHead(m *Sequential, classes int, seed int64) (*Sequential, error) {
 func (m *Sequential) SetClasses(classes []int) {
 	m.settings.Classes = slices.Clone(classes)
 }
+
+// firstTrained is the index of the first layer whose weights the
+// optimizer updates (not frozen, with trainable params), or the number of
+// layers when none is. A training step's backward pass stops there: the
+// layers before it learn nothing, so neither their weight gradients nor
+// the gradient with respect to their inputs is needed. Freezing a CNN's
+// convolutions thus also saves their backward pass, most of a step's cost.
+func (m *Sequential) firstTrained() int {
+	for i, l := range m.layers {
+		if l.Spec().Frozen {
+			continue
+		}
+		for _, p := range l.Params() {
+			if !p.NonTrainable {
+				return i
+			}
+		}
+	}
+	return len(m.layers)
+}

@@ -26,6 +26,10 @@ type FitConfig struct {
 	// ValidationX and ValidationY are a separate validation set; give
 	// either these or ValidationSplit.
 	ValidationX, ValidationY *tensor.Dense
+	// Optimizer, when its Schedule is set, sets the learning rate before
+	// every batch (ScheduledLearningRate over this run's epochs); Fit
+	// leaves the optimizer at the last batch's rate.
+	Optimizer spec.Optimizer
 	// OnBatch is called after every batch; returning false stops Fit.
 	OnBatch func(BatchEnd) bool
 	// OnEpoch is called after every epoch; returning false stops Fit.
@@ -33,9 +37,9 @@ type FitConfig struct {
 }
 
 // FitConfigFor returns the FitConfig a spec asks for: its epochs, batch
-// size, seed and validation split, shuffled.
+// size, seed, validation split and learning-rate schedule, shuffled.
 func FitConfigFor(s spec.Model) FitConfig {
-	return FitConfig{Epochs: s.Epochs, BatchSize: s.BatchSize, Shuffle: true, Seed: s.Seed, ValidationSplit: s.ValidationSplit}
+	return FitConfig{Epochs: s.Epochs, BatchSize: s.BatchSize, Shuffle: true, Seed: s.Seed, ValidationSplit: s.ValidationSplit, Optimizer: s.Optimizer}
 }
 
 // BatchEnd reports one finished batch.
@@ -97,6 +101,9 @@ func (m *Sequential) Fit(x, y *tensor.Dense, cfg FitConfig) (*History, error) {
 		for b := 0; b < batches; b++ {
 			idx := order[b*cfg.BatchSize : min((b+1)*cfg.BatchSize, n)]
 			xb, yb := bx.gather(trainX, idx), by.gather(trainY, idx)
+			if Scheduled(cfg.Optimizer) {
+				m.opt.SetLearningRate(ScheduledLearningRate(cfg.Optimizer, (epoch-1)*batches+b, batches, cfg.Epochs))
+			}
 			loss, c, err := m.trainBatch(xb, yb)
 			if err != nil {
 				var d *DivergedError

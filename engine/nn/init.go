@@ -51,3 +51,49 @@ func HeNormal(w []float32, fanIn int, rng *rand.Rand) {
 		w[i] = float32(z * sigma)
 	}
 }
+
+// Orthogonal fills w, a (rows, cols) matrix, as Keras' Orthogonal
+// initializer (gain 1) does: the Q of the QR decomposition of a matrix of
+// standard normal draws, (max, min) of (rows, cols), signed so that R's
+// diagonal is positive, and transposed when rows < cols. Its rows (or
+// columns) are orthonormal, so h·U neither grows nor shrinks the state at
+// first: what a recurrent kernel, applied once per step, needs.
+//
+// QR here is Gram–Schmidt in float64 (modified: each column is made
+// orthogonal to the finished ones one at a time), which gives R a positive
+// diagonal by construction.
+func Orthogonal(w []float32, rows, cols int, rng *rand.Rand) {
+	n, m := max(rows, cols), min(rows, cols)
+	q := make([]float64, n*m) // (n, m), row-major: column j is q[j], q[m+j], …
+	for i := range q {
+		q[i] = rng.NormFloat64()
+	}
+	for j := 0; j < m; j++ {
+		for p := 0; p < j; p++ { // take out the part along finished column p
+			dot := 0.0
+			for i := 0; i < n; i++ {
+				dot += q[i*m+p] * q[i*m+j]
+			}
+			for i := 0; i < n; i++ {
+				q[i*m+j] -= dot * q[i*m+p]
+			}
+		}
+		norm := 0.0
+		for i := 0; i < n; i++ {
+			norm += q[i*m+j] * q[i*m+j]
+		}
+		norm = math.Sqrt(norm)
+		for i := 0; i < n; i++ {
+			q[i*m+j] /= norm
+		}
+	}
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			if rows >= cols {
+				w[i*cols+j] = float32(q[i*m+j])
+			} else {
+				w[i*cols+j] = float32(q[j*m+i]) // Qᵀ
+			}
+		}
+	}
+}

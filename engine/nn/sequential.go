@@ -21,6 +21,9 @@ type Sequential struct {
 	layers []Layer
 	opt    Optimizer
 	loss   Loss // the loss as given to Compile
+	// clipNorm, when above 0, bounds the joint norm of the gradients
+	// before each step (see clipGlobalNorm).
+	clipNorm float64
 
 	// train and trainLoss are what a training step runs. When the model
 	// ends in softmax and the loss is a cross-entropy from probabilities,
@@ -66,6 +69,11 @@ func (m *Sequential) Compile(opt Optimizer, loss Loss) {
 
 // Layers returns the model's layers, in order.
 func (m *Sequential) Layers() []Layer { return m.layers }
+
+// SetGlobalClipNorm makes every training step scale the trainable
+// gradients so their joint L2 norm is at most c (0 turns clipping off),
+// as Keras' global_clipnorm.
+func (m *Sequential) SetGlobalClipNorm(c float64) { m.clipNorm = c }
 
 // Optimizer returns the optimizer given to Compile.
 func (m *Sequential) Optimizer() Optimizer { return m.opt }
@@ -120,6 +128,12 @@ func (m *Sequential) SetTrainable(i int, trainable bool) error {
 	case *BatchNormalization:
 		l.Frozen = !trainable
 	case *Reshape:
+		l.Frozen = !trainable
+	case *SimpleRNN:
+		l.Frozen = !trainable
+	case *LSTM:
+		l.Frozen = !trainable
+	case *GRU:
 		l.Frozen = !trainable
 	default:
 		return fmt.Errorf("layer %d (%T) cannot be frozen: it is not one of nnplay's layer types", i, l)
@@ -196,7 +210,17 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 		}
 	}
 	g := m.trainLoss.Backward()
-	for i := len(m.train) - 1; i >= 0; i-- {
+	first := m.firstTrained()
+	if first < len(m.train) {
+		// Nothing uses dL/dx of the first layer that learns: for the seed
+		// MLP that product, dz·Wᵀ with the 784-wide input, is a fifth of a
+		// step's arithmetic.
+		if skip, ok := m.train[first].(inputGradientSkipper); ok {
+			skip.skipInputGradient(true)
+			defer skip.skipInputGradient(false)
+		}
+	}
+	for i := len(m.train) - 1; i >= first; i-- {
 		g = m.train[i].Backward(g)
 	}
 	// Update the trainable params, keeping a copy to undo a step that
@@ -204,6 +228,9 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 	m.collectTrainable()
 	for i, p := range m.trainable {
 		copy(m.backup[i], p.Value.Float32s())
+	}
+	if m.clipNorm > 0 {
+		clipGlobalNorm(m.trainable, m.clipNorm)
 	}
 	m.opt.Step(m.trainable)
 	if !allFinite(m.trainable) {
@@ -214,6 +241,12 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 		return loss, correct, &DivergedError{Loss: loss, Weights: true, LearningRate: m.opt.LearningRate()}
 	}
 	return loss, correct, nil
+}
+
+// inputGradientSkipper is a layer that can leave out dL/dx in Backward
+// (returning nil) while still accumulating its weight gradients.
+type inputGradientSkipper interface {
+	skipInputGradient(skip bool)
 }
 
 // collectTrainable gathers the trainable params of the layers that are

@@ -112,6 +112,8 @@ func layerName(typ string) string {
 		return "global_average_pooling2d"
 	case spec.TypeBatchNormalization:
 		return "batch_normalization"
+	case spec.TypeSimpleRNN:
+		return "simple_rnn"
 	}
 	return strings.ToLower(typ)
 }

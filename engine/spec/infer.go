@@ -150,6 +150,8 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 		return l.inferBatchNormalization(in)
 	case TypeReshape:
 		return l.inferReshape(in)
+	case TypeSimpleRNN, TypeLSTM, TypeGRU:
+		return l.inferRecurrent(in)
 	case "":
 		return nil, 0, "layer type is missing"
 	default:

@@ -72,6 +72,9 @@ func MemoryEstimate(m Model) (Memory, error) {
 			if l.Type == TypeConv2D {
 				scratch += im2colFloats(l, m.inputOf(i, infos), info.Output, batch)
 			}
+		case TypeSimpleRNN, TypeLSTM, TypeGRU:
+			perExample += recurrentFloats(l, m.inputOf(i, infos))
+			largestKernel = max(largestKernel, int64(info.Params))
 		case TypeDropout, TypeMaxPool2D, TypeBatchNormalization:
 			perExample += 2*out + in // output, mask / argmax / x̂, dL/dx
 		default:

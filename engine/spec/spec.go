@@ -65,6 +65,14 @@ type Layer struct {
 	// Frozen layers are not trainable: the optimizer leaves their weights
 	// alone (Keras' trainable=False).
 	Frozen bool `json:"frozen,omitempty"`
+	// SimpleRNN, LSTM, GRU (see recurrent.go): Units and Activation as
+	// Dense ("" means tanh here), the gates' activation ("" means
+	// sigmoid), whether to output every step's state, and Keras' use_bias
+	// and GRU reset_after, both true when nil.
+	RecurrentActivation string `json:"recurrent_activation,omitempty"`
+	ReturnSequences     bool   `json:"return_sequences,omitempty"`
+	UseBias             *bool  `json:"use_bias,omitempty"`
+	ResetAfter          *bool  `json:"reset_after,omitempty"`
 }
 
 // Optimizer names an optimizer and its settings. Zero fields are not
@@ -85,7 +93,27 @@ type Optimizer struct {
 	// WeightDecay is the L2 coefficient λ: the loss gains λ/2·Σw² over the
 	// kernels (not biases), so each kernel gradient gains λ·w.
 	WeightDecay float64 `json:"weight_decay,omitempty"`
+	// Schedule changes the learning rate as a run goes on (see
+	// nn.ScheduledLearningRate): "" or "constant" keeps it; "exponential"
+	// multiplies it by DecayRate every epoch, smoothly (η·r^(t/T_epoch));
+	// "cosine" anneals it from η to 0 over the run's epochs
+	// (η·½(1+cos(π·t/T_run)), Keras' CosineDecay).
+	Schedule string `json:"schedule,omitempty"`
+	// DecayRate is the exponential schedule's factor per epoch, in (0, 1].
+	DecayRate float64 `json:"decay_rate,omitempty"`
+	// GlobalClipNorm, when above 0, scales all trainable gradients by
+	// c/max(c, ‖g‖) before each step, ‖g‖ being their joint L2 norm (Keras'
+	// global_clipnorm): one exploding batch cannot throw the weights far.
+	// Recurrent layers need it.
+	GlobalClipNorm float64 `json:"global_clipnorm,omitempty"`
 }
+
+// Learning-rate schedules.
+const (
+	ScheduleConstant    = "constant"
+	ScheduleExponential = "exponential"
+	ScheduleCosine      = "cosine"
+)
 
 // Layer types.
 const (
@@ -104,6 +132,10 @@ const (
 	TypeGlobalAveragePooling2D = "GlobalAveragePooling2D"
 	TypeBatchNormalization     = "BatchNormalization"
 	TypeReshape                = "Reshape"
+	// Recurrent layers: inputs (timesteps, features).
+	TypeSimpleRNN = "SimpleRNN"
+	TypeLSTM      = "LSTM"
+	TypeGRU       = "GRU"
 )
 
 // Paddings for Conv2D and the pools ("" means valid).
@@ -194,6 +226,9 @@ func Adam(lr float64) Optimizer {
 // Defaults returns o with Keras' defaults filled in for the fields o's
 // optimizer uses and leaves zero.
 func (o Optimizer) Defaults() Optimizer {
+	if o.Schedule == ScheduleExponential && o.DecayRate == 0 {
+		o.DecayRate = 0.5
+	}
 	switch o.Name {
 	case OptAdam:
 		if o.Beta1 == 0 {

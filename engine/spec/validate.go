@@ -55,8 +55,9 @@ func (m Model) Validate() error {
 // Defaults returns m with unset (zero) settings filled in with Keras'
 // defaults: the optimizer's (Optimizer.Defaults, and a learning rate of 0.01
 // for SGD, 0.001 otherwise), batch size 32, 1 epoch, the data set's usual
-// input shape, alpha 0.3 for LeakyReLU layers, and momentum 0.99 and
-// epsilon 0.001 for BatchNormalization layers. m itself is not changed.
+// input shape, alpha 0.3 for LeakyReLU layers, momentum 0.99 and
+// epsilon 0.001 for BatchNormalization layers, and tanh and sigmoid gates
+// for recurrent layers. m itself is not changed.
 func (m Model) Defaults() Model {
 	m.Optimizer = m.Optimizer.Defaults()
 	if m.Optimizer.LearningRate == 0 {
@@ -84,6 +85,14 @@ func (m Model) Defaults() Model {
 		l := &m.Layers[i]
 		if l.Type == TypeLeakyReLU && l.Alpha == 0 {
 			l.Alpha = 0.3
+		}
+		if IsRecurrent(l.Type) {
+			if l.Activation == "" {
+				l.Activation = ActTanh
+			}
+			if l.RecurrentActivation == "" && l.Type != TypeSimpleRNN {
+				l.RecurrentActivation = ActSigmoid
+			}
 		}
 		if l.Type == TypeBatchNormalization {
 			if l.Momentum == 0 {
@@ -113,6 +122,9 @@ func (o Optimizer) check() string {
 	if !(o.WeightDecay >= 0 && o.WeightDecay < 1) {
 		return fmt.Sprintf("weight decay must be at least 0 and below 1, got %g", o.WeightDecay)
 	}
+	if msg := o.checkSchedule(); msg != "" {
+		return msg
+	}
 	switch o.Name {
 	case OptSGD:
 		return unitInterval("momentum", o.Momentum)
@@ -131,6 +143,23 @@ func (o Optimizer) check() string {
 	// Adam, RMSProp and Adagrad divide by √v + ε.
 	if !(o.Epsilon > 0) {
 		return fmt.Sprintf("epsilon must be above 0, got %g", o.Epsilon)
+	}
+	return ""
+}
+
+// checkSchedule checks the learning-rate schedule and gradient clipping.
+func (o Optimizer) checkSchedule() string {
+	switch o.Schedule {
+	case "", ScheduleConstant, ScheduleCosine:
+	case ScheduleExponential:
+		if !(o.DecayRate > 0 && o.DecayRate <= 1) {
+			return fmt.Sprintf("the exponential schedule's decay rate must be above 0 and at most 1 (the factor per epoch, e.g. 0.5), got %g", o.DecayRate)
+		}
+	default:
+		return fmt.Sprintf("unknown learning-rate schedule %q; use constant, exponential or cosine", o.Schedule)
+	}
+	if !(o.GlobalClipNorm >= 0) || math.IsInf(o.GlobalClipNorm, 0) {
+		return fmt.Sprintf("global clip norm must be 0 (off) or a positive number, got %g", o.GlobalClipNorm)
 	}
 	return ""
 }
@@ -315,6 +344,7 @@ func (m Model) finiteFields() string {
 		{"learning rate", o.LearningRate}, {"momentum", o.Momentum},
 		{"beta_1", o.Beta1}, {"beta_2", o.Beta2}, {"epsilon", o.Epsilon},
 		{"rho", o.Rho}, {"weight decay", o.WeightDecay},
+		{"decay rate", o.DecayRate}, {"global clip norm", o.GlobalClipNorm},
 		{"validation split", m.ValidationSplit},
 	} {
 		if msg := finite(f.name, f.x); msg != "" {

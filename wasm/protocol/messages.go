@@ -137,6 +137,9 @@ type Progress struct {
 	SamplesPerSec float64 `json:"samples_per_sec"`
 	ETASeconds    float64 `json:"eta_seconds"`
 	State         string  `json:"state"`
+	// LearningRate is the rate the last batch used, set when a schedule
+	// moves it (absent under a constant rate).
+	LearningRate float64 `json:"learning_rate,omitempty"`
 }
 
 // EpochEnd reports a finished epoch; Val* are measured on the test set.

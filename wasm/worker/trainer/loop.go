@@ -105,6 +105,11 @@ func (t *Trainer) trainBatch(report bool) {
 		t.pos.perm = data.Permutation(n, t.spec.Seed, t.pos.epoch-1)
 	}
 	end := min(t.pos.pos+t.spec.BatchSize, n)
+	if nn.Scheduled(t.spec.Optimizer) {
+		// Progress in samples rather than batches, so a batch size changed
+		// mid-run keeps the schedule's pace.
+		t.model.Optimizer().SetLearningRate(nn.ScheduledLearningRate(t.spec.Optimizer, (t.pos.epoch-1)*n+t.pos.pos, n, t.spec.Epochs))
+	}
 	x, y := train.Batch(t.pos.perm[t.pos.pos:end])
 	x, y = t.inputs(x), t.targets(y)
 	report = report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery
@@ -240,12 +245,16 @@ func (t *Trainer) postProgress() {
 	} else if t.stats.rate > 0 {
 		eta = float64(left+(t.spec.Epochs-t.pos.epoch)*n) / t.stats.rate
 	}
-	t.post(protocol.Progress{
+	p := protocol.Progress{
 		Epoch: t.pos.epoch, Epochs: epochs,
 		Batch: t.pos.batch, Batches: t.pos.batch + (left+bs-1)/bs, GlobalBatch: t.pos.global,
 		Loss: t.stats.loss.value(), Accuracy: t.stats.acc.value(),
 		SamplesPerSec: t.stats.rate, ETASeconds: max(eta, 0), State: t.state,
-	})
+	}
+	if t.model != nil && nn.Scheduled(t.spec.Optimizer) {
+		p.LearningRate = t.model.Optimizer().LearningRate()
+	}
+	t.post(p)
 }
 
 // set changes the learning rate or batch size; the next batch uses them.
