@@ -38,3 +38,10 @@ require (
 )
 
 tool github.com/vugu/vugu/cmd/vugugen
+
+// gorgonia.org/tensor's protobuf serialisation (which nnplay never calls) registers its types at
+// init. With golang/protobuf v1.4+ that registration links google.golang.org/protobuf, whose
+// reflection (reflect.Type.Method by index) makes the Go linker keep every exported method of every
+// type: worker.wasm was 24 MB. v1.3.5 (the API tensor's generated code targets) keeps it at 9 MB.
+// wasm/browsertest's TestWorkerLinksNoReflectMethodLookup guards this.
+replace github.com/golang/protobuf => github.com/golang/protobuf v1.3.5

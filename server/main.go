@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintf(stdout, "nnplay: precompressed %s: %d files, %d variants written, %d up to date; "+
-			"%d B → br %d B, gz %d B\n", *precompress, st.Files, st.Written, st.UpToDate, st.Bytes, st.BrBytes, st.GzBytes)
+			"%d B → br %d B, gz %d B (files of 1 MiB or more: %s)\n", *precompress, st.Files, st.Written, st.UpToDate, st.Bytes, st.BrBytes, st.GzBytes, st.Brotli)
 		return 0
 	}
 

@@ -42,6 +42,23 @@
           k ? k.adam(w, g, m, v, n, alpha, c1, c2, eps, lambda) : missing(),
         relu: (y, x, n) => (k ? k.relu(y, x, n) : missing()),
         relu_grad: (dx, x, dy, n) => (k ? k.relu_grad(dx, x, dy, n) : missing()),
+        leaky_relu: (y, x, n, alpha) => (k ? k.leaky_relu(y, x, n, alpha) : missing()),
+        leaky_relu_grad: (dx, x, dy, n, alpha) => (k ? k.leaky_relu_grad(dx, x, dy, n, alpha) : missing()),
+        sigmoid_grad: (dx, y, dy, n) => (k ? k.sigmoid_grad(dx, y, dy, n) : missing()),
+        tanh_grad: (dx, y, dy, n) => (k ? k.tanh_grad(dx, y, dy, n) : missing()),
+        mul: (z, x, y, n) => (k ? k.mul(z, x, y, n) : missing()),
+        bias_broadcast: (z, b, rows, kk) => (k ? k.bias_broadcast(z, b, rows, kk) : missing()),
+        bias_grad: (db, dz, rows, kk) => (k ? k.bias_grad(db, dz, rows, kk) : missing()),
+        sgd: (w, g, n, lr, lambda) => (k ? k.sgd(w, g, n, lr, lambda) : missing()),
+        sgd_momentum: (w, g, v, n, lr, momentum, lambda, nesterov) =>
+          k ? k.sgd_momentum(w, g, v, n, lr, momentum, lambda, nesterov) : missing(),
+        rmsprop: (w, g, a, n, lr, rho, c, eps, lambda) =>
+          k ? k.rmsprop(w, g, a, n, lr, rho, c, eps, lambda) : missing(),
+        adagrad: (w, g, s, n, lr, eps, lambda) => (k ? k.adagrad(w, g, s, n, lr, eps, lambda) : missing()),
+        maxpool: (x, y, argmax, n, h, w, c, kh, kw, sh, sw, padTop, padLeft, outH, outW) =>
+          k ? k.maxpool(x, y, argmax, n, h, w, c, kh, kw, sh, sw, padTop, padLeft, outH, outW) : missing(),
+        maxpool_grad: (dy, argmax, dx, n, imageSize, perImage) =>
+          k ? k.maxpool_grad(dy, argmax, dx, n, imageSize, perImage) : missing(),
       };
       return importObject;
     },

@@ -73,6 +73,14 @@ type App struct {
 	// The Share panel: links, model files, the autosave (share.go).
 	Share *ShareState
 
+	// The training panel's Backend select (backend.go).
+	Backend BackendState
+	// My models, the fine-tuning lesson and the handwriting examples
+	// (models.go, finetune.go, handwriting.go).
+	Library *Library
+	Lesson  *Lesson
+	Hand    *Handwriting
+
 	start time.Time
 }
 
@@ -171,6 +179,9 @@ func (a *App) Handle(ev protocol.Event) (render bool) {
 	a.apply(ev)
 	a.teach().apply(ev)
 	a.share().apply(ev)
+	a.library().apply(ev)
+	a.lesson().apply(ev)
+	a.hand().apply(ev)
 	switch ev.(type) {
 	case protocol.Progress:
 		return a.Training != before
@@ -184,6 +195,7 @@ func (a *App) apply(ev protocol.Event) {
 	switch e := ev.(type) {
 	case protocol.Ready:
 		a.Worker = WorkerLoading
+		a.send(protocol.BackendRequest{}) // what trains: the Backend select shows it
 		if a.Tab == TabPlayground {
 			a.mnistDeferred = true // the page opened on the playground
 			return
@@ -216,6 +228,8 @@ func (a *App) apply(ev protocol.Event) {
 		}
 	case protocol.Prediction:
 		a.Pad.SetPrediction(e)
+	case protocol.Backend:
+		a.applyBackend(e)
 	case protocol.Error:
 		if e.Fatal {
 			a.WorkerDied(e.Message)

@@ -15,7 +15,9 @@ func newTestApp() (*App, *fakeWorker) {
 	a := NewApp()
 	w := &fakeWorker{}
 	a.Send = func(r protocol.Request) {
-		if r.Type() != "stats" { // the Inside panel's polling, tested in teach_test.go
+		// Not the Inside panel's polling (tested in teach_test.go) nor the
+		// Backend select's query (backend_test.go).
+		if r.Type() != "stats" && r.Type() != "backend" {
 			w.sent = append(w.sent, r.Type())
 		}
 	}

@@ -58,6 +58,8 @@ func layerMaths(l protocol.TraceLayer, fused bool) (forward string, backward []s
 	case spec.TypeFlatten, spec.TypeReshape:
 		forward = "y = the same values in a new shape"
 		backward = []string{"dx = dy put back in x's shape"}
+	case spec.TypeSimpleRNN, spec.TypeLSTM, spec.TypeGRU:
+		forward, backward = recurrentMaths(l.Type)
 	default:
 		forward = "y = " + l.Type + "(x)"
 		backward = []string{"dx = dy · ∂y/∂x"}
@@ -114,4 +116,26 @@ func optimizerMaths(name string, o spec.Optimizer) []string {
 		return []string{"v ← μ·v − η·g   (momentum μ)", "Δw = v"}
 	}
 	return []string{"Δw = −η · g"}
+}
+
+// recurrentMaths is a recurrent layer's step and its backpropagation
+// through time (the "Read a digit row by row" panel shows the steps).
+func recurrentMaths(typ string) (forward string, backward []string) {
+	bptt := []string{
+		"backpropagation through time: from the last step back to the first, δ_t = dL/dz_t collects dL/dh_t from the output and from step t+1",
+		"dW = Σ_t x_tᵀ·δ_t,   dU = Σ_t h_{t−1}ᵀ·δ_t,   db = Σ_t δ_t",
+		"dx_t = δ_t·Wᵀ,   dL/dh_{t−1} += δ_t·Uᵀ",
+	}
+	switch typ {
+	case spec.TypeLSTM:
+		forward = "for t = 1…T from h_0 = c_0 = 0:  i, f, o = σ(x_t·W + h_{t−1}·U + b) (three blocks),  g = tanh(…),  c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)"
+		backward = append([]string{"dc_t = dL/dc_t + dL/dh_t ⊙ o ⊙ (1 − tanh²(c_t)),   dc_{t−1} = dc_t ⊙ f  (the cell's path: no squashing, so gradients travel far)"}, bptt...)
+	case spec.TypeGRU:
+		forward = "for t = 1…T from h_0 = 0:  z, r = σ(x_t·W + h_{t−1}·U + b),  ĥ = tanh(x_t·W_h + r ⊙ (h_{t−1}·U_h)),  h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ"
+		backward = append([]string{"dL/dh_{t−1} gains dL/dh_t ⊙ z directly: the update gate lets gradients skip steps"}, bptt...)
+	default:
+		forward = "for t = 1…T from h_0 = 0:  h_t = tanh(x_t·W + h_{t−1}·U + b)"
+		backward = append([]string{"δ_t = (dL/dh_t + δ_{t+1}·Uᵀ) ⊙ (1 − h_t²)   (repeated products of U and tanh' make long-range gradients vanish)"}, bptt...)
+	}
+	return forward, backward
 }

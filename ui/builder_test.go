@@ -47,12 +47,15 @@ func TestPaletteDefaultsAreValidLayers(t *testing.T) {
 		if image[typ] {
 			in = []int{28, 28, 1}
 		}
+		if spec.IsRecurrent(typ) {
+			in = []int{28, 28}
+		}
 		if _, err := (spec.Model{Input: in, Layers: []spec.Layer{back}}).Infer(); err != nil {
 			t.Errorf("%s on input %v: %v", typ, in, err)
 		}
 	}
-	if len(LayerTypes) != 14 {
-		t.Errorf("the palette has %d types, want all 14 the spec knows", len(LayerTypes))
+	if len(LayerTypes) != 17 {
+		t.Errorf("the palette has %d types, want all 17 the spec knows", len(LayerTypes))
 	}
 }
 

@@ -271,5 +271,5 @@ func (e *ModelEditor) FocusAfterRender(sel string) { e.focus = sel }
 // HasWeights says whether a layer type holds weights (so trainable
 // matters); frozen layers of other types still pass their gradient back.
 func HasWeights(typ string) bool {
-	return typ == spec.TypeDense || typ == spec.TypeConv2D || typ == spec.TypeBatchNormalization
+	return typ == spec.TypeDense || typ == spec.TypeConv2D || typ == spec.TypeBatchNormalization || spec.IsRecurrent(typ)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,6 +19,13 @@ type LayerRow struct {
 
 	Units, Filters, Kernel, Strides, Padding, Activation string
 	Pool, Rate, Alpha, Target, Momentum, Epsilon         string
+	// Sequences is a recurrent layer's return_sequences: "true" or "false".
+	Sequences string
+
+	// What a recurrent layer keeps that the builder does not show: its
+	// gate activation, use_bias and reset_after, carried through edits.
+	gate                string
+	useBias, resetAfter *bool
 }
 
 // Field is one editable setting of a layer: Name is its data-field hook,
@@ -43,13 +51,16 @@ var (
 	fieldTarget     = Field{Name: "target", Label: "target shape", Wide: true}
 	fieldMomentum   = Field{Name: "momentum", Label: "momentum"}
 	fieldEpsilon    = Field{Name: "epsilon", Label: "epsilon"}
+	fieldRecAct     = Field{Name: "activation", Label: "activation", Options: RecurrentActivations}
+	fieldSequences  = Field{Name: "sequences", Label: "return sequences", Options: []string{"false", "true"}}
 )
 
 // LayerTypes is the palette: every layer type the spec knows, in the
 // order a model is usually built.
 var LayerTypes = []string{
 	spec.TypeConv2D, spec.TypeMaxPool2D, spec.TypeAveragePooling2D, spec.TypeGlobalAveragePooling2D,
-	spec.TypeBatchNormalization, spec.TypeReshape, spec.TypeFlatten, spec.TypeDense, spec.TypeDropout,
+	spec.TypeBatchNormalization, spec.TypeReshape, spec.TypeSimpleRNN, spec.TypeLSTM, spec.TypeGRU,
+	spec.TypeFlatten, spec.TypeDense, spec.TypeDropout,
 	spec.TypeReLU, spec.TypeLeakyReLU, spec.TypeSigmoid, spec.TypeTanh, spec.TypeSoftmax,
 }
 
@@ -57,6 +68,12 @@ var LayerTypes = []string{
 // common choice where Keras has none (32 units, 32 filters of 3×3, rate 0.25).
 func NewLayer(typ string) spec.Layer {
 	switch typ {
+	case spec.TypeSimpleRNN:
+		return spec.SimpleRNN(32, false)
+	case spec.TypeLSTM:
+		return spec.LSTM(32, false)
+	case spec.TypeGRU:
+		return spec.GRU(32, false)
 	case spec.TypeDense:
 		return spec.Dense(32, spec.ActReLU)
 	case spec.TypeConv2D:
@@ -95,6 +112,8 @@ func (r LayerRow) Fields() []Field {
 		f = []Field{fieldRate}
 	case spec.TypeLeakyReLU:
 		f = []Field{fieldAlpha}
+	case spec.TypeSimpleRNN, spec.TypeLSTM, spec.TypeGRU:
+		f = []Field{fieldUnits, fieldRecAct, fieldSequences}
 	}
 	if (r.Type == spec.TypeDense || r.Type == spec.TypeConv2D) && r.Activation == spec.ActLeakyReLU {
 		f = append(f, fieldAlpha)
@@ -129,6 +148,8 @@ func (r *LayerRow) Text(name string) *string {
 		return &r.Momentum
 	case "epsilon":
 		return &r.Epsilon
+	case "sequences":
+		return &r.Sequences
 	}
 	return nil
 }
@@ -158,6 +179,11 @@ func RowOf(l spec.Layer) LayerRow {
 	r.Kernel, r.Strides, r.Pool = joinInts(l.KernelSize, "×"), joinInts(l.Strides, "×"), joinInts(l.PoolSize, "×")
 	r.Target = joinInts(l.TargetShape, ", ")
 	r.Rate, r.Alpha, r.Momentum, r.Epsilon = ftoa(l.Rate), ftoa(l.Alpha), ftoa(l.Momentum), ftoa(l.Epsilon)
+	if spec.IsRecurrent(l.Type) {
+		r.Activation = cmp.Or(l.Activation, spec.ActTanh)
+		r.Sequences = strconv.FormatBool(l.ReturnSequences)
+		r.gate, r.useBias, r.resetAfter = l.RecurrentActivation, l.UseBias, l.ResetAfter
+	}
 	return r
 }
 
@@ -166,6 +192,9 @@ func RowOf(l spec.Layer) LayerRow {
 // a zero there, which validation rejects too.
 func (r LayerRow) Layer() (l spec.Layer, msg string) {
 	l = spec.Layer{Type: r.Type, Frozen: r.Frozen}
+	if spec.IsRecurrent(r.Type) {
+		l.RecurrentActivation, l.UseBias, l.ResetAfter = r.gate, r.useBias, r.resetAfter
+	}
 	fail := func(m string) {
 		if msg == "" {
 			msg = m
@@ -202,6 +231,8 @@ func (r LayerRow) Layer() (l spec.Layer, msg string) {
 			l.Momentum, err = number("momentum", text, "0.99")
 		case "epsilon":
 			l.Epsilon, err = number("epsilon", text, "0.001")
+		case "sequences":
+			l.ReturnSequences = text == "true"
 		}
 		if err != "" {
 			fail(err)
@@ -306,6 +337,8 @@ func kindName(typ string) string {
 		return "global_average_pooling2d"
 	case spec.TypeBatchNormalization:
 		return "batch_normalization"
+	case spec.TypeSimpleRNN:
+		return "simple_rnn"
 	}
 	return strings.ToLower(typ)
 }

@@ -18,6 +18,8 @@ const (
 	PresetWide    = "wide"    // Dense 512 relu → 256 relu → 10 softmax
 	PresetLeNet   = "lenet"   // spec.LeNet(): LeNet-5 style CNN
 	PresetCNN     = "cnn"     // spec.SmallCNN(): the Keras example's small CNN
+	PresetRNN     = "rnn"     // spec.RowByRowRNN(): an LSTM reading the digit row by row
+	PresetGRU     = "gru"     // spec.RowByRowGRU(): the same with a GRU
 	// PresetCustom is shown once the layers were edited: the model is no
 	// longer a preset (and choosing the preset again reloads it).
 	PresetCustom = "custom"
@@ -30,6 +32,8 @@ var PresetNames = [][2]string{
 	{PresetWide, "Wide MLP 512 → 256 → 10"},
 	{PresetLeNet, "LeNet-5 style CNN"},
 	{PresetCNN, "Small modern CNN (Keras example)"},
+	{PresetRNN, "Row-by-row RNN (LSTM 64)"},
+	{PresetGRU, "Row-by-row GRU 64"},
 }
 
 // Activations offered for Dense and Conv2D layers.
@@ -41,6 +45,9 @@ var Schedules = [][2]string{
 	{spec.ScheduleExponential, "exponential decay"},
 	{spec.ScheduleCosine, "cosine to 0"},
 }
+
+// RecurrentActivations are offered for SimpleRNN, LSTM and GRU layers.
+var RecurrentActivations = []string{spec.ActTanh, spec.ActSigmoid, spec.ActReLU, spec.ActLinear}
 
 // Optimizers offered.
 var Optimizers = []string{spec.OptAdam, spec.OptSGD, spec.OptRMSProp, spec.OptAdagrad}
@@ -63,6 +70,10 @@ func PresetModel(name string) spec.Model {
 		m = spec.LeNet()
 	case PresetCNN:
 		m = spec.SmallCNN()
+	case PresetRNN:
+		m = spec.RowByRowRNN()
+	case PresetGRU:
+		m = spec.RowByRowGRU()
 	}
 	return m
 }

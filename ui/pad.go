@@ -230,6 +230,7 @@ func (p *PadState) SetPrediction(e protocol.Prediction) {
 	if e.ID == p.nextID {
 		p.inFlight = false
 	}
+	e.Probs = p.allDigits(e.Probs) // a model of some digits only (handwriting.go)
 	if e.ID < p.clearID || e.ID <= p.shownID || len(e.Probs) != protocol.Classes {
 		return
 	}

@@ -50,6 +50,9 @@ type ShareState struct {
 	Opened string
 	// Restored is the note after the autosave came back.
 	Restored string
+	// Check is the model's answer on the first test images (share_check.go).
+	Check   *protocol.TestPredictions
+	checkID int
 
 	nextID  int
 	asked   map[int]int // request id → exportLink, exportDownload, exportAutosave
@@ -252,7 +255,7 @@ func (s *ShareState) apply(ev protocol.Event) {
 		}
 		a.Training = ""
 		a.pending = nil
-		s.Link, s.Opened, s.Restored = "", "", ""
+		s.Link, s.Opened, s.Restored, s.Check = "", "", "", nil
 		showLink("")
 		switch {
 		case strings.HasPrefix(note, "Restored"):
@@ -261,6 +264,11 @@ func (s *ShareState) apply(ev protocol.Event) {
 			s.Opened = note
 		default:
 			s.Opened = note + ": " + describeLoaded(e)
+		}
+	case protocol.TestPredictions:
+		if e.ID == s.checkID {
+			c := e
+			s.Check = &c
 		}
 	case protocol.ModelExport:
 		kind, ok := s.asked[e.ID]

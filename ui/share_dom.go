@@ -22,6 +22,8 @@ func pageURL() string {
 // initShare opens the link the page was opened with, or else the autosave.
 func (a *App) initShare() {
 	a.share()
+	readLibrary(a) // My models and the handwriting examples, on every tab
+	readDrawings(a)
 	if a.Tab != TabMNIST {
 		return
 	}
@@ -120,31 +122,6 @@ func (s *ShareState) readUpload(input js.Value) {
 	f.Call("arrayBuffer").Call("then", done)
 }
 
-// IndexedDB: one database, one store, the current model under one key.
-const (
-	dbName  = "nnplay"
-	dbStore = "models"
-	dbKey   = "current"
-)
-
-// withDB opens the database and calls f with it (not at all when the
-// browser has no IndexedDB or refuses it: the page works without).
-func withDB(f func(db js.Value)) {
-	idb := js.Global().Get("indexedDB")
-	if !idb.Truthy() {
-		return
-	}
-	req := idb.Call("open", dbName, 1)
-	req.Set("onupgradeneeded", js.FuncOf(func(js.Value, []js.Value) any {
-		req.Get("result").Call("createObjectStore", dbStore)
-		return nil
-	}))
-	req.Set("onsuccess", js.FuncOf(func(js.Value, []js.Value) any {
-		f(req.Get("result"))
-		return nil
-	}))
-}
-
 // saveModel writes the autosave.
 func saveModel(m savedModel) {
 	charts, _ := json.Marshal(m.Charts)
@@ -188,7 +165,11 @@ func readSaved(a *App) {
 // showLink writes the link into its text box directly: a float32 link is
 // hundreds of kilobytes, more than a Vugu render instruction may carry.
 func showLink(url string) {
-	if el := js.Global().Get("document").Call("getElementById", "share-link"); el.Truthy() {
+	doc := js.Global().Get("document")
+	if !doc.Truthy() {
+		return // no page (the UI's tests under Node)
+	}
+	if el := doc.Call("getElementById", "share-link"); el.Truthy() {
 		el.Set("value", url)
 	}
 }

@@ -27,6 +27,7 @@ type Teach struct {
 	Softmax  *SoftmaxState
 	Backprop *BackpropState
 	Inside   *InsideState
+	RNN      *RNNState // the "Read a digit row by row" panel (rnn.go)
 }
 
 // teachIDBase is the first request ID of the teaching panels.
@@ -90,12 +91,17 @@ func (t *Teach) apply(ev protocol.Event) {
 		t.Inside.setSnapshot(e)
 	case protocol.Stats:
 		t.Inside.setStats(e)
+	case protocol.RNNTrace:
+		t.rnn().setTrace(e)
 	case protocol.Error:
 		// An error answering one of our requests (say, an index past the
 		// test set) must not leave a panel waiting forever. The worker's
 		// messages about them start with the request's type.
 		if strings.HasPrefix(e.Message, "trace") || strings.HasPrefix(e.Message, "gradcheck") {
 			t.Softmax.want, t.Backprop.want, t.Backprop.checkWant, t.Inside.mapWant = 0, 0, 0, 0
+		}
+		if strings.HasPrefix(e.Message, "rnn trace") || strings.HasPrefix(e.Message, "recurrent trace") {
+			t.rnn().failed(e.Message)
 		}
 	case protocol.Built:
 		t.Inside.clearStats()
@@ -127,6 +133,7 @@ func (t *Teach) weightsChanged(newModel bool) {
 		t.Softmax.forget()
 		t.Backprop.forget()
 		t.Inside.forget()
+		t.rnn().forget()
 	}
 	// The worker answers in order, so requests sent now see the build or
 	// the last batch.
@@ -134,6 +141,7 @@ func (t *Teach) weightsChanged(newModel bool) {
 	t.Backprop.refresh()
 	t.Inside.refreshWeights()
 	t.Inside.refreshMaps()
+	t.rnn().refresh()
 }
 
 // visibility is shared by the panels: a panel off screen asks for nothing

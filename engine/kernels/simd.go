@@ -111,3 +111,151 @@ func reluGrad(dx, x, dy []float32) {
 	}
 	simdReLUGrad(ptr(dx), ptr(x), ptr(dy), int32(len(x)))
 }
+
+//go:wasmimport nnkernels bias_broadcast
+func simdBiasBroadcast(z, b unsafe.Pointer, rows, k int32)
+
+//go:wasmimport nnkernels bias_grad
+func simdBiasGrad(db, dz unsafe.Pointer, rows, k int32)
+
+//go:wasmimport nnkernels leaky_relu
+func simdLeakyReLU(y, x unsafe.Pointer, n int32, alpha float32)
+
+//go:wasmimport nnkernels leaky_relu_grad
+func simdLeakyReLUGrad(dx, x, dy unsafe.Pointer, n int32, alpha float32)
+
+//go:wasmimport nnkernels sigmoid_grad
+func simdSigmoidGrad(dx, y, dy unsafe.Pointer, n int32)
+
+//go:wasmimport nnkernels tanh_grad
+func simdTanhGrad(dx, y, dy unsafe.Pointer, n int32)
+
+//go:wasmimport nnkernels mul
+func simdMul(z, x, y unsafe.Pointer, n int32)
+
+//go:wasmimport nnkernels sgd
+func simdSGD(w, g unsafe.Pointer, n int32, lr, lambda float32)
+
+//go:wasmimport nnkernels sgd_momentum
+func simdSGDMomentum(w, g, v unsafe.Pointer, n int32, lr, momentum, lambda float32, nesterov int32)
+
+//go:wasmimport nnkernels rmsprop
+func simdRMSProp(w, g, a unsafe.Pointer, n int32, lr, rho, c, eps, lambda float32)
+
+//go:wasmimport nnkernels adagrad
+func simdAdagrad(w, g, s unsafe.Pointer, n int32, lr, eps, lambda float32)
+
+//go:wasmimport nnkernels maxpool
+func simdMaxPool(x, y, argmax unsafe.Pointer, n, h, w, c, kh, kw, sh, sw, padTop, padLeft, outH, outW int32)
+
+//go:wasmimport nnkernels maxpool_grad
+func simdMaxPoolGrad(dy, argmax, dx unsafe.Pointer, n, imageSize, perImage int32)
+
+// The kernels below fall back to plain Go until the module is loaded; the
+// callers (bias.go, activations.go, optimizers.go, pool.go) have checked
+// the lengths and handled empty slices.
+
+func biasBroadcast(z, b []float32) {
+	if !simdOn() {
+		biasBroadcastGo(z, b)
+		return
+	}
+	simdBiasBroadcast(ptr(z), ptr(b), int32(len(z)/len(b)), int32(len(b)))
+}
+
+func biasGrad(db, dz []float32) {
+	if !simdOn() {
+		biasGradGo(db, dz)
+		return
+	}
+	simdBiasGrad(ptr(db), ptr(dz), int32(len(dz)/len(db)), int32(len(db)))
+}
+
+func leakyReLU(y, x []float32, alpha float32) {
+	if !simdOn() {
+		leakyReLUGo(y, x, alpha)
+		return
+	}
+	simdLeakyReLU(ptr(y), ptr(x), int32(len(x)), alpha)
+}
+
+func leakyReLUGrad(dx, x, dy []float32, alpha float32) {
+	if !simdOn() {
+		leakyReLUGradGo(dx, x, dy, alpha)
+		return
+	}
+	simdLeakyReLUGrad(ptr(dx), ptr(x), ptr(dy), int32(len(x)), alpha)
+}
+
+func sigmoidGrad(dx, y, dy []float32) {
+	if !simdOn() {
+		sigmoidGradGo(dx, y, dy)
+		return
+	}
+	simdSigmoidGrad(ptr(dx), ptr(y), ptr(dy), int32(len(y)))
+}
+
+func tanhGrad(dx, y, dy []float32) {
+	if !simdOn() {
+		tanhGradGo(dx, y, dy)
+		return
+	}
+	simdTanhGrad(ptr(dx), ptr(y), ptr(dy), int32(len(y)))
+}
+
+func mul(z, x, y []float32) {
+	if !simdOn() {
+		mulGo(z, x, y)
+		return
+	}
+	simdMul(ptr(z), ptr(x), ptr(y), int32(len(x)))
+}
+
+func sgd(w, g []float32, lr, lambda float32) {
+	if !simdOn() {
+		sgdGo(w, g, lr, lambda)
+		return
+	}
+	simdSGD(ptr(w), ptr(g), int32(len(w)), lr, lambda)
+}
+
+func sgdMomentum(w, g, v []float32, lr, momentum, lambda float32, nesterov bool) {
+	if !simdOn() {
+		sgdMomentumGo(w, g, v, lr, momentum, lambda, nesterov)
+		return
+	}
+	simdSGDMomentum(ptr(w), ptr(g), ptr(v), int32(len(w)), lr, momentum, lambda, boolInt(nesterov))
+}
+
+func rmsProp(w, g, a []float32, lr, rho, c, eps, lambda float32) {
+	if !simdOn() {
+		rmsPropGo(w, g, a, lr, rho, c, eps, lambda)
+		return
+	}
+	simdRMSProp(ptr(w), ptr(g), ptr(a), int32(len(w)), lr, rho, c, eps, lambda)
+}
+
+func adagrad(w, g, s []float32, lr, eps, lambda float32) {
+	if !simdOn() {
+		adagradGo(w, g, s, lr, eps, lambda)
+		return
+	}
+	simdAdagrad(ptr(w), ptr(g), ptr(s), int32(len(w)), lr, eps, lambda)
+}
+
+func maxPool(g ConvGeometry, n int, x, y []float32, argmax []int32) {
+	if !simdOn() {
+		maxPoolGo(g, n, x, y, argmax)
+		return
+	}
+	simdMaxPool(ptr(x), ptr(y), unsafe.Pointer(unsafe.SliceData(argmax)), int32(n), int32(g.H), int32(g.W), int32(g.C),
+		int32(g.KH), int32(g.KW), int32(g.SH), int32(g.SW), int32(g.PadTop), int32(g.PadLeft), int32(g.OutH), int32(g.OutW))
+}
+
+func maxPoolGrad(g ConvGeometry, n int, dy []float32, argmax []int32, dx []float32) {
+	if !simdOn() {
+		maxPoolGradGo(g, n, dy, argmax, dx)
+		return
+	}
+	simdMaxPoolGrad(ptr(dy), unsafe.Pointer(unsafe.SliceData(argmax)), ptr(dx), int32(n), int32(g.ImageSize()), int32(g.Positions()*g.C))
+}

@@ -1,8 +1,7 @@
 package nn
 
 import (
-	"math"
-
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -59,16 +58,11 @@ func (o *Adagrad) Preview(params []*Param) [][]float32 {
 }
 
 // update adds g² to the sums s in place and writes p's new weights into
-// out (p's own values for Step).
+// out (p's own values for Step), with kernels.Adagrad.
 func (o *Adagrad) update(p *Param, s, out []float32) {
-	lr, eps := float32(o.LR), float32(o.Epsilon)
 	w, grad := p.Value.Float32s(), p.Grad.Float32s()
-	lambda := decayFor(p, o.WeightDecay)
-	for i, g := range grad[:len(w)] {
-		g += float32(lambda * w[i])
-		s[i] += float32(g * g)
-		out[i] = w[i] - float32(lr*g)/float32(math.Sqrt(float64(s[i]+eps)))
-	}
+	out = startFrom(out, w)
+	kernels.Adagrad(out, grad[:len(w)], s[:len(w)], float32(o.LR), float32(o.Epsilon), decayFor(p, o.WeightDecay))
 }
 
 // SetLearningRate sets η.

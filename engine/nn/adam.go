@@ -80,10 +80,7 @@ func (o *Adam) update(p *Param, m, v []float32, t int, out []float32) {
 	w, grad := p.Value.Float32s(), p.Grad.Float32s()
 	alpha := float32(o.LR * math.Sqrt(1-math.Pow(o.Beta2, float64(t))) / (1 - math.Pow(o.Beta1, float64(t))))
 	lambda := float32(decayFor(p, o.WeightDecay))
-	out = out[:len(w)]
-	if len(w) > 0 && &out[0] != &w[0] {
-		copy(out, w) // Preview: step a copy, leave w alone
-	}
+	out = startFrom(out, w)
 	kernels.Adam(out, grad[:len(w)], m[:len(w)], v[:len(w)], alpha, float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon), lambda)
 }
 

@@ -3,6 +3,7 @@ package nn
 import (
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -29,61 +30,15 @@ func (p *AveragePooling2D) Forward(x *tensor.Dense, training bool) *tensor.Dense
 	n := p.setInput("AveragePooling2D", x)
 	g := p.geom
 	p.y = reuse(p.y, n, g.OutH, g.OutW, g.C)
-	ys, xs := floats(p.y), floats(x)
-	clear(ys)
-	out := 0
-	for e := 0; e < n; e++ {
-		img := xs[e*g.ImageSize() : (e+1)*g.ImageSize()]
-		for oy := 0; oy < g.OutH; oy++ {
-			for ox := 0; ox < g.OutW; ox++ {
-				y0, y1, x0, x1 := p.window(oy, ox)
-				sum := ys[out : out+g.C]
-				for iy := y0; iy < y1; iy++ {
-					for ix := x0; ix < x1; ix++ {
-						at := (iy*g.W + ix) * g.C
-						for c, v := range img[at : at+g.C] {
-							sum[c] += v
-						}
-					}
-				}
-				inv := 1 / float32((y1-y0)*(x1-x0))
-				for c := range sum {
-					sum[c] *= inv
-				}
-				out += g.C
-			}
-		}
-	}
+	kernels.AvgPool(g, n, floats(x), floats(p.y))
 	return p.y
 }
 
 // Backward: every value a window covers gets dy[window]/count.
 func (p *AveragePooling2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("AveragePooling2D", "dy", dy.Shape(), p.y.Shape())
-	g := p.geom
 	p.dx = reuse(p.dx, p.in...)
-	dx, dys := floats(p.dx), floats(dy)
-	clear(dx)
-	out := 0
-	for e := 0; e < p.in[0]; e++ {
-		img := dx[e*g.ImageSize() : (e+1)*g.ImageSize()]
-		for oy := 0; oy < g.OutH; oy++ {
-			for ox := 0; ox < g.OutW; ox++ {
-				y0, y1, x0, x1 := p.window(oy, ox)
-				inv := 1 / float32((y1-y0)*(x1-x0))
-				grad := dys[out : out+g.C]
-				for iy := y0; iy < y1; iy++ {
-					for ix := x0; ix < x1; ix++ {
-						at := (iy*g.W + ix) * g.C
-						for c, v := range grad {
-							img[at+c] += float32(v * inv) // rounded: no FMA, same bits everywhere
-						}
-					}
-				}
-				out += g.C
-			}
-		}
-	}
+	kernels.AvgPoolGrad(p.geom, p.in[0], floats(dy), floats(p.dx))
 	return p.dx
 }
 

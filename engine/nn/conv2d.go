@@ -119,10 +119,8 @@ func (c *Conv2D) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	n := x.Shape()[0]
 	c.x = x
 	c.z = reuse(c.z, n, g.OutH, g.OutW, c.Filters)
-	z, b := floats(c.z), floats(c.Bias.Value)
-	for i := 0; i < len(z); i += c.Filters {
-		copy(z[i:i+c.Filters], b)
-	}
+	z := floats(c.z)
+	kernels.BiasBroadcast(z, floats(c.Bias.Value))
 	xs, w := floats(x), floats(c.Kernel.Value)
 	rows, k, f := g.Positions(), g.ColWidth(), c.Filters
 	for e, size := 0, c.group(n); e < n; e += size {
@@ -151,12 +149,8 @@ func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	g := c.geom
 	n := c.x.Shape()[0]
 	rows, k, f := g.Positions(), g.ColWidth(), c.Filters
-	dzs, db := floats(dz), floats(c.Bias.Grad)
-	for i := 0; i < len(dzs); i += f {
-		for j, v := range dzs[i : i+f] {
-			db[j] += v
-		}
-	}
+	dzs := floats(dz)
+	kernels.BiasGrad(floats(c.Bias.Grad), dzs)
 	var dx []float32
 	if !c.noInputGrad {
 		c.dx = reuse(c.dx, c.x.Shape()...)

@@ -113,10 +113,8 @@ func (d *Dense) affine(x *tensor.Dense) *tensor.Dense {
 	}
 	d.x = x
 	d.z = reuse(d.z, n, d.Units)
-	z, b := floats(d.z), floats(d.Bias.Value)
-	for i := 0; i < n; i++ {
-		copy(z[i*d.Units:(i+1)*d.Units], b)
-	}
+	z := floats(d.z)
+	kernels.BiasBroadcast(z, floats(d.Bias.Value))
 	kernels.Gemm(false, false, n, d.Units, d.In, 1, floats(x), d.In, floats(d.Kernel.Value), d.Units, 1, z, d.Units)
 	return d.z
 }
@@ -131,12 +129,7 @@ func (d *Dense) affineBackward(dz *tensor.Dense) *tensor.Dense {
 	mustMatch("Dense", "dL/dz", dz.Shape(), tensor.Shape{n, d.Units})
 	g := floats(dz)
 	kernels.Gemm(true, false, d.In, d.Units, n, 1, floats(d.x), d.In, g, d.Units, 1, floats(d.Kernel.Grad), d.Units)
-	db := floats(d.Bias.Grad)
-	for i := 0; i < n; i++ {
-		for j, v := range g[i*d.Units : (i+1)*d.Units] {
-			db[j] += v
-		}
-	}
+	kernels.BiasGrad(floats(d.Bias.Grad), g)
 	if d.noInputGrad {
 		return nil
 	}

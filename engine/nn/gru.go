@@ -69,6 +69,7 @@ func (m *GRU) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 		m.fill(rec, 3*u, u) // b', or 0 without a bias
 	} else {
 		m.rh = grow(m.rh, n*T*u)
+		clear(m.rh) // step 0's r ⊙ h_{−1} stays 0
 		clear(rec)
 	}
 	for t := 0; t < T; t++ {
@@ -155,9 +156,10 @@ func (m *GRU) recurrentOf(t int, rh, rec []float32) {
 //
 // and with reset_after false, d(r ⊙ h_{t−1}) = dz_h·U_hᵀ, so
 // dz_r = d(r ⊙ h_{t−1}) ⊙ h_{t−1} ⊙ σ'(r) and dh_{t−1} gains
-// d(r ⊙ h_{t−1}) ⊙ r + [dz_z, dz_r]·U_zrᵀ. Then dW, db and dx over all
-// steps at once from [dz_z, dz_r, dz_h], and db' += Σ of the recurrent
-// part's gradient.
+// d(r ⊙ h_{t−1}) ⊙ r + [dz_z, dz_r]·U_zrᵀ. Then over all steps at once:
+// dU += Σ_t h_{t−1}ᵀ·(the recurrent part's gradient) (U_h's block from
+// (r ⊙ h_{t−1})ᵀ with reset_after false), db' += Σ of that gradient, and
+// dW, db and dx from [dz_z, dz_r, dz_h].
 func (m *GRU) Backward(dy *tensor.Dense) *tensor.Dense {
 	m.checkGrad(dy)
 	n, T, u := m.n, m.Timesteps, m.Units
@@ -165,6 +167,7 @@ func (m *GRU) Backward(dy *tensor.Dense) *tensor.Dense {
 	m.dzx = grow(m.dzx, n*T*3*u)
 	m.dh = grow(m.dh, n*u)
 	clear(m.dh)
+	m.beginBackward()
 	if m.ResetAfter {
 		m.dzr = grow(m.dzr, n*T*3*u)
 	} else {
@@ -200,7 +203,7 @@ func (m *GRU) Backward(dy *tensor.Dense) *tensor.Dense {
 		}
 		if m.ResetAfter {
 			if t > 0 {
-				m.recurrentBackward(t, h, m.dzr, 0, 3*u, m.dh, 1)
+				m.stateGrads(t, m.dzr, 0, 3*u, m.dh, 1)
 			}
 			continue
 		}
@@ -212,7 +215,7 @@ func (m *GRU) Backward(dy *tensor.Dense) *tensor.Dense {
 			continue
 		}
 		// reset_after false: through U_h to r ⊙ h_{t−1}, then r and h_{t−1}.
-		m.recurrentBackward(t, m.rh[u:], m.dzx, 2*u, u, m.drh, 0)
+		m.stateGrads(t, m.dzx, 2*u, u, m.drh, 0)
 		for e := 0; e < n; e++ {
 			at := (e*T + t) * u
 			gz, dzx, dhs, drh := gates[3*at:3*at+3*u], m.dzx[3*at:3*at+3*u], m.dh[e*u:(e+1)*u], m.drh[e*u:(e+1)*u]
@@ -222,10 +225,17 @@ func (m *GRU) Backward(dy *tensor.Dense) *tensor.Dense {
 				dhs[j] += drh[j] * r
 			}
 		}
-		m.recurrentBackward(t, h, m.dzx, 0, 2*u, m.dh, 1)
+		m.stateGrads(t, m.dzx, 0, 2*u, m.dh, 1)
 	}
-	if m.ResetAfter && m.Bias != nil {
-		addRowSums(floats(m.Bias.Grad)[3*u:], m.dzr, n*T, 3*u, 3*u)
+	prev := m.shifted(h)
+	if m.ResetAfter {
+		m.recurrentGrad(prev, m.dzr, 0, 3*u)
+		if m.Bias != nil {
+			addRowSums(floats(m.Bias.Grad)[3*u:], m.dzr, n*T, 3*u, 3*u)
+		}
+	} else {
+		m.recurrentGrad(prev, m.dzx, 0, 2*u)
+		m.recurrentGrad(m.rh, m.dzx, 2*u, u)
 	}
 	return m.projectBackward(m.dzx)
 }

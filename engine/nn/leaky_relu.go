@@ -3,6 +3,7 @@ package nn
 import (
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -23,14 +24,7 @@ func NewLeakyReLU(alpha float64) *LeakyReLU { return &LeakyReLU{Alpha: alpha} }
 func (l *LeakyReLU) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	l.x = x
 	l.y = reuse(l.y, x.Shape()...)
-	y, a := floats(l.y), float32(l.Alpha)
-	for i, v := range floats(x) {
-		if v > 0 {
-			y[i] = v
-		} else {
-			y[i] = a * v
-		}
-	}
+	kernels.LeakyReLU(floats(l.y), floats(x), float32(l.Alpha))
 	return l.y
 }
 
@@ -38,14 +32,7 @@ func (l *LeakyReLU) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 func (l *LeakyReLU) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("LeakyReLU", "dy", dy.Shape(), l.x.Shape())
 	l.dx = reuse(l.dx, dy.Shape()...)
-	dx, g, a := floats(l.dx), floats(dy), float32(l.Alpha)
-	for i, v := range floats(l.x) {
-		if v > 0 {
-			dx[i] = g[i]
-		} else {
-			dx[i] = a * g[i]
-		}
-	}
+	kernels.LeakyReLUGrad(floats(l.dx), floats(l.x), floats(dy), float32(l.Alpha))
 	return l.dx
 }
 

@@ -97,10 +97,11 @@ func (m *LSTM) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 //	dc  = dc_t + dh ⊙ o ⊙ act'(c_t)
 //	dz_o = dh ⊙ act(c_t) ⊙ σ'   dz_i = dc ⊙ g ⊙ σ'
 //	dz_f = dc ⊙ c_{t−1} ⊙ σ'    dz_c = dc ⊙ i ⊙ act'
-//	dc_{t−1} = dc ⊙ f,  dh_{t−1} = dz_t·Uᵀ,  dU += h_{t−1}ᵀ·dz_t
+//	dc_{t−1} = dc ⊙ f,  dh_{t−1} = dz_t·Uᵀ
 //
 // (each derivative taken from the value it differentiates), then
-// dW += xᵀ·dz, db += Σ dz and dx = dz·Wᵀ over all steps at once.
+// dU += Σ_t h_{t−1}ᵀ·dz_t, dW += xᵀ·dz, db += Σ dz and dx = dz·Wᵀ over
+// all steps at once.
 func (m *LSTM) Backward(dy *tensor.Dense) *tensor.Dense {
 	m.checkGrad(dy)
 	n, T, u := m.n, m.Timesteps, m.Units
@@ -109,6 +110,7 @@ func (m *LSTM) Backward(dy *tensor.Dense) *tensor.Dense {
 	m.dh, m.dc = grow(m.dh, n*u), grow(m.dc, n*u)
 	clear(m.dh)
 	clear(m.dc)
+	m.beginBackward()
 	for t := T - 1; t >= 0; t-- {
 		for e := 0; e < n; e++ {
 			at := (e*T + t) * u
@@ -134,8 +136,9 @@ func (m *LSTM) Backward(dy *tensor.Dense) *tensor.Dense {
 			}
 		}
 		if t > 0 {
-			m.recurrentBackward(t, h, m.dz, 0, 4*u, m.dh, 0)
+			m.stateGrads(t, m.dz, 0, 4*u, m.dh, 0)
 		}
 	}
+	m.recurrentGrad(m.shifted(h), m.dz, 0, 4*u)
 	return m.projectBackward(m.dz)
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -31,51 +32,20 @@ func (p *MaxPool2D) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	n := p.setInput("MaxPool2D", x)
 	g := p.geom
 	p.y = reuse(p.y, n, g.OutH, g.OutW, g.C)
-	ys, xs := floats(p.y), floats(x)
+	ys := floats(p.y)
 	if cap(p.argmax) < len(ys) {
 		p.argmax = make([]int32, len(ys))
 	}
 	p.argmax = p.argmax[:len(ys)]
-	out := 0 // the first channel of the current output position
-	for e := 0; e < n; e++ {
-		img := xs[e*g.ImageSize() : (e+1)*g.ImageSize()]
-		for oy := 0; oy < g.OutH; oy++ {
-			for ox := 0; ox < g.OutW; ox++ {
-				y0, y1, x0, x1 := p.window(oy, ox)
-				best, where := ys[out:out+g.C], p.argmax[out:out+g.C]
-				first := (y0*g.W + x0) * g.C
-				copy(best, img[first:first+g.C])
-				for c := range where {
-					where[c] = int32(first + c)
-				}
-				for iy := y0; iy < y1; iy++ {
-					for ix := x0; ix < x1; ix++ {
-						at := (iy*g.W + ix) * g.C
-						for c, v := range img[at : at+g.C] {
-							if v > best[c] {
-								best[c], where[c] = v, int32(at+c)
-							}
-						}
-					}
-				}
-				out += g.C
-			}
-		}
-	}
+	kernels.MaxPool(g, n, floats(x), ys, p.argmax)
 	return p.y
 }
 
 // Backward: dx[where the max of window w was] += dy[w]; 0 elsewhere.
 func (p *MaxPool2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("MaxPool2D", "dy", dy.Shape(), p.y.Shape())
-	g := p.geom
 	p.dx = reuse(p.dx, p.in...)
-	dx := floats(p.dx)
-	clear(dx)
-	perExample := g.Positions() * g.C
-	for i, v := range floats(dy) {
-		dx[i/perExample*g.ImageSize()+int(p.argmax[i])] += v
-	}
+	kernels.MaxPoolGrad(p.geom, p.in[0], floats(dy), p.argmax, floats(p.dx))
 	return p.dx
 }
 

@@ -12,6 +12,7 @@ import (
 // pool2D is what MaxPool2D and AveragePooling2D share: a PoolH×PoolW
 // window stepping by (StrideH, StrideW) over channels-last images, each
 // channel pooled on its own, and the geometry worked out from the input.
+// The loops are kernels.MaxPool, kernels.AvgPool and their gradients.
 //
 // With padding same the windows at the edges hang over the image; they pool
 // only the image values they cover, as TensorFlow does (the padding is
@@ -51,15 +52,6 @@ func (p *pool2D) setInput(layer string, x *tensor.Dense) int {
 		p.in = s.Clone()
 	}
 	return s[0]
-}
-
-// window returns the image rows [y0, y1) and columns [x0, x1) that output
-// position (oy, ox) pools: its window less the padding (never empty, as a
-// pool is never larger than its input).
-func (p *pool2D) window(oy, ox int) (y0, y1, x0, x1 int) {
-	g := p.geom
-	top, left := oy*g.SH-g.PadTop, ox*g.SW-g.PadLeft
-	return max(top, 0), min(top+g.KH, g.H), max(left, 0), min(left+g.KW, g.W)
 }
 
 func (p *pool2D) spec(typ string) spec.Layer {

@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"gorgonia.org/tensor"
@@ -22,8 +21,9 @@ import (
 // The input's part of every step, x_t·W + b, does not depend on the state,
 // so it is computed for all N·T rows in one matrix product (project); only
 // h_{t−1}·U runs step by step. Backward runs the steps in reverse
-// (backpropagation through time) and then takes W's and x's gradients for
-// all steps in two more products (projectBackward). Buffers are (N, T, ·),
+// (backpropagation through time), carrying dL/dh_{t−1} = dz_t·Uᵀ back,
+// and then takes U's, W's and x's gradients for all steps at once
+// (recurrentGrad, projectBackward). Buffers are (N, T, ·),
 // row-major, so step t of example e starts at (e·T + t)·width and the
 // step's rows are T·width apart, which Gemm's row strides express.
 
@@ -34,7 +34,7 @@ type recurrentCore struct {
 	// Activation and RecurrentActivation are the spec names as given (""
 	// means tanh and sigmoid); Init is the kernel initializer.
 	Activation, RecurrentActivation, Init string
-	ReturnSequences                      bool
+	ReturnSequences                       bool
 	// Frozen layers are not trained (see Dense.Frozen).
 	Frozen bool
 
@@ -48,7 +48,8 @@ type recurrentCore struct {
 	x         *tensor.Dense
 	n         int // examples in the last Forward
 	out, dx   *tensor.Dense
-	noDx      bool // Backward leaves dL/dx out (see skipInputGradient)
+	noDx      bool      // Backward leaves dL/dx out (see skipInputGradient)
+	uT, prev  []float32 // Backward's Uᵀ and shifted states
 }
 
 // newRecurrentCore checks a validated spec layer against its input
@@ -153,15 +154,51 @@ func (r *recurrentCore) recurrent(t int, h []float32, z []float32, from, cols in
 		floats(r.RecurrentKernel.Value)[from:], width, 1, z[t*width+from:], r.Timesteps*width)
 }
 
-// recurrentBackward is recurrent's backward for dz, step t's dL/dz rows
-// of (N, T, k·U): dU += h_{t−1}ᵀ·dz, and dh = dz·Uᵀ (added to dh when
-// beta is 1, written when 0), for U's columns from … from+cols.
-func (r *recurrentCore) recurrentBackward(t int, h, dz []float32, from, cols int, dh []float32, beta float32) {
-	u, width, T := r.Units, r.k*r.Units, r.Timesteps
-	kernels.Gemm(true, false, u, cols, r.n, 1, h[(t-1)*u:], T*u, dz[t*width+from:], T*width,
-		1, floats(r.RecurrentKernel.Grad)[from:], width)
-	kernels.Gemm(false, true, r.n, u, cols, 1, dz[t*width+from:], T*width,
-		floats(r.RecurrentKernel.Value)[from:], width, beta, dh, u)
+// The backward pass splits recurrent's product in two. Per step, only
+// dL/dh_{t−1} = dz_t·Uᵀ is needed before the step before can go on; it
+// reads Uᵀ, copied once per Backward (beginBackward) so that each step's
+// product runs in the plain (not transposed) form. U's own gradient,
+// dU = Σ_t h_{t−1}ᵀ·dz_t, waits for the end and runs as one product over
+// all N·T rows (recurrentGrad), with the states shifted by one step.
+
+// beginBackward copies Uᵀ (k·U, U) for stateGrads.
+func (r *recurrentCore) beginBackward() {
+	u, width := r.Units, r.k*r.Units
+	r.uT = grow(r.uT, width*u)
+	rec := floats(r.RecurrentKernel.Value)
+	for i := 0; i < u; i++ {
+		for j, v := range rec[i*width : (i+1)*width] {
+			r.uT[j*u+i] = v
+		}
+	}
+}
+
+// stateGrads sets dh = dz_t·Uᵀ (beta 0) or adds it to dh (beta 1), for
+// step t's rows of dz (N, T, k·U) and U's columns from … from+cols.
+func (r *recurrentCore) stateGrads(t int, dz []float32, from, cols int, dh []float32, beta float32) {
+	u, width := r.Units, r.k*r.Units
+	kernels.Gemm(false, false, r.n, u, cols, 1, dz[t*width+from:], r.Timesteps*width, r.uT[from*u:], u, beta, dh, u)
+}
+
+// recurrentGrad adds dU += Σ_t h_{t−1}ᵀ·dz_t for U's columns from …
+// from+cols, all steps in one product: states holds every step's
+// h_{t−1} (N, T, U), zero at t = 0 (see shifted).
+func (r *recurrentCore) recurrentGrad(states, dz []float32, from, cols int) {
+	u, width := r.Units, r.k*r.Units
+	kernels.Gemm(true, false, u, cols, r.n*r.Timesteps, 1, states, u, dz[from:], width, 1, floats(r.RecurrentKernel.Grad)[from:], width)
+}
+
+// shifted returns the states h (N, T, U) moved one step later: step t
+// holds h_{t−1}, step 0 zeros.
+func (r *recurrentCore) shifted(h []float32) []float32 {
+	u, T := r.Units, r.Timesteps
+	r.prev = grow(r.prev, r.n*T*u)
+	for e := 0; e < r.n; e++ {
+		row := r.prev[e*T*u : (e+1)*T*u]
+		clear(row[:u])
+		copy(row[u:], h[e*T*u:(e+1)*T*u-u])
+	}
+	return r.prev
 }
 
 // output returns what the layer outputs for the states h (N, T, U): all of
@@ -222,73 +259,3 @@ func grow(buf []float32, n int) []float32 {
 	}
 	return buf[:n]
 }
-
-// activation is an elementwise activation of a recurrent layer. Each one
-// nnplay allows there has a derivative that its output gives: tanh' =
-// 1 − y², σ' = y(1 − y), relu' = [y > 0], linear' = 1. So Backward needs
-// only the values Forward stored.
-type activation uint8
-
-const (
-	actTanh activation = iota
-	actSigmoid
-	actReLU
-	actLinear
-)
-
-// activationOf maps a spec name to an activation; "" gives def.
-func activationOf(name string, def activation) activation {
-	switch name {
-	case spec.ActTanh:
-		return actTanh
-	case spec.ActSigmoid:
-		return actSigmoid
-	case spec.ActReLU:
-		return actReLU
-	case spec.ActLinear:
-		return actLinear
-	case "":
-		return def
-	}
-	panic("nn: activation " + name + " is not one a recurrent layer has")
-}
-
-// apply replaces each v[i] by f(v[i]).
-func (a activation) apply(v []float32) {
-	switch a {
-	case actTanh:
-		for i, x := range v {
-			v[i] = tanh32(x)
-		}
-	case actSigmoid:
-		for i, x := range v {
-			v[i] = sigmoid32(x)
-		}
-	case actReLU:
-		for i, x := range v {
-			v[i] = max(x, 0)
-		}
-	}
-}
-
-// deriv is f'(x) given y = f(x).
-func (a activation) deriv(y float32) float32 {
-	switch a {
-	case actTanh:
-		return 1 - y*y
-	case actSigmoid:
-		return y * (1 - y)
-	case actReLU:
-		if y > 0 {
-			return 1
-		}
-		return 0
-	}
-	return 1
-}
-
-// tanh32 is tanh in float32 (computed in float64 and rounded).
-func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }
-
-// sigmoid32 is σ(x) = 1 / (1 + e^(−x)) in float32.
-func sigmoid32(x float32) float32 { return float32(sigmoid(float64(x))) }

@@ -82,8 +82,8 @@ func (s stack) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	return s.b.Forward(s.a.Forward(x, training), training)
 }
 func (s stack) Backward(dy *tensor.Dense) *tensor.Dense { return s.a.Backward(s.b.Backward(dy)) }
-func (s stack) Params() []*Param                       { return append(s.a.Params(), s.b.Params()...) }
-func (s stack) Spec() spec.Layer                       { return s.b.Spec() }
+func (s stack) Params() []*Param                        { return append(s.a.Params(), s.b.Params()...) }
+func (s stack) Spec() spec.Layer                        { return s.b.Spec() }
 
 // TestGradCheckStackedRecurrent checks two stacked recurrent layers, the
 // first with return_sequences (its every state feeds the second), for
@@ -222,6 +222,107 @@ func TestRecurrentReadsInOrder(t *testing.T) {
 		floats(x)[0] += 0.5
 		if reflect.DeepEqual(floats(layer.Forward(x, false)), base) {
 			t.Errorf("%s: changing the first step leaves the last state as it was", l.Type)
+		}
+	}
+}
+
+// TestFloat32Activations: exp32, tanh32 and sigmoid32 stay within a few
+// float32 rounding steps of float64 math over their whole range
+// (including where e^x overflows or underflows), and the slice forms give
+// the same bits as the scalar ones.
+func TestFloat32Activations(t *testing.T) {
+	var xs []float32
+	for x := -100.0; x < 100; x += 0.00731 {
+		xs = append(xs, float32(x))
+	}
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, math.MaxFloat32, -math.MaxFloat32)
+	worstExp, worstTanh, worstSigmoid := 0.0, 0.0, 0.0
+	for _, f := range xs {
+		x := float64(f)
+		if want := math.Exp(x); want > 1e-37 && want < 1e38 {
+			worstExp = max(worstExp, math.Abs(float64(exp32(f))-want)/want)
+		}
+		worstTanh = max(worstTanh, math.Abs(float64(tanh32(f))-math.Tanh(x)))
+		worstSigmoid = max(worstSigmoid, math.Abs(float64(sigmoid32(f))-sigmoid(x)))
+	}
+	t.Logf("worst: exp relative %.2g, tanh absolute %.2g, sigmoid absolute %.2g", worstExp, worstTanh, worstSigmoid)
+	if worstExp > 2.5e-7 || worstTanh > 2.5e-7 || worstSigmoid > 2.5e-7 {
+		t.Errorf("errors beyond a few float32 steps: exp %.2g, tanh %.2g, sigmoid %.2g", worstExp, worstTanh, worstSigmoid)
+	}
+	if exp32(88.8) != float32(math.Inf(1)) || exp32(-88) != 0 || tanh32(-50) != -1 || sigmoid32(-200) != 0 || sigmoid32(200) != 1 {
+		t.Error("wrong limits far out")
+	}
+	s, th := append([]float32(nil), xs...), append([]float32(nil), xs...)
+	sigmoidAll(s)
+	tanhAll(th)
+	for i, x := range xs {
+		if s[i] != sigmoid32(x) || th[i] != tanh32(x) {
+			t.Fatalf("x = %v: sigmoidAll %v, sigmoid32 %v; tanhAll %v, tanh32 %v", x, s[i], sigmoid32(x), th[i], tanh32(x))
+		}
+	}
+}
+
+// TestGRUResetAfterFormula checks the GRU's forward pass with reset_after
+// (Keras' default, which TF.js cannot run, so the TF.js tests do not
+// cover it) against Keras' GRUCell written out in float64:
+//
+//	x_z, x_r, x_h = x·W + b_in;  r_z, r_r, r_h = h·U + b_rec
+//	z = σ(x_z + r_z);  r = σ(x_r + r_r);  ĥ = tanh(x_h + r ⊙ r_h)
+//	h = z ⊙ h + (1 − z) ⊙ ĥ
+func TestGRUResetAfterFormula(t *testing.T) {
+	const T, F, U = 5, 3, 4
+	layer := recurrentLayer(t, spec.GRU(U, true), []int{T, F}, 6).(*GRU)
+	x := randTensor(rand.New(rand.NewPCG(2, 2)), -1, 1, 2, T, F)
+	out := floats(layer.Forward(x, false))
+	w, rec, b := floats(layer.Kernel.Value), floats(layer.RecurrentKernel.Value), floats(layer.Bias.Value)
+	for e := 0; e < 2; e++ {
+		h := make([]float64, U)
+		for s := 0; s < T; s++ {
+			xs := floats(x)[(e*T+s)*F:]
+			proj := func(j int) (fromX, fromH float64) {
+				fromX, fromH = float64(b[j]), float64(b[3*U+j])
+				for f := 0; f < F; f++ {
+					fromX += float64(xs[f]) * float64(w[f*3*U+j])
+				}
+				for k := 0; k < U; k++ {
+					fromH += h[k] * float64(rec[k*3*U+j])
+				}
+				return
+			}
+			next := make([]float64, U)
+			for j := 0; j < U; j++ {
+				xz, rz := proj(j)
+				xr, rr := proj(U + j)
+				xh, rh := proj(2*U + j)
+				z, r := sigmoid(xz+rz), sigmoid(xr+rr)
+				next[j] = z*h[j] + (1-z)*math.Tanh(xh+r*rh)
+			}
+			h = next
+			for j := 0; j < U; j++ {
+				if got := float64(out[((e*T)+s)*U+j]); math.Abs(got-h[j]) > 1e-5 {
+					t.Fatalf("example %d step %d unit %d: h = %v, Keras' formula gives %v", e, s, j, got, h[j])
+				}
+			}
+		}
+	}
+}
+
+// TestGradientCheckRowByRow runs the model-level gradient check
+// (GradientCheck, as the backprop panel's) on both row-by-row presets:
+// through the fused softmax, the Dense layer, 28 steps back in time and
+// the Reshape.
+func TestGradientCheckRowByRow(t *testing.T) {
+	for _, s := range []spec.Model{spec.RowByRowRNN(), spec.RowByRowGRU()} {
+		m := mustBuild(t, s)
+		x, y := oneExample(3)
+		res, err := GradientCheck(m, x, y, seedPicks(t, m, x, y, 3), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			if !closeGrad(r.Analytic, r.Numeric) {
+				t.Errorf("%s %+v: analytic %.6g, numeric %.6g", s.Layers[1].Type, r.ParamIndex, r.Analytic, r.Numeric)
+			}
 		}
 	}
 }

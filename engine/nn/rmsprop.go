@@ -1,8 +1,7 @@
 package nn
 
 import (
-	"math"
-
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -50,16 +49,11 @@ func (o *RMSProp) Preview(params []*Param) [][]float32 {
 }
 
 // update moves the averages a in place and writes p's new weights into
-// out (p's own values for Step).
+// out (p's own values for Step), with kernels.RMSProp.
 func (o *RMSProp) update(p *Param, a, out []float32) {
-	lr, rho, eps := float32(o.LR), float32(o.Rho), float32(o.Epsilon)
 	w, grad := p.Value.Float32s(), p.Grad.Float32s()
-	lambda := decayFor(p, o.WeightDecay)
-	for i, g := range grad[:len(w)] {
-		g += float32(lambda * w[i])
-		a[i] = float32(rho*a[i]) + float32((1-rho)*float32(g*g))
-		out[i] = w[i] - float32(lr*g)/float32(math.Sqrt(float64(a[i]+eps)))
-	}
+	out = startFrom(out, w)
+	kernels.RMSProp(out, grad[:len(w)], a[:len(w)], float32(o.LR), float32(o.Rho), float32(o.Epsilon), decayFor(p, o.WeightDecay))
 }
 
 // SetLearningRate sets η.

@@ -1,6 +1,9 @@
 package nn
 
-import "github.com/nnplay/nnplay/engine/spec"
+import (
+	"github.com/nnplay/nnplay/engine/kernels"
+	"github.com/nnplay/nnplay/engine/spec"
+)
 
 // SGD is stochastic gradient descent with optional momentum, in Keras'
 // form. With velocity v (zero at first), gradient g and learning rate η:
@@ -56,26 +59,17 @@ func (o *SGD) Preview(params []*Param) [][]float32 {
 }
 
 // update moves the velocity v (nil without momentum) in place and writes
-// p's new weights into out (p's own values for Step).
+// p's new weights into out (p's own values for Step). The element-wise
+// arithmetic is kernels.SGD and kernels.SGDMomentum (SIMD in the browser).
 func (o *SGD) update(p *Param, v, out []float32) {
-	lr, m := float32(o.LR), float32(o.Momentum)
 	w, grad := p.Value.Float32s(), p.Grad.Float32s()
+	out = startFrom(out, w)
 	lambda := decayFor(p, o.WeightDecay)
 	if o.Momentum == 0 {
-		for i, g := range grad {
-			out[i] = w[i] - float32(lr*(g+float32(lambda*w[i])))
-		}
+		kernels.SGD(out, grad[:len(w)], float32(o.LR), lambda)
 		return
 	}
-	for i, g := range grad {
-		g += float32(lambda * w[i])
-		v[i] = float32(m*v[i]) - float32(lr*g)
-		if o.Nesterov {
-			out[i] = w[i] + (float32(m*v[i]) - float32(lr*g))
-		} else {
-			out[i] = w[i] + v[i]
-		}
-	}
+	kernels.SGDMomentum(out, grad[:len(w)], v[:len(w)], float32(o.LR), float32(o.Momentum), lambda, o.Nesterov)
 }
 
 // SetLearningRate sets η.
@@ -87,6 +81,16 @@ func (o *SGD) LearningRate() float64 { return o.LR }
 // Spec describes this optimizer.
 func (o *SGD) Spec() spec.Optimizer {
 	return spec.Optimizer{Name: spec.OptSGD, LearningRate: o.LR, Momentum: o.Momentum, Nesterov: o.Nesterov, WeightDecay: o.WeightDecay}
+}
+
+// startFrom returns out[:len(w)] holding w's values: the kernels update
+// weights in place, so Preview steps a copy and leaves w alone.
+func startFrom(out, w []float32) []float32 {
+	out = out[:len(w)]
+	if len(w) > 0 && &out[0] != &w[0] {
+		copy(out, w)
+	}
+	return out
 }
 
 // stateFor returns p's slot in an optimizer's state map, creating it filled

@@ -5,6 +5,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -22,13 +23,12 @@ func NewSigmoid() *Sigmoid { return &Sigmoid{} }
 // that e^(−x) never overflows.
 func (s *Sigmoid) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	s.y = reuse(s.y, x.Shape()...)
-	y := floats(s.y)
-	for i, v := range floats(x) {
-		y[i] = float32(sigmoid(float64(v)))
-	}
+	kernels.Sigmoid(floats(s.y), floats(x))
 	return s.y
 }
 
+// sigmoid is σ(x) in float64, computed as kernels.Sigmoid computes each
+// element (the recurrent layers' tests compare their float32 σ with it).
 func sigmoid(x float64) float64 {
 	if x >= 0 {
 		return 1 / (1 + math.Exp(-x))
@@ -41,10 +41,7 @@ func sigmoid(x float64) float64 {
 func (s *Sigmoid) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("Sigmoid", "dy", dy.Shape(), s.y.Shape())
 	s.dx = reuse(s.dx, dy.Shape()...)
-	dx, g := floats(s.dx), floats(dy)
-	for i, v := range floats(s.y) {
-		dx[i] = g[i] * v * (1 - v)
-	}
+	kernels.SigmoidGrad(floats(s.dx), floats(s.y), floats(dy))
 	return s.dx
 }
 

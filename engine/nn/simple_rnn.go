@@ -51,9 +51,10 @@ func (s *SimpleRNN) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 // Backward, from the last step to the first, with dh_T = 0:
 //
 //	dz_t = (dy_t + dh_t) ⊙ act'(z_t)     dy_t: dL/dh_t from the output
-//	dU += h_{t−1}ᵀ·dz_t,  dh_{t−1} = dz_t·Uᵀ
+//	dh_{t−1} = dz_t·Uᵀ
 //
-// then dW += xᵀ·dz, db += Σ dz and dx = dz·Wᵀ over all steps at once.
+// then dU += Σ_t h_{t−1}ᵀ·dz_t, dW += xᵀ·dz, db += Σ dz and dx = dz·Wᵀ
+// over all steps at once.
 func (s *SimpleRNN) Backward(dy *tensor.Dense) *tensor.Dense {
 	s.checkGrad(dy)
 	n, T, u := s.n, s.Timesteps, s.Units
@@ -61,6 +62,7 @@ func (s *SimpleRNN) Backward(dy *tensor.Dense) *tensor.Dense {
 	s.dz = grow(s.dz, n*T*u)
 	s.dh = grow(s.dh, n*u)
 	clear(s.dh)
+	s.beginBackward()
 	for t := T - 1; t >= 0; t-- {
 		for e := 0; e < n; e++ {
 			at := (e*T + t) * u
@@ -74,8 +76,9 @@ func (s *SimpleRNN) Backward(dy *tensor.Dense) *tensor.Dense {
 			}
 		}
 		if t > 0 {
-			s.recurrentBackward(t, h, s.dz, 0, u, s.dh, 0)
+			s.stateGrads(t, s.dz, 0, u, s.dh, 0)
 		}
 	}
+	s.recurrentGrad(s.shifted(h), s.dz, 0, u)
 	return s.projectBackward(s.dz)
 }

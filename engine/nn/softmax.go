@@ -1,10 +1,9 @@
 package nn
 
 import (
-	"math"
-
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -27,52 +26,23 @@ func NewSoftmax() *Softmax { return &Softmax{} }
 // subtracting m changes nothing mathematically and keeps e^· from
 // overflowing.
 func (s *Softmax) Forward(x *tensor.Dense, training bool) *tensor.Dense {
-	n, k := lastAxis(x)
+	_, k := lastAxis(x)
 	s.y = reuse(s.y, x.Shape()...)
-	in, out := floats(x), floats(s.y)
-	for i := 0; i < n; i++ {
-		softmaxRow(in[i*k:(i+1)*k], out[i*k:(i+1)*k])
-	}
+	kernels.Softmax(floats(s.y), floats(x), k)
 	return s.y
 }
 
 // softmaxRow writes softmax(x) into y and returns log Σ_j e^(x_j), the
-// log-sum-exp that the fused cross-entropy needs. Sums run in float64.
-func softmaxRow(x, y []float32) (logSumExp float64) {
-	m := x[0]
-	for _, v := range x[1:] {
-		m = max(m, v)
-	}
-	var sum float64
-	for j, v := range x {
-		e := math.Exp(float64(v - m))
-		y[j] = float32(e)
-		sum += e
-	}
-	inv := 1 / sum
-	for j := range y {
-		y[j] = float32(float64(y[j]) * inv)
-	}
-	return float64(m) + math.Log(sum)
-}
+// log-sum-exp that the fused cross-entropy needs (kernels.SoftmaxRow).
+func softmaxRow(x, y []float32) (logSumExp float64) { return kernels.SoftmaxRow(y, x) }
 
 // Backward: dx_i = y_i · (dy_i − Σ_j dy_j y_j), the softmax Jacobian
 // ∂y_j/∂x_i = y_j(δ_ij − y_i) applied to dy without forming it.
 func (s *Softmax) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("Softmax", "dy", dy.Shape(), s.y.Shape())
-	n, k := lastAxis(dy)
+	_, k := lastAxis(dy)
 	s.dx = reuse(s.dx, dy.Shape()...)
-	y, g, dx := floats(s.y), floats(dy), floats(s.dx)
-	for i := 0; i < n; i++ {
-		yi, gi, di := y[i*k:(i+1)*k], g[i*k:(i+1)*k], dx[i*k:(i+1)*k]
-		var dot float64
-		for j, v := range yi {
-			dot += float64(gi[j]) * float64(v)
-		}
-		for j, v := range yi {
-			di[j] = float32(float64(v) * (float64(gi[j]) - dot))
-		}
-	}
+	kernels.SoftmaxGrad(floats(s.dx), floats(s.y), floats(dy), k)
 	return s.dx
 }
 

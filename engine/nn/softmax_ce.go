@@ -3,6 +3,7 @@ package nn
 import (
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -35,19 +36,7 @@ func (s *SoftmaxCrossEntropy) Forward(logits, target *tensor.Dense) float64 {
 	n, k := logits.Shape()[0], logits.Shape()[1]
 	s.p = reuse(s.p, n, k)
 	s.target = target
-	z, p, t := floats(logits), floats(s.p), floats(target)
-	var total float64
-	for i := 0; i < n; i++ {
-		zi := z[i*k : (i+1)*k]
-		lse := softmaxRow(zi, p[i*k:(i+1)*k])
-		if s.Sparse {
-			total += lse - float64(zi[int(t[i])])
-			continue
-		}
-		for j, tj := range t[i*k : (i+1)*k] {
-			total += float64(tj) * (lse - float64(zi[j]))
-		}
-	}
+	total := kernels.SoftmaxCrossEntropy(floats(s.p), floats(logits), floats(target), k, s.Sparse)
 	return total / float64(n)
 }
 
@@ -55,26 +44,7 @@ func (s *SoftmaxCrossEntropy) Forward(logits, target *tensor.Dense) float64 {
 func (s *SoftmaxCrossEntropy) Backward() *tensor.Dense {
 	n, k := s.p.Shape()[0], s.p.Shape()[1]
 	s.grad = reuse(s.grad, n, k)
-	p, t, g := floats(s.p), floats(s.target), floats(s.grad)
-	invN := 1 / float64(n)
-	for i := 0; i < n; i++ {
-		pi, gi := p[i*k:(i+1)*k], g[i*k:(i+1)*k]
-		if s.Sparse {
-			for j, v := range pi {
-				gi[j] = float32(float64(v) * invN)
-			}
-			gi[int(t[i])] = float32((float64(pi[int(t[i])]) - 1) * invN)
-			continue
-		}
-		ti := t[i*k : (i+1)*k]
-		var sum float64
-		for _, v := range ti {
-			sum += float64(v)
-		}
-		for j, v := range pi {
-			gi[j] = float32((sum*float64(v) - float64(ti[j])) * invN)
-		}
-	}
+	kernels.SoftmaxCrossEntropyGrad(floats(s.grad), floats(s.p), floats(s.target), k, s.Sparse, 1/float64(n))
 	return s.grad
 }
 

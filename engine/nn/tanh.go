@@ -1,10 +1,9 @@
 package nn
 
 import (
-	"math"
-
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -21,10 +20,7 @@ func NewTanh() *Tanh { return &Tanh{} }
 // Forward: y = tanh(x).
 func (t *Tanh) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	t.y = reuse(t.y, x.Shape()...)
-	y := floats(t.y)
-	for i, v := range floats(x) {
-		y[i] = float32(math.Tanh(float64(v)))
-	}
+	kernels.Tanh(floats(t.y), floats(x))
 	return t.y
 }
 
@@ -32,10 +28,7 @@ func (t *Tanh) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 func (t *Tanh) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("Tanh", "dy", dy.Shape(), t.y.Shape())
 	t.dx = reuse(t.dx, dy.Shape()...)
-	dx, g := floats(t.dx), floats(dy)
-	for i, v := range floats(t.y) {
-		dx[i] = g[i] * (1 - v*v)
-	}
+	kernels.TanhGrad(floats(t.dx), floats(t.y), floats(dy))
 	return t.dx
 }
 

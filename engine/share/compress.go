@@ -22,10 +22,23 @@ const (
 	// their decoders would add 700 KB (brotli) or 230 KB (zstd) of gzipped
 	// wasm to the page, against 27 KB for compress/flate.
 	CodecDeflate Codec = 2
+	// CodecDeflate2 is CodecDeflate with specDictionary2, which also holds
+	// the settings and presets added since (learning-rate schedules,
+	// gradient clipping, recurrent layers, the tuned CNN presets), so their
+	// recipe links stay a few dozen characters.
+	CodecDeflate2 Codec = 3
 )
 
 // DefaultCodec is the codec Encode uses when Options.Codec is 0.
-const DefaultCodec = CodecDeflate
+const DefaultCodec = CodecDeflate2
+
+// dictionary is the preset dictionary of a deflate codec.
+func dictionary(c Codec) []byte {
+	if c == CodecDeflate2 {
+		return []byte(specDictionary2)
+	}
+	return []byte(specDictionary)
+}
 
 // String is the codec's name.
 func (c Codec) String() string {
@@ -34,6 +47,8 @@ func (c Codec) String() string {
 		return "none"
 	case CodecDeflate:
 		return "deflate"
+	case CodecDeflate2:
+		return "deflate2"
 	}
 	return fmt.Sprintf("codec(%d)", uint8(c))
 }
@@ -43,9 +58,9 @@ func compress(codec Codec, body []byte) ([]byte, error) {
 	switch codec {
 	case CodecNone:
 		return body, nil
-	case CodecDeflate:
+	case CodecDeflate, CodecDeflate2:
 		var buf bytes.Buffer
-		w, err := flate.NewWriterDict(&buf, flate.BestCompression, []byte(specDictionary))
+		w, err := flate.NewWriterDict(&buf, flate.BestCompression, dictionary(codec))
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +72,7 @@ func compress(codec Codec, body []byte) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
-	return nil, fmt.Errorf("unknown codec %d; use CodecDeflate or CodecNone", codec)
+	return nil, fmt.Errorf("unknown codec %d; use CodecDeflate2, CodecDeflate or CodecNone", codec)
 }
 
 // decompress expands packed, which must give exactly size bytes (size is
@@ -69,10 +84,10 @@ func decompress(codec Codec, packed []byte, size int) ([]byte, error) {
 	switch codec {
 	case CodecNone:
 		r = src
-	case CodecDeflate:
+	case CodecDeflate, CodecDeflate2:
 		// src is an io.ByteReader, so flate reads no further than its
 		// stream's end and src.Len() tells what follows it.
-		fr := flate.NewReaderDict(src, []byte(specDictionary))
+		fr := flate.NewReaderDict(src, dictionary(codec))
 		defer fr.Close()
 		r = fr
 	default:

@@ -26,6 +26,10 @@ type Weight struct {
 //	Conv2D:             kernel (kh, kw, channels in, filters), bias (filters)
 //	BatchNormalization: gamma, beta, moving_mean, moving_variance, each (C)
 //	                    for C the input's last dimension
+//	SimpleRNN, LSTM, GRU: kernel (features, k·units), recurrent_kernel
+//	                    (units, k·units), bias (k·units) or, for a GRU with
+//	                    reset_after, (2, 3·units); k = 1, 4, 3 (see
+//	                    spec.Layer.RecurrentWeights); no bias without use_bias
 //
 // Other layers hold no weights. It returns Infer's error for a model whose
 // shapes do not work out.
@@ -51,6 +55,11 @@ func ExpectedWeights(m spec.Model) ([]Weight, error) {
 			c := in[len(in)-1]
 			for _, n := range []string{"gamma", "beta", "moving_mean", "moving_variance"} {
 				params = append(params, Weight{Name: n, Shape: []int{c}})
+			}
+		case spec.TypeSimpleRNN, spec.TypeLSTM, spec.TypeGRU:
+			names, shapes := l.RecurrentWeights(in[1])
+			for j, n := range names {
+				params = append(params, Weight{Name: n, Shape: shapes[j]})
 			}
 		}
 		if got := count(params); got != infos[i].Params {

@@ -192,7 +192,7 @@ func TestRecipeLink(t *testing.T) {
 	for _, c := range []struct {
 		m     spec.Model
 		limit int
-	}{{spec.Seed(), 40}, {spec.LeNet(), 40}, {spec.SmallCNN(), 40}, {imageModel(), 400}, {flatModel(), 400}, {toyModel(), 400}} {
+	}{{spec.Seed(), 40}, {spec.LeNet(), 40}, {spec.SmallCNN(), 40}, {spec.RowByRowRNN(), 40}, {spec.RowByRowGRU(), 40}, {imageModel(), 400}, {flatModel(), 400}, {toyModel(), 400}} {
 		got, link := roundTrip(t, Payload{Spec: c.m, Epochs: 1, Steps: 938}, Options{})
 		if got.Weights != nil {
 			t.Errorf("recipe link decoded to %d tensors", len(got.Weights))

@@ -67,8 +67,8 @@ func TestImportRefuses(t *testing.T) {
 			return edited(t, seed, func(mf map[string]any, _ []any) { mf["modelTopology"].(map[string]any)["class_name"] = "Functional" })
 		}, "this is a Keras Functional model; nnplay imports Sequential models only"},
 		{"unknown layer", func() ([]byte, files) {
-			return edited(t, seed, func(_ map[string]any, l []any) { l[2].(map[string]any)["class_name"] = "LSTM" })
-		}, `layer "dense_1" (LSTM): nnplay has no LSTM layer; it imports Dense, Conv2D,`},
+			return edited(t, seed, func(_ map[string]any, l []any) { l[2].(map[string]any)["class_name"] = "Conv1D" })
+		}, `layer "dense_1" (Conv1D): nnplay has no Conv1D layer; it imports Dense, Conv2D,`},
 		{"dilated conv", func() ([]byte, files) {
 			return edited(t, lenet, func(_ map[string]any, l []any) { layerConfig(l, 3)["dilation_rate"] = []any{2, 2} })
 		}, `layer "conv2d_1" (Conv2D): dilation_rate [2 2] is not supported; nnplay's convolutions are not dilated`},

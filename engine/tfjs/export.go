@@ -12,8 +12,10 @@
 //
 // Layer types map one to one, except that a Dense or Conv2D layer with a
 // leaky_relu activation, which TF.js does not have, is written as the layer
-// with a linear activation followed by a LeakyReLU layer; and nnplay's
-// Sigmoid, Tanh and Softmax layers are Keras Activation layers.
+// with a linear activation followed by a LeakyReLU layer; nnplay's
+// Sigmoid, Tanh and Softmax layers are Keras Activation layers; and a GRU
+// exports only with reset_after false, the one form TF.js has (see
+// recurrent.go).
 package tfjs
 
 import (
@@ -58,6 +60,9 @@ type kerasLayer struct {
 // shapes (engine/modelio.ToPayload gives them).
 func Export(p share.Payload) (modelJSON, weights []byte, err error) {
 	want, err := share.ExpectedWeights(p.Spec)
+	if err == nil {
+		err = canExport(p.Spec)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("the model cannot be exported: %w", err)
 	}
@@ -141,7 +146,7 @@ func kerasLayers(s spec.Model) (layers []kerasLayer, holders []string) {
 	for i, l := range s.Layers {
 		class, config := exportLayer(l)
 		n := add(class, l.Frozen, config)
-		if l.Type == spec.TypeDense || l.Type == spec.TypeConv2D || l.Type == spec.TypeBatchNormalization {
+		if l.Type == spec.TypeDense || l.Type == spec.TypeConv2D || l.Type == spec.TypeBatchNormalization || spec.IsRecurrent(l.Type) {
 			holders[i] = n
 		}
 		if (l.Type == spec.TypeDense || l.Type == spec.TypeConv2D) && l.Activation == spec.ActLeakyReLU {
@@ -208,6 +213,8 @@ func exportLayer(l spec.Layer) (string, map[string]any) {
 		return "Activation", map[string]any{"activation": spec.ActTanh}
 	case spec.TypeSoftmax:
 		return "Activation", map[string]any{"activation": spec.ActSoftmax}
+	case spec.TypeSimpleRNN, spec.TypeLSTM, spec.TypeGRU:
+		return l.Type, exportRecurrent(l)
 	}
 	// share.ExpectedWeights has inferred the spec, so the type is known.
 	panic("tfjs: layer type " + l.Type + " has no Keras counterpart")

@@ -93,7 +93,7 @@ type weightsFrom struct {
 }
 
 // importedLayers is what Keras layers nnplay knows, for messages.
-const importedLayers = "Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Reshape, Flatten, Dropout, ReLU, LeakyReLU, Softmax and Activation"
+const importedLayers = "Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Reshape, Flatten, Dropout, ReLU, LeakyReLU, Softmax, Activation, SimpleRNN, LSTM and GRU"
 
 // importLayer turns one Keras layer into an nnplay layer. skip is true for
 // a layer that does nothing (Activation("linear")).
@@ -230,6 +230,8 @@ func importLayer(class string, c config) (l spec.Layer, skip bool, from weightsF
 			return l, false, from, fmt.Errorf("activation %q is not one nnplay has; it has linear, relu, leaky_relu, sigmoid, tanh and softmax", act)
 		}
 		return l, false, from, nil
+	case "SimpleRNN", "LSTM", "GRU":
+		return importRecurrent(class, c, l)
 	case "InputLayer":
 		return l, false, from, fmt.Errorf("an InputLayer may only come first")
 	}
@@ -249,6 +251,17 @@ func denseCommon(c config, l *spec.Layer, from *weightsFrom) error {
 	default:
 		return fmt.Errorf("activation %q is not one nnplay has; it has linear, relu, leaky_relu, sigmoid, tanh and softmax", act)
 	}
+	if err := kernelInit(c, l); err != nil {
+		return err
+	}
+	useBias, err := c.boolean("use_bias", true)
+	from.noBias = !useBias
+	return err
+}
+
+// kernelInit reads the kernel initializer: he_normal, else nnplay's
+// default (glorot_uniform). It matters only to a model built afresh.
+func kernelInit(c config, l *spec.Layer) error {
 	if c.has("kernel_initializer") {
 		var init struct {
 			ClassName string `json:"class_name"`
@@ -257,9 +270,7 @@ func denseCommon(c config, l *spec.Layer, from *weightsFrom) error {
 			l.KernelInitializer = spec.InitHeNormal
 		}
 	}
-	useBias, err := c.boolean("use_bias", true)
-	from.noBias = !useBias
-	return err
+	return nil
 }
 
 // importBatchNormalization reads a BatchNormalization layer: normalizing

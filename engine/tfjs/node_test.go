@@ -182,7 +182,8 @@ func bnCNN() spec.Model {
 // TestTFJSLoadsNNPlayExport trains nnplay models briefly on MNIST —
 // the seed MLP, LeNet (Conv2D and pooling), a CNN with BatchNormalization,
 // a CNN with every image layer (strides, same padding, frozen layers,
-// global pooling, Reshape) and an MLP with every activation — exports each, loads the files with
+// global pooling, Reshape), an MLP with every activation, the LSTM preset
+// and a GRU and SimpleRNN stack — exports each, loads the files with
 // tf.loadLayersModel and checks TF.js' predictions on 100 test images
 // against nnplay's to 1e-4.
 func TestTFJSLoadsNNPlayExport(t *testing.T) {
@@ -208,6 +209,8 @@ func TestTFJSLoadsNNPlayExport(t *testing.T) {
 		{"bn-cnn", bnCNN(), 4000, 1},
 		{"every-image-layer", image, 2000, 8},
 		{"every-flat-layer", flat, 6000, 8},
+		{"lstm", spec.RowByRowRNN(), 3000, 4},
+		{"gru-simple-rnn", rnnStack(), 2000, 4},
 	}
 	models := map[string]*nn.Sequential{}
 	args := []string{"check.mjs", images, strconv.Itoa(checkedImages)}
@@ -245,7 +248,8 @@ func TestTFJSLoadsNNPlayExport(t *testing.T) {
 // TestTFJSModelOpensInNNPlay has TF.js build and save small models of the
 // layers nnplay imports (Conv2D with and without bias, BatchNormalization
 // with and without γ or β, both pools, LeakyReLU, ReLU, Activation,
-// Softmax, Reshape, global pooling, Dense, Dropout), with random weights;
+// Softmax, Reshape, global pooling, Dense, Dropout, GRU, SimpleRNN,
+// LSTM), with random weights;
 // nnplay imports each and predicts the same 100 test images as TF.js did,
 // to 1e-4.
 func TestTFJSModelOpensInNNPlay(t *testing.T) {
@@ -256,7 +260,7 @@ func TestTFJSModelOpensInNNPlay(t *testing.T) {
 	writeImages(t, images, test, checkedImages)
 	runNode(t, node, "save.mjs", images, strconv.Itoa(checkedImages), tmp)
 	tx, _ := test.Slice(0, checkedImages).Tensors()
-	for _, name := range []string{"cnn", "mlp", "gap"} {
+	for _, name := range []string{"cnn", "mlp", "gap", "rnn"} {
 		dir := filepath.Join(tmp, name)
 		p, err := ReadDir(dir)
 		if err != nil {

@@ -19,9 +19,10 @@ import (
 // The browser benchmarks of make bench (issue 7's table), all in the one
 // Chromium that TestMain starts:
 //
-//	BenchmarkBrowserMLP/{simd,go}    nnplay's worker training the seed MLP
-//	BenchmarkBrowserLeNet/{simd,go}  the same for spec.LeNet()
-//	BenchmarkBrowserGemm/{simd,go}   kernels.Gemm at 128×784×128 (gemmbench/)
+//	BenchmarkBrowserMLP/{simd,go,webgpu}  nnplay's worker training the seed MLP
+//	BenchmarkBrowserLeNet/{simd,go}       the same for spec.LeNet()
+//	BenchmarkBrowserGemm/{simd,go,webgpu} kernels.Gemm at 128×784×128, and gemm.wgsl on
+//	                                      WebGPU (gemmbench/)
 //	BenchmarkBrowserTFJS/...         TensorFlow.js fit on the same models and data,
 //	                                 and tf.matMul (tfjsbench/; make tfjs-bench-deps first)
 //
@@ -40,26 +41,38 @@ const benchWindows = 3
 // measuring (warm-up) and batches per window, chosen so that all of them
 // fit in one epoch (an epoch's end evaluates the test set, which is not
 // training) and a window lasts 0.3 s (MLP) to 3 s (LeNet) on SIMD.
+// gpuWarmup and gpuWindow are the same on WebGPU (0: not run there):
+// SwiftShader, the software adapter of a machine without a GPU, needs
+// about 0.2 s a batch.
 type workerCase struct {
-	model          spec.Model
-	warmup, window int
+	model                spec.Model
+	warmup, window       int
+	gpuWarmup, gpuWindow int
 }
 
 func BenchmarkBrowserMLP(b *testing.B) {
-	benchTraining(b, workerCase{spec.Seed(), 50, 250})
+	benchTraining(b, workerCase{spec.Seed(), 50, 250, 5, 25})
 }
 
 func BenchmarkBrowserLeNet(b *testing.B) {
-	benchTraining(b, workerCase{spec.LeNet(), 10, 60})
+	benchTraining(b, workerCase{model: spec.LeNet(), warmup: 10, window: 60}) // WebGPU runs Dense models only
 }
 
 func benchTraining(b *testing.B, wc workerCase) {
 	srv := benchServer(b, "")
-	for _, backend := range []string{protocol.BackendSIMD, protocol.BackendGo} {
+	backends := []string{protocol.BackendSIMD, protocol.BackendGo}
+	if wc.gpuWindow > 0 {
+		backends = append(backends, protocol.BackendWebGPU)
+	}
+	for _, backend := range backends {
 		b.Run(backend, func(b *testing.B) {
+			c := wc
+			if backend == protocol.BackendWebGPU {
+				c.warmup, c.window = wc.gpuWarmup, wc.gpuWindow
+			}
 			var rates []float64
 			for range b.N {
-				rates = append(rates, workerRates(b, srv.URL, backend, wc)...)
+				rates = append(rates, workerRates(b, srv.URL, backend, c)...)
 			}
 			reportSpread(b, rates, "samples/s")
 		})
@@ -103,8 +116,9 @@ func workerRates(b *testing.B, base, backend string, wc workerCase) []float64 {
 }
 
 // BenchmarkBrowserGemm times kernels.Gemm in the page (gemmbench/, built
-// here for js/wasm with -tags nnsimd): the forward form NN as GFLOP/s,
-// the gradient forms as TN-GFLOP/s and NT-GFLOP/s.
+// here for js/wasm with -tags nnsimd), and gemm.wgsl on WebGPU: the
+// forward form NN as GFLOP/s, the gradient forms as TN-GFLOP/s and
+// NT-GFLOP/s.
 func BenchmarkBrowserGemm(b *testing.B) {
 	wasm := filepath.Join(b.TempDir(), "gemm.wasm")
 	build := exec.Command("go", "build", "-trimpath", "-tags", "nnsimd", "-o", wasm, "./wasm/browsertest/gemmbench")
@@ -117,7 +131,7 @@ func BenchmarkBrowserGemm(b *testing.B) {
 	for _, backend := range []struct {
 		name string
 		reps int // calls a window: about a second on SIMD
-	}{{protocol.BackendSIMD, 400}, {protocol.BackendGo, 60}} {
+	}{{protocol.BackendSIMD, 400}, {protocol.BackendGo, 60}, {protocol.BackendWebGPU, 20}} {
 		b.Run(backend.name, func(b *testing.B) {
 			gflops := map[string][]float64{}
 			for range b.N {

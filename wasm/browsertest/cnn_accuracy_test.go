@@ -15,7 +15,7 @@ import (
 // Settings for BenchmarkBrowserCNNAccuracy (go test flags; 0 keeps the
 // preset's own value).
 var (
-	cnnModels = flag.String("cnn.models", "lenet,smallcnn", "presets to train, comma-separated: lenet, smallcnn")
+	cnnModels = flag.String("cnn.models", "lenet,smallcnn", "presets to train, comma-separated: lenet, smallcnn, lstm, gru")
 	cnnEpochs = flag.Int("cnn.epochs", 3, "epochs to train")
 	cnnLR     = flag.Float64("cnn.lr", 0, "learning rate (0: the preset's)")
 	cnnBatch  = flag.Int("cnn.batch", 0, "batch size (0: the preset's)")
@@ -24,13 +24,16 @@ var (
 )
 
 // BenchmarkBrowserCNNAccuracy trains the CNN presets (spec.LeNet,
-// spec.SmallCNN) on full MNIST in nnplay's real training worker in
+// spec.SmallCNN), or with -cnn.models=lstm,gru the row-by-row recurrent
+// ones (spec.RowByRowRNN, spec.RowByRowGRU), on full MNIST in nnplay's
+// real training worker in
 // Chromium and reports, per epoch, the test accuracy and the seconds the
 // epoch took (training plus the worker's test-set evaluation), as metrics
 // and in the log. It takes minutes (the small CNN ~72 MFLOP a sample), so
 // make bench does not run it; run it alone:
 //
 //	go test -run='^$' -bench='^BenchmarkBrowserCNNAccuracy$' -benchtime=1x -timeout=90m ./wasm/browsertest/ [-args -cnn.models=lenet -cnn.lr=0.002 -cnn.batch=32]
+//	go test -run='^$' -bench='^BenchmarkBrowserCNNAccuracy$' -benchtime=1x -timeout=90m ./wasm/browsertest/ -args -cnn.models=lstm,gru
 func BenchmarkBrowserCNNAccuracy(b *testing.B) {
 	srv := benchServer(b, "")
 	for _, name := range strings.Split(*cnnModels, ",") {
@@ -40,8 +43,12 @@ func BenchmarkBrowserCNNAccuracy(b *testing.B) {
 			m = spec.LeNet()
 		case "smallcnn":
 			m = spec.SmallCNN()
+		case "lstm":
+			m = spec.RowByRowRNN()
+		case "gru":
+			m = spec.RowByRowGRU()
 		default:
-			b.Fatalf("-cnn.models: unknown preset %q (want lenet or smallcnn)", name)
+			b.Fatalf("-cnn.models: unknown preset %q (want lenet, smallcnn, lstm or gru)", name)
 		}
 		m.Epochs = *cnnEpochs
 		if *cnnLR > 0 {

@@ -90,6 +90,9 @@ func run(m *testing.M) int {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// WebGPU in headless Chromium without a GPU: SwiftShader, a software
+		// adapter (webgpu_test.go). Pages that do not ask for it are unaffected.
+		chromedp.Flag("enable-unsafe-webgpu", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)

@@ -2,28 +2,56 @@ package protocol
 
 import "fmt"
 
-// Kernel backends a Backend request may name (see engine/kernels):
-// BackendAuto picks the fastest available, BackendSIMD the WebAssembly
-// SIMD module, BackendGo plain Go.
+// Backends a Backend request may name. The CPU ones choose the engine's
+// kernels (see engine/kernels): BackendSIMD the WebAssembly SIMD module,
+// BackendGo plain Go. BackendWebGPU trains the models the GPU can run
+// (Dense models) on WebGPU, and everything else on the fastest CPU
+// kernels. BackendAuto picks WebGPU when the browser has a hardware
+// adapter and the model fits it, else the fastest CPU kernels.
 const (
-	BackendAuto = "auto"
-	BackendSIMD = "simd"
-	BackendGo   = "go"
+	BackendAuto   = "auto"
+	BackendWebGPU = "webgpu"
+	BackendSIMD   = "simd"
+	BackendGo     = "go"
 )
 
-// BackendRequest chooses the implementation of the engine's kernels for
-// every later batch (between two batches; results are the same bits on
-// every backend, only the speed changes). An empty Name changes nothing
-// and only asks which is in use. Answered by Backend.
+// Faults a Backend request may inject into the WebGPU backend, a test
+// hook: FaultShader makes its next start compile a broken shader,
+// FaultDevice destroys its device before the next batch (as a lost GPU).
+const (
+	FaultShader = "shader"
+	FaultDevice = "device"
+)
+
+// BackendRequest chooses where later batches train (between two batches;
+// the CPU backends give the same bits, WebGPU agrees within float
+// rounding). An empty Name changes nothing and only asks which is in use.
+// Answered by Backend.
 type BackendRequest struct {
 	Name string `json:"name,omitempty"`
+	// Fault, a test hook, makes the WebGPU backend fail on purpose so the
+	// fallback can be seen (FaultShader, FaultDevice).
+	Fault string `json:"fault,omitempty"`
 }
 
-// Backend says which kernel backend the worker uses now and which it
-// could use (fastest first, "go" last).
+// Backend says where the worker trains now and what it could use. It
+// answers a BackendRequest, and comes unasked (once the page has asked
+// once) when that changes: a build of a model WebGPU cannot run, or a
+// WebGPU failure that fell back to the CPU.
 type Backend struct {
-	Name      string   `json:"name"`
+	// Name is what trains now: webgpu, or the CPU kernels (simd, gonum, go).
+	Name string `json:"name"`
+	// Available lists the backends this worker has, fastest first ("go" last).
 	Available []string `json:"available"`
+	// Choice is what the page chose (auto, webgpu, simd or go).
+	Choice string `json:"choice,omitempty"`
+	// Adapter describes the WebGPU adapter ("SwiftShader", "NVIDIA …"),
+	// when the browser has one; Software says it runs on the CPU.
+	Adapter  string `json:"adapter,omitempty"`
+	Software bool   `json:"software,omitempty"`
+	// Note says, for the user, why the choice is not what trains (the
+	// model needs the CPU, there is no adapter) or what failed.
+	Note string `json:"note,omitempty"`
 }
 
 func (BackendRequest) Type() string { return "backend" }
@@ -33,15 +61,24 @@ func (Backend) isEvent()            {}
 
 func (m BackendRequest) check() error {
 	switch m.Name {
-	case "", BackendAuto, BackendSIMD, BackendGo:
+	case "", BackendAuto, BackendWebGPU, BackendSIMD, BackendGo:
+	default:
+		return fmt.Errorf("unknown backend %q (want auto, webgpu, simd or go)", m.Name)
+	}
+	switch m.Fault {
+	case "", FaultShader, FaultDevice:
 		return nil
 	}
-	return fmt.Errorf("unknown backend %q (want auto, simd or go)", m.Name)
+	return fmt.Errorf("unknown fault %q (want shader or device)", m.Fault)
 }
 
 func (m Backend) check() error {
 	if m.Name == "" || len(m.Available) == 0 {
 		return fmt.Errorf("backend needs the name in use and the available ones; got %q and %v", m.Name, m.Available)
 	}
-	return nil
+	switch m.Choice {
+	case "", BackendAuto, BackendWebGPU, BackendSIMD, BackendGo:
+		return nil
+	}
+	return fmt.Errorf("backend: unknown choice %q", m.Choice)
 }

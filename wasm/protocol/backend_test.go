@@ -8,8 +8,13 @@ import (
 // The backend messages join the round-trip tables of codec_test.go.
 func init() {
 	allRequests = append(allRequests,
-		BackendRequest{}, BackendRequest{Name: BackendGo}, BackendRequest{Name: BackendAuto}, BackendRequest{Name: BackendSIMD})
-	allEvents = append(allEvents, Backend{Name: "simd", Available: []string{"simd", "go"}})
+		BackendRequest{}, BackendRequest{Name: BackendGo}, BackendRequest{Name: BackendAuto}, BackendRequest{Name: BackendSIMD},
+		BackendRequest{Name: BackendWebGPU}, BackendRequest{Fault: FaultShader}, BackendRequest{Name: BackendWebGPU, Fault: FaultDevice})
+	allEvents = append(allEvents, Backend{Name: "simd", Available: []string{"simd", "go"}},
+		Backend{Name: "webgpu", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "NVIDIA GeForce RTX 4070"},
+		Backend{Name: "simd", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "SwiftShader", Software: true,
+			Note: "Auto: the WebGPU adapter (SwiftShader) is software, slower than the CPU kernels"},
+		Backend{Name: "simd", Available: []string{"simd", "go"}, Choice: BackendWebGPU, Note: "WebGPU runs Dense models only; layer 1 is Conv2D"})
 }
 
 func TestBackendWireFormat(t *testing.T) {
@@ -27,7 +32,7 @@ func TestBackendWireFormat(t *testing.T) {
 
 func TestBackendRejects(t *testing.T) {
 	if _, err := DecodeRequest(`{"type":"backend","data":{"name":"webgl"}}`); err == nil ||
-		!strings.Contains(err.Error(), `protocol: backend: unknown backend "webgl" (want auto, simd or go)`) {
+		!strings.Contains(err.Error(), `protocol: backend: unknown backend "webgl" (want auto, webgpu, simd or go)`) {
 		t.Errorf("backend webgl: err = %v; want it to name the backend and the choices", err)
 	}
 	if _, err := DecodeEvent(`{"type":"backend","data":{"name":"go"}}`); err == nil ||
@@ -36,5 +41,13 @@ func TestBackendRejects(t *testing.T) {
 	}
 	if _, err := Encode(Backend{Available: []string{"go"}}); err == nil || !strings.Contains(err.Error(), "encode backend") {
 		t.Errorf("Encode(Backend without a name): err = %v", err)
+	}
+	if _, err := DecodeRequest(`{"type":"backend","data":{"fault":"cosmic-ray"}}`); err == nil ||
+		!strings.Contains(err.Error(), `unknown fault "cosmic-ray" (want shader or device)`) {
+		t.Errorf("fault cosmic-ray: err = %v; want it to name the fault and the choices", err)
+	}
+	if _, err := DecodeEvent(`{"type":"backend","data":{"name":"go","available":["go"],"choice":"tpu"}}`); err == nil ||
+		!strings.Contains(err.Error(), `unknown choice "tpu"`) {
+		t.Errorf("choice tpu: err = %v", err)
 	}
 }

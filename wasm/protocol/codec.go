@@ -61,6 +61,7 @@ var requests = map[string]func() Request{
 	"snapshot":  func() Request { return &SnapshotRequest{} },
 
 	"trace":            func() Request { return &TraceRequest{} },
+	"rnn_trace":        func() Request { return &RNNTraceRequest{} },
 	"gradcheck":        func() Request { return &GradCheckRequest{} },
 	"stats":            func() Request { return &StatsRequest{} },
 	"playground_build": func() Request { return &PlaygroundBuild{} },
@@ -68,6 +69,12 @@ var requests = map[string]func() Request{
 	"backend":          func() Request { return &BackendRequest{} },
 	"load_model":       func() Request { return &LoadModel{} },
 	"export_model":     func() Request { return &ExportModel{} },
+	"export_tfjs":      func() Request { return &ExportTFJS{} },
+	"import_tfjs":      func() Request { return &ImportTFJS{} },
+	"replace_head":     func() Request { return &ReplaceHead{} },
+	"train_goal":       func() Request { return &TrainGoal{} },
+	"tune_examples":    func() Request { return &TuneExamples{} },
+	"test_predict":     func() Request { return &TestPredict{} },
 }
 
 var events = map[string]func() Event{
@@ -84,6 +91,7 @@ var events = map[string]func() Event{
 	"error":         func() Event { return &Error{} },
 
 	"trace":            func() Event { return &Trace{} },
+	"rnn_trace":        func() Event { return &RNNTrace{} },
 	"gradcheck":        func() Event { return &GradCheck{} },
 	"stats":            func() Event { return &Stats{} },
 	"playground_data":  func() Event { return &PlaygroundData{} },
@@ -91,6 +99,11 @@ var events = map[string]func() Event{
 	"backend":          func() Event { return &Backend{} },
 	"model_loaded":     func() Event { return &ModelLoaded{} },
 	"model_export":     func() Event { return &ModelExport{} },
+	"tfjs_export":      func() Event { return &TFJSExport{} },
+	"head_replaced":    func() Event { return &HeadReplaced{} },
+	"goal_done":        func() Event { return &GoalDone{} },
+	"examples_tuned":   func() Event { return &ExamplesTuned{} },
+	"test_predictions": func() Event { return &TestPredictions{} },
 }
 
 // DecodeRequest parses a page → worker message. The result is a value

@@ -41,13 +41,17 @@
 //	                                                 differences for 1 to 32 weights
 //	stats       {id}                                 answer stats: per-layer statistics of the last
 //	                                                 measured training batch
+//	rnn_trace   {id, source, index?, input?, label?} answer rnn_trace: the example read step by
+//	                                                 step by the first recurrent layer (rnn.go)
 //	playground_build {dataset, points, noise, classes, train_fraction, features, seed, spec,
 //	                  epochs_per_second?}            switch to the 2-D playground (see below);
 //	                                                 answer playground_data, built, state idle
 //	playground_frame {id, grid}                      answer playground_frame: the model over a
 //	                                                 grid×grid grid of the plane
-//	backend     {name?}                              use these kernels for later batches: auto,
-//	                                                 simd or go (no name: only ask); answer backend
+//	backend     {name?, fault?}                      train later batches on: auto, webgpu, simd or
+//	                                                 go (no name: only ask); fault (test hook:
+//	                                                 shader | device) breaks WebGPU on purpose;
+//	                                                 answer backend
 //	load_model  {id, link | file}                    replace the model with a shared one: a link's
 //	                                                 value (after #m=) or a .nnplay file's bytes
 //	                                                 (base64); answer model_loaded, built, state idle,
@@ -86,12 +90,18 @@
 //	gradcheck      {id, h, results [{layer, name, index, analytic, numeric, abs_error, rel_error}]}
 //	stats          {id, global_batch, loss, layers [{layer, name, type, mean, std, relu, dead,
 //	                params [{name, grad_norm, weight_norm}]}]}
+//	rnn_trace      {id, label, input, layer, name, layer_type, units, gates?,
+//	                steps [{row_from, row_to, h, c?, gates?, probs}]}
 //	playground_data  {dataset, classes, features, train, train_labels, test, test_labels}
 //	playground_frame {id, grid, classes, probs, units [{layer, unit, lo, hi, values}],
 //	                  train_loss, test_loss, train_accuracy, test_accuracy, epoch,
 //	                  global_batch, state, params [{layer, name, shape, data}]}
-//	backend        {name, available}                 the kernels in use (simd, gonum or go) and
-//	                                                 those this engine has, fastest first, go last
+//	backend        {name, available, choice?, adapter?, note?}
+//	                                                 what trains (webgpu, simd, gonum or go), what
+//	                                                 this worker has (fastest first, go last), the
+//	                                                 page's choice, the WebGPU adapter, and why the
+//	                                                 choice is not in use or what failed (also sent
+//	                                                 unasked when that changes, once asked)
 //	model_loaded   {id, spec, epochs, steps, weights, precision?, per_channel?}
 //	                                                 the shared model is built (before built)
 //	model_export   {id, format, precision, per_channel?, link | file, epochs, steps,

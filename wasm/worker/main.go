@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/nnplay/nnplay/wasm/webgpu"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
 
@@ -53,6 +54,7 @@ func main() {
 		Fetch: fetch,
 		Yield: newYielder(),
 		Now:   time.Now,
+		GPU:   webgpu.New(),
 	}, queue)
 	ready, _ := protocol.Encode(protocol.Ready{})
 	post(ready)

@@ -94,4 +94,116 @@ func elementwiseModule(m *module) {
 	m.add(adamKernel(), true)
 	m.add(reluKernel(), true)
 	m.add(reluGradKernel(), true)
+	for _, f := range activationKernels() {
+		m.add(f, true)
+	}
+}
+
+// mapKernel returns a kernel that writes out[i] = op(ins[0][i], ins[1][i],
+// …) for i < n: parameters (out, ins…, n, scalars…), the pointers i32 byte
+// addresses, the scalars f32. op builds the value for one element (t =
+// f32) or four (t = v128) from the inputs, each loaded once, and the
+// scalars (already splatted for v128).
+func mapKernel(name, out string, ins []string, scalars []string, op func(t valType, in []expr, s []expr) expr) *function {
+	f := newFunction(name)
+	po := f.param(out, i32)
+	pin := make([]*local, len(ins))
+	for k, in := range ins {
+		pin[k] = f.param(in, i32)
+	}
+	n := f.param("n", i32)
+	sc := make([]*local, len(scalars))
+	for k, s := range scalars {
+		sc[k] = f.param(s, f32)
+	}
+	// One pointer walks the first input; the others are at fixed distances.
+	dOut := f.local("d"+out, i32)
+	f.set(dOut, sub(po, pin[0]))
+	dIn := make([]*local, len(ins))
+	for k := 1; k < len(ins); k++ {
+		dIn[k] = f.local("d"+ins[k], i32)
+		f.set(dIn[k], sub(pin[k], pin[0]))
+	}
+	vs := make([]expr, len(scalars))
+	for k, s := range sc {
+		v := f.local("v"+s.name, v128)
+		f.set(v, splat(s))
+		vs[k] = v
+	}
+	ss := make([]expr, len(scalars))
+	for k, s := range sc {
+		ss[k] = s
+	}
+	step := func(t valType, s []expr) func(p *local) {
+		sfx := map[valType]string{v128: "4", f32: ""}[t]
+		vals := make([]*local, len(ins))
+		for k, in := range ins {
+			vals[k] = f.local(in+"i"+sfx, t)
+		}
+		return func(p *local) {
+			in := make([]expr, len(ins))
+			for k := range ins {
+				addr := expr(p)
+				if k > 0 {
+					addr = at(p, dIn[k])
+				}
+				f.set(vals[k], load(t, addr, 0))
+				in[k] = vals[k]
+			}
+			f.store(at(p, dOut), 0, op(t, in, s))
+		}
+	}
+	lanes(f, pin[0], n, step(v128, vs), step(f32, ss))
+	return f
+}
+
+// zeroOf and oneOf are 0 and 1 as an f32 or a vector of four.
+func zeroOf(t valType) expr {
+	if t == v128 {
+		return zero4()
+	}
+	return f32c(0)
+}
+
+func oneOf(t valType) expr {
+	if t == v128 {
+		return f32x4c(1)
+	}
+	return f32c(1)
+}
+
+// ifPositive is x > 0 ? a : b, lane by lane for vectors.
+func ifPositive(t valType, x, a, b expr) expr {
+	if t == v128 {
+		return bitselect(a, b, gt(x, zero4()))
+	}
+	return choose(gt(x, f32c(0)), a, b)
+}
+
+// The activations' kernels (engine/kernels/activations.go): leaky ReLU and
+// its gradient, the gradients of σ and tanh from their outputs, and the
+// element-wise product dropout uses.
+func activationKernels() []*function {
+	return []*function{
+		// y = x > 0 ? x : α·x
+		mapKernel("leaky_relu", "y", []string{"x"}, []string{"alpha"}, func(t valType, in, s []expr) expr {
+			return ifPositive(t, in[0], in[0], mul(s[0], in[0]))
+		}),
+		// dx = x > 0 ? dy : α·dy
+		mapKernel("leaky_relu_grad", "dx", []string{"x", "dy"}, []string{"alpha"}, func(t valType, in, s []expr) expr {
+			return ifPositive(t, in[0], in[1], mul(s[0], in[1]))
+		}),
+		// dx = (dy·y)·(1 − y)
+		mapKernel("sigmoid_grad", "dx", []string{"y", "dy"}, nil, func(t valType, in, s []expr) expr {
+			return mul(mul(in[1], in[0]), sub(oneOf(t), in[0]))
+		}),
+		// dx = dy·(1 − y·y)
+		mapKernel("tanh_grad", "dx", []string{"y", "dy"}, nil, func(t valType, in, s []expr) expr {
+			return mul(in[1], sub(oneOf(t), mul(in[0], in[0])))
+		}),
+		// z = x·y
+		mapKernel("mul", "z", []string{"x", "y"}, nil, func(t valType, in, s []expr) expr {
+			return mul(in[0], in[1])
+		}),
+	}
 }

@@ -50,11 +50,13 @@ func (f *function) set(l *local, e expr) {
 // inc adds an i32 step to l.
 func (f *function) inc(l *local, step expr) { f.set(l, add(l, step)) }
 
-// store writes v (f32 or f32x4) at addr+offset.
+// store writes v (i32, f32 or f32x4) at addr+offset.
 func (f *function) store(addr expr, offset uint32, v expr) {
 	addr.emit(&f.body)
 	v.emit(&f.body)
 	switch v.typ() {
+	case i32:
+		f.body.WriteByte(0x36)
 	case f32:
 		f.body.WriteByte(0x38)
 	case v128:

@@ -82,6 +82,15 @@ func f32c(v float32) expr {
 	return node{t: f32, op: op}
 }
 
+// f32x4c is the f32x4 vector (v, v, v, v).
+func f32x4c(v float32) expr {
+	op := simd(12)
+	for range 4 {
+		op = binary.LittleEndian.AppendUint32(op, math.Float32bits(v))
+	}
+	return node{t: v128, op: op}
+}
+
 // zero4 is the f32x4 vector (0, 0, 0, 0).
 func zero4() expr { return node{t: v128, op: append(simd(12), make([]byte, 16)...)} }
 
@@ -128,6 +137,16 @@ func gt(a, b expr) expr {
 	return cmp("gt", a, b, map[valType]byte{f32: 0x5e})
 }
 
+// bitselect takes each bit from a where mask's is 1, else from b
+// (v128.bitselect); with a comparison's lane mask it is a per-lane
+// mask ? a : b.
+func bitselect(a, b, mask expr) expr {
+	if a.typ() != v128 || b.typ() != v128 || mask.typ() != v128 {
+		panic("bitselect: operands must be vectors")
+	}
+	return node{t: v128, args: []expr{a, b, mask}, op: simd(82)}
+}
+
 // and is the bitwise and of two vectors.
 func and(a, b expr) expr { return arith("and", a, b, map[valType][]byte{v128: simd(78)}) }
 
@@ -164,7 +183,13 @@ func eq(a, b expr) expr  { return cmp("eq", a, b, map[valType]byte{i32: 0x46, f3
 func ne(a, b expr) expr  { return cmp("ne", a, b, map[valType]byte{i32: 0x47, f32: 0x5c}) }
 func lt(a, b expr) expr  { return cmp("lt", a, b, map[valType]byte{i32: 0x48}) }  // signed
 func le(a, b expr) expr  { return cmp("le", a, b, map[valType]byte{i32: 0x4c}) }  // signed
+func gtI(a, b expr) expr { return cmp("gtI", a, b, map[valType]byte{i32: 0x4a}) } // signed
 func ltU(a, b expr) expr { return cmp("ltU", a, b, map[valType]byte{i32: 0x49}) } // unsigned
+
+// minI and maxI are the signed i32 minimum and maximum (both operands are
+// evaluated; keep them cheap).
+func minI(a, b expr) expr { return choose(lt(a, b), a, b) }
+func maxI(a, b expr) expr { return choose(gtI(a, b), a, b) }
 
 // or is the i32 bitwise or (for combining conditions).
 func or(a, b expr) expr { return node{t: i32, args: []expr{a, b}, op: []byte{0x72}} }
@@ -179,6 +204,8 @@ func memarg(offset uint32) []byte { return append([]byte{2}, uleb(uint64(offset)
 func load(t valType, addr expr, offset uint32) expr {
 	var op []byte
 	switch t {
+	case i32:
+		op = []byte{0x28}
 	case f32:
 		op = []byte{0x2a}
 	case v128:
@@ -192,6 +219,31 @@ func load(t valType, addr expr, offset uint32) expr {
 // loadSplat reads one float32 at addr+offset into all four lanes.
 func loadSplat(addr expr, offset uint32) expr {
 	return node{t: v128, args: []expr{addr}, op: append(simd(9), memarg(offset)...)}
+}
+
+// splatI4 copies an i32 into all four lanes of an i32x4 vector.
+func splatI4(a expr) expr {
+	if a.typ() != i32 {
+		panic("splatI4: operand is " + a.typ().String())
+	}
+	return node{t: v128, args: []expr{a}, op: simd(17)}
+}
+
+// addI4 is i32x4.add (the v128 add above is f32x4's).
+func addI4(a, b expr) expr {
+	if a.typ() != v128 || b.typ() != v128 {
+		panic("addI4: operands must be vectors")
+	}
+	return node{t: v128, args: []expr{a, b}, op: simd(174)}
+}
+
+// iotaI4 is the i32x4 vector (0, 1, 2, 3): lane offsets.
+func iotaI4() expr {
+	op := simd(12)
+	for l := uint32(0); l < 4; l++ {
+		op = binary.LittleEndian.AppendUint32(op, l)
+	}
+	return node{t: v128, op: op}
 }
 
 // splat copies an f32 into all four lanes.

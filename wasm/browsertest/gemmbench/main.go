@@ -5,6 +5,7 @@
 // 784 inputs and 128 units runs on a batch of 128 (as engine/kernels'
 // BenchmarkGemm), on the kernels the page asks for. Build it with
 // -tags nnsimd, like the worker; index.html attaches the SIMD module.
+// With backend "webgpu" it times wasm/webgpu's gemm.wgsl instead.
 //
 // It reads globalThis.nnGemmConfig {backend, reps, windows}, runs one
 // warm-up window and then `windows` windows of `reps` calls per form, and
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/nnplay/nnplay/engine/kernels"
+	"github.com/nnplay/nnplay/wasm/webgpu"
 )
 
 // The sizes: a batch of 128 through Dense(784 → 128).
@@ -51,6 +53,9 @@ func main() {
 func run(backend string, reps, windows int) (string, error) {
 	if reps < 1 || windows < 1 {
 		return "", fmt.Errorf("gemmbench: reps %d and windows %d must be at least 1", reps, windows)
+	}
+	if backend == "webgpu" {
+		return runWebGPU(reps, windows)
 	}
 	if err := kernels.SetBackend(backend); err != nil {
 		return "", err
@@ -88,6 +93,28 @@ func run(backend string, reps, windows int) (string, error) {
 				out.GFLOPS[f.name] = append(out.GFLOPS[f.name], flops/time.Since(start).Seconds()/1e9)
 			}
 		}
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// runWebGPU times gemm.wgsl (wasm/webgpu) in the same three forms.
+func runWebGPU(reps, windows int) (string, error) {
+	out := struct {
+		Backend string               `json:"backend"`
+		Adapter string               `json:"adapter"`
+		GFLOPS  map[string][]float64 `json:"gflops"`
+	}{Backend: "webgpu", GFLOPS: map[string][]float64{}}
+	for _, f := range []struct {
+		name    string
+		tA, tB  bool
+		m, n, k int
+	}{{"NN", false, false, batch, units, in}, {"TN", true, false, in, units, batch}, {"NT", false, true, batch, in, units}} {
+		rates, adapter, err := webgpu.GemmBench(f.tA, f.tB, f.m, f.n, f.k, reps, windows)
+		if err != nil {
+			return "", fmt.Errorf("gemmbench: WebGPU %s: %v", f.name, err)
+		}
+		out.GFLOPS[f.name], out.Adapter = rates, adapter
 	}
 	b, err := json.Marshal(out)
 	return string(b), err

@@ -117,10 +117,24 @@ func (t *Trainer) trainBatch(report bool) {
 		loss   float64
 		layers []nn.LayerStats
 		err    error
+		gpu    = t.useGPU()
+		gpuAcc float64
 	)
-	if report {
+	if gpu {
+		var out gpuOutcome
+		loss, gpuAcc, out = t.gpuBatch(x.Float32s(), y.Float32s(), report)
+		switch out {
+		case gpuDiverged:
+			return
+		case gpuFellBack:
+			gpu = false
+		}
+	}
+	switch {
+	case gpu:
+	case report:
 		loss, layers, err = t.model.TrainBatchWithStats(x, y)
-	} else {
+	default:
 		loss, err = t.model.TrainBatch(x, y)
 	}
 	if err != nil {
@@ -142,20 +156,27 @@ func (t *Trainer) trainBatch(report bool) {
 	t.pos.pos = end
 	t.pos.batch++
 	t.pos.global++
-	t.stats.loss.add(loss, 0.05)
-	t.stats.epochLoss.add(loss)
+	if !gpu || report { // the GPU's loss is read back only when it is shown
+		t.stats.loss.add(loss, 0.05)
+		t.stats.epochLoss.add(loss)
+	}
 	t.stats.windowN += x.Shape()[0]
 	if t.play != nil {
 		t.play.paced++
 	}
 	if report {
 		t.measured = &measured{global: t.pos.global, loss: loss, layers: layers}
-		t.sampleAccuracy(x, y)
+		if gpu {
+			t.addAccuracy(gpuAcc) // of the batch's forward pass, before the update
+		} else {
+			t.sampleAccuracy(x, y)
+		}
 		t.postProgress()
 	}
 	if t.pos.pos >= n {
 		t.endEpoch()
 	}
+	t.goalBatch() // a run towards a goal (finetune.go) may end here
 }
 
 // freshOptimizer recompiles the model with a new optimizer from the spec.
@@ -197,6 +218,10 @@ func (t *Trainer) endEpoch() {
 		t.pos = position{epoch: t.pos.epoch + 1, global: t.pos.global}
 		return
 	}
+	if t.goalEpoch() {
+		return // a run towards a goal checks its accuracy itself
+	}
+	t.gpuSync() // evaluate the weights the GPU has trained
 	ev, err := t.evaluation(0)
 	if err != nil {
 		t.setState(protocol.StatePaused)

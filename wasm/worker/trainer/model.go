@@ -37,6 +37,13 @@ func (t *Trainer) loadModel(r protocol.LoadModel) error {
 	if err != nil {
 		return err // the codec's messages say what is wrong and where
 	}
+	return t.openPayload(r.ID, p, what)
+}
+
+// openPayload makes p's model the worker's, answering ModelLoaded with id;
+// what names where p came from in messages. A model that cannot be built
+// is an error and leaves the current model as it was.
+func (t *Trainer) openPayload(id int, p share.Payload, what string) error {
 	if p.Spec.Dataset != spec.DatasetMNIST {
 		return fmt.Errorf("%s holds a model for %q; this page opens mnist models", what, p.Spec.Dataset)
 	}
@@ -48,7 +55,7 @@ func (t *Trainer) loadModel(r protocol.LoadModel) error {
 	if err != nil {
 		return fmt.Errorf("%s cannot be opened: %v", what, err)
 	}
-	loaded := protocol.ModelLoaded{ID: r.ID, Spec: p.Spec, Epochs: p.Epochs, Steps: p.Steps, Weights: len(p.Weights) > 0}
+	loaded := protocol.ModelLoaded{ID: id, Spec: p.Spec, Epochs: p.Epochs, Steps: p.Steps, Weights: len(p.Weights) > 0}
 	if loaded.Weights {
 		// Kernels carry the precision chosen (vectors are float16 or float32).
 		for _, w := range p.Weights {

@@ -42,6 +42,9 @@ type Env struct {
 	Yield func()
 	// Now is the clock for throttling and samples/s.
 	Now func() time.Time
+	// GPU trains Dense models on WebGPU (wasm/webgpu); nil where there
+	// is none (natively, or a browser without navigator.gpu).
+	GPU GPU
 }
 
 // Trainer owns the model, the data and the training position. Only Run's
@@ -69,6 +72,10 @@ type Trainer struct {
 	// (or those a loaded model had); sub is the spec's class subset.
 	epochsDone int
 	sub        *classSubset
+	// goal is the run towards a train_goal being followed (finetune.go).
+	goal *goal
+	// gpu is the WebGPU backend's state (gpu.go).
+	gpu gpuState
 }
 
 // New returns a trainer that reads requests from q.
@@ -127,9 +134,12 @@ func (t *Trainer) Run() {
 // handle carries out one request.
 func (t *Trainer) handle(r protocol.Request) {
 	t.safely(r.Type(), func() {
+		t.gpuBefore(r) // sync the GPU's weights into the model, or let go of them
 		if err := t.do(r); err != nil {
 			t.post(protocol.Error{Message: err.Error()})
 		}
+		t.gpu.decided = false // the model or the choice may have changed
+		t.announceBackend(false)
 	})
 }
 
@@ -151,6 +161,7 @@ func (t *Trainer) safely(what string, f func()) {
 }
 
 func (t *Trainer) do(r protocol.Request) error {
+	t.goalRequest(r) // a run towards a goal follows stops and new models
 	switch r := r.(type) {
 	case protocol.LoadData:
 		if t.train != nil && (r.Base == "" || r.Base == t.dataBase) {
@@ -195,6 +206,8 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.snapshot(r.ID)
 	case protocol.TraceRequest:
 		return t.trace(r)
+	case protocol.RNNTraceRequest:
+		return t.rnnTrace(r)
 	case protocol.GradCheckRequest:
 		return t.gradCheck(r)
 	case protocol.StatsRequest:
@@ -209,6 +222,18 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.loadModel(r)
 	case protocol.ExportModel:
 		return t.exportModel(r)
+	case protocol.ExportTFJS:
+		return t.exportTFJS(r)
+	case protocol.ImportTFJS:
+		return t.importTFJS(r)
+	case protocol.ReplaceHead:
+		return t.replaceHead(r)
+	case protocol.TrainGoal:
+		return t.trainGoal(r)
+	case protocol.TuneExamples:
+		return t.tuneExamples(r)
+	case protocol.TestPredict:
+		return t.testPredict(r)
 	}
 	return fmt.Errorf("the worker does not handle %q requests", r.Type())
 }

@@ -55,6 +55,17 @@ const models = {
     L.flatten(),
     L.dense({ units: 10, activation: 'softmax' }),
   ] }),
+  // The recurrent layers, each digit read as 28 rows: a GRU (TF.js' only
+  // form, reset_after false) and a SimpleRNN without bias returning every
+  // step, then an LSTM. TF.js' default gate activation is hard_sigmoid,
+  // which nnplay does not have: sigmoid, as Keras.
+  rnn: () => tf.sequential({ layers: [
+    L.reshape({ inputShape: [784], targetShape: [28, 28] }),
+    L.gru({ units: 12, recurrentActivation: 'sigmoid', returnSequences: true }),
+    L.simpleRNN({ units: 10, activation: 'relu', useBias: false, returnSequences: true }),
+    L.lstm({ units: 8, recurrentActivation: 'sigmoid' }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ] }),
 };
 
 let seed = 1;

@@ -1,7 +1,7 @@
 // Command benchtable prints make bench's table (issue 7) from the outputs
 // of go test -bench: the engine natively, as wasm under Node (pure Go and
 // SIMD), and the browser benchmarks of wasm/browsertest (nnplay's worker
-// on SIMD and pure Go, TensorFlow.js cpu and wasm).
+// on SIMD, pure Go and WebGPU, TensorFlow.js cpu and wasm).
 //
 //	benchtable -native FILE -node-go FILE -node-simd FILE -browser FILE
 //
@@ -152,7 +152,8 @@ var rows = []row{
 	{label: "wasm under Node, SIMD", run: "node-simd", mlp: "BenchmarkTrainStep/batch=64", cnn: "BenchmarkTrainStepLeNet", gemm: "BenchmarkGemm/Gemm(*)/NN_128x784x128"},
 	{label: "browser worker, SIMD", run: "browser", mlp: "BenchmarkBrowserMLP/simd", cnn: "BenchmarkBrowserLeNet/simd", gemm: "BenchmarkBrowserGemm/simd"},
 	{label: "browser worker, pure Go", run: "browser", mlp: "BenchmarkBrowserMLP/go", cnn: "BenchmarkBrowserLeNet/go", gemm: "BenchmarkBrowserGemm/go"},
-	{label: "browser, WebGPU", allNote: "n/a — not implemented"},
+	{label: "browser worker, WebGPU", run: "browser", mlp: "BenchmarkBrowserMLP/webgpu", gemm: "BenchmarkBrowserGemm/webgpu",
+		cnnNote: "n/a — Dense models only (CNNs train on SIMD)"},
 	{label: "TF.js 4.22 cpu, same browser", run: "browser", mlp: "BenchmarkBrowserTFJS/cpu/mlp", cnn: "BenchmarkBrowserTFJS/cpu/lenet", gemm: "BenchmarkBrowserTFJS/cpu/gemm"},
 	{label: "TF.js 4.22 wasm (SIMD, 1 thread)", run: "browser", mlp: "BenchmarkBrowserTFJS/wasm/mlp", gemm: "BenchmarkBrowserTFJS/wasm/gemm",
 		cnnNote: "n/a — no Conv2DBackpropFilter kernel"},
@@ -189,6 +190,8 @@ func writeTable(w io.Writer, runs map[string]results, load string) {
 	fmt.Fprintln(w, "\nNative and Node rows: TrainBatch on one fixed batch of 64 (engine/nn benchmarks, -count=3).")
 	fmt.Fprintln(w, "Browser rows: nnplay's training worker on MNIST (batches gathered, progress posted), or")
 	fmt.Fprintln(w, "TF.js model.fit on the same data; three windows after a warm-up, timed in the page.")
+	fmt.Fprintln(w, "WebGPU: the browser's adapter; headless Chromium without a GPU has only SwiftShader,")
+	fmt.Fprintln(w, "a software rasterizer on the CPU, so that row measures correctness, not a GPU's speed.")
 }
 
 func verdict(c cell, target float64) string {

@@ -1,0 +1,273 @@
+package browsertest
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// WebGPU in headless Chromium here is SwiftShader, a software adapter
+// (the harness launches Chromium with --enable-unsafe-webgpu): correct,
+// slow. These tests check that training on it agrees with the CPU, that
+// the page shows it, and that failures fall back to SIMD.
+
+// Tolerances of TestWebGPUMatchesCPU. The GPU adds products in another
+// order than the CPU (16-wide tiles, maybe fused multiply-adds) and takes
+// exp, log and sqrt in float32 where the CPU's loss uses float64, so every
+// batch differs by float32 rounding, which 50 Adam steps carry along.
+// Measured on SwiftShader (the test logs it): worst relative loss
+// difference 2.6e-7, worst weight difference 3.2e-7 (weights up to 0.32).
+// The tolerances leave 30× room for other GPUs' arithmetic; a wrong
+// kernel is far off (1−β1 rounded from float64 instead of taken in
+// float32, as kernels.Adam does, already gave 6e-6 and 2.3e-6).
+const (
+	webgpuLossTol   = 1e-5 // relative, each batch's loss
+	webgpuWeightTol = 1e-5 // absolute, every weight after 50 batches
+	webgpuBatches   = 50
+)
+
+// sendAll posts requests in one go (one round trip to the page).
+func (c *workerClient) sendAll(rs ...protocol.Request) {
+	c.t.Helper()
+	var b strings.Builder
+	for _, r := range rs {
+		s, err := protocol.Encode(r)
+		if err != nil {
+			c.t.Fatalf("encode %T: %v", r, err)
+		}
+		q, _ := json.Marshal(s)
+		fmt.Fprintf(&b, "window.__nnplay.w.postMessage(%s);", q)
+	}
+	c.tab.Run("send requests", chromedp.Evaluate(b.String(), nil))
+}
+
+// stepRun builds the seed model and trains it n batches with step
+// requests on the backend, each batch's loss read from a stats request;
+// it returns the losses, the final weights and the backend event.
+func stepRun(c *workerClient, backend string, n int) ([]float64, protocol.Snapshot, protocol.Backend) {
+	c.t.Helper()
+	m := spec.Seed()
+	m.Epochs = 1
+	return stepRunModel(c, m, backend, n)
+}
+
+// stepRunModel is stepRun for the model m.
+func stepRunModel(c *workerClient, m spec.Model, backend string, n int) ([]float64, protocol.Snapshot, protocol.Backend) {
+	c.t.Helper()
+	c.sendAll(protocol.BackendRequest{Name: backend}, protocol.Build{Spec: m})
+	b := c.await("backend "+backend, 30*time.Second, isType("backend")).(protocol.Backend)
+	c.await("built", 30*time.Second, isType("built"))
+	var rs []protocol.Request
+	for i := 1; i <= n; i++ {
+		rs = append(rs, protocol.Step{}, protocol.StatsRequest{ID: i})
+	}
+	c.sendAll(append(rs, protocol.SnapshotRequest{ID: 1000})...)
+	losses := make([]float64, n)
+	for i := 1; i <= n; i++ {
+		st := c.await(fmt.Sprintf("stats %d", i), time.Minute, isType("stats")).(protocol.Stats)
+		if st.ID != i || st.GlobalBatch != i {
+			c.t.Fatalf("stats id %d for batch %d; want %d for %d", st.ID, st.GlobalBatch, i, i)
+		}
+		losses[i-1] = st.Loss
+	}
+	snap := c.await("snapshot", time.Minute, isType("snapshot")).(protocol.Snapshot)
+	return losses, snap, b
+}
+
+// TestWebGPUMatchesCPU trains the seed MLP (784-128-64-10, Adam) 50
+// batches on the CPU (pure Go) and then on WebGPU, same seed and batches,
+// and compares every batch's loss and the final weights.
+func TestWebGPUMatchesCPU(t *testing.T) {
+	c := startWorker(t, server.URL, 3*time.Minute)
+	c.send(protocol.LoadData{})
+	c.await("data_ready", 90*time.Second, isType("data_ready"))
+	cpuLoss, cpuW, _ := stepRun(c, protocol.BackendGo, webgpuBatches)
+	start := time.Now()
+	gpuLoss, gpuW, b := stepRun(c, protocol.BackendWebGPU, webgpuBatches)
+	took := time.Since(start)
+	// Deterministic on its own backend: a second run gives the same bits.
+	againLoss, againW, _ := stepRun(c, protocol.BackendWebGPU, webgpuBatches)
+	for i := range gpuLoss {
+		if againLoss[i] != gpuLoss[i] {
+			t.Errorf("batch %d: loss %v on WebGPU, then %v on a second run", i+1, gpuLoss[i], againLoss[i])
+		}
+	}
+	for i, p := range gpuW.Params {
+		if string(p.Data) != string(againW.Params[i].Data) {
+			t.Errorf("layer %d %s: a second WebGPU run ends on other weights", p.Layer, p.Name)
+		}
+	}
+	if b.Name != protocol.BackendWebGPU || b.Adapter != "SwiftShader" || !b.Software || b.Note != "" {
+		t.Fatalf("backend after choosing webgpu: %+v; want webgpu in use on SwiftShader, no note", b)
+	}
+	worstLoss, worstW, scale := compareRuns(t, "seed MLP", cpuLoss, gpuLoss, cpuW, gpuW)
+	if !(cpuLoss[webgpuBatches-1] < cpuLoss[0]*0.5) {
+		t.Errorf("the CPU loss went from %.3f to %.3f in %d batches; want it halved (else the comparison says little)", cpuLoss[0], cpuLoss[webgpuBatches-1], webgpuBatches)
+	}
+	t.Logf("%d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst weight difference %.3g (largest weight %.3g); %d batches on WebGPU (SwiftShader) in %v",
+		webgpuBatches, cpuLoss[0], cpuLoss[webgpuBatches-1], worstLoss, worstW, scale, webgpuBatches, took.Round(time.Millisecond))
+}
+
+// TestWebGPUFallsBack breaks WebGPU on purpose (protocol.BackendRequest's
+// test hook): a destroyed device mid-run, then a shader that does not
+// compile. Each time the worker says why, names SIMD, and the next batch
+// trains there.
+func TestWebGPUFallsBack(t *testing.T) {
+	c := startWorker(t, server.URL, 3*time.Minute)
+	c.tab.Allow("WebGPU") // Chromium logs the broken shader and the lost device
+	c.tab.Allow("this line is not WGSL")
+	m := spec.Seed()
+	m.Epochs = 1
+	c.sendAll(protocol.LoadData{}, protocol.BackendRequest{Name: protocol.BackendWebGPU}, protocol.Build{Spec: m},
+		protocol.Step{}, protocol.Step{}, protocol.Step{})
+	c.await("data_ready", 90*time.Second, isType("data_ready"))
+	if b := c.await("backend", 30*time.Second, isType("backend")).(protocol.Backend); b.Name != protocol.BackendWebGPU {
+		t.Fatalf("backend %+v; want webgpu", b)
+	}
+	c.await("batch 3", time.Minute, isBatch(3))
+
+	c.sendAll(protocol.BackendRequest{Fault: protocol.FaultDevice}, protocol.Step{})
+	fell := c.await("the fallback", time.Minute, isType("backend")).(protocol.Backend)
+	for fell.Name == protocol.BackendWebGPU { // the answer to the fault request itself
+		fell = c.await("the fallback", time.Minute, isType("backend")).(protocol.Backend)
+	}
+	if fell.Name != protocol.BackendSIMD || !strings.HasPrefix(fell.Note, "WebGPU failed (") ||
+		!strings.HasSuffix(fell.Note, "training continues on SIMD from the weights last read back") {
+		t.Errorf("after destroying the device: %+v; want SIMD with a note on the lost device", fell)
+	}
+	t.Logf("destroyed device: %q", fell.Note)
+	c.await("batch 4, on SIMD", time.Minute, isBatch(4))
+
+	// Choosing WebGPU again makes a new device; a broken shader then fails it.
+	c.sendAll(protocol.BackendRequest{Name: protocol.BackendWebGPU, Fault: protocol.FaultShader}, protocol.Step{})
+	c.await("backend webgpu again", 30*time.Second, isType("backend"))
+	fell = c.await("the fallback", time.Minute, isType("backend")).(protocol.Backend)
+	if fell.Name != protocol.BackendSIMD || !strings.HasPrefix(fell.Note, "WebGPU could not start (compiling ") {
+		t.Errorf("after a broken shader: %+v; want SIMD with a note on the shader", fell)
+	}
+	t.Logf("broken shader: %q", fell.Note)
+	c.await("batch 5, on SIMD", time.Minute, isBatch(5))
+
+	// And again, unbroken: WebGPU trains.
+	c.sendAll(protocol.BackendRequest{Name: protocol.BackendWebGPU}, protocol.Step{}, protocol.BackendRequest{})
+	c.await("batch 6", time.Minute, isBatch(6))
+	for {
+		b := c.await("backend", 30*time.Second, isType("backend")).(protocol.Backend)
+		if b.Name == protocol.BackendWebGPU && b.Note == "" {
+			break
+		}
+	}
+}
+
+func isBatch(n int) func(protocol.Event) bool {
+	return func(e protocol.Event) bool {
+		p, ok := e.(protocol.Progress)
+		return ok && p.GlobalBatch == n
+	}
+}
+
+// TestWebGPUPageBackend uses the training panel's Backend select as a
+// person does: Auto says SIMD (SwiftShader is software), WebGPU trains
+// the seed model, and a CNN goes back to SIMD with the reason shown.
+func TestWebGPUPageBackend(t *testing.T) {
+	u, _ := openApp(t, 3*time.Minute)
+	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD" })
+	if note := u.text("#backend-note"); !strings.Contains(note, "Auto: the WebGPU adapter (SwiftShader) is software") {
+		t.Errorf("#backend-note under Auto: %q; want why Auto does not pick SwiftShader", note)
+	}
+	u.choose("#backend", protocol.BackendWebGPU)
+	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: WebGPU (SwiftShader, software)" })
+	u.click("#train")
+	u.WaitText("#batch-counter", time.Minute, func(s string) bool { n, err := strconv.Atoi(s); return err == nil && n >= 5 })
+	u.click("#pause")
+	if u.text("#backend-in-use") != "in use: WebGPU (SwiftShader, software)" {
+		t.Errorf("after training: %q; want WebGPU still", u.text("#backend-in-use"))
+	}
+	u.choose("#preset", "lenet")
+	u.click("#reset") // a paused run keeps its model until reset
+	u.WaitText("#backend-note", 30*time.Second, func(s string) bool {
+		return strings.Contains(s, "WebGPU runs Dense models only; layer 1 is Conv2D")
+	})
+	if got := u.text("#backend-in-use"); got != "in use: SIMD" {
+		t.Errorf("with a CNN: %q; want SIMD", got)
+	}
+}
+
+// compareRuns checks a WebGPU run against the CPU's: each batch's loss
+// within webgpuLossTol (relative), each final weight within
+// webgpuWeightTol. It returns the worst differences and the largest weight.
+func compareRuns(t *testing.T, what string, cpuLoss, gpuLoss []float64, cpuW, gpuW protocol.Snapshot) (worstLoss, worstW, scale float64) {
+	t.Helper()
+	for i := range cpuLoss {
+		rel := math.Abs(gpuLoss[i]-cpuLoss[i]) / math.Abs(cpuLoss[i])
+		worstLoss = max(worstLoss, rel)
+		if !(rel <= webgpuLossTol) {
+			t.Errorf("%s, batch %d: loss %.7f on WebGPU, %.7f on the CPU: relative difference %.2g > %g", what, i+1, gpuLoss[i], cpuLoss[i], rel, webgpuLossTol)
+		}
+	}
+	count := 0
+	for i, p := range cpuW.Params {
+		q := gpuW.Params[i]
+		if p.Layer != q.Layer || p.Name != q.Name || len(p.Data) != len(q.Data) {
+			t.Fatalf("%s, param %d: %d %s (%d bytes) on the CPU, %d %s (%d bytes) on WebGPU", what, i, p.Layer, p.Name, len(p.Data), q.Layer, q.Name, len(q.Data))
+		}
+		for j := 0; j < len(p.Data); j += 4 {
+			a := float64(math.Float32frombits(binary.LittleEndian.Uint32(p.Data[j:])))
+			g := float64(math.Float32frombits(binary.LittleEndian.Uint32(q.Data[j:])))
+			d := math.Abs(a - g)
+			if !(d <= webgpuWeightTol) {
+				count++
+			}
+			worstW, scale = max(worstW, d), max(scale, math.Abs(a))
+		}
+	}
+	if count > 0 {
+		t.Errorf("%s: %d weights differ by more than %g between WebGPU and the CPU (worst %.3g)", what, count, webgpuWeightTol, worstW)
+	}
+	return worstLoss, worstW, scale
+}
+
+// TestWebGPUMatchesCPUOtherLayers does the same for the rest of what
+// WebGPU runs: tanh and sigmoid (as Dense activations and as layers,
+// after a Dense with its own activation), a linear Dense fused with the
+// ReLU layer after it, a frozen layer, widths that are not multiples of
+// 4, batches of 100, and SGD with Nesterov momentum and weight decay.
+func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
+	c := startWorker(t, server.URL, 3*time.Minute)
+	c.send(protocol.LoadData{})
+	c.await("data_ready", 90*time.Second, isType("data_ready"))
+	m := spec.Seed()
+	m.Epochs, m.BatchSize = 1, 100
+	m.Layers = []spec.Layer{
+		{Type: spec.TypeDense, Units: 46, Activation: spec.ActTanh},
+		{Type: spec.TypeSigmoid},
+		{Type: spec.TypeDense, Units: 30},
+		{Type: spec.TypeReLU},
+		{Type: spec.TypeDense, Units: 21, Activation: spec.ActSigmoid, Frozen: true},
+		{Type: spec.TypeTanh},
+		{Type: spec.TypeDense, Units: 10, Activation: spec.ActSoftmax},
+	}
+	m.Optimizer = spec.Optimizer{Name: spec.OptSGD, LearningRate: 0.1, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3}
+	const batches = 20
+	cpuLoss, cpuW, _ := stepRunModel(c, m, protocol.BackendGo, batches)
+	gpuLoss, gpuW, b := stepRunModel(c, m, protocol.BackendWebGPU, batches)
+	if b.Name != protocol.BackendWebGPU {
+		t.Fatalf("backend %+v; want webgpu", b)
+	}
+	worstLoss, worstW, scale := compareRuns(t, "mixed layers", cpuLoss, gpuLoss, cpuW, gpuW)
+	if !(cpuLoss[batches-1] < cpuLoss[0]) {
+		t.Errorf("the CPU loss went from %.3f to %.3f in %d batches; want it lower", cpuLoss[0], cpuLoss[batches-1], batches)
+	}
+	t.Logf("%d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst weight difference %.3g (largest weight %.3g)",
+		batches, cpuLoss[0], cpuLoss[batches-1], worstLoss, worstW, scale)
+}
