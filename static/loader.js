@@ -45,6 +45,22 @@
     return realEval(src);
   };
 
+  // Start the training worker now, so it downloads and compiles
+  // worker.wasm while page.wasm does the same, instead of after the page's
+  // first render (a second or two on a slow machine). The page app takes it
+  // over, with whatever it said or failed with in the meantime.
+  var early = {worker: null, messages: [], errors: [], failed: null};
+  try {
+    if (typeof Worker === "function") {
+      early.worker = new Worker("worker.js");
+      early.worker.onmessage = function (e) { early.messages.push(e); };
+      early.worker.onerror = function (e) { e.preventDefault(); early.errors.push(e); };
+    }
+  } catch (err) {
+    early.failed = err;
+  }
+  window.nnplayEarlyWorker = early;
+
   var go = new Go();
   var url = "page.wasm";
   show("Loading the app…", false);

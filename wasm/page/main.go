@@ -109,19 +109,23 @@ func startWorker(app *ui.App, in *inbox) {
 		in.push(nil, "this browser has no Web Workers")
 		return
 	}
-	var worker js.Value
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				in.push(nil, "it could not be created ("+jsErrorText(r)+")")
-			}
+	// loader.js started the worker already (see earlyWorker); a page
+	// loaded some other way starts its own.
+	worker, early := earlyWorker(in)
+	if worker.IsUndefined() && early.IsUndefined() {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					in.push(nil, "it could not be created ("+jsErrorText(r)+")")
+				}
+			}()
+			worker = ctor.New("worker.js")
 		}()
-		worker = ctor.New("worker.js")
-	}()
+	}
 	if worker.IsUndefined() {
 		return
 	}
-	worker.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		data := args[0].Get("data")
 		if data.Type() != js.TypeString {
 			log.Printf("page: ignoring a non-string message from the worker")
@@ -135,8 +139,8 @@ func startWorker(app *ui.App, in *inbox) {
 		}
 		in.push(ev, "")
 		return nil
-	}))
-	worker.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	})
+	onError := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		// An exception inside the worker comes as an ErrorEvent with a
 		// message; a worker script that cannot be loaded, as a bare Event.
 		reason := "worker.js could not be loaded (run make build)"
@@ -148,7 +152,21 @@ func startWorker(app *ui.App, in *inbox) {
 		}
 		in.push(nil, reason)
 		return nil
-	}))
+	})
+	worker.Set("onmessage", onMessage)
+	worker.Set("onerror", onError)
+	if !early.IsUndefined() {
+		// Replay what arrived before the page was ready, in order; no
+		// event can come in between, as this runs without yielding.
+		replay := func(list string, handler js.Func) {
+			events := early.Get(list)
+			for i := 0; i < events.Length(); i++ {
+				handler.Invoke(events.Index(i))
+			}
+		}
+		replay("messages", onMessage)
+		replay("errors", onError)
+	}
 	worker.Set("onmessageerror", js.FuncOf(func(_ js.Value, _ []js.Value) any {
 		in.push(protocol.Error{Message: "A message from the worker could not be received."}, "")
 		return nil
@@ -161,6 +179,26 @@ func startWorker(app *ui.App, in *inbox) {
 		}
 		worker.Call("postMessage", s)
 	}
+}
+
+// earlyWorker takes over the worker loader.js started, if it did: the
+// worker (undefined when none) and loader.js's record of it (undefined for
+// a page that did not come through loader.js). A Worker constructor that
+// threw there is reported here.
+func earlyWorker(in *inbox) (worker, early js.Value) {
+	early = js.Global().Get("nnplayEarlyWorker")
+	if !early.Truthy() {
+		return js.Undefined(), js.Undefined()
+	}
+	js.Global().Delete("nnplayEarlyWorker")
+	if err := early.Get("failed"); err.Truthy() {
+		in.push(nil, "it could not be created ("+js.Global().Get("String").Invoke(err).String()+")")
+		return js.Undefined(), early
+	}
+	if w := early.Get("worker"); w.Truthy() {
+		return w, early
+	}
+	return js.Undefined(), js.Undefined()
 }
 
 func jsErrorText(r any) string {
