@@ -163,3 +163,37 @@ func TestChartHelpers(t *testing.T) {
 		t.Errorf("the newest point was lost: last x = %v", last)
 	}
 }
+
+// TestTrainMoreContinuesAFinishedRun: after a run ends, Train more starts
+// another from the current weights (no build), while Train rebuilds from
+// the seed; an edit since the run disables Train more.
+func TestTrainMoreContinuesAFinishedRun(t *testing.T) {
+	a, w := newTestApp()
+	a.Handle(protocol.Ready{})
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	a.Handle(protocol.Built{})
+	if a.TrainMoreBlocked() == "" {
+		t.Error("Train more is enabled before any run")
+	}
+	a.Train()
+	a.Handle(protocol.State{State: protocol.StateRunning})
+	a.Handle(protocol.State{State: protocol.StateDone})
+	w.take()
+	if msg := a.TrainMoreBlocked(); msg != "" {
+		t.Fatalf("Train more is blocked after a finished run: %q", msg)
+	}
+	a.TrainMore()
+	if got := w.take(); !reflect.DeepEqual(got, []string{"start"}) {
+		t.Errorf("Train more sent %v, want [start] (no build)", got)
+	}
+	a.Handle(protocol.State{State: protocol.StateDone})
+	a.Model.Epochs = "5"
+	a.Model.Changed()
+	if a.TrainMoreBlocked() == "" {
+		t.Error("Train more is enabled after the model was edited")
+	}
+	a.TrainMore()
+	if got := w.take(); len(got) != 0 {
+		t.Errorf("a blocked Train more sent %v", got)
+	}
+}

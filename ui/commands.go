@@ -60,6 +60,39 @@ func (a *App) Train() {
 	a.send(protocol.Start{})
 }
 
+// TrainMoreBlocked says why Train more is disabled, or "": it continues a
+// finished or stopped run of the model on screen from its current weights.
+func (a *App) TrainMoreBlocked() string {
+	if a.Worker != WorkerReady {
+		return "The training worker is not ready."
+	}
+	if a.Training != protocol.StateDone && a.Training != protocol.StateStopped {
+		return "Train more continues a finished run; train first."
+	}
+	if a.needsBuild() {
+		return "The model was edited since it trained: Train builds the new one."
+	}
+	return ""
+}
+
+// TrainMore trains the model's epochs again from its current weights (a
+// second Keras fit; a learning-rate schedule starts over), where Train
+// would start afresh from the seed.
+func (a *App) TrainMore() {
+	if a.TrainMoreBlocked() != "" {
+		return
+	}
+	a.send(protocol.Start{})
+}
+
+// TrainMoreTitle is Train more's tooltip: what it does, or why it cannot.
+func (a *App) TrainMoreTitle() string {
+	if why := a.TrainMoreBlocked(); why != "" {
+		return why
+	}
+	return "Train the epochs again from the current weights (Train starts afresh from the seed)."
+}
+
 // StepBlocked says why Step is disabled, or "".
 func (a *App) StepBlocked() string {
 	if a.Training == protocol.StateRunning {

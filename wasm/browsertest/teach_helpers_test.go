@@ -168,8 +168,25 @@ func (u *user) attr(sel, name string) string {
 // waitAttr waits until the element's attribute has the wanted value.
 func (u *user) waitAttr(sel, name, want string, timeout time.Duration) {
 	u.t.Helper()
-	u.waitJS(fmt.Sprintf("%s[%s=%q]", sel, name, want), timeout,
-		fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getAttribute(%q) === %q })()`, sel, name, want))
+	deadline := time.Now().Add(timeout)
+	expr := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.getAttribute(%q) : null })()`, sel, name)
+	for {
+		var got *string
+		err := chromedp.Run(u.Ctx, chromedp.Evaluate(expr, &got))
+		if err == nil && got != nil && *got == want {
+			return
+		}
+		if u.Ctx.Err() != nil || time.Now().After(deadline) {
+			seen := "no such element"
+			if got != nil {
+				seen = fmt.Sprintf("%q", *got)
+			}
+			var text string
+			_ = chromedp.Run(u.Ctx, chromedp.Evaluate(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.textContent.replace(/\s+/g, " ").slice(0, 400) : "" })()`, sel), &text))
+			u.t.Fatalf("waiting for %s[%s=%q]: still %s after %v (err %v; browser problems: %q; its text: %s)", sel, name, want, seen, timeout, err, u.Problems(), text)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // stepBatches clicks Step n times, each time waiting for the batch counter.

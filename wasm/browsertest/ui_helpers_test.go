@@ -83,7 +83,9 @@ func (u *user) typeInto(sel, text string) {
 // choice does).
 func (u *user) choose(sel, value string) {
 	u.t.Helper()
-	u.Run("choose "+value+" in "+sel, chromedp.SetValue(sel, value, chromedp.ByQuery))
+	// A user sees the select they choose in: panels that ask the worker
+	// only while on screen must be on screen.
+	u.Run("choose "+value+" in "+sel, chromedp.ScrollIntoView(sel, chromedp.ByQuery), chromedp.SetValue(sel, value, chromedp.ByQuery))
 }
 
 func (u *user) text(sel string) string {
