@@ -52,7 +52,10 @@
   var early = {worker: null, messages: [], errors: [], failed: null};
   try {
     if (typeof Worker === "function") {
-      early.worker = new Worker("worker.js");
+      // It may start on MNIST at once, unless the page opens on the
+      // playground (which does not need it).
+      var onPlayground = /^#playground/.test(window.location.hash);
+      early.worker = new Worker(onPlayground ? "worker.js" : "worker.js?prefetch=mnist");
       early.worker.onmessage = function (e) { early.messages.push(e); };
       early.worker.onerror = function (e) { e.preventDefault(); early.errors.push(e); };
     }

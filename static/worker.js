@@ -11,6 +11,20 @@ function fail(message) {
   self.postMessage(JSON.stringify({ type: "error", data: { message: message, fatal: true } }));
 }
 
+// The page's MNIST worker (worker.js?prefetch=mnist, started by loader.js)
+// begins downloading MNIST now, while worker.wasm downloads and compiles;
+// Go's fetch takes these responses (wasm/worker/fetch.go) instead of asking
+// again. The playground's worker and a page opened on the playground skip it.
+if (self.location.search.indexOf("prefetch=mnist") >= 0 && typeof fetch === "function") {
+  self.nnplayPrefetch = new Map();
+  for (const f of ["t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "train-images-idx3-ubyte.gz"]) {
+    const url = "/data/mnist/" + f;
+    const p = fetch(url);
+    p.catch(() => {}); // a failure is Go's to report, when it asks for the file
+    self.nnplayPrefetch.set(url, p);
+  }
+}
+
 try {
   importScripts("wasm_exec.js", "kernels.js");
 } catch (err) {

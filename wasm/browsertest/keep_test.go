@@ -47,6 +47,9 @@ func TestModelsSaveRenameDeleteLoadAcrossReload(t *testing.T) {
 
 	// Rename "first" to "mlp".
 	u.click(modelRow("first") + " .model-rename")
+	// The page focuses the name field and selects its text a moment later;
+	// a person types after that.
+	u.waitJS("the name field focused", 10*time.Second, `document.activeElement === document.querySelector(".model-row.renaming .model-rename-input")`)
 	u.typeInto(".model-row.renaming .model-rename-input", "mlp")
 	u.click(".model-row.renaming .model-rename-save")
 	u.waitJS("renamed", 10*time.Second, `!!document.querySelector('`+modelRow("mlp")+`')`)

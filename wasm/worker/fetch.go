@@ -12,10 +12,15 @@ import (
 )
 
 // fetch GETs url with the browser's fetch and reads the body through its
-// stream reader, reporting bytes as they arrive. A 404 wraps
-// trainer.ErrNotFound.
+// stream reader, reporting bytes as they arrive (a response worker.js
+// prefetched is read whole: it is mostly here already). Gzip data comes
+// back decompressed (see gunzipNative). A 404 wraps trainer.ErrNotFound.
 func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
-	resp, err := await(js.Global().Call("fetch", url))
+	resp, err := prefetched(url)
+	early := resp.Truthy()
+	if !early {
+		resp, err = await(js.Global().Call("fetch", url))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %v", url, err)
 	}
@@ -29,12 +34,12 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 		total, _ = strconv.ParseInt(h.String(), 10, 64)
 	}
 	body := resp.Get("body")
-	if !body.Truthy() { // no streams: read it whole
+	if !body.Truthy() || early { // no streams, or most likely here already: read it whole
 		buf, err := await(resp.Call("arrayBuffer"))
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %v", url, err)
 		}
-		return copyBytes(js.Global().Get("Uint8Array").New(buf)), nil
+		return gunzipNative(copyBytes(js.Global().Get("Uint8Array").New(buf))), nil
 	}
 	out := make([]byte, 0, max(total, 0))
 	reader := body.Call("getReader")
@@ -77,6 +82,25 @@ func gunzipNative(b []byte) []byte {
 		return b
 	}
 	return copyBytes(js.Global().Get("Uint8Array").New(buf))
+}
+
+// prefetched takes the response worker.js started fetching for url, if it
+// did (undefined otherwise, or when that fetch failed: ask again).
+func prefetched(url string) (js.Value, error) {
+	pre := js.Global().Get("nnplayPrefetch")
+	if !pre.Truthy() {
+		return js.Undefined(), nil
+	}
+	p := pre.Call("get", url)
+	if !p.Truthy() {
+		return js.Undefined(), nil
+	}
+	pre.Call("delete", url) // a second load of the file fetches it again
+	resp, err := await(p)
+	if err != nil {
+		return js.Undefined(), nil
+	}
+	return resp, nil
 }
 
 func copyBytes(u8 js.Value) []byte {
