@@ -15,12 +15,27 @@ function fail(message) {
 // begins downloading MNIST now, while worker.wasm downloads and compiles;
 // Go's fetch takes these responses (wasm/worker/fetch.go) instead of asking
 // again. The playground's worker and a page opened on the playground skip it.
+// Each entry is a promise of {status, bytes}: the file's bytes, gunzipped by
+// the browser's DecompressionStream when it can (native code, and done
+// before Go needs them), else as sent.
 if (self.location.search.indexOf("prefetch=mnist") >= 0 && typeof fetch === "function") {
   self.nnplayPrefetch = new Map();
+  const gunzip = async (gz) => {
+    if (typeof DecompressionStream !== "function" || gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) return gz;
+    try {
+      const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (err) {
+      return gz; // damaged: Go's reader says how
+    }
+  };
   for (const f of ["t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "train-images-idx3-ubyte.gz"]) {
     const url = "/data/mnist/" + f;
-    const p = fetch(url);
-    p.catch(() => {}); // a failure is Go's to report, when it asks for the file
+    const p = fetch(url).then(async (resp) => ({
+      status: resp.status,
+      bytes: resp.ok ? await gunzip(new Uint8Array(await resp.arrayBuffer())) : new Uint8Array(0),
+    }));
+    p.catch(() => {}); // a failed prefetch is fetched again when Go asks
     self.nnplayPrefetch.set(url, p);
   }
 }

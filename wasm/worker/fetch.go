@@ -12,15 +12,21 @@ import (
 )
 
 // fetch GETs url with the browser's fetch and reads the body through its
-// stream reader, reporting bytes as they arrive (a response worker.js
-// prefetched is read whole: it is mostly here already). Gzip data comes
-// back decompressed (see gunzipNative). A 404 wraps trainer.ErrNotFound.
+// stream reader, reporting bytes as they arrive, or takes what worker.js
+// prefetched. Gzip data comes back decompressed (see gunzipNative). A 404
+// wraps trainer.ErrNotFound.
 func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
-	resp, err := prefetched(url)
-	early := resp.Truthy()
-	if !early {
-		resp, err = await(js.Global().Call("fetch", url))
+	if b, status, ok := prefetched(url); ok {
+		switch {
+		case status == 404:
+			return nil, fmt.Errorf("fetch %s: %w", url, trainer.ErrNotFound)
+		case status == 200:
+			progress(int64(len(b)), int64(len(b)))
+			return gunzipNative(b), nil
+		}
+		// Another status: ask again, and report that answer.
 	}
+	resp, err := await(js.Global().Call("fetch", url))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %v", url, err)
 	}
@@ -34,7 +40,7 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 		total, _ = strconv.ParseInt(h.String(), 10, 64)
 	}
 	body := resp.Get("body")
-	if !body.Truthy() || early { // no streams, or most likely here already: read it whole
+	if !body.Truthy() { // no streams: read it whole
 		buf, err := await(resp.Call("arrayBuffer"))
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %v", url, err)
@@ -84,23 +90,25 @@ func gunzipNative(b []byte) []byte {
 	return copyBytes(js.Global().Get("Uint8Array").New(buf))
 }
 
-// prefetched takes the response worker.js started fetching for url, if it
-// did (undefined otherwise, or when that fetch failed: ask again).
-func prefetched(url string) (js.Value, error) {
+// prefetched takes what worker.js fetched for url ahead of time (see its
+// nnplayPrefetch): the bytes, gunzipped there when the browser could, and
+// the HTTP status. ok is false when it did not prefetch url or that fetch
+// failed (then fetch asks again).
+func prefetched(url string) (b []byte, status int, ok bool) {
 	pre := js.Global().Get("nnplayPrefetch")
 	if !pre.Truthy() {
-		return js.Undefined(), nil
+		return nil, 0, false
 	}
 	p := pre.Call("get", url)
 	if !p.Truthy() {
-		return js.Undefined(), nil
+		return nil, 0, false
 	}
 	pre.Call("delete", url) // a second load of the file fetches it again
-	resp, err := await(p)
+	r, err := await(p)
 	if err != nil {
-		return js.Undefined(), nil
+		return nil, 0, false
 	}
-	return resp, nil
+	return copyBytes(r.Get("bytes")), r.Get("status").Int(), true
 }
 
 func copyBytes(u8 js.Value) []byte {
