@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
@@ -160,12 +161,31 @@ type Tab struct {
 func NewTab(t testing.TB, base, path string, timeout time.Duration) *Tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx)
+	tab := wireTab(t, ctx, cancel, timeout, nil)
+	ctx = tab.Ctx
+	// Each tab starts without the page's autosave (IndexedDB), so no test
+	// opens on a model another test left behind.
+	clear := storage.ClearDataForOrigin(base, "indexeddb")
+	if err := chromedp.Run(ctx, clear, chromedp.Navigate(base+path)); err != nil {
+		t.Fatalf("navigate to %s: %v", path, err)
+	}
+	return tab
+}
+
+// wireTab makes a Tab of ctx (a chromedp context for one tab; cancel ends
+// it), bounded by timeout. It listens to the page's console and, through a
+// session of its own, each worker's; onWorker (may be nil) hears each
+// worker target as it attaches. At the end of the test, a console error,
+// an uncaught exception or a Go panic seen anywhere fails it.
+func wireTab(t testing.TB, ctx context.Context, cancel context.CancelFunc, timeout time.Duration, onWorker func(target.ID)) *Tab {
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	tab := &Tab{Ctx: ctx, t: t}
 	tab.listen(ctx, "page")
 	chromedp.ListenTarget(ctx, func(ev any) {
 		if ev, ok := ev.(*target.EventAttachedToTarget); ok && strings.Contains(ev.TargetInfo.Type, "worker") {
-			// Attach a session of our own to hear the worker's console.
+			if onWorker != nil {
+				onWorker(ev.TargetInfo.TargetID)
+			}
 			// Not inside the listener: it must not block.
 			go func(id target.ID) {
 				wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
@@ -177,19 +197,34 @@ func NewTab(t testing.TB, base, path string, timeout time.Duration) *Tab {
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancel()
-		tab.mu.Lock()
-		defer tab.mu.Unlock()
-		for _, p := range tab.problems {
+		for _, p := range tab.Problems() {
 			t.Errorf("browser: %s", p)
 		}
 	})
-	// Each tab starts without the page's autosave (IndexedDB), so no test
-	// opens on a model another test left behind.
-	clear := storage.ClearDataForOrigin(base, "indexeddb")
-	if err := chromedp.Run(ctx, clear, chromedp.Navigate(base+path)); err != nil {
-		t.Fatalf("navigate to %s: %v", path, err)
-	}
 	return tab
+}
+
+// freshContext opens a tab in a new browser context (its own empty HTTP
+// cache and storage, like a first visit or another browser), disposed at
+// the end of the test, and returns a chromedp context for it. (chromedp's
+// WithNewBrowserContext opens its tab without a window, which headless
+// Chromium refuses: "no browser is open".)
+func freshContext(t testing.TB) (context.Context, context.CancelFunc) {
+	t.Helper()
+	browser := cdp.WithExecutor(browserCtx, chromedp.FromContext(browserCtx).Browser)
+	bc, err := target.CreateBrowserContext().Do(browser)
+	if err != nil {
+		t.Fatalf("create a browser context: %v", err)
+	}
+	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bc).WithNewWindow(true).Do(browser)
+	if err != nil {
+		t.Fatalf("open a tab in a new browser context: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = target.CloseTarget(id).Do(browser)
+		_ = target.DisposeBrowserContext(bc).Do(browser)
+	})
+	return chromedp.NewContext(browserCtx, chromedp.WithTargetID(id))
 }
 
 // Allow stops a console error containing substr from failing the test

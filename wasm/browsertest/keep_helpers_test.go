@@ -1,16 +1,13 @@
 package browsertest
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/storage"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -74,53 +71,9 @@ func (u *user) modelNames() []string {
 // storage shared with other tabs), with the same checks as NewTab.
 func openFresh(t *testing.T, path string, timeout time.Duration) *user {
 	t.Helper()
-	// chromedp's WithNewBrowserContext opens its tab without a window,
-	// which headless Chromium refuses ("no browser is open"): make the
-	// context and a tab in a new window of it by hand.
-	var (
-		bcID cdp.BrowserContextID
-		tID  target.ID
-	)
-	onBrowser := func(f func(ctx context.Context) error) error {
-		return chromedp.Run(browserCtx, chromedp.ActionFunc(func(ctx context.Context) error {
-			return f(cdp.WithExecutor(ctx, chromedp.FromContext(ctx).Browser))
-		}))
-	}
-	err := onBrowser(func(ctx context.Context) (err error) {
-		if bcID, err = target.CreateBrowserContext().Do(ctx); err != nil {
-			return err
-		}
-		tID, err = target.CreateTarget("about:blank").WithBrowserContextID(bcID).WithNewWindow(true).Do(ctx)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("a fresh browser context: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = onBrowser(func(ctx context.Context) error { return target.DisposeBrowserContext(bcID).Do(ctx) })
-	})
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(tID))
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
-	tab := &Tab{Ctx: ctx, t: t}
-	tab.listen(ctx, "page")
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if ev, ok := ev.(*target.EventAttachedToTarget); ok && strings.Contains(ev.TargetInfo.Type, "worker") {
-			go func(id target.ID) {
-				wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
-				tab.listen(wctx, "worker")
-				_ = chromedp.Run(wctx)
-			}(ev.TargetInfo.TargetID)
-		}
-	})
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancel()
-		tab.mu.Lock()
-		defer tab.mu.Unlock()
-		for _, p := range tab.problems {
-			t.Errorf("browser (fresh context): %s", p)
-		}
-	})
+	ctx, cancel := freshContext(t)
+	tab := wireTab(t, ctx, cancel, timeout, nil)
+	ctx = tab.Ctx
 	if err := chromedp.Run(ctx, storage.ClearDataForOrigin(server.URL, "indexeddb"), chromedp.Navigate(server.URL+path)); err != nil {
 		t.Fatalf("navigate to %s in a fresh context: %v", path, err)
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -173,47 +172,16 @@ func TestFirstLoadWeight(t *testing.T) {
 // workers returns the targets of the dedicated workers the page started.
 func openColdTab(t *testing.T, timeout time.Duration) (tab *Tab, workers func() []target.ID) {
 	t.Helper()
-	// chromedp.WithNewBrowserContext opens its tab without a window, which
-	// headless Chromium refuses ("no browser is open"): make both here.
-	browser := cdp.WithExecutor(browserCtx, chromedp.FromContext(browserCtx).Browser)
-	bc, err := target.CreateBrowserContext().Do(browser)
-	if err != nil {
-		t.Fatalf("create a browser context: %v", err)
-	}
-	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bc).WithNewWindow(true).Do(browser)
-	if err != nil {
-		t.Fatalf("open a tab in a new browser context: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = target.CloseTarget(id).Do(browser)
-		_ = target.DisposeBrowserContext(bc).Do(browser)
-	})
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(id))
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
-	tab = &Tab{Ctx: ctx, t: t}
-	tab.listen(ctx, "page")
+	ctx, cancel := freshContext(t)
 	var mu sync.Mutex
 	var ids []target.ID
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if ev, ok := ev.(*target.EventAttachedToTarget); ok && strings.Contains(ev.TargetInfo.Type, "worker") {
-			mu.Lock()
-			ids = append(ids, ev.TargetInfo.TargetID)
-			mu.Unlock()
-			go func(id target.ID) { // as NewTab does: hear the worker's console
-				wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
-				tab.listen(wctx, "worker")
-				_ = chromedp.Run(wctx)
-			}(ev.TargetInfo.TargetID)
-		}
+	tab = wireTab(t, ctx, cancel, timeout, func(id target.ID) {
+		mu.Lock()
+		ids = append(ids, id)
+		mu.Unlock()
 	})
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancel()
-		for _, p := range tab.Problems() {
-			t.Errorf("browser: %s", p)
-		}
-	})
-	err = chromedp.Run(ctx,
+	ctx = tab.Ctx
+	err := chromedp.Run(ctx,
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			_, err := page.AddScriptToEvaluateOnNewDocument(weightRecorder).Do(ctx)
 			return err
