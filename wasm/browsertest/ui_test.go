@@ -254,3 +254,24 @@ func TestPresetsUpdateSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainMoreContinuesTheRun: Train more is disabled until a run ends;
+// then it trains the epochs again from the weights the run ended with (the
+// batch counter goes on past 938), while Train starts afresh from the seed
+// (the counter starts again and ends at 938).
+func TestTrainMoreContinuesTheRun(t *testing.T) {
+	u, _ := openApp(t, 4*time.Minute)
+	u.choose("#preset", "softmax")
+	u.typeInto("#epochs", "1")
+	if !u.disabled("#train-more") {
+		t.Error("Train more is enabled before any run")
+	}
+	u.click("#train")
+	u.WaitText("#test-accuracy", 2*time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") })
+	u.waitEnabled("#train-more", 30*time.Second)
+	u.click("#train-more")
+	u.WaitText("#batch-counter", 2*time.Minute, func(s string) bool { return strings.TrimSpace(s) == "1876" })
+	u.waitEnabled("#train-more", 60*time.Second) // the second run ended
+	u.click("#train")
+	u.WaitText("#batch-counter", 2*time.Minute, func(s string) bool { return strings.TrimSpace(s) == "938" })
+}
