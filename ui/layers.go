@@ -313,7 +313,7 @@ func layerNames(rows []LayerRow) []string {
 	seen := map[string]int{}
 	names := make([]string, len(rows))
 	for i, r := range rows {
-		base := kindName(r.Type)
+		base := spec.KerasName(r.Type)
 		name := base
 		if n := seen[base]; n > 0 {
 			name = fmt.Sprintf("%s_%d", base, n)
@@ -322,23 +322,4 @@ func layerNames(rows []LayerRow) []string {
 		names[i] = fmt.Sprintf("%s (%s)", name, r.Type)
 	}
 	return names
-}
-
-// kindName is Keras' name for a layer type, as engine/nn's Summary has it
-// (the page does not load engine/nn): the class name in snake case for
-// the pools and BatchNormalization, else the type in lower case.
-func kindName(typ string) string {
-	switch typ {
-	case spec.TypeMaxPool2D:
-		return "max_pooling2d"
-	case spec.TypeAveragePooling2D:
-		return "average_pooling2d"
-	case spec.TypeGlobalAveragePooling2D:
-		return "global_average_pooling2d"
-	case spec.TypeBatchNormalization:
-		return "batch_normalization"
-	case spec.TypeSimpleRNN:
-		return "simple_rnn"
-	}
-	return strings.ToLower(typ)
 }

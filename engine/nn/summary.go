@@ -30,7 +30,7 @@ func (m *Sequential) Summary() string {
 	total, trainable := 0, 0
 	for i, l := range m.layers {
 		ls := l.Spec()
-		base := layerName(ls.Type)
+		base := spec.KerasName(ls.Type)
 		name := base
 		if seen[base] > 0 { // Keras numbers repeats: dense, dense_1, dense_2
 			name = fmt.Sprintf("%s_%d", base, seen[base])
@@ -97,25 +97,6 @@ func (m *Sequential) Summary() string {
 	}
 	b.WriteString(strings.Repeat("_", width) + "\n")
 	return b.String()
-}
-
-// layerName is the name Keras gives a layer of this type: its class name
-// in snake case (max_pooling2d for MaxPool2D, Keras' alias of
-// MaxPooling2D), or the type in lower case for the others.
-func layerName(typ string) string {
-	switch typ {
-	case spec.TypeMaxPool2D:
-		return "max_pooling2d"
-	case spec.TypeAveragePooling2D:
-		return "average_pooling2d"
-	case spec.TypeGlobalAveragePooling2D:
-		return "global_average_pooling2d"
-	case spec.TypeBatchNormalization:
-		return "batch_normalization"
-	case spec.TypeSimpleRNN:
-		return "simple_rnn"
-	}
-	return strings.ToLower(typ)
 }
 
 // thousands formats n with commas: 109386 → "109,386".

@@ -69,7 +69,7 @@ func ExpectedWeights(m spec.Model) ([]Weight, error) {
 				Msg: fmt.Sprintf("has %d weights but this nnplay's link format knows %d of them; share the recipe only", infos[i].Params, got)}
 		}
 		if len(params) > 0 {
-			layer := kerasName(l.Type)
+			layer := spec.KerasName(l.Type)
 			if n := seen[layer]; n > 0 {
 				seen[layer] = n + 1
 				layer = fmt.Sprintf("%s_%d", layer, n)
@@ -97,32 +97,6 @@ func ExpectedShapes(m spec.Model) ([][]int, error) {
 		shapes[i] = w.Shape
 	}
 	return shapes, nil
-}
-
-// kerasName is the snake_case name Keras gives a layer of type t.
-func kerasName(t string) string {
-	switch t {
-	case spec.TypeConv2D:
-		return "conv2d"
-	case spec.TypeMaxPool2D:
-		return "max_pooling2d"
-	case spec.TypeAveragePooling2D:
-		return "average_pooling2d"
-	case spec.TypeGlobalAveragePooling2D:
-		return "global_average_pooling2d"
-	}
-	var b []byte
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if 'A' <= c && c <= 'Z' {
-			if i > 0 && !('A' <= t[i-1] && t[i-1] <= 'Z') {
-				b = append(b, '_')
-			}
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }
 
 // count is how many values the weights hold.

@@ -81,8 +81,8 @@ func TestKerasNames(t *testing.T) {
 		t.Errorf("names %q,\nwant %q", names, want)
 	}
 	for typ, want := range map[string]string{spec.TypeLeakyReLU: "leaky_re_lu", spec.TypeMaxPool2D: "max_pooling2d", spec.TypeDense: "dense"} {
-		if got := kerasName(typ); got != want {
-			t.Errorf("kerasName(%s) = %s, want %s", typ, got, want)
+		if got := spec.KerasName(typ); got != want {
+			t.Errorf("spec.KerasName(%s) = %s, want %s", typ, got, want)
 		}
 	}
 }
