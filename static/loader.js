@@ -88,6 +88,7 @@
   }
 
   instantiate().then(function (result) {
+    performance.mark("page.wasm compiled");
     return go.run(result.instance).then(function () {
       // main() returning means the app stopped (a Go panic ends here too).
       show("The nnplay app stopped unexpectedly (see the browser console). Reload the page to start again.", true);

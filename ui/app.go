@@ -154,6 +154,9 @@ func (a *App) DismissError() {
 
 // addError records a non-fatal error for the banner, keeping the last few.
 func (a *App) addError(msg string) {
+	if n := len(a.Errors); n > 0 && a.Errors[n-1] == msg {
+		return // the same failure again (the worker's own MNIST load, then the page's): one message
+	}
 	a.Errors = append(a.Errors, msg)
 	if len(a.Errors) > 5 {
 		a.Errors = a.Errors[len(a.Errors)-5:]
@@ -201,6 +204,11 @@ func (a *App) apply(ev protocol.Event) {
 			return
 		}
 		a.send(protocol.LoadData{})
+		// Build now, not when the data is in: the worker builds right
+		// after loading, and the page takes data and model in one render.
+		if _, err := a.Model.Spec(); err == nil && !a.share().Loading() {
+			a.build()
+		}
 	case protocol.DataProgress:
 		a.DataText = dataProgressText(e)
 	case protocol.DataReady:

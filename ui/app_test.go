@@ -36,16 +36,18 @@ func TestAppStartsWorkerLoadsDataAndBuilds(t *testing.T) {
 		t.Fatalf("Train is enabled before the worker runs")
 	}
 	a.Handle(protocol.Ready{})
-	if got := w.take(); !reflect.DeepEqual(got, []string{"load_data"}) {
-		t.Errorf("on ready the app sent %v, want [load_data]", got)
+	// The build goes out with the data request: the worker builds as soon
+	// as MNIST is in.
+	if got := w.take(); !reflect.DeepEqual(got, []string{"load_data", "build"}) {
+		t.Errorf("on ready the app sent %v, want [load_data build]", got)
 	}
 	a.Handle(protocol.DataProgress{Stage: protocol.StageDownload, File: "train-images-idx3-ubyte.gz", Loaded: 50, Total: 200})
 	if got, want := a.StatusText(), "Loading MNIST: downloading train-images-idx3-ubyte.gz, 25%"; got != want {
 		t.Errorf("status = %q, want %q", got, want)
 	}
 	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
-	if got := w.take(); !reflect.DeepEqual(got, []string{"build"}) {
-		t.Errorf("on data_ready the app sent %v, want [build]", got)
+	if got := w.take(); len(got) != 0 {
+		t.Errorf("on data_ready the app sent %v, want nothing (the model went with load_data)", got)
 	}
 	if a.TrainBlocked() == "" {
 		t.Errorf("Train is enabled before the model is built")
@@ -195,5 +197,26 @@ func TestTrainMoreContinuesAFinishedRun(t *testing.T) {
 	a.TrainMore()
 	if got := w.take(); len(got) != 0 {
 		t.Errorf("a blocked Train more sent %v", got)
+	}
+}
+
+// A model edited while MNIST loads is built again once the data is in: the
+// build that went out with load_data was of the model before the edit.
+func TestEditWhileLoadingRebuildsOnDataReady(t *testing.T) {
+	a, w := newTestApp()
+	a.Handle(protocol.Ready{})
+	w.take()
+	a.Model.Epochs = "1"
+	a.Model.Changed()
+	if got := w.take(); len(got) != 0 {
+		t.Errorf("an edit while loading sent %v, want nothing until the data is in", got)
+	}
+	a.Handle(protocol.Built{})
+	if a.TrainBlocked() == "" {
+		t.Errorf("Train is enabled before MNIST is loaded")
+	}
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	if got := w.take(); !reflect.DeepEqual(got, []string{"build"}) {
+		t.Errorf("on data_ready after an edit the app sent %v, want [build]", got)
 	}
 }

@@ -120,16 +120,24 @@ func (c *Chart) Mount(host js.Value, label string) {
 	c.canvas.SetAttribute("role", "img")
 	c.canvas.SetAttribute("aria-label", label)
 	host.Call("replaceChildren", c.canvas.Underlying())
-	c.ctx = c.canvas.GetContext2d()
+	c.ctx = cpuContext2D(c.canvas)
 	c.ctx.Scale(c.dpr, c.dpr)
 	c.bg = c.newCanvas()
-	c.bg.GetContext2d().Scale(c.dpr, c.dpr)
+	cpuContext2D(c.bg).Scale(c.dpr, c.dpr)
 	c.bgKey = ""
 	c.drawn = -1
 }
 
+// cpuContext2D is cv's 2-D context, kept in main memory
+// (willReadFrequently): a small chart drawn a few times a second gains
+// nothing from the GPU, and a GPU canvas's first drawImage waited
+// 0.3 s on the GPU process during a first visit.
+func cpuContext2D(cv *dom.HTMLCanvasElement) *dom.CanvasRenderingContext2D {
+	return &dom.CanvasRenderingContext2D{Value: cv.Call("getContext", "2d", map[string]any{"willReadFrequently": true})}
+}
+
 func (c *Chart) newCanvas() *dom.HTMLCanvasElement {
-	cv := dom.GetWindow().Document().CreateElement("canvas").(*dom.HTMLCanvasElement)
+	cv := createCanvas()
 	cv.SetWidth(int(chartW * c.dpr))
 	cv.SetHeight(int(chartH * c.dpr))
 	return cv
@@ -239,7 +247,7 @@ func path2D(p plot, pts []Point, dots bool) js.Value {
 
 // drawBackground draws the axes, grid, tick labels and legend into c.bg.
 func (c *Chart) drawBackground(p plot, series []Series) {
-	ctx := c.bg.GetContext2d()
+	ctx := cpuContext2D(c.bg)
 	ctx.ClearRect(0, 0, chartW, chartH)
 	left, top := padLeft, padTop
 	pw, ph := chartW-padLeft-padRight, chartH-padTop-padBottom

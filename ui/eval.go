@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"honnef.co/go/js/dom/v2"
-
 	"github.com/nnplay/nnplay/engine/data/drawing"
 )
 
@@ -93,13 +91,12 @@ func (s *MisclassifiedStrip) Draw(a *App) {
 		return
 	}
 	s.drawn = a.EvalVersion
-	doc := dom.GetWindow().Document()
 	var items []any
 	if a.Eval != nil {
 		for _, m := range a.Eval.Misclassified {
-			fig := doc.CreateElement("figure")
+			fig := createElement("figure")
 			fig.SetAttribute("class", "digit")
-			cv := doc.CreateElement("canvas").(*dom.HTMLCanvasElement)
+			cv := createCanvas()
 			cv.SetWidth(drawing.Side)
 			cv.SetHeight(drawing.Side)
 			label := fmt.Sprintf("predicted %d, true %d", m.Predicted, m.True)
@@ -110,7 +107,7 @@ func (s *MisclassifiedStrip) Draw(a *App) {
 				img[i] = float32(b) / 255
 			}
 			drawDigit(cv.GetContext2d(), img)
-			cap := doc.CreateElement("figcaption")
+			cap := createElement("figcaption")
 			cap.SetInnerHTML(fmt.Sprintf(`<span class="pred">%d</span> <span class="true">true %d</span>`, m.Predicted, m.True))
 			fig.AppendChild(cv)
 			fig.AppendChild(cap)

@@ -65,8 +65,7 @@ func (p *PadState) Mount(a *App, env vugu.EventEnv, host js.Value) {
 		return
 	}
 	p.app, p.env, p.host = a, env, host
-	doc := dom.GetWindow().Document()
-	cv := doc.CreateElement("canvas").(*dom.HTMLCanvasElement)
+	cv := createCanvas()
 	cv.SetWidth(padSize)
 	cv.SetHeight(padSize)
 	cv.SetAttribute("aria-label", "Drawing pad: draw a digit with the mouse, a finger or a pen")
@@ -99,7 +98,7 @@ func (p *PadState) MountPreview(host js.Value) {
 		return
 	}
 	p.prevEl = host
-	cv := dom.GetWindow().Document().CreateElement("canvas").(*dom.HTMLCanvasElement)
+	cv := createCanvas()
 	cv.SetWidth(drawing.Side)
 	cv.SetHeight(drawing.Side)
 	cv.SetAttribute("role", "img")

@@ -45,6 +45,7 @@ type Playground struct {
 	send      func(protocol.Request)
 	started   bool // the worker exists
 	active    bool // the tab is shown
+	opened    bool // the tab has been shown: its panel is built
 	listening bool // to hashchange
 	loop      frameLoop
 	view      *playView
@@ -76,6 +77,10 @@ func (a *App) ShowTab(tab string) {
 	}
 }
 
+// Opened says the playground's tab is or has been open: its panel is
+// built then, and kept (with its canvases) when the tab closes.
+func (p *Playground) Opened() bool { return p.opened || p.app.Tab == TabPlayground }
+
 // TabClass is a tab button's class.
 func (a *App) TabClass(tab string) string {
 	if a.Tab == tab {
@@ -87,6 +92,7 @@ func (a *App) TabClass(tab string) string {
 // show starts the playground (its worker and first build) or wakes it.
 func (p *Playground) show() {
 	p.active = true
+	p.opened = true
 	p.writeHash()
 	if !p.started {
 		p.started = true

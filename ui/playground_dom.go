@@ -75,6 +75,7 @@ func clearPlayHash() {
 func (a *App) initTabs() {
 	a.Tab = TabMNIST
 	a.Play = newPlayground(a)
+	a.Play.listenHash() // a playground link pasted later opens it
 	if h := locationHash(); IsPlaygroundHash(h) {
 		a.Tab = TabPlayground
 		a.Play.Config, a.Play.Problems = ParsePlayHash(h)
@@ -86,7 +87,7 @@ func (a *App) initTabs() {
 // a playground hash opens it with those settings, another hash (a shared
 // model, #m=...) goes back to MNIST. Idempotent.
 func (p *Playground) listenHash() {
-	if p.listening {
+	if p.listening || !js.Global().Get("addEventListener").Truthy() { // not in a browser (tests under Node)
 		return
 	}
 	p.listening = true

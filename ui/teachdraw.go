@@ -76,7 +76,7 @@ func teachHeat(v []float32, rows, cols, rowStride, colStride int, scale float64,
 }
 
 func teachCanvas(w, h int, label string) *dom.HTMLCanvasElement {
-	cv := dom.GetWindow().Document().CreateElement("canvas").(*dom.HTMLCanvasElement)
+	cv := createCanvas()
 	cv.SetWidth(max(1, w))
 	cv.SetHeight(max(1, h))
 	cv.SetAttribute("role", "img")
@@ -86,7 +86,7 @@ func teachCanvas(w, h int, label string) *dom.HTMLCanvasElement {
 
 // el makes an element with a class and text.
 func mkEl(tag, class, text string) dom.Element {
-	e := dom.GetWindow().Document().CreateElement(tag)
+	e := createElement(tag)
 	if class != "" {
 		e.SetAttribute("class", class)
 	}

@@ -47,6 +47,8 @@ var needed = []string{
 	"page.wasm", "worker.wasm",
 	"data/mnist/train-images-idx3-ubyte.gz", "data/mnist/train-labels-idx1-ubyte.gz",
 	"data/mnist/t10k-images-idx3-ubyte.gz", "data/mnist/t10k-labels-idx1-ubyte.gz",
+	"data/mnist/train-images-idx3-ubyte", "data/mnist/train-labels-idx1-ubyte",
+	"data/mnist/t10k-images-idx3-ubyte", "data/mnist/t10k-labels-idx1-ubyte",
 }
 
 func TestMain(m *testing.M) {

@@ -65,8 +65,17 @@ const weightRecorder = `(() => {
 // resourceEntries lists a worker's resources with their end in absolute
 // time (ms since the epoch), so that they compare with the page's clock, and
 // when the worker started (its time origin).
-const resourceEntries = `({TimeOrigin: performance.timeOrigin, Resources: performance.getEntriesByType("resource").map((e) => ({Name: e.name,
+const resourceEntries = `({TimeOrigin: performance.timeOrigin,
+	Marks: performance.getEntriesByType("mark").map((e) => ({Name: e.name, At: performance.timeOrigin + e.startTime})),
+	Resources: performance.getEntriesByType("resource").map((e) => ({Name: e.name,
 	Transfer: e.transferSize, Encoded: e.encodedBodySize, Decoded: e.decodedBodySize, End: performance.timeOrigin + e.responseEnd}))})`
+
+// markEntry is a performance.mark the app set (the page's and the
+// worker's start-up milestones), in ms since the epoch.
+type markEntry struct {
+	Name string
+	At   float64
+}
 
 type resourceEntry struct {
 	Name                       string
@@ -99,9 +108,12 @@ func TestFirstLoadWeight(t *testing.T) {
 	u.js("read the page's measurements", `window.__weight`, &pageSide)
 	enabledAt := pageSide.TimeOrigin + pageSide.TrainEnabledAt
 	all := pageSide.Resources
+	var marks []markEntry
+	u.js("read the page's marks", `performance.getEntriesByType("mark").map((e) => ({Name: e.name, At: performance.timeOrigin + e.startTime}))`, &marks)
 	for _, id := range workers() {
 		var w struct {
 			TimeOrigin float64
+			Marks      []markEntry
 			Resources  []resourceEntry
 		}
 		wctx, cancel := chromedp.NewContext(tab.Ctx, chromedp.WithTargetID(id))
@@ -111,6 +123,7 @@ func TestFirstLoadWeight(t *testing.T) {
 			t.Fatalf("reading the resources of worker %s: %v", id, err)
 		}
 		t.Logf("%6.2f s a worker starts", (w.TimeOrigin-pageSide.TimeOrigin)/1000)
+		marks = append(marks, w.Marks...)
 		for _, e := range w.Resources {
 			if e.End <= enabledAt {
 				all = append(all, e)
@@ -118,6 +131,10 @@ func TestFirstLoadWeight(t *testing.T) {
 		}
 	}
 
+	sort.Slice(marks, func(i, j int) bool { return marks[i].At < marks[j].At })
+	for _, m := range marks {
+		t.Logf("%6.2f s mark: %s", (m.At-pageSide.TimeOrigin)/1000, m.Name)
+	}
 	for _, ph := range pageSide.Phases {
 		t.Logf("%6.2f s #status: %s", ph.T/1000, ph.Text)
 	}

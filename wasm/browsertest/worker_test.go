@@ -119,7 +119,8 @@ func TestWorkerLoadsMNIST(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"download train-images-idx3-ubyte.gz", "download t10k-labels-idx1-ubyte.gz", "parse train-images-idx3-ubyte.gz"} {
+	// The uncompressed names: the server sends their .gz as gzip encoding.
+	for _, want := range []string{"download train-images-idx3-ubyte", "download t10k-labels-idx1-ubyte", "parse train-images-idx3-ubyte"} {
 		if !stages[want] {
 			t.Errorf("no data_progress for %q; saw %v", want, stages)
 		}

@@ -19,10 +19,12 @@ import (
 	"github.com/vugu/vugu/domrender"
 
 	"github.com/nnplay/nnplay/ui"
+	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
 func main() {
+	js.Global().Get("performance").Call("mark", "page main")
 	renderer, err := domrender.New("#app")
 	if err != nil {
 		log.Fatalf("page: cannot mount the UI: %v", err)
@@ -40,9 +42,12 @@ func main() {
 	go inbox.deliver(app)
 
 	root := &ui.Root{App: app}
-	for ok := true; ok; ok = renderer.EventWait() {
+	for first, ok := true, true; ok; first, ok = false, renderer.EventWait() {
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
 			log.Fatalf("page: render: %v", err)
+		}
+		if first {
+			js.Global().Get("performance").Call("mark", "page first render")
 		}
 	}
 }
@@ -76,8 +81,12 @@ func (b *inbox) push(ev protocol.Event, died string) {
 // deliver applies queued events to the app, all those waiting at once,
 // then shows them: one Vugu render when the templates changed, else only
 // the live progress elements and charts (a render re-sets the whole page).
+// It gives the event loop a turn first, so that messages the worker sent
+// together (while the page was busy) come in one render, not one each.
 func (b *inbox) deliver(app *ui.App) {
+	yield := jsloop.NewYielder()
 	for range b.wake {
+		yield()
 		b.mu.Lock()
 		events, died := b.events, b.died
 		b.events = nil

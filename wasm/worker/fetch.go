@@ -20,7 +20,7 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 		switch {
 		case status == 404:
 			return nil, fmt.Errorf("fetch %s: %w", url, trainer.ErrNotFound)
-		case status == 200: // gunzipped already, where the browser can
+		case status == 200: // as the browser decoded it (see worker.js)
 			progress(int64(len(b)), int64(len(b)))
 			return b, nil
 		}
@@ -91,7 +91,7 @@ func gunzipNative(b []byte) []byte {
 }
 
 // prefetched takes what worker.js fetched for url ahead of time (see its
-// nnplayPrefetch): the bytes, gunzipped there when the browser could, and
+// nnplayPrefetch): the bytes, as the browser decoded them, and
 // the HTTP status. ok is false when it did not prefetch url or that fetch
 // failed (then fetch asks again).
 func prefetched(url string) (b []byte, status int, ok bool) {

@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
 	"github.com/nnplay/nnplay/wasm/webgpu"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
@@ -17,6 +18,7 @@ import (
 
 func main() {
 	self := js.Global()
+	self.Get("performance").Call("mark", "worker main")
 	queue := trainer.NewQueue()
 	post := func(msg string) { self.Call("postMessage", msg) }
 
@@ -33,6 +35,12 @@ func main() {
 			return
 		}
 		queue.Push(req)
+	}
+	// The page's MNIST worker (worker.js prefetched the files) loads them
+	// now rather than when the page, still starting, asks: the page's
+	// LoadData then finds them loaded, and Train works sooner.
+	if self.Get("nnplayPrefetch").Truthy() {
+		queue.Push(protocol.LoadData{})
 	}
 	// Handle messages that arrived while the wasm was loading (worker.js
 	// keeps them in nnplayPending), then take over onmessage. The handler
@@ -52,31 +60,12 @@ func main() {
 	t := trainer.New(trainer.Env{
 		Post:  post,
 		Fetch: fetch,
-		Yield: newYielder(),
+		Yield: jsloop.NewYielder(),
 		Now:   time.Now,
 		GPU:   webgpu.New(),
 	}, queue)
 	ready, _ := protocol.Encode(protocol.Ready{})
 	post(ready)
+	self.Get("performance").Call("mark", "worker ready")
 	t.Run()
-}
-
-// newYielder returns a function that returns to the JS event loop once and
-// comes back, so that postMessage events queued meanwhile are delivered.
-// A MessageChannel message is a task without setTimeout's 4 ms clamp.
-func newYielder() func() {
-	ch := js.Global().Get("MessageChannel").New()
-	wake := make(chan struct{}, 1)
-	ch.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-		return nil
-	}))
-	port := ch.Get("port2")
-	return func() {
-		port.Call("postMessage", js.Null())
-		<-wake
-	}
 }

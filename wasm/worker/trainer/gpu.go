@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/wasm/protocol"
@@ -62,9 +63,10 @@ type gpuState struct {
 	// shader error); the GPU stays out of use until the page chooses again.
 	failed string
 
-	session GPUSession
-	model   *nn.Sequential // the model session trains
-	synced  bool           // m holds what the device has (no batch since the last Sync)
+	session  GPUSession
+	model    *nn.Sequential // the model session trains
+	synced   bool           // m holds what the device has (no batch since the last Sync)
+	syncedAt time.Time      // when the model last had the device's weights
 
 	decided bool // use and note are up to date
 	use     bool
@@ -72,6 +74,12 @@ type gpuState struct {
 	asked   bool   // the page has asked about backends: tell it of changes
 	last    string // the last backend event posted, as a key
 }
+
+// gpuKeepEvery bounds what a GPU failure loses: while training, the
+// weights and optimizer state are read back at least this often (for the
+// seed MLP with Adam, 1.3 MB: milliseconds), so a lost device costs at
+// most these seconds of training, not the epoch since the last read back.
+const gpuKeepEvery = 5 * time.Second
 
 // probe asks the GPU for its adapter once.
 func (t *Trainer) probe() (GPUAdapter, error) {
@@ -160,13 +168,19 @@ func (t *Trainer) gpuBatch(x, y []float32, report bool) (loss, acc float64, out 
 			t.gpuFail(fmt.Sprintf("WebGPU could not start (%v)", err))
 			return 0, 0, gpuFellBack
 		}
-		g.session, g.model, g.synced = s, t.model, true
+		g.session, g.model, g.synced, g.syncedAt = s, t.model, true, t.env.Now()
 	}
 	lossV, correct, err := g.session.TrainBatch(x, y, t.model.Optimizer().LearningRate(), report)
 	g.synced = false
 	if err != nil {
 		t.gpuFail(fmt.Sprintf("WebGPU failed (%v)", err))
 		return 0, 0, gpuFellBack
+	}
+	if t.env.Now().Sub(g.syncedAt) >= gpuKeepEvery {
+		// A failed read back has lost this batch too: the CPU trains it.
+		if out := t.gpuSync(); out != gpuTrained {
+			return 0, 0, out
+		}
 	}
 	if !report {
 		return 0, 0, gpuTrained
@@ -202,21 +216,23 @@ func (t *Trainer) gpuDiverged(what string) {
 
 // gpuSync copies the device's weights and optimizer state into the Go
 // model, so that everything else (evaluate, predict, snapshots, export)
-// sees them. A failure falls back to the CPU.
-func (t *Trainer) gpuSync() {
+// sees them. A failure falls back to the CPU (gpuFellBack); NaN weights
+// pause the run (gpuDiverged).
+func (t *Trainer) gpuSync() gpuOutcome {
 	g := &t.gpu
 	if g.session == nil || g.synced {
-		return
+		return gpuTrained
 	}
 	if err := g.session.Sync(g.model); err != nil {
 		if errors.Is(err, ErrGPUDiverged) {
 			t.gpuDiverged(fmt.Sprintf("epoch %d: %v", t.pos.epoch, err))
-			return
+			return gpuDiverged
 		}
 		t.gpuFail(fmt.Sprintf("WebGPU failed reading the weights back (%v)", err))
-		return
+		return gpuFellBack
 	}
-	g.synced = true
+	g.synced, g.syncedAt = true, t.env.Now()
+	return gpuTrained
 }
 
 // gpuRelease syncs and closes the session.

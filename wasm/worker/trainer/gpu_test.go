@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -30,6 +32,7 @@ type fakeGPU struct {
 	opens      int
 	reads      int // batches whose loss was read back
 	batches    int
+	syncs      int // weights read back
 }
 
 func (g *fakeGPU) Adapter() (GPUAdapter, error) { return g.adapter, g.adapterErr }
@@ -115,6 +118,7 @@ func (s *fakeSession) Sync(m *nn.Sequential) error {
 			}
 		}
 	}
+	s.gpu.syncs++
 	return copyModel(m, s.dev)
 }
 
@@ -270,6 +274,40 @@ func TestGPUFallsBack(t *testing.T) {
 	if g2.batches != 1 {
 		t.Errorf("after choosing again: %d batches on the GPU; want 1", g2.batches)
 	}
+}
+
+// TestGPUReadsBackWhileTraining: a run on the GPU reads the weights back
+// every gpuKeepEvery, so a device lost later loses only the batches since
+// then, not everything since the session opened.
+func TestGPUReadsBackWhileTraining(t *testing.T) {
+	var offset atomic.Int64 // what the test adds to the trainer's clock
+	start := time.Now()
+	g := &fakeGPU{adapter: GPUAdapter{Description: "FakeGPU"}}
+	h := newHarness(t, nil)
+	h.tr.env.GPU = g
+	h.tr.env.Now = func() time.Time { return start.Add(time.Duration(offset.Load())) }
+	train, test := mnist(t)
+	h = h.withData(train.Slice(0, 640), test.Slice(0, 100)).run()
+
+	h.send(protocol.BackendRequest{Name: protocol.BackendWebGPU}, protocol.Build{Spec: seed1()}, protocol.Step{}, protocol.Step{})
+	for n := 0; n < 2; {
+		if _, ok := h.await("progress", isType("progress")).(protocol.Progress); ok {
+			n++
+		}
+	}
+	if g.syncs != 0 {
+		t.Fatalf("%d read backs after 2 quick batches; want none (the device keeps the weights)", g.syncs)
+	}
+	offset.Add(int64(gpuKeepEvery + time.Second))
+	h.send(protocol.Step{})
+	h.await("progress", isType("progress"))
+	if g.syncs != 1 {
+		t.Errorf("%d read backs after a batch %v after the session opened; want 1", g.syncs, gpuKeepEvery+time.Second)
+	}
+	// The device is lost: the weights read back after batch 3 survive.
+	h.send(protocol.BackendRequest{Fault: protocol.FaultDevice}, protocol.Step{}, protocol.SnapshotRequest{ID: 1})
+	h.await("backend falling back", isBackend(kernels.Backend()))
+	sameParams(t, "3 batches on the GPU, then the device lost, then 1 on the CPU", h.await("snapshot", isType("snapshot")).(protocol.Snapshot), cpuSnapshot(t, 4))
 }
 
 // TestGPUChoices: what trains for each choice, adapter and model, and

@@ -26,33 +26,49 @@ func (t *Trainer) loadData(base string) error {
 	}
 	base = strings.TrimSuffix(base, "/")
 	raw := map[string][]byte{}
+	got := map[string]string{} // the name each file came by, for progress and errors
 	for _, name := range mnistFiles {
-		url := base + "/" + name
-		throttle := t.throttle()
-		b, err := t.env.Fetch(url, func(loaded, total int64) {
-			if throttle() {
-				t.post(protocol.DataProgress{Stage: protocol.StageDownload, File: name, Loaded: loaded, Total: total})
-			}
-		})
+		b, file, err := t.fetchMNIST(base, name)
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("MNIST files not found at %s — run make data (%s is missing)", base, name)
 		}
 		if err != nil {
 			return fmt.Errorf("loading MNIST from %s: %v", base, err)
 		}
-		t.post(protocol.DataProgress{Stage: protocol.StageDownload, File: name, Loaded: int64(len(b)), Total: int64(len(b))})
-		raw[name] = b
+		t.post(protocol.DataProgress{Stage: protocol.StageDownload, File: file, Loaded: int64(len(b)), Total: int64(len(b))})
+		raw[file] = b
+		got[name] = file
 	}
-	train, err := t.parse(raw, data.MNISTTrainImages, data.MNISTTrainLabels)
+	train, err := t.parse(raw, got[data.MNISTTrainImages], got[data.MNISTTrainLabels])
 	if err != nil {
 		return err
 	}
-	test, err := t.parse(raw, data.MNISTTestImages, data.MNISTTestLabels)
+	test, err := t.parse(raw, got[data.MNISTTestImages], got[data.MNISTTestLabels])
 	if err != nil {
 		return err
 	}
 	t.setData(train, test)
 	return nil
+}
+
+// fetchMNIST fetches one MNIST file: first by its uncompressed name
+// (train-images-idx3-ubyte), which make data puts beside the .gz for the
+// server to send gzip-encoded, so the browser decompresses it while it
+// downloads and off this thread; then, where there is no such file, the
+// .gz itself (decompressed here).
+func (t *Trainer) fetchMNIST(base, name string) (b []byte, file string, err error) {
+	for _, file = range []string{strings.TrimSuffix(name, ".gz"), name} {
+		throttle := t.throttle()
+		b, err = t.env.Fetch(base+"/"+file, func(loaded, total int64) {
+			if throttle() {
+				t.post(protocol.DataProgress{Stage: protocol.StageDownload, File: file, Loaded: loaded, Total: total})
+			}
+		})
+		if !errors.Is(err, ErrNotFound) {
+			break
+		}
+	}
+	return b, file, err
 }
 
 // parse decodes one split, reporting parse progress by the compressed

@@ -2,8 +2,11 @@ package trainer
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,13 +31,16 @@ func TestLoadDataReportsProgress(t *testing.T) {
 			final[p.Stage+" "+p.File] = p
 		}
 	}
+	// make data puts each file uncompressed beside its .gz; the worker
+	// asks for that name (the server sends it gzip-encoded).
 	for _, f := range mnistFiles {
+		f = strings.TrimSuffix(f, ".gz")
 		p, ok := final["download "+f]
 		if !ok || p.Loaded != p.Total || p.Total == 0 {
 			t.Errorf("download %s: last progress %+v; want loaded = total > 0", f, p)
 		}
 	}
-	for _, f := range []string{"train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"} {
+	for _, f := range []string{"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"} {
 		if p := final["parse "+f]; p.Loaded != p.Total || p.Total == 0 {
 			t.Errorf("parse %s: last progress %+v; want loaded = total > 0", f, p)
 		}
@@ -42,6 +48,40 @@ func TestLoadDataReportsProgress(t *testing.T) {
 	// A second load_data answers at once from memory.
 	h.send(protocol.LoadData{})
 	h.await("data_ready again", isType("data_ready"))
+}
+
+// A data folder with only the .gz files (as make data wrote them before it
+// kept uncompressed copies) still loads: the worker falls back to them.
+func TestLoadDataFallsBackToGzipFiles(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "data", "mnist")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range mnistFiles {
+		b, err := os.ReadFile(filepath.Join(staticDir(t), "data", "mnist", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, fileFetch(root)).run()
+	h.send(protocol.LoadData{})
+	ready := h.await("data_ready", isType("data_ready")).(protocol.DataReady)
+	if ready.Train != 60000 || ready.Test != 10000 {
+		t.Errorf("data_ready %+v; want 60000 and 10000", ready)
+	}
+	var files []string
+	for _, e := range h.seen {
+		if p, ok := e.(protocol.DataProgress); ok && p.Stage == protocol.StageDownload && !slices.Contains(files, p.File) {
+			files = append(files, p.File)
+		}
+	}
+	if !slices.Equal(files, mnistFiles) {
+		t.Errorf("downloaded %v; want the .gz files %v", files, mnistFiles)
+	}
 }
 
 func TestMissingDataSaysRunMakeData(t *testing.T) {
