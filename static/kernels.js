@@ -23,6 +23,19 @@
   let k = null; // the kernel instance's exports once loaded
   let why = "kernels.wasm not loaded yet";
 
+  // compileNow compiles the (small) module synchronously where the engine
+  // allows it (workers, Node): an async compile queues behind the big wasm
+  // modules' background compiles, which on a first visit held kernels.wasm
+  // back for a quarter of a second. Null where not allowed (a page's main
+  // thread refuses modules over a few KB).
+  function compileNow(bytes) {
+    try {
+      return new WebAssembly.Module(bytes);
+    } catch (err) {
+      return null;
+    }
+  }
+
   function missing() {
     throw new Error("nnkernels: kernel called before the SIMD module was loaded");
   }
@@ -87,7 +100,7 @@
           if (!WebAssembly.validate(mod)) {
             throw new Error("this WebAssembly engine does not support SIMD (kernels.wasm does not validate)");
           }
-          mod = await WebAssembly.compile(mod);
+          mod = compileNow(mod) || (await WebAssembly.compile(mod));
         }
         const inst = await WebAssembly.instantiate(mod, { env: { mem: mem } });
         k = inst.exports;

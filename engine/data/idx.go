@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
@@ -96,6 +97,17 @@ func (g gzipReader) Read(p []byte) (int, error) {
 // openIDX detects gzip by its magic bytes 1f 8b and decompresses if so.
 func openIDX(r io.Reader, name string) (*idxReader, error) {
 	in := &idxReader{name: name}
+	if mem, ok := r.(*bytes.Reader); ok {
+		// Already in memory (the browser worker's downloads): read it as it
+		// is, so that body can take the pixels in one piece. Gzip data goes
+		// the general way below.
+		var magic [2]byte
+		n, _ := mem.ReadAt(magic[:], mem.Size()-int64(mem.Len()))
+		if n > 0 && !(n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+			in.r = mem
+			return in, nil
+		}
+	}
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(2)
 	if len(magic) == 0 && err == io.EOF {
@@ -185,6 +197,15 @@ func magicHint(m uint32) string {
 // body reads exactly size bytes, then checks that nothing follows. It reads
 // incrementally so that memory grows with the data that really arrives.
 func (in *idxReader) body(size int, what string) ([]byte, error) {
+	if mem, ok := in.r.(*bytes.Reader); ok && mem.Len() >= size {
+		// In memory and all there: one buffer of the right size.
+		buf := make([]byte, size)
+		_, _ = io.ReadFull(mem, buf) // cannot fail: mem holds size bytes
+		if err := in.nothingAfter(what); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
 	buf := make([]byte, 0, min(size, readChunk))
 	for len(buf) < size {
 		if len(buf) == cap(buf) {
@@ -201,13 +222,21 @@ func (in *idxReader) body(size int, what string) ([]byte, error) {
 			return nil, in.errorf("truncated: header says %s but only %d bytes follow", what, len(buf))
 		}
 	}
-	// Reading on to the end also makes gzip verify its checksum. Count up
-	// to 1 MiB of whatever follows, enough to say how much is there.
+	if err := in.nothingAfter(what); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// nothingAfter checks that the file ends after the body. Reading on to the
+// end also makes gzip verify its checksum. It counts up to 1 MiB of
+// whatever follows, enough to say how much is there.
+func (in *idxReader) nothingAfter(what string) error {
 	const maxTail = 1 << 20
 	tail, err := io.Copy(io.Discard, io.LimitReader(in.r, maxTail))
 	if err != nil {
 		if e := in.readError(err); e != nil {
-			return nil, e
+			return e
 		}
 	}
 	if tail > 0 {
@@ -215,7 +244,7 @@ func (in *idxReader) body(size int, what string) ([]byte, error) {
 		if tail == maxTail {
 			atLeast = "at least "
 		}
-		return nil, in.errorf("trailing data: header says %s but %s%d more bytes follow", what, atLeast, tail)
+		return in.errorf("trailing data: header says %s but %s%d more bytes follow", what, atLeast, tail)
 	}
-	return buf, nil
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestReadIDXImagesRoundTrip(t *testing.T) {
@@ -80,16 +81,47 @@ func TestReadIDXImagesErrors(t *testing.T) {
 		{"truncated gzip stream", gz(good)[:30], "file t10k-images-idx3-ubyte.gz: corrupt or truncated gzip data: unexpected EOF"},
 		{"gzip checksum", badCRC, "file t10k-images-idx3-ubyte.gz: corrupt or truncated gzip data: gzip: invalid checksum"},
 	}
-	for _, c := range cases {
-		t.Run(c.what, func(t *testing.T) {
-			_, _, _, _, err := ReadIDXImages(bytes.NewReader(c.in), name)
-			if err == nil {
-				t.Fatalf("no error, want %q", c.want)
+	cases = append(cases, struct {
+		what string
+		in   []byte
+		want string
+	}{"truncated raw data", idxImages(0x803, 10000, 28, 28, 123),
+		"file t10k-images-idx3-ubyte.gz: truncated: header says 10000 images of 28×28 (7840000 bytes) but only 123 bytes follow"})
+	// Bytes in memory (a *bytes.Reader) take a shorter way than a stream;
+	// both must say the same.
+	for _, src := range readerKinds {
+		for _, c := range cases {
+			t.Run(src.name+"/"+c.what, func(t *testing.T) {
+				_, _, _, _, err := ReadIDXImages(src.open(c.in), name)
+				if err == nil {
+					t.Fatalf("no error, want %q", c.want)
+				}
+				if !strings.HasPrefix(err.Error(), c.want) {
+					t.Fatalf("error %q\nwant      %q", err, c.want)
+				}
+			})
+		}
+	}
+}
+
+// readerKinds are the two ways a file reaches the idx reader.
+var readerKinds = []struct {
+	name string
+	open func([]byte) io.Reader
+}{
+	{"in memory", func(b []byte) io.Reader { return bytes.NewReader(b) }},
+	{"streamed", func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) }},
+}
+
+func TestReadIDXImagesInMemoryOrStreamed(t *testing.T) {
+	want := idxImages(0x803, 3, 2, 2, 12)
+	for _, src := range readerKinds {
+		for _, in := range [][]byte{want, gz(want)} {
+			pixels, n, rows, cols, err := ReadIDXImages(src.open(in), "x")
+			if err != nil || n != 3 || rows != 2 || cols != 2 || !bytes.Equal(pixels, want[16:]) {
+				t.Errorf("%s: %v, %d×%d×%d, %v; want the 12 pixels of 3 2×2 images", src.name, pixels, n, rows, cols, err)
 			}
-			if !strings.HasPrefix(err.Error(), c.want) {
-				t.Fatalf("error %q\nwant      %q", err, c.want)
-			}
-		})
+		}
 	}
 }
 

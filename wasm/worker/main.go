@@ -63,6 +63,7 @@ func main() {
 		Yield: jsloop.NewYielder(),
 		Now:   time.Now,
 		GPU:   webgpu.New(),
+		Mark:  func(name string) { self.Get("performance").Call("mark", name) },
 	}, queue)
 	ready, _ := protocol.Encode(protocol.Ready{})
 	post(ready)

@@ -45,6 +45,15 @@ type Env struct {
 	// GPU trains Dense models on WebGPU (wasm/webgpu); nil where there
 	// is none (natively, or a browser without navigator.gpu).
 	GPU GPU
+	// Mark notes a milestone on the host's timeline (performance.mark in
+	// the browser, for measuring a first load); nil: none.
+	Mark func(name string)
+}
+
+func (t *Trainer) mark(name string) {
+	if t.env.Mark != nil {
+		t.env.Mark(name)
+	}
 }
 
 // Trainer owns the model, the data and the training position. Only Run's
