@@ -3,6 +3,8 @@ package data
 import (
 	"slices"
 	"testing"
+
+	"gorgonia.org/tensor"
 )
 
 // fourExamples is a set of 4 examples of Shape [2, 3]; example i holds
@@ -111,5 +113,44 @@ func BenchmarkBatch64MNIST(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		from := (64 * i) % (60000 - 64)
 		s.Batch(perm[from : from+64])
+	}
+}
+
+// A set of Pixels reads exactly as the float set of the same values.
+func TestPixelSetsReadLikeFloatSets(t *testing.T) {
+	pixels := []byte{0, 1, 2, 255, 128, 7, 9, 200, 3, 4, 5, 6, 250, 251, 252}
+	bytesSet := &Set{Pixels: pixels, Labels: []int{0, 1, 2, 1, 0}, Shape: []int{3}, Classes: 3, Name: "p"}
+	floats := &Set{X: make([]float32, len(pixels)), Labels: bytesSet.Labels, Shape: []int{3}, Classes: 3, Name: "p"}
+	for i, p := range pixels {
+		floats.X[i] = float32(p) / 255
+	}
+	same := func(what string, a, b *tensor.Dense) {
+		t.Helper()
+		if !slices.Equal(a.Shape(), b.Shape()) || !slices.Equal(a.Float32s(), b.Float32s()) {
+			t.Errorf("%s: pixels give %v %v, floats %v %v", what, a.Shape(), a.Float32s(), b.Shape(), b.Float32s())
+		}
+	}
+	idx := []int{4, 0, 2}
+	xb, yb := bytesSet.Batch(idx)
+	xf, yf := floats.Batch(idx)
+	same("Batch x", xb, xf)
+	same("Batch y", yb, yf)
+	xb, _ = bytesSet.Slice(1, 4).Tensors()
+	xf, _ = floats.Slice(1, 4).Tensors()
+	same("Slice(1, 4).Tensors", xb, xf)
+	sb, err := bytesSet.Subset([]int{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, _ := floats.Subset([]int{1, 2})
+	if sb.Pixels == nil || sb.X != nil {
+		t.Errorf("Subset of a pixel set: X %v, Pixels %v; want it to stay bytes", sb.X, sb.Pixels)
+	}
+	xb, yb = sb.Tensors()
+	xf, yf = sf.Tensors()
+	same("Subset x", xb, xf)
+	same("Subset y", yb, yf)
+	if got, want := bytesSet.AppendExample([]float32{9}, 3), floats.AppendExample([]float32{9}, 3); !slices.Equal(got, want) {
+		t.Errorf("AppendExample: pixels give %v, floats %v", got, want)
 	}
 }

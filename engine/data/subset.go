@@ -9,7 +9,7 @@ import (
 // their order in s, relabelled by the class's position in classes:
 // Subset([]int{5, 6, 7, 8, 9}) gives the digits 5–9 as labels 0–4, a
 // 5-class set for fine-tuning (spec.Model.Classes describes the same
-// choice). The examples are copied. classes must be distinct classes of s.
+// choice). The examples are copied, in the form s holds them. classes must be distinct classes of s.
 func (s *Set) Subset(classes []int) (*Set, error) {
 	if len(classes) == 0 {
 		return nil, fmt.Errorf("%s: choose at least one class for a subset", s.Name)
@@ -30,7 +30,11 @@ func (s *Set) Subset(classes []int) (*Set, error) {
 		if label[c] == 0 {
 			continue
 		}
-		out.X = append(out.X, s.X[i*size:(i+1)*size]...)
+		if s.Pixels != nil {
+			out.Pixels = append(out.Pixels, s.Pixels[i*size:(i+1)*size]...)
+		} else {
+			out.X = append(out.X, s.X[i*size:(i+1)*size]...)
+		}
 		out.Labels = append(out.Labels, label[c]-1)
 	}
 	return out, nil

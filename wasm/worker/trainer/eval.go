@@ -100,7 +100,7 @@ func (t *Trainer) misclassified(limit int) []protocol.Misclassified {
 				continue
 			}
 			pixels := make([]byte, size)
-			for j, v := range part.X[i*size : (i+1)*size] {
+			for j, v := range part.AppendExample(nil, i) {
 				pixels[j] = byte(math.Round(float64(min(max(v, 0), 1)) * 255))
 			}
 			out = append(out, protocol.Misclassified{Index: from + i, True: truth, Predicted: guess, Pixels: pixels})

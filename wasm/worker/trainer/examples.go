@@ -114,10 +114,9 @@ func repeated(set *data.Set, n int) *data.Set {
 
 // joinSets is a's examples followed by b's examples at idx.
 func joinSets(a, b *data.Set, idx []int) *data.Set {
-	size := len(a.X) / a.Len()
 	out := &data.Set{X: slices.Clone(a.X), Labels: slices.Clone(a.Labels), Shape: a.Shape, Classes: a.Classes, Name: a.Name}
 	for _, i := range idx {
-		out.X = append(out.X, b.X[i*size:(i+1)*size]...)
+		out.X = b.AppendExample(out.X, i) // b may hold bytes (MNIST's training set)
 		out.Labels = append(out.Labels, b.Labels[i])
 	}
 	return out

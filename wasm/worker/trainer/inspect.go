@@ -139,8 +139,7 @@ func (t *Trainer) example(what string, e protocol.Example) (x, y *tensor.Dense, 
 		if e.Index >= test.Len() {
 			return nil, nil, 0, fmt.Errorf("%s: test example %d does not exist; the test set has %d (0 to %d)", what, e.Index, test.Len(), test.Len()-1)
 		}
-		size := test.Size()
-		values = append(values, test.X[e.Index*size:(e.Index+1)*size]...)
+		values = test.AppendExample(values, e.Index)
 		label = test.Labels[e.Index]
 	case protocol.SourceInput:
 		if values, err = t.inputValues(what, e.Input); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -39,11 +40,13 @@ func (t *Trainer) loadData(base string) error {
 		got[name] = file
 	}
 	t.mark("MNIST downloaded")
-	train, err := t.parse(raw, got[data.MNISTTrainImages], got[data.MNISTTrainLabels])
+	// The training images stay bytes (converted batch by batch); the test
+	// images become float32 once, for evaluation and the teaching panels.
+	train, err := t.parse(raw, got[data.MNISTTrainImages], got[data.MNISTTrainLabels], data.NewMNISTPixels)
 	if err != nil {
 		return err
 	}
-	test, err := t.parse(raw, got[data.MNISTTestImages], got[data.MNISTTestLabels])
+	test, err := t.parse(raw, got[data.MNISTTestImages], got[data.MNISTTestLabels], data.NewMNIST)
 	if err != nil {
 		return err
 	}
@@ -75,10 +78,10 @@ func (t *Trainer) fetchMNIST(base, name string) (b []byte, file string, err erro
 // parse decodes one split. Its progress is a start and an end: the bytes
 // are in memory, and the idx reader takes them in one piece (a reader that
 // counted them would make it copy them in chunks).
-func (t *Trainer) parse(raw map[string][]byte, images, labels string) (*data.Set, error) {
+func (t *Trainer) parse(raw map[string][]byte, images, labels string, read func(images, labels io.Reader, imagesName, labelsName string) (*data.Set, error)) (*data.Set, error) {
 	total := int64(len(raw[images]))
 	t.post(protocol.DataProgress{Stage: protocol.StageParse, File: images, Loaded: 0, Total: total})
-	set, err := data.NewMNIST(bytes.NewReader(raw[images]), bytes.NewReader(raw[labels]), images, labels)
+	set, err := read(bytes.NewReader(raw[images]), bytes.NewReader(raw[labels]), images, labels)
 	if err != nil {
 		return nil, fmt.Errorf("MNIST files are damaged: %v — delete static/data/mnist and run make data", err)
 	}
