@@ -310,16 +310,13 @@ func joinInts(v []int, sep string) string {
 // the kind's name, numbered from the second of a kind (dense, dense_1, …),
 // then the type.
 func layerNames(rows []LayerRow) []string {
-	seen := map[string]int{}
-	names := make([]string, len(rows))
+	types := make([]string, len(rows))
 	for i, r := range rows {
-		base := spec.KerasName(r.Type)
-		name := base
-		if n := seen[base]; n > 0 {
-			name = fmt.Sprintf("%s_%d", base, n)
-		}
-		seen[base]++
-		names[i] = fmt.Sprintf("%s (%s)", name, r.Type)
+		types[i] = r.Type
+	}
+	names := spec.KerasNames(types)
+	for i, r := range rows {
+		names[i] = fmt.Sprintf("%s (%s)", names[i], r.Type)
 	}
 	return names
 }

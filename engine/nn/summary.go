@@ -26,16 +26,15 @@ func (m *Sequential) Summary() string {
 	if anyFrozen {
 		rows[0] = append(rows[0], "Trainable")
 	}
-	seen := map[string]int{}
+	types := make([]string, len(m.layers))
+	for i, l := range m.layers {
+		types[i] = l.Spec().Type
+	}
+	names := spec.KerasNames(types)
 	total, trainable := 0, 0
 	for i, l := range m.layers {
 		ls := l.Spec()
-		base := spec.KerasName(ls.Type)
-		name := base
-		if seen[base] > 0 { // Keras numbers repeats: dense, dense_1, dense_2
-			name = fmt.Sprintf("%s_%d", base, seen[base])
-		}
-		seen[base]++
+		name := names[i]
 		shape := "?"
 		if err == nil {
 			shape = spec.Shape(infos[i].Output)

@@ -1,5 +1,7 @@
 package spec
 
+import "fmt"
+
 // KerasName is the name Keras gives a layer of type t: its class name in
 // snake case, a capital starting a word after a lower-case letter (Dense →
 // dense, LeakyReLU → leaky_re_lu, SimpleRNN → simple_rnn, LSTM → lstm),
@@ -31,4 +33,22 @@ func KerasName(t string) string {
 		b = append(b, c)
 	}
 	return string(b)
+}
+
+// KerasNames names layers of the given types as Keras does: KerasName,
+// numbered from the second of a kind (dense, dense_1, dense_2, …). The
+// model summary, the page's builder and the worker's messages all use it,
+// so a layer has one name everywhere.
+func KerasNames(types []string) []string {
+	seen := map[string]int{}
+	names := make([]string, len(types))
+	for i, t := range types {
+		base := KerasName(t)
+		names[i] = base
+		if n := seen[base]; n > 0 {
+			names[i] = fmt.Sprintf("%s_%d", base, n)
+		}
+		seen[base]++
+	}
+	return names
 }

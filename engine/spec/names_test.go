@@ -1,6 +1,9 @@
 package spec
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestKerasName(t *testing.T) {
 	for typ, want := range map[string]string{
@@ -11,5 +14,13 @@ func TestKerasName(t *testing.T) {
 		if got := KerasName(typ); got != want {
 			t.Errorf("KerasName(%s) = %s, want %s", typ, got, want)
 		}
+	}
+}
+
+func TestKerasNamesNumberRepeats(t *testing.T) {
+	got := KerasNames([]string{TypeConv2D, TypeMaxPool2D, TypeConv2D, TypeMaxPool2D, TypeFlatten, TypeDense, TypeDense, TypeReLU, TypeDense})
+	want := []string{"conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dense_1", "re_lu", "dense_2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("KerasNames = %v\nwant        %v", got, want)
 	}
 }

@@ -215,10 +215,10 @@ func TestBackpropStepThroughWalksEveryLayer(t *testing.T) {
 	want := ref.trace(0, nil)
 
 	wantLabels := []string{
-		"Forward · layer 1 of 3 (dense_1)", "Forward · layer 2 of 3 (dense_2)", "Forward · layer 3 of 3 (dense_3)",
+		"Forward · layer 1 of 3 (dense)", "Forward · layer 2 of 3 (dense_1)", "Forward · layer 3 of 3 (dense_2)",
 		"Loss · cross-entropy",
-		"Backward · layer 3 of 3 (dense_3)", "Backward · layer 2 of 3 (dense_2)", "Backward · layer 1 of 3 (dense_1)",
-		"Update · layer 1 of 3 (dense_1) · adam", "Update · layer 2 of 3 (dense_2) · adam", "Update · layer 3 of 3 (dense_3) · adam",
+		"Backward · layer 3 of 3 (dense_2)", "Backward · layer 2 of 3 (dense_1)", "Backward · layer 1 of 3 (dense)",
+		"Update · layer 1 of 3 (dense) · adam", "Update · layer 2 of 3 (dense_1) · adam", "Update · layer 3 of 3 (dense_2) · adam",
 	}
 	checks := 0
 	for i, label := range wantLabels {

@@ -49,7 +49,7 @@ func TestTraceOfATestImage(t *testing.T) {
 	if math.Abs(tr.Loss+math.Log(float64(s.Probs[tr.Label]))) > 1e-5 || tr.Loss != s.CrossEntropy {
 		t.Errorf("loss %v, cross-entropy %v, −log p_y %v", tr.Loss, s.CrossEntropy, -math.Log(float64(s.Probs[tr.Label])))
 	}
-	names := []string{"dense_1", "dense_2", "dense_3"}
+	names := []string{"dense", "dense_1", "dense_2"}
 	outs := [][]int{{128}, {64}, {10}}
 	for i, l := range tr.Layers {
 		if l.Name != names[i] || l.Type != spec.TypeDense || !reflect.DeepEqual(l.Output.Shape, outs[i]) || len(l.Params) != 2 {

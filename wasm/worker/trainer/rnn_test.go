@@ -24,7 +24,7 @@ func TestRNNTrace(t *testing.T) {
 	h.send(protocol.Predict{ID: 2, Image: img}, protocol.RNNTraceRequest{ID: 3, Example: protocol.Example{Source: protocol.SourceTest, Index: 5}})
 	pred := h.await("prediction", isType("prediction")).(protocol.Prediction)
 	tr := h.await("rnn_trace", isType("rnn_trace")).(protocol.RNNTrace)
-	if tr.ID != 3 || tr.Label != test.Labels[5] || tr.Layer != 1 || tr.Name != "lstm_1" || tr.LayerType != spec.TypeLSTM || tr.Units != 64 ||
+	if tr.ID != 3 || tr.Label != test.Labels[5] || tr.Layer != 1 || tr.Name != "lstm" || tr.LayerType != spec.TypeLSTM || tr.Units != 64 ||
 		!reflect.DeepEqual(tr.Gates, []string{"i", "f", "g", "o"}) || !reflect.DeepEqual(tr.Input, img) {
 		t.Fatalf("trace %d of label %d: layer %d %s (%s), %d units, gates %v", tr.ID, tr.Label, tr.Layer, tr.Name, tr.LayerType, tr.Units, tr.Gates)
 	}

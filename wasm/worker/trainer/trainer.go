@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"gorgonia.org/tensor"
@@ -298,16 +297,14 @@ func summary(m spec.Model, infos []spec.LayerInfo) protocol.Built {
 	return b
 }
 
-// layerNames are Keras-style layer names, "dense_1", "relu_2", counted
-// per type.
+// layerNames are the layers' Keras names (dense, dense_1, re_lu, …), as
+// the page's builder and the model summary show them.
 func layerNames(m spec.Model) []string {
-	names := make([]string, len(m.Layers))
-	count := map[string]int{}
+	types := make([]string, len(m.Layers))
 	for i, l := range m.Layers {
-		count[l.Type]++
-		names[i] = fmt.Sprintf("%s_%d", strings.ToLower(l.Type), count[l.Type])
+		types[i] = l.Type
 	}
-	return names
+	return spec.KerasNames(types)
 }
 
 func (t *Trainer) setState(s string) {

@@ -125,8 +125,8 @@ func TestBuildReportsSummaryAndErrors(t *testing.T) {
 		}
 		total += info.Params
 	}
-	if b.Rows[0].Layer != "dense_1 (Dense)" || b.Rows[2].Layer != "dense_3 (Dense)" {
-		t.Errorf("layer names %q, %q; want dense_1 (Dense), dense_3 (Dense)", b.Rows[0].Layer, b.Rows[2].Layer)
+	if b.Rows[0].Layer != "dense (Dense)" || b.Rows[2].Layer != "dense_2 (Dense)" {
+		t.Errorf("layer names %q, %q; want Keras' dense (Dense), dense_2 (Dense)", b.Rows[0].Layer, b.Rows[2].Layer)
 	}
 	if b.TotalParams != total || b.TrainableParams != total {
 		t.Errorf("totals %d/%d; want %d", b.TotalParams, b.TrainableParams, total)
