@@ -65,10 +65,13 @@ const weightRecorder = `(() => {
 // resourceEntries lists a worker's resources with their end in absolute
 // time (ms since the epoch), so that they compare with the page's clock, and
 // when the worker started (its time origin).
-const resourceEntries = `({TimeOrigin: performance.timeOrigin,
-	Marks: performance.getEntriesByType("mark").map((e) => ({Name: e.name, At: performance.timeOrigin + e.startTime})),
+const resourceEntries = `({TimeOrigin: performance.timeOrigin, Marks: ` + markEntries + `,
 	Resources: performance.getEntriesByType("resource").map((e) => ({Name: e.name,
 	Transfer: e.transferSize, Encoded: e.encodedBodySize, Decoded: e.decodedBodySize, End: performance.timeOrigin + e.responseEnd}))})`
+
+// markEntries lists the performance.marks of a page or worker, in ms since
+// the epoch.
+const markEntries = `performance.getEntriesByType("mark").map((e) => ({Name: e.name, At: performance.timeOrigin + e.startTime}))`
 
 // markEntry is a performance.mark the app set (the page's and the
 // worker's start-up milestones), in ms since the epoch.
@@ -109,7 +112,7 @@ func TestFirstLoadWeight(t *testing.T) {
 	enabledAt := pageSide.TimeOrigin + pageSide.TrainEnabledAt
 	all := pageSide.Resources
 	var marks []markEntry
-	u.js("read the page's marks", `performance.getEntriesByType("mark").map((e) => ({Name: e.name, At: performance.timeOrigin + e.startTime}))`, &marks)
+	u.js("read the page's marks", markEntries, &marks)
 	for _, id := range workers() {
 		var w struct {
 			TimeOrigin float64

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"syscall/js"
 	"time"
+
+	"github.com/nnplay/nnplay/wasm/jsloop"
 )
 
 // GemmBench times gemm.wgsl for C (m×n) = op(A)·op(B) with inner size k
@@ -63,7 +65,7 @@ func GemmBench(transA, transB bool, m, n, k, reps, windows int) ([]float64, stri
 		pass.Call("end")
 		start := time.Now()
 		d.queue.Call("submit", []any{enc.Call("finish")})
-		if _, err := await(d.queue.Call("onSubmittedWorkDone")); err != nil {
+		if _, err := jsloop.Await(d.queue.Call("onSubmittedWorkDone")); err != nil {
 			return nil, "", err
 		}
 		if err := d.err(); err != nil {

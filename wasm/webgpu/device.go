@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall/js"
 
+	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
 
@@ -23,59 +24,13 @@ const (
 	mapModeRead  = 0x0001
 )
 
-// await waits for a JS promise and returns what it resolved to, or its
-// rejection as an error. The then-handlers only send on a buffered
-// channel (a js.FuncOf callback must never block); the waiting goroutine
-// blocks, which lets the JS event loop run and settle the promise.
-func await(promise js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	resolve := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		v := js.Undefined()
-		if len(args) > 0 {
-			v = args[0]
-		}
-		ch <- result{v: v}
-		return nil
-	})
-	reject := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "rejected"
-		if len(args) > 0 {
-			msg = errorText(args[0])
-		}
-		ch <- result{err: errors.New(msg)}
-		return nil
-	})
-	promise.Call("then", resolve, reject)
-	r := <-ch
-	resolve.Release()
-	reject.Release()
-	return r.v, r.err
-}
-
-// errorText is a JS error's "Name: message", or the value as a string.
-func errorText(v js.Value) string {
-	if v.Type() == js.TypeObject {
-		if msg := v.Get("message"); msg.Type() == js.TypeString {
-			if name := v.Get("name"); name.Type() == js.TypeString && name.String() != "" && name.String() != "Error" {
-				return name.String() + ": " + msg.String()
-			}
-			return msg.String()
-		}
-	}
-	return js.Global().Call("String", v).String()
-}
-
 // requestAdapter asks navigator.gpu for an adapter and describes it.
 func requestAdapter() (js.Value, trainer.GPUAdapter, error) {
 	gpu := js.Global().Get("navigator").Get("gpu")
 	if !gpu.Truthy() {
 		return js.Null(), trainer.GPUAdapter{}, errors.New("this browser has no WebGPU (navigator.gpu is missing)")
 	}
-	a, err := await(gpu.Call("requestAdapter"))
+	a, err := jsloop.Await(gpu.Call("requestAdapter"))
 	if err != nil {
 		return js.Null(), trainer.GPUAdapter{}, fmt.Errorf("requestAdapter failed: %v", err)
 	}
@@ -131,7 +86,7 @@ type device struct {
 // newDevice requests a device from adapter and watches it for loss and
 // uncaptured errors.
 func newDevice(adapter js.Value) (*device, error) {
-	g, err := await(adapter.Call("requestDevice"))
+	g, err := jsloop.Await(adapter.Call("requestDevice"))
 	if err != nil {
 		return nil, fmt.Errorf("requestDevice failed: %v", err)
 	}
@@ -142,7 +97,7 @@ func newDevice(adapter js.Value) (*device, error) {
 		return nil
 	})
 	uncaptured := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		d.fail("uncaptured error: " + errorText(args[0].Get("error")))
+		d.fail("uncaptured error: " + jsloop.ErrorText(args[0].Get("error")))
 		return nil
 	})
 	d.funcs = append(d.funcs, lost, uncaptured)
@@ -206,7 +161,7 @@ func (d *device) read(copies []readCopy, size int) ([]byte, error) {
 		enc.Call("copyBufferToBuffer", c.src, 0, staging, c.at, c.size)
 	}
 	d.queue.Call("submit", []any{enc.Call("finish")})
-	if _, err := await(staging.Call("mapAsync", mapModeRead, 0, size)); err != nil {
+	if _, err := jsloop.Await(staging.Call("mapAsync", mapModeRead, 0, size)); err != nil {
 		if derr := d.err(); derr != nil {
 			return nil, derr
 		}
@@ -246,7 +201,7 @@ func (d *device) pipeline(shader, entry string, constants map[string]any, broken
 	}
 	d.gpu.Call("pushErrorScope", "validation")
 	module := d.gpu.Call("createShaderModule", map[string]any{"code": code, "label": shader})
-	if e, err := await(d.gpu.Call("popErrorScope")); err != nil || e.Truthy() {
+	if e, err := jsloop.Await(d.gpu.Call("popErrorScope")); err != nil || e.Truthy() {
 		if err == nil {
 			err = errors.New(compileMessage(module, e))
 		}
@@ -257,7 +212,7 @@ func (d *device) pipeline(shader, entry string, constants map[string]any, broken
 		"layout":  "auto",
 		"compute": map[string]any{"module": module, "entryPoint": entry, "constants": constants},
 	}
-	p, err := await(d.gpu.Call("createComputePipelineAsync", desc))
+	p, err := jsloop.Await(d.gpu.Call("createComputePipelineAsync", desc))
 	if err != nil {
 		return js.Null(), fmt.Errorf("compiling %s.wgsl (%s): %v", shader, entry, err)
 	}
@@ -270,7 +225,7 @@ func (d *device) pipeline(shader, entry string, constants map[string]any, broken
 // compileMessage is the first error of a shader module's compilation
 // info ("line 3: …"), or the GPU error's message.
 func compileMessage(module, gpuErr js.Value) string {
-	if info, err := await(module.Call("getCompilationInfo")); err == nil {
+	if info, err := jsloop.Await(module.Call("getCompilationInfo")); err == nil {
 		msgs := info.Get("messages")
 		for i := 0; i < msgs.Length(); i++ {
 			if m := msgs.Index(i); m.Get("type").String() == "error" {
@@ -278,7 +233,7 @@ func compileMessage(module, gpuErr js.Value) string {
 			}
 		}
 	}
-	return errorText(gpuErr)
+	return jsloop.ErrorText(gpuErr)
 }
 
 // binding is one entry of a bind group: a buffer, or a part of it.

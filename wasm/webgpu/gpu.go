@@ -23,6 +23,7 @@ import (
 	"syscall/js"
 
 	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
@@ -112,10 +113,10 @@ func (g *GPU) Open(plan *trainer.GPUPlan, m *nn.Sequential) (trainer.GPUSession,
 	s := &session{dev: d, plan: plan}
 	d.gpu.Call("pushErrorScope", "validation")
 	err = s.open(m, broken)
-	if e, perr := await(d.gpu.Call("popErrorScope")); err == nil && perr != nil {
+	if e, perr := jsloop.Await(d.gpu.Call("popErrorScope")); err == nil && perr != nil {
 		err = fmt.Errorf("setting up: %v", perr)
 	} else if err == nil && e.Truthy() {
-		err = fmt.Errorf("setting up: %s", errorText(e))
+		err = fmt.Errorf("setting up: %s", jsloop.ErrorText(e))
 	}
 	if err == nil {
 		err = d.err()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
 
@@ -181,7 +182,7 @@ func (s *session) TrainBatch(x, labels []float32, lr float64, read bool) (float6
 	if !read {
 		s.inFlight = append(s.inFlight, s.dev.queue.Call("onSubmittedWorkDone"))
 		if len(s.inFlight) > 2 {
-			if _, err := await(s.inFlight[0]); err != nil {
+			if _, err := jsloop.Await(s.inFlight[0]); err != nil {
 				return 0, 0, err
 			}
 			s.inFlight = s.inFlight[1:]
@@ -189,7 +190,7 @@ func (s *session) TrainBatch(x, labels []float32, lr float64, read bool) (float6
 		return 0, 0, s.dev.err()
 	}
 	s.inFlight = nil
-	if _, err := await(s.readback.Call("mapAsync", mapModeRead, 0, 8)); err != nil {
+	if _, err := jsloop.Await(s.readback.Call("mapAsync", mapModeRead, 0, 8)); err != nil {
 		if derr := s.dev.err(); derr != nil {
 			return 0, 0, derr
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"syscall/js"
 
+	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
 
@@ -26,7 +27,7 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 		}
 		// Another status: ask again, and report that answer.
 	}
-	resp, err := await(js.Global().Call("fetch", url))
+	resp, err := jsloop.Await(js.Global().Call("fetch", url))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %v", url, err)
 	}
@@ -41,7 +42,7 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 	}
 	body := resp.Get("body")
 	if !body.Truthy() { // no streams: read it whole
-		buf, err := await(resp.Call("arrayBuffer"))
+		buf, err := jsloop.Await(resp.Call("arrayBuffer"))
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %v", url, err)
 		}
@@ -50,7 +51,7 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 	out := make([]byte, 0, max(total, 0))
 	reader := body.Call("getReader")
 	for {
-		r, err := await(reader.Call("read"))
+		r, err := jsloop.Await(reader.Call("read"))
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: reading the body: %v", url, err)
 		}
@@ -83,7 +84,7 @@ func gunzipNative(b []byte) []byte {
 	js.CopyBytesToJS(u8, b)
 	blob := js.Global().Get("Blob").New([]any{u8})
 	stream := blob.Call("stream").Call("pipeThrough", ds.New("gzip"))
-	buf, err := await(js.Global().Get("Response").New(stream).Call("arrayBuffer"))
+	buf, err := jsloop.Await(js.Global().Get("Response").New(stream).Call("arrayBuffer"))
 	if err != nil {
 		return b
 	}
@@ -104,7 +105,7 @@ func prefetched(url string) (b []byte, status int, ok bool) {
 		return nil, 0, false
 	}
 	pre.Call("delete", url) // a second load of the file fetches it again
-	r, err := await(p)
+	r, err := jsloop.Await(p)
 	if err != nil {
 		return nil, 0, false
 	}
@@ -115,28 +116,4 @@ func copyBytes(u8 js.Value) []byte {
 	b := make([]byte, u8.Get("length").Int())
 	js.CopyBytesToGo(b, u8)
 	return b
-}
-
-// await blocks the calling goroutine (never a js.FuncOf callback) until the
-// promise settles.
-func await(promise js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	done := make(chan result, 1)
-	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- result{v: args[0]}
-		return nil
-	})
-	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := js.Global().Get("String").Invoke(args[0]).String()
-		done <- result{err: fmt.Errorf("%s", msg)}
-		return nil
-	})
-	defer onOK.Release()
-	defer onErr.Release()
-	promise.Call("then", onOK, onErr)
-	r := <-done
-	return r.v, r.err
 }
