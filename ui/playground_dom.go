@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"fmt"
-	"log"
 	"strconv"
-	"sync"
 	"syscall/js"
 
 	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/nnplay/nnplay/wasm/workerlink"
 )
 
 // The playground's browser glue: its own training worker, the live texts
@@ -118,95 +116,30 @@ func (p *Playground) listenHash() {
 
 // startPlayWorker starts the playground's own training worker and returns
 // the function that sends it a request. Its events reach p under Vugu's
-// lock, in order, from a goroutine.
+// lock, in order, from a goroutine. Each frame's request is answered as
+// the frame arrives (frameLoop.early), before it waits in the inbox.
 func startPlayWorker(p *Playground) func(protocol.Request) {
-	in := &playInbox{wake: make(chan struct{}, 1)}
-	go in.deliver(p)
-	ctor := js.Global().Get("Worker")
-	if ctor.IsUndefined() {
-		in.push(nil, "this browser has no Web Workers")
+	in := workerlink.NewInbox()
+	go deliverPlay(in, p)
+	link := workerlink.Start(in, workerlink.Options{
+		Name: "playground's worker",
+		Peek: func(msg string) { p.loop.early(msg, p.send) },
+	})
+	if link == nil {
 		return nil
 	}
-	var worker js.Value
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				in.push(nil, fmt.Sprintf("it could not be created (%v)", r))
-			}
-		}()
-		worker = ctor.New("worker.js")
-	}()
-	if worker.IsUndefined() {
-		return nil
-	}
-	worker.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		data := args[0].Get("data")
-		if data.Type() != js.TypeString {
-			return nil
-		}
-		msg := data.String()
-		p.loop.early(msg, p.send)
-		ev, err := protocol.DecodeEvent(msg)
-		if err != nil {
-			log.Printf("playground: %v", err)
-			ev = protocol.Error{Message: "The page could not read a message from the playground's worker: " + err.Error()}
-		}
-		in.push(ev, "")
-		return nil
-	}))
-	worker.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		reason := "worker.js could not be loaded (run make build)"
-		if len(args) > 0 {
-			if m := args[0].Get("message"); m.Type() == js.TypeString && m.String() != "" {
-				reason = m.String()
-			}
-			args[0].Call("preventDefault")
-		}
-		in.push(nil, reason)
-		return nil
-	}))
 	return func(r protocol.Request) {
-		s, err := protocol.Encode(r)
-		if err != nil {
+		if err := link.Send(r); err != nil {
 			p.Error = "The page could not send a request: " + err.Error()
-			return
 		}
-		worker.Call("postMessage", s)
 	}
 }
 
-// playInbox queues the worker's events until the delivery goroutine
-// takes them (a JS callback must never block).
-type playInbox struct {
-	mu     sync.Mutex
-	events []protocol.Event
-	died   string
-	wake   chan struct{}
-}
-
-func (b *playInbox) push(ev protocol.Event, died string) {
-	b.mu.Lock()
-	if ev != nil {
-		b.events = append(b.events, ev)
-	}
-	if died != "" && b.died == "" {
-		b.died = died
-	}
-	b.mu.Unlock()
-	select {
-	case b.wake <- struct{}{}:
-	default:
-	}
-}
-
-// deliver applies the queued events: one render when the templates
+// deliverPlay applies the queued events: one render when the templates
 // changed, none for frames (drawn straight onto their canvases).
-func (b *playInbox) deliver(p *Playground) {
-	for range b.wake {
-		b.mu.Lock()
-		events, died := b.events, b.died
-		b.events = nil
-		b.mu.Unlock()
+func deliverPlay(in *workerlink.Inbox, p *Playground) {
+	for range in.Woken() {
+		events, died := in.Take()
 		env := p.app.Env
 		env.Lock()
 		render := false

@@ -96,3 +96,42 @@ func TestMissingPageWasmShowsMessage(t *testing.T) {
 		t.Errorf("the loader's message has role %q, want alert", role)
 	}
 }
+
+// TestUnreadableWorkerMessagesShowErrors serves a worker.js that posts
+// text that is not the protocol's JSON, then an event of no known type:
+// the page and the 2-D playground (each with its own worker) say they
+// could not read a message from their worker, and the page goes on
+// working (its tabs still switch).
+func TestUnreadableWorkerMessagesShowErrors(t *testing.T) {
+	dir := copyStatic(t, "data")
+	removeBuilt(t, dir, "worker.js")
+	script := `postMessage("not json"); postMessage('{"type":"no_such_event"}'); postMessage(42);`
+	if err := os.WriteFile(filepath.Join(dir, "worker.js"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := serve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	u := &user{NewTab(t, srv.URL, "/", time.Minute)}
+	const prefix = "The page could not read a message from the worker: "
+	// The banner shows the latest error: the unknown event's (a number,
+	// not text, is no protocol message and is ignored).
+	msg := u.WaitText("#error-banner", 30*time.Second, func(s string) bool {
+		return strings.Contains(s, prefix) && strings.Contains(s, "no_such_event")
+	})
+	if strings.Contains(msg, "stopped") {
+		t.Errorf("#error-banner = %q: an unreadable message is not a dead worker", msg)
+	}
+	u.click("#tab-playground")
+	const playPrefix = "The page could not read a message from the playground's worker: "
+	pg := u.WaitText("#pg-error", 30*time.Second, func(s string) bool {
+		return strings.Contains(s, playPrefix) && strings.Contains(s, "no_such_event")
+	})
+	if strings.Contains(pg, "stopped") {
+		t.Errorf("#pg-error = %q: an unreadable message is not a dead worker", pg)
+	}
+	u.click("#tab-mnist")
+	u.waitJS("the MNIST tab to show again", 10*time.Second, `document.querySelector("#playground").hidden`)
+}
