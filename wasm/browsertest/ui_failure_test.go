@@ -115,23 +115,20 @@ func TestUnreadableWorkerMessagesShowErrors(t *testing.T) {
 	}
 	defer srv.Close()
 	u := &user{NewTab(t, srv.URL, "/", time.Minute)}
-	const prefix = "The page could not read a message from the worker: "
-	// The banner shows the latest error: the unknown event's (a number,
+	// Each banner shows its latest error: the unknown event's (a number,
 	// not text, is no protocol message and is ignored).
-	msg := u.WaitText("#error-banner", 30*time.Second, func(s string) bool {
-		return strings.Contains(s, prefix) && strings.Contains(s, "no_such_event")
-	})
-	if strings.Contains(msg, "stopped") {
-		t.Errorf("#error-banner = %q: an unreadable message is not a dead worker", msg)
+	readFailure := func(banner, worker string) {
+		want := "The page could not read a message from the " + worker + ": "
+		msg := u.WaitText(banner, 30*time.Second, func(s string) bool {
+			return strings.Contains(s, want) && strings.Contains(s, "no_such_event")
+		})
+		if strings.Contains(msg, "stopped") {
+			t.Errorf("%s = %q: an unreadable message is not a dead worker", banner, msg)
+		}
 	}
+	readFailure("#error-banner", "worker")
 	u.click("#tab-playground")
-	const playPrefix = "The page could not read a message from the playground's worker: "
-	pg := u.WaitText("#pg-error", 30*time.Second, func(s string) bool {
-		return strings.Contains(s, playPrefix) && strings.Contains(s, "no_such_event")
-	})
-	if strings.Contains(pg, "stopped") {
-		t.Errorf("#pg-error = %q: an unreadable message is not a dead worker", pg)
-	}
+	readFailure("#pg-error", "playground's worker")
 	u.click("#tab-mnist")
 	u.waitJS("the MNIST tab to show again", 10*time.Second, `document.querySelector("#playground").hidden`)
 }
