@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 
 	"gorgonia.org/tensor"
@@ -44,7 +45,51 @@ func (m *Sequential) TrainBatchWithStats(x, y *tensor.Dense) (loss float64, stat
 	if err != nil {
 		return loss, nil, err
 	}
-	stats = make([]LayerStats, len(m.layers))
+	return loss, m.layerStats(), nil
+}
+
+// BatchStats measures every layer's LayerStats on a batch at the current
+// weights without training: a forward pass in inference mode (as Trace
+// does: no dropout, BatchNormalization's moving averages), the loss, and
+// the backward pass into the grads. WeightNorm is then of the weights as
+// they are. It leaves weights, grads and layer state as it found them, bit
+// for bit. It is for batches that train elsewhere (on a GPU), whose
+// statistics the CPU measures now and then from the weights read back.
+func (m *Sequential) BatchStats(x, y *tensor.Dense) (loss float64, stats []LayerStats, err error) {
+	if m.loss == nil {
+		return 0, nil, fmt.Errorf("batch stats: the model is not compiled")
+	}
+	if err := m.checkBatch(x, y); err != nil {
+		return 0, nil, fmt.Errorf("batch stats: %w", err)
+	}
+	x = m.asInput(x)
+	saved := m.saveAll()
+	defer saved.restore()
+	out := x
+	m.outs = m.outs[:0]
+	for _, l := range m.train {
+		out = l.Forward(out, false)
+		m.outs = append(m.outs, out)
+	}
+	if err := CheckTarget(m.trainLoss, out, y); err != nil {
+		return 0, nil, fmt.Errorf("batch stats: %w", err)
+	}
+	loss = m.trainLoss.Forward(out, y)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, nil, fmt.Errorf("batch stats: the loss is %v; the model has diverged", loss)
+	}
+	m.clearGrads()
+	g := m.trainLoss.Backward()
+	for i := len(m.train) - 1; i >= m.firstTrained(); i-- {
+		g = m.train[i].Backward(g)
+	}
+	return loss, m.layerStats(), nil
+}
+
+// layerStats measures each layer's outputs (m.outs, from the last forward
+// pass) and its trained params' values and grads.
+func (m *Sequential) layerStats() []LayerStats {
+	stats := make([]LayerStats, len(m.layers))
 	for i, l := range m.layers {
 		s := l.Spec()
 		st := LayerStats{Type: s.Type, ReLU: s.Type == spec.TypeReLU || s.Activation == spec.ActReLU}
@@ -59,7 +104,7 @@ func (m *Sequential) TrainBatchWithStats(x, y *tensor.Dense) (loss float64, stat
 		}
 		stats[i] = st
 	}
-	return loss, stats, nil
+	return stats
 }
 
 // meanAndStd returns the mean and the (population) standard deviation of v,

@@ -104,3 +104,98 @@ func meanAndStdByHand(v []float32) (mean, std float64) {
 	}
 	return mean, math.Sqrt(std / float64(len(v)))
 }
+
+// TestBatchStatsMeasuresWithoutTraining checks BatchStats against
+// TrainBatchWithStats on a twin: before the twin's step both see the
+// same weights, so the outputs (no dropout here), the loss and the
+// gradients agree; the weight norms are of the weights as they are. The
+// model must come out untouched: the same weights and grads to the bit,
+// and training it afterwards must match a twin that was never measured.
+func TestBatchStatsMeasuresWithoutTraining(t *testing.T) {
+	s := spec.Model{
+		Input:     []int{6},
+		Layers:    []spec.Layer{spec.Dense(8, spec.ActReLU), spec.Dense(5, spec.ActTanh), spec.Dense(3, spec.ActSoftmax)},
+		Optimizer: spec.Adam(0.01), Loss: spec.LossSparseCategoricalCrossentropy,
+		BatchSize: 16, Epochs: 1, Seed: 3, Dataset: spec.DatasetSpiral,
+	}
+	measured, trained, twin := mustBuild(t, s), mustBuild(t, s), mustBuild(t, s)
+	x, y := traceBatch(rand.New(rand.NewPCG(7, 7)), 16, 6, 3)
+	before := weights(measured)
+	loss, stats, err := measured.BatchStats(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainLoss, trainStats, err := trained.TrainBatchWithStats(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(loss-trainLoss) > 1e-12 {
+		t.Errorf("loss %v, TrainBatchWithStats %v", loss, trainLoss)
+	}
+	for i, st := range stats {
+		ts := trainStats[i]
+		if math.Abs(st.Mean-ts.Mean) > 1e-9 || math.Abs(st.Std-ts.Std) > 1e-9 || st.Dead != ts.Dead || st.ReLU != ts.ReLU || st.Type != ts.Type {
+			t.Errorf("layer %d: %+v; TrainBatchWithStats %+v", i, st, ts)
+		}
+		params := measured.Layers()[i].Params()
+		for j, ps := range st.Params {
+			if math.Abs(ps.GradNorm-ts.Params[j].GradNorm) > 1e-9*ts.Params[j].GradNorm || ps.GradNorm == 0 {
+				t.Errorf("layer %d %s: grad norm %v; TrainBatchWithStats %v", i, ps.Name, ps.GradNorm, ts.Params[j].GradNorm)
+			}
+			if want := norm(floats(params[j].Value)); ps.WeightNorm != want {
+				t.Errorf("layer %d %s: weight norm %v; the weights' is %v", i, ps.Name, ps.WeightNorm, want)
+			}
+		}
+	}
+	if !sameBits(weights(measured), before) {
+		t.Fatal("BatchStats changed the weights")
+	}
+	for _, p := range measured.Params() {
+		for _, g := range floats(p.Grad) {
+			if g != 0 {
+				t.Fatalf("BatchStats left grads in %s", p.Name)
+			}
+		}
+	}
+	for range 3 {
+		if _, err := measured.TrainBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := twin.TrainBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !sameBits(weights(measured), weights(twin)) {
+		t.Error("a measured model trains differently from one never measured")
+	}
+}
+
+// TestBatchStatsLeavesLayerStateAndDropout measures a model with
+// BatchNormalization and Dropout: the moving averages must not move, and
+// no dropout mask may be drawn (the seed's stream would shift), so the
+// model trains on exactly as its unmeasured twin.
+func TestBatchStatsLeavesLayerStateAndDropout(t *testing.T) {
+	s := spec.Model{
+		Input: []int{6},
+		Layers: []spec.Layer{spec.Dense(8, spec.ActReLU), spec.BatchNormalization(),
+			{Type: spec.TypeDropout, Rate: 0.5}, spec.Dense(3, spec.ActSoftmax)},
+		Optimizer: spec.Adam(0.01), Loss: spec.LossSparseCategoricalCrossentropy,
+		BatchSize: 16, Epochs: 1, Seed: 4, Dataset: spec.DatasetSpiral,
+	}
+	measured, twin := mustBuild(t, s), mustBuild(t, s)
+	x, y := traceBatch(rand.New(rand.NewPCG(8, 8)), 16, 6, 3)
+	for range 2 {
+		if _, _, err := measured.BatchStats(x, y); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := measured.TrainBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := twin.TrainBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !sameBits(weights(measured), weights(twin)) {
+		t.Error("measuring moved BatchNormalization's state or drew dropout masks: the runs differ")
+	}
+}

@@ -52,7 +52,8 @@ func (c *workerClient) sendAll(rs ...protocol.Request) {
 }
 
 // stepRun builds the seed model and trains it n batches with step
-// requests on the backend, each batch's loss read from a stats request;
+// requests on the backend, each batch's loss (and layer statistics) read
+// from a stats request;
 // it returns the losses, the final weights and the backend event.
 func stepRun(c *workerClient, backend string, n int) ([]float64, protocol.Snapshot, protocol.Backend) {
 	c.t.Helper()
@@ -77,6 +78,11 @@ func stepRunModel(c *workerClient, m spec.Model, backend string, n int) ([]float
 		st := c.await(fmt.Sprintf("stats %d", i), time.Minute, isType("stats")).(protocol.Stats)
 		if st.ID != i || st.GlobalBatch != i {
 			c.t.Fatalf("stats id %d for batch %d; want %d for %d", st.ID, st.GlobalBatch, i, i)
+		}
+		// Every backend measures the layers (WebGPU's on the CPU, from the
+		// weights read back): the Inside panel's charts.
+		if len(st.Layers) != len(m.Layers) || len(st.Layers[0].Params) == 0 || !(st.Layers[0].Params[0].GradNorm > 0) {
+			c.t.Fatalf("stats of batch %d on %s: %+v; want each of the %d layers measured", i, backend, st.Layers, len(m.Layers))
 		}
 		losses[i-1] = st.Loss
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"time"
 
+	"gorgonia.org/tensor"
+
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -67,6 +69,11 @@ type gpuState struct {
 	model    *nn.Sequential // the model session trains
 	synced   bool           // m holds what the device has (no batch since the last Sync)
 	syncedAt time.Time      // when the model last had the device's weights
+	// reported is the last batch the device trained that reported
+	// progress, kept until its statistics are measured (gpuMeasure);
+	// statsAt is when they last were.
+	reported *reportedBatch
+	statsAt  time.Time
 
 	decided bool // use and note are up to date
 	use     bool
@@ -80,6 +87,39 @@ type gpuState struct {
 // seed MLP with Adam, 1.3 MB: milliseconds), so a lost device costs at
 // most these seconds of training, not the epoch since the last read back.
 const gpuKeepEvery = 5 * time.Second
+
+// gpuStatsEvery paces the statistics of GPU training: the device measures
+// none, so a stats request reads the weights back and the CPU measures the
+// last reported batch (nn.BatchStats), at most this often while training
+// (the page asks twice a second) and on every request while paused.
+const gpuStatsEvery = time.Second
+
+// reportedBatch is a batch trained on the device, with what it reported.
+type reportedBatch struct {
+	global int
+	loss   float64
+	x, y   *tensor.Dense
+}
+
+// gpuMeasure gives the stats requests the statistics of the last batch the
+// device trained, when they are due: it reads the weights back (a closed
+// session left them in the model) and measures the batch on the CPU,
+// without training. Between measurements
+// requests get the previous ones (the page skips a batch it has).
+func (t *Trainer) gpuMeasure() {
+	g := &t.gpu
+	r := g.reported
+	if r == nil || t.state == protocol.StateRunning && t.env.Now().Sub(g.statsAt) < gpuStatsEvery {
+		return
+	}
+	if g.session != nil && t.gpuSync() != gpuTrained {
+		return // the failure is reported; the statistics stay as they were
+	}
+	g.reported, g.statsAt = nil, t.env.Now()
+	if _, layers, err := t.model.BatchStats(r.x, r.y); err == nil {
+		t.measured = &measured{global: r.global, loss: r.loss, layers: layers}
+	}
+}
 
 // probe asks the GPU for its adapter once.
 func (t *Trainer) probe() (GPUAdapter, error) {

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"gorgonia.org/tensor"
 
@@ -188,8 +186,8 @@ func cpuSnapshot(t *testing.T, steps int) protocol.Snapshot {
 	return h.await("snapshot", isType("snapshot")).(protocol.Snapshot)
 }
 
-// TestGPUTrainsLikeCPU trains on the fake GPU with snapshots, a pause
-// and a learning-rate change in between (each a read back or a new
+// TestGPUTrainsLikeCPU trains on the fake GPU with snapshots, statistics,
+// a pause and a learning-rate change in between (each a read back or a new
 // upload), and wants the CPU's weights to the bit: nothing is lost or
 // applied twice moving weights and Adam's state to and from the device.
 func TestGPUTrainsLikeCPU(t *testing.T) {
@@ -211,8 +209,8 @@ func TestGPUTrainsLikeCPU(t *testing.T) {
 	if b.Name != protocol.BackendWebGPU || b.Adapter != "FakeGPU" || b.Choice != protocol.BackendWebGPU || b.Available[0] != protocol.BackendWebGPU || b.Note != "" {
 		t.Errorf("backend after choosing webgpu: %+v; want webgpu in use on FakeGPU, listed first, no note", b)
 	}
-	h.send(protocol.Step{}, protocol.Step{}, protocol.SnapshotRequest{ID: 1}, protocol.Step{}, protocol.Set{LearningRate: 0.0005},
-		protocol.Step{}, protocol.Pause{}, protocol.Evaluate{ID: 2}, protocol.Step{}, protocol.SnapshotRequest{ID: 3})
+	h.send(protocol.Step{}, protocol.StatsRequest{ID: 4}, protocol.Step{}, protocol.SnapshotRequest{ID: 1}, protocol.Step{}, protocol.Set{LearningRate: 0.0005},
+		protocol.Step{}, protocol.Pause{}, protocol.Evaluate{ID: 2}, protocol.Step{}, protocol.StatsRequest{ID: 5}, protocol.SnapshotRequest{ID: 3})
 	var got protocol.Snapshot
 	for got.ID != 3 {
 		got = h.await("snapshot 3", isType("snapshot")).(protocol.Snapshot)
@@ -274,40 +272,6 @@ func TestGPUFallsBack(t *testing.T) {
 	if g2.batches != 1 {
 		t.Errorf("after choosing again: %d batches on the GPU; want 1", g2.batches)
 	}
-}
-
-// TestGPUReadsBackWhileTraining: a run on the GPU reads the weights back
-// every gpuKeepEvery, so a device lost later loses only the batches since
-// then, not everything since the session opened.
-func TestGPUReadsBackWhileTraining(t *testing.T) {
-	var offset atomic.Int64 // what the test adds to the trainer's clock
-	start := time.Now()
-	g := &fakeGPU{adapter: GPUAdapter{Description: "FakeGPU"}}
-	h := newHarness(t, nil)
-	h.tr.env.GPU = g
-	h.tr.env.Now = func() time.Time { return start.Add(time.Duration(offset.Load())) }
-	train, test := mnist(t)
-	h = h.withData(train.Slice(0, 640), test.Slice(0, 100)).run()
-
-	h.send(protocol.BackendRequest{Name: protocol.BackendWebGPU}, protocol.Build{Spec: seed1()}, protocol.Step{}, protocol.Step{})
-	for n := 0; n < 2; {
-		if _, ok := h.await("progress", isType("progress")).(protocol.Progress); ok {
-			n++
-		}
-	}
-	if g.syncs != 0 {
-		t.Fatalf("%d read backs after 2 quick batches; want none (the device keeps the weights)", g.syncs)
-	}
-	offset.Add(int64(gpuKeepEvery + time.Second))
-	h.send(protocol.Step{})
-	h.await("progress", isType("progress"))
-	if g.syncs != 1 {
-		t.Errorf("%d read backs after a batch %v after the session opened; want 1", g.syncs, gpuKeepEvery+time.Second)
-	}
-	// The device is lost: the weights read back after batch 3 survive.
-	h.send(protocol.BackendRequest{Fault: protocol.FaultDevice}, protocol.Step{}, protocol.SnapshotRequest{ID: 1})
-	h.await("backend falling back", isBackend(kernels.Backend()))
-	sameParams(t, "3 batches on the GPU, then the device lost, then 1 on the CPU", h.await("snapshot", isType("snapshot")).(protocol.Snapshot), cpuSnapshot(t, 4))
 }
 
 // TestGPUChoices: what trains for each choice, adapter and model, and

@@ -107,6 +107,7 @@ func (t *Trainer) postStats(id int) error {
 	if t.model == nil {
 		return fmt.Errorf("stats: build a model first")
 	}
+	t.gpuMeasure()
 	out := protocol.Stats{ID: id, Layers: []protocol.LayerStats{}}
 	if m := t.measured; m != nil {
 		out.GlobalBatch, out.Loss = m.global, m.loss
@@ -176,3 +177,6 @@ func (t *Trainer) inputValues(what string, in []float32) ([]float32, error) {
 	}
 	return f.X, nil
 }
+
+// forgetStats drops the statistics measured (a new model, or a rewound run).
+func (t *Trainer) forgetStats() { t.measured, t.gpu.reported = nil, nil }

@@ -97,7 +97,8 @@ func (t *Trainer) start(step bool) error {
 // were and pauses training.
 //
 // The batches that report progress (at most 20 a second) also measure
-// the per-layer statistics that stats requests answer with.
+// the per-layer statistics that stats requests answer with (on the GPU,
+// the CPU measures them when asked: gpuMeasure).
 func (t *Trainer) trainBatch(report bool) {
 	train := t.trainSet()
 	n := train.Len()
@@ -165,10 +166,11 @@ func (t *Trainer) trainBatch(report bool) {
 		t.play.paced++
 	}
 	if report {
-		t.measured = &measured{global: t.pos.global, loss: loss, layers: layers}
 		if gpu {
+			t.gpu.reported = &reportedBatch{global: t.pos.global, loss: loss, x: x, y: y}
 			t.addAccuracy(gpuAcc) // of the batch's forward pass, before the update
 		} else {
+			t.measured = &measured{global: t.pos.global, loss: loss, layers: layers}
 			t.sampleAccuracy(x, y)
 		}
 		t.postProgress()
