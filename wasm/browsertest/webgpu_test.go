@@ -184,7 +184,8 @@ func isBatch(n int) func(protocol.Event) bool {
 
 // TestWebGPUPageBackend uses the training panel's Backend select as a
 // person does: Auto says SIMD (SwiftShader is software), WebGPU trains
-// the seed model, and a CNN goes back to SIMD with the reason shown.
+// the seed model (and the Inside panel shows its statistics), and a CNN
+// goes back to SIMD with the reason shown.
 func TestWebGPUPageBackend(t *testing.T) {
 	u, _ := openApp(t, 3*time.Minute)
 	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD" })
@@ -199,6 +200,11 @@ func TestWebGPUPageBackend(t *testing.T) {
 	if u.text("#backend-in-use") != "in use: WebGPU (SwiftShader, software)" {
 		t.Errorf("after training: %q; want WebGPU still", u.text("#backend-in-use"))
 	}
+	// The Inside panel's statistics work on WebGPU too (the CPU measures
+	// them from the weights read back): a batch's table, all 3 layers.
+	u.scrollTo("#inside-panel")
+	u.waitJS("the statistics of a WebGPU batch", 30*time.Second, `(document.querySelector("#stats-table caption") || {}).textContent?.startsWith("Batch ") &&
+		[...document.querySelectorAll("#stats-table tr[data-layer]")].filter(e => +e.dataset.gradNorm > 0).length === 3`)
 	u.choose("#preset", "lenet")
 	u.click("#reset") // a paused run keeps its model until reset
 	u.WaitText("#backend-note", 30*time.Second, func(s string) bool {
