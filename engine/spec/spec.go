@@ -37,7 +37,8 @@ type Layer struct {
 	Units             int    `json:"units,omitempty"`
 	Activation        string `json:"activation,omitempty"`
 	KernelInitializer string `json:"kernel_initializer,omitempty"`
-	// LeakyReLU: the slope for x < 0.
+	// LeakyReLU: the slope for x < 0 (0: DefaultLeakyReLUAlpha; for a
+	// Dense leaky_relu activation, nn.DenseLeakyReLUAlpha).
 	Alpha float64 `json:"alpha,omitempty"`
 	// Dropout: the fraction of inputs set to zero while training.
 	Rate float64 `json:"rate,omitempty"`
@@ -114,6 +115,10 @@ const (
 	ScheduleExponential = "exponential"
 	ScheduleCosine      = "cosine"
 )
+
+// DefaultLeakyReLUAlpha is a LeakyReLU layer's slope for x < 0 when its
+// spec gives none (Keras' LeakyReLU default).
+const DefaultLeakyReLUAlpha = 0.3
 
 // Layer types.
 const (

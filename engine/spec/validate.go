@@ -84,7 +84,7 @@ func (m Model) Defaults() Model {
 	for i := range m.Layers {
 		l := &m.Layers[i]
 		if l.Type == TypeLeakyReLU && l.Alpha == 0 {
-			l.Alpha = 0.3
+			l.Alpha = DefaultLeakyReLUAlpha
 		}
 		if IsRecurrent(l.Type) {
 			if l.Activation == "" {

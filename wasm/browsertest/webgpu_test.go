@@ -250,10 +250,11 @@ func compareRuns(t *testing.T, what string, cpuLoss, gpuLoss []float64, cpuW, gp
 }
 
 // TestWebGPUMatchesCPUOtherLayers does the same for the rest of what
-// WebGPU runs: tanh and sigmoid (as Dense activations and as layers,
-// after a Dense with its own activation), a linear Dense fused with the
-// ReLU layer after it, a frozen layer, widths that are not multiples of
-// 4, batches of 100, and SGD with Nesterov momentum and weight decay.
+// WebGPU runs: tanh, sigmoid and leaky ReLU (as Dense activations and as
+// layers, after a Dense with its own activation), linear Dense layers
+// fused with the ReLU or LeakyReLU layer after them, a frozen layer,
+// widths that are not multiples of 4, batches of 100, and SGD with
+// Nesterov momentum and weight decay.
 func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 	c := startWorker(t, server.URL, 3*time.Minute)
 	c.send(protocol.LoadData{})
@@ -265,6 +266,10 @@ func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 		{Type: spec.TypeSigmoid},
 		{Type: spec.TypeDense, Units: 30},
 		{Type: spec.TypeReLU},
+		{Type: spec.TypeDense, Units: 26, Activation: spec.ActLeakyReLU},
+		{Type: spec.TypeLeakyReLU, Alpha: 0.1},
+		{Type: spec.TypeDense, Units: 23},
+		{Type: spec.TypeLeakyReLU, Alpha: 0.25},
 		{Type: spec.TypeDense, Units: 21, Activation: spec.ActSigmoid, Frozen: true},
 		{Type: spec.TypeTanh},
 		{Type: spec.TypeDense, Units: 10, Activation: spec.ActSoftmax},

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
 
 // pass is one dispatch of a training step. Its uniform block (a 256-byte
@@ -28,14 +29,30 @@ const (
 	uniformSize = 32
 )
 
-// Kernel constants: gemm.wgsl's EPILOGUE and act.wgsl's ACT.
+// Kernel constants: gemm.wgsl's EPILOGUE and act.wgsl's ACT (see activation).
 const (
 	epilogueNone    = 0
 	epilogueBiasAct = 1 // y = act(acc + b)
 	epilogueActGrad = 2 // acc ⊙ act'(E)
 )
 
-var actCodes = map[string]int{spec.ActLinear: 0, spec.ActReLU: 1, spec.ActSigmoid: 2, spec.ActTanh: 3}
+var actCodes = map[string]int{spec.ActLinear: 0, spec.ActReLU: 1, spec.ActSigmoid: 2, spec.ActTanh: 3, spec.ActLeakyReLU: 4}
+
+// activation is an op's activation as act.wgsl's constants pick it.
+type activation struct {
+	name  string
+	alpha float64 // leaky_relu's slope
+}
+
+var linear = activation{name: spec.ActLinear}
+
+func actOf(op trainer.GPUOp) activation { return activation{name: op.Act, alpha: op.Alpha} }
+
+// constants are act.wgsl's override constants: ACT, and ALPHA rounded to
+// float32 as the CPU layer rounds it.
+func (a activation) constants() map[string]any {
+	return map[string]any{"ACT": actCodes[a.name], "ALPHA": float64(float32(a.alpha))}
+}
 
 // layout (re)makes the batch buffers for capacity examples and the passes
 // of one training step:
@@ -94,11 +111,11 @@ func (s *session) layout(capacity int) error {
 	for i, op := range ops {
 		x, xld := input(i)
 		if !op.Dense {
-			b.elementwise("forward", op.Act, op.Out, x, js.Null(), s.act[i])
+			b.elementwise("forward", actOf(op), op.Out, x, js.Null(), s.act[i])
 			continue
 		}
 		w, out := kernel[i], pad4(op.Out)
-		b.gemm(false, false, epilogueBiasAct, op.Act, func(n int) [6]int { return [6]int{n, op.Out, op.In, xld, w.ld, out} },
+		b.gemm(false, false, epilogueBiasAct, actOf(op), func(n int) [6]int { return [6]int{n, op.Out, op.In, xld, w.ld, out} },
 			x, w.w, s.act[i], bias[i].w)
 	}
 
@@ -119,17 +136,17 @@ func (s *session) layout(capacity int) error {
 		op := ops[i]
 		if !op.Dense {
 			if i-1 >= first {
-				b.elementwise("grad", op.Act, op.Out, s.grad[i], s.act[i], s.grad[i-1])
+				b.elementwise("grad", actOf(op), op.Out, s.grad[i], s.act[i], s.grad[i-1])
 			}
 			continue
 		}
 		if op.Act != spec.ActLinear && !premultiplied[i] {
-			b.elementwise("grad_inplace", op.Act, op.Out, js.Null(), s.act[i], s.grad[i])
+			b.elementwise("grad_inplace", actOf(op), op.Out, js.Null(), s.act[i], s.grad[i])
 		}
 		x, xld := input(i)
 		w, out := kernel[i], pad4(op.Out)
 		if !op.Frozen {
-			b.gemm(true, false, epilogueNone, spec.ActLinear, func(n int) [6]int { return [6]int{op.In, op.Out, n, xld, out, out} },
+			b.gemm(true, false, epilogueNone, linear, func(n int) [6]int { return [6]int{op.In, op.Out, n, xld, out, out} },
 				x, s.grad[i], w.g, s.dummyBuffer())
 			b.add(shaderBiasGrad, "main", nil, func(n int) []uint32 { return []uint32{uint32(n), uint32(out)} },
 				func(int) (int, int) { return ceilDiv(out/4, 64), 1 }, false,
@@ -138,9 +155,9 @@ func (s *session) layout(capacity int) error {
 		if i-1 < first {
 			continue
 		}
-		epi, act, e := epilogueNone, spec.ActLinear, s.dummyBuffer()
+		epi, act, e := epilogueNone, linear, s.dummyBuffer()
 		if prev := ops[i-1]; prev.Dense && prev.Act != spec.ActLinear {
-			epi, act, e = epilogueActGrad, prev.Act, s.act[i-1]
+			epi, act, e = epilogueActGrad, actOf(prev), s.act[i-1]
 			premultiplied[i-1] = true
 		}
 		b.gemm(false, true, epi, act, func(n int) [6]int { return [6]int{n, op.In, op.Out, out, out, xld} },
@@ -211,8 +228,9 @@ func (b *builder) add(shader, entry string, constants map[string]any, uniform fu
 
 // gemm appends C = op(A)·op(B) with an epilogue; dims gives M, N, K,
 // lda, ldb, ldc for a batch of n.
-func (b *builder) gemm(transA, transB bool, epilogue int, act string, dims func(n int) [6]int, a, bm, c, e js.Value) {
-	constants := map[string]any{"TRANS_A": boolNum(transA), "TRANS_B": boolNum(transB), "EPILOGUE": epilogue, "ACT": actCodes[act]}
+func (b *builder) gemm(transA, transB bool, epilogue int, act activation, dims func(n int) [6]int, a, bm, c, e js.Value) {
+	constants := act.constants()
+	constants["TRANS_A"], constants["TRANS_B"], constants["EPILOGUE"] = boolNum(transA), boolNum(transB), epilogue
 	uniform := func(n int) []uint32 {
 		d := dims(n)
 		return []uint32{uint32(d[0]), uint32(d[1]), uint32(d[2]), uint32(d[3]), uint32(d[4]), uint32(d[5])}
@@ -227,7 +245,7 @@ func (b *builder) gemm(transA, transB bool, epilogue int, act string, dims func(
 
 // elementwise appends an elementwise.wgsl entry over n rows of width
 // values; x or y is js.Null() where the entry does not read it.
-func (b *builder) elementwise(entry, act string, width int, x, y, out js.Value) {
+func (b *builder) elementwise(entry string, act activation, width int, x, y, out js.Value) {
 	ld := pad4(width)
 	var bind []binding
 	if !x.IsNull() {
@@ -237,7 +255,7 @@ func (b *builder) elementwise(entry, act string, width int, x, y, out js.Value) 
 		bind = append(bind, binding{index: 2, buf: y})
 	}
 	bind = append(bind, binding{index: 3, buf: out})
-	b.add(shaderElementwise, entry, map[string]any{"ACT": actCodes[act]},
+	b.add(shaderElementwise, entry, act.constants(),
 		func(n int) []uint32 { return []uint32{uint32(n), uint32(width), uint32(ld)} },
 		func(n int) (int, int) { return strided(n * ld / 4), 1 }, false, bind...)
 }

@@ -6,11 +6,15 @@
 // what the forward pass keeps:
 //
 //   relu     y = max(x, 0)         dy/dx = 1 if y > 0 else 0  (y > 0 ⇔ x > 0)
+//   leaky    y = x if x > 0        dy/dx = 1 if y > 0 else α  (0 < α < 1, so
+//              else α·x                                        y > 0 ⇔ x > 0)
 //   sigmoid  y = 1 / (1 + e^−x)    dy/dx = y·(1 − y)
 //   tanh     y = tanh(x)           dy/dx = 1 − y²
 
-// ACT picks the activation: 0 linear, 1 relu, 2 sigmoid, 3 tanh.
+// ACT picks the activation: 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 leaky
+// relu with slope ALPHA (the CPU layer's alpha, as a float32).
 override ACT: u32 = 0u;
+override ALPHA: f32 = 0.0;
 
 fn activate(x: vec4<f32>) -> vec4<f32> {
   switch ACT {
@@ -27,6 +31,9 @@ fn activate(x: vec4<f32>) -> vec4<f32> {
       // tanh(±15) is ±1 in float32; clamping keeps implementations that
       // build tanh from exp(2x) away from overflow.
       return tanh(clamp(x, vec4<f32>(-15.0), vec4<f32>(15.0)));
+    }
+    case 4u: {
+      return select(x * ALPHA, x, x > vec4<f32>(0.0));
     }
     default: {
       return x;
@@ -45,6 +52,9 @@ fn activateGrad(y: vec4<f32>) -> vec4<f32> {
     }
     case 3u: {
       return 1.0 - y * y;
+    }
+    case 4u: {
+      return select(vec4<f32>(ALPHA), vec4<f32>(1.0), y > vec4<f32>(0.0));
     }
     default: {
       return vec4<f32>(1.0);

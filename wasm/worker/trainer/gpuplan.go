@@ -1,9 +1,11 @@
 package trainer
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
+	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -28,10 +30,12 @@ type GPUOp struct {
 	Layer   int
 	Dense   bool
 	In, Out int // widths of x and y (equal for an activation)
-	// Act is spec.ActLinear, ActReLU, ActSigmoid or ActTanh. A Dense
-	// layer's own activation, or the one of an activation layer right
-	// after a linear Dense (fused into it), lands here.
+	// Act is spec.ActLinear, ActReLU, ActLeakyReLU, ActSigmoid or ActTanh.
+	// A Dense layer's own activation, or the one of an activation layer
+	// right after a linear Dense (fused into it), lands here.
 	Act string
+	// Alpha is leaky_relu's slope for x ≤ 0, as the CPU layer has it.
+	Alpha float64
 	// Frozen Dense layers pass gradients on but are not updated.
 	Frozen bool
 }
@@ -59,9 +63,9 @@ func (p *GPUPlan) AdamStepSize(lr float64, t int) float32 {
 
 // PlanGPU returns the plan that trains m on the GPU, or an error saying
 // (to the user) why m trains on the CPU instead: the GPU runs Dense,
-// ReLU, Sigmoid, Tanh and Flatten layers ending in softmax with the sparse
-// categorical cross-entropy (or logits with from_logits), trained by adam
-// or sgd.
+// ReLU, LeakyReLU, Sigmoid, Tanh and Flatten layers ending in softmax with
+// the sparse categorical cross-entropy (or logits with from_logits),
+// trained by adam or sgd.
 func PlanGPU(m spec.Model) (*GPUPlan, error) {
 	infos, err := m.Infer()
 	if err != nil {
@@ -93,26 +97,33 @@ func PlanGPU(m spec.Model) (*GPUPlan, error) {
 		case spec.TypeFlatten:
 			// Row-major data is flat already: nothing to run.
 		case spec.TypeDense:
-			act := l.Activation
+			act, alpha := l.Activation, 0.0
 			switch {
 			case act == "":
 				act = spec.ActLinear
 			case act == spec.ActSoftmax && i == last && !m.FromLogits:
 				act = spec.ActLinear // fused into the loss
+			case act == spec.ActLeakyReLU:
+				alpha = cmp.Or(l.Alpha, nn.DenseLeakyReLUAlpha)
 			case act != spec.ActLinear && act != spec.ActReLU && act != spec.ActSigmoid && act != spec.ActTanh:
-				return nil, fmt.Errorf("WebGPU runs Dense activations linear, relu, sigmoid and tanh; layer %d uses %s", i+1, act)
+				return nil, fmt.Errorf("WebGPU runs Dense activations linear, relu, leaky_relu, sigmoid and tanh; layer %d uses %s", i+1, act)
 			}
-			p.Ops = append(p.Ops, GPUOp{Layer: i, Dense: true, In: width, Out: out, Act: act, Frozen: l.Frozen})
+			p.Ops = append(p.Ops, GPUOp{Layer: i, Dense: true, In: width, Out: out, Act: act, Alpha: alpha, Frozen: l.Frozen})
 		case spec.TypeSoftmax:
 			if i != last || m.FromLogits {
 				return nil, fmt.Errorf("WebGPU runs softmax only as the last layer, fused into the loss (layer %d)", i+1)
 			}
-		case spec.TypeReLU, spec.TypeSigmoid, spec.TypeTanh:
-			act := map[string]string{spec.TypeReLU: spec.ActReLU, spec.TypeSigmoid: spec.ActSigmoid, spec.TypeTanh: spec.ActTanh}[l.Type]
+		case spec.TypeReLU, spec.TypeLeakyReLU, spec.TypeSigmoid, spec.TypeTanh:
+			act := map[string]string{spec.TypeReLU: spec.ActReLU, spec.TypeLeakyReLU: spec.ActLeakyReLU,
+				spec.TypeSigmoid: spec.ActSigmoid, spec.TypeTanh: spec.ActTanh}[l.Type]
+			alpha := 0.0
+			if act == spec.ActLeakyReLU {
+				alpha = l.Alpha // validated: in (0, 1)
+			}
 			if n := len(p.Ops); n > 0 && p.Ops[n-1].Dense && p.Ops[n-1].Act == spec.ActLinear {
-				p.Ops[n-1].Act = act // Dense then activation: one op
+				p.Ops[n-1].Act, p.Ops[n-1].Alpha = act, alpha // Dense then activation: one op
 			} else {
-				p.Ops = append(p.Ops, GPUOp{Layer: i, In: width, Out: width, Act: act})
+				p.Ops = append(p.Ops, GPUOp{Layer: i, In: width, Out: width, Act: act, Alpha: alpha})
 			}
 		default:
 			return nil, fmt.Errorf("WebGPU runs Dense models only; layer %d is %s", i+1, l.Type)

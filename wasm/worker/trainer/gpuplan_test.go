@@ -54,6 +54,32 @@ func TestPlanGPUSeed(t *testing.T) {
 		t.Errorf("mixed plan: %+v; want %+v", p.Ops, want)
 	}
 
+	// Leaky ReLU carries its slope: a Dense activation's (Keras' 0.2 when
+	// the spec gives none) or the layer's.
+	m.Input = []int{784}
+	m.Layers = []spec.Layer{
+		{Type: spec.TypeDense, Units: 30, Activation: spec.ActLeakyReLU},
+		{Type: spec.TypeDense, Units: 20, Activation: spec.ActLeakyReLU, Alpha: 0.05},
+		{Type: spec.TypeLeakyReLU, Alpha: 0.1},
+		{Type: spec.TypeDense, Units: 16},
+		{Type: spec.TypeLeakyReLU, Alpha: 0.3},
+		{Type: spec.TypeDense, Units: 10, Activation: spec.ActSoftmax},
+	}
+	p, err = PlanGPU(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []GPUOp{
+		{Layer: 0, Dense: true, In: 784, Out: 30, Act: spec.ActLeakyReLU, Alpha: nn.DenseLeakyReLUAlpha},
+		{Layer: 1, Dense: true, In: 30, Out: 20, Act: spec.ActLeakyReLU, Alpha: 0.05},
+		{Layer: 2, In: 20, Out: 20, Act: spec.ActLeakyReLU, Alpha: 0.1},
+		{Layer: 3, Dense: true, In: 20, Out: 16, Act: spec.ActLeakyReLU, Alpha: 0.3},
+		{Layer: 5, Dense: true, In: 16, Out: 10, Act: spec.ActLinear},
+	}
+	if !reflect.DeepEqual(p.Ops, want) {
+		t.Errorf("leaky plan: %+v; want %+v", p.Ops, want)
+	}
+
 	logits := spec.Seed()
 	logits.FromLogits = true
 	logits.Layers[2].Activation = ""
@@ -74,7 +100,7 @@ func TestPlanGPURefuses(t *testing.T) {
 		{"dropout", func(m *spec.Model) {
 			m.Layers = append([]spec.Layer{{Type: spec.TypeDropout, Rate: 0.2}}, m.Layers...)
 		}, "WebGPU runs Dense models only; layer 1 is Dropout"},
-		{"leaky", func(m *spec.Model) { m.Layers[0].Activation = spec.ActLeakyReLU }, "layer 1 uses leaky_relu"},
+		{"softmax inside", func(m *spec.Model) { m.Layers[0].Activation = spec.ActSoftmax }, "layer 1 uses softmax"},
 		{"rmsprop", func(m *spec.Model) {
 			m.Optimizer = spec.Optimizer{Name: spec.OptRMSProp, LearningRate: 0.001, Rho: 0.9, Epsilon: 1e-7}
 		},
