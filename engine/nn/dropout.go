@@ -22,6 +22,7 @@ type Dropout struct {
 
 	rng     *rand.Rand
 	mask    []float32 // 0 or 1/(1−rate) per input, from the last training Forward
+	next    []float32 // the mask SetNextMask gave the next training Forward
 	applied bool      // the last Forward used the mask (training and rate > 0)
 	y, dx   *tensor.Dense
 }
@@ -39,10 +40,21 @@ func (d *Dropout) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 		return x
 	}
 	n := x.Shape().TotalSize()
-	if cap(d.mask) < n {
-		d.mask = make([]float32, n)
+	if d.next != nil {
+		mustMatch("Dropout", "the mask SetNextMask gave", tensor.Shape{len(d.next)}, tensor.Shape{n})
+		d.mask, d.next = append(d.mask[:0], d.next...), nil
+	} else {
+		d.mask = d.draw(d.mask, n)
 	}
-	d.mask = d.mask[:n]
+	return d.applyMask(x)
+}
+
+// draw fills mask (grown to n values) with the next mask from the rng.
+func (d *Dropout) draw(mask []float32, n int) []float32 {
+	if cap(mask) < n {
+		mask = make([]float32, n)
+	}
+	mask = mask[:n]
 	keep := float32(1 / (1 - d.Rate))
 	// Each 64-bit draw gives two uniform 32-bit numbers u, and an input is
 	// dropped when u < rate·2³²: half the generator calls of one Float64
@@ -50,20 +62,33 @@ func (d *Dropout) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	// of a small CNN's step.
 	threshold := uint64(d.Rate * (1 << 32))
 	var r uint64
-	for i := range d.mask {
+	for i := range mask {
 		if i%2 == 0 {
 			r = d.rng.Uint64()
 		} else {
 			r >>= 32
 		}
 		if r&0xFFFFFFFF < threshold {
-			d.mask[i] = 0
+			mask[i] = 0
 		} else {
-			d.mask[i] = keep
+			mask[i] = keep
 		}
 	}
-	return d.applyMask(x)
+	return mask
 }
+
+// DrawMask draws the mask the next training Forward of n inputs would
+// use, advancing the rng as that Forward would, and returns it (a new
+// slice). A backend that trains the layer elsewhere (a GPU) takes its
+// masks from here, so a run keeps the CPU's dropout stream.
+func (d *Dropout) DrawMask(n int) []float32 {
+	return d.draw(nil, n)
+}
+
+// SetNextMask makes the next training Forward use mask (one value per
+// input) instead of drawing one: for a CPU twin of a layer whose masks
+// were drawn with DrawMask.
+func (d *Dropout) SetNextMask(mask []float32) { d.next = mask }
 
 // applyMask returns x · mask with the current mask (tests call it to hold
 // the mask fixed).

@@ -216,3 +216,35 @@ func TestDropout(t *testing.T) {
 		t.Error("inference Backward is not the identity")
 	}
 }
+
+// TestDropoutDrawMaskKeepsTheStream: the masks DrawMask returns are those
+// a twin layer's training Forward applies, batch after batch (a GPU run
+// keeps the CPU's dropout stream); a mask given by SetNextMask is used
+// once, copied, and draws nothing from the rng.
+func TestDropoutDrawMaskKeepsTheStream(t *testing.T) {
+	const rate, n = 0.3, 1001
+	x := newTensor(1, n)
+	for i := range floats(x) {
+		floats(x)[i] = 1
+	}
+	drawn, twin := NewDropout(rate, rand.New(rand.NewPCG(5, 9))), NewDropout(rate, rand.New(rand.NewPCG(5, 9)))
+	var masks [][]float32
+	for batch := range 3 {
+		m := drawn.DrawMask(n)
+		if y := floats(twin.Forward(x, true)); !reflect.DeepEqual(y, m) {
+			t.Fatalf("batch %d: DrawMask's mask differs from the one a twin's Forward applies", batch)
+		}
+		masks = append(masks, m)
+	}
+	// The copy the layer keeps is its own: the caller's slice may change.
+	given := append([]float32(nil), masks[0]...)
+	drawn.SetNextMask(given)
+	y := append([]float32(nil), floats(drawn.Forward(x, true))...)
+	clear(given)
+	if !reflect.DeepEqual(y, masks[0]) || !reflect.DeepEqual(floats(drawn.Backward(x)), masks[0]) {
+		t.Fatal("Forward and Backward did not use the mask SetNextMask gave")
+	}
+	if y := floats(drawn.Forward(x, true)); !reflect.DeepEqual(y, floats(twin.Forward(x, true))) {
+		t.Error("after a set mask the stream moved: the next drawn masks differ")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,7 +82,8 @@ func stepRunModel(c *workerClient, m spec.Model, backend string, n int) ([]float
 		}
 		// Every backend measures the layers (WebGPU's on the CPU, from the
 		// weights read back): the Inside panel's charts.
-		if len(st.Layers) != len(m.Layers) || len(st.Layers[0].Params) == 0 || !(st.Layers[0].Params[0].GradNorm > 0) {
+		learns := slices.IndexFunc(st.Layers, func(l protocol.LayerStats) bool { return len(l.Params) > 0 })
+		if len(st.Layers) != len(m.Layers) || learns < 0 || !(st.Layers[learns].Params[0].GradNorm > 0) {
 			c.t.Fatalf("stats of batch %d on %s: %+v; want each of the %d layers measured", i, backend, st.Layers, len(m.Layers))
 		}
 		losses[i-1] = st.Loss
@@ -252,8 +254,9 @@ func compareRuns(t *testing.T, what string, cpuLoss, gpuLoss []float64, cpuW, gp
 // TestWebGPUMatchesCPUOtherLayers does the same for the rest of what
 // WebGPU runs: tanh, sigmoid and leaky ReLU (as Dense activations and as
 // layers, after a Dense with its own activation), linear Dense layers
-// fused with the ReLU or LeakyReLU layer after them, a frozen layer,
-// widths that are not multiples of 4, batches of 100, and SGD with
+// fused with the ReLU or LeakyReLU layer after them, dropout on the input
+// and between layers (the same masks as the CPU's, drawn there), a frozen
+// layer, widths that are not multiples of 4, batches of 100, and SGD with
 // Nesterov momentum and weight decay.
 func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 	c := startWorker(t, server.URL, 3*time.Minute)
@@ -262,10 +265,12 @@ func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 	m := spec.Seed()
 	m.Epochs, m.BatchSize = 1, 100
 	m.Layers = []spec.Layer{
+		{Type: spec.TypeDropout, Rate: 0.1},
 		{Type: spec.TypeDense, Units: 46, Activation: spec.ActTanh},
 		{Type: spec.TypeSigmoid},
 		{Type: spec.TypeDense, Units: 30},
 		{Type: spec.TypeReLU},
+		{Type: spec.TypeDropout, Rate: 0.3},
 		{Type: spec.TypeDense, Units: 26, Activation: spec.ActLeakyReLU},
 		{Type: spec.TypeLeakyReLU, Alpha: 0.1},
 		{Type: spec.TypeDense, Units: 23},

@@ -58,11 +58,12 @@ func (a activation) constants() map[string]any {
 // of one training step:
 //
 //	forward   each op: Dense = GEMM NN with bias and activation fused;
-//	          activation layer = elementwise forward
+//	          activation layer = elementwise forward; dropout = x ⊙ mask
 //	loss      softmax cross-entropy (dL/dlogits and per-row losses), and
 //	          the loss sum on batches that read it
 //	backward  from the last op: an activation's gradient (fused into the
-//	          next GEMM when the layer is a Dense), dW = xᵀ·dZ (GEMM TN),
+//	          next GEMM when the layer is a Dense), dropout's dy ⊙ mask,
+//	          dW = xᵀ·dZ (GEMM TN),
 //	          db = Σ dZ, dx = dZ·Wᵀ (GEMM NT) while a trainable layer is
 //	          further back
 //	update    adam or sgd on every trainable param
@@ -79,10 +80,13 @@ func (s *session) layout(capacity int) error {
 	ops := s.plan.Ops
 	s.x = nb(capacity*pad4(s.plan.Input), usageStorage|usageCopyDst, "x")
 	s.labels = nb(capacity, usageStorage|usageCopyDst, "labels")
-	s.act, s.grad = make([]js.Value, len(ops)), make([]js.Value, len(ops))
+	s.act, s.grad, s.mask = make([]js.Value, len(ops)), make([]js.Value, len(ops)), make([]js.Value, len(ops))
 	for i, op := range ops {
 		s.act[i] = nb(capacity*pad4(op.Out), usageStorage, fmt.Sprintf("op %d output", i))
 		s.grad[i] = nb(capacity*pad4(op.Out), usageStorage, fmt.Sprintf("op %d gradient", i))
+		if op.Dropout {
+			s.mask[i] = nb(capacity*pad4(op.Out), usageStorage|usageCopyDst, fmt.Sprintf("op %d dropout mask", i))
+		}
 	}
 	s.rowLoss = nb(2*capacity, usageStorage, "row losses")
 	s.capacity, s.uniformN = capacity, 0
@@ -110,6 +114,10 @@ func (s *session) layout(capacity int) error {
 	// Forward.
 	for i, op := range ops {
 		x, xld := input(i)
+		if op.Dropout {
+			b.elementwise("mul", linear, op.Out, x, s.mask[i], s.act[i])
+			continue
+		}
 		if !op.Dense {
 			b.elementwise("forward", actOf(op), op.Out, x, js.Null(), s.act[i])
 			continue
@@ -135,7 +143,11 @@ func (s *session) layout(capacity int) error {
 	for i := last; i >= 0; i-- {
 		op := ops[i]
 		if !op.Dense {
-			if i-1 >= first {
+			switch {
+			case i-1 < first: // nothing further back learns
+			case op.Dropout:
+				b.elementwise("mul", linear, op.Out, s.grad[i], s.mask[i], s.grad[i-1])
+			default:
 				b.elementwise("grad", actOf(op), op.Out, s.grad[i], s.act[i], s.grad[i-1])
 			}
 			continue

@@ -31,6 +31,7 @@ type session struct {
 	capacity  int
 	x, labels js.Value
 	act, grad []js.Value // per op: its output, and dL/d(output)
+	mask      []js.Value // per dropout op: this batch's mask (undefined for other ops)
 	rowLoss   js.Value   // per example: (loss, 1 if right)
 	// Fixed buffers.
 	total, readback js.Value // (mean loss, right) on the GPU, and its mappable copy
@@ -129,17 +130,26 @@ func (s *session) dummyBuffer() js.Value {
 	return s.dummy
 }
 
-// TrainBatch runs one step: upload the batch, then forward, loss,
-// backward and update as one command buffer in one submit. With read it
+// TrainBatch runs one step: upload the batch and its dropout masks, then
+// forward, loss, backward and update as one command buffer in one submit. With read it
 // copies (mean loss, right) to the mappable buffer and waits for it;
 // without, it keeps at most two batches in flight.
-func (s *session) TrainBatch(x, labels []float32, lr float64, read bool) (float64, int, error) {
+func (s *session) TrainBatch(x, labels []float32, masks [][]float32, lr float64, read bool) (float64, int, error) {
 	if err := s.dev.err(); err != nil {
 		return 0, 0, err
 	}
 	n := len(labels)
 	if n == 0 || len(x) != n*s.plan.Input {
 		return 0, 0, fmt.Errorf("a batch of %d labels and %d inputs; want %d inputs each", n, len(x), s.plan.Input)
+	}
+	drop := s.plan.Dropouts()
+	if len(masks) != len(drop) {
+		return 0, 0, fmt.Errorf("%d dropout masks for %d dropout layers", len(masks), len(drop))
+	}
+	for k, i := range drop {
+		if len(masks[k]) != n*s.plan.Ops[i].Out {
+			return 0, 0, fmt.Errorf("dropout mask %d holds %d values; want %d×%d", k, len(masks[k]), n, s.plan.Ops[i].Out)
+		}
 	}
 	if n > s.capacity {
 		if err := s.layout(n); err != nil {
@@ -153,6 +163,10 @@ func (s *session) TrainBatch(x, labels []float32, lr float64, read bool) (float6
 		ids[i] = uint32(l)
 	}
 	s.dev.write(s.labels, 0, uint32Bytes(ids))
+	for k, i := range drop {
+		w := s.plan.Ops[i].Out
+		s.dev.write(s.mask[i], 0, floatBytes(padRows(masks[k], n, w, pad4(w))))
+	}
 	if n != s.uniformN {
 		s.writeUniforms(n)
 	}

@@ -36,11 +36,12 @@ type GPUAdapter struct {
 type GPUSession interface {
 	// TrainBatch runs one forward pass, backward pass and update on a
 	// batch: x holds len(labels) examples of plan.Input values, labels
-	// their class indices; lr is the learning rate for this step. With
-	// read it waits for the batch and returns its mean loss and how many
-	// examples the forward pass got right; without, it may return before
-	// the device has finished, with zeros.
-	TrainBatch(x, labels []float32, lr float64, read bool) (loss float64, correct int, err error)
+	// their class indices, masks one dropout mask per plan.Dropouts op
+	// (len(labels) × its width); lr is the learning rate for this step.
+	// With read it waits for the batch and returns its mean loss and how
+	// many examples the forward pass got right; without, it may return
+	// before the device has finished, with zeros.
+	TrainBatch(x, labels []float32, masks [][]float32, lr float64, read bool) (loss float64, correct int, err error)
 	// Sync waits for the device and copies the weights and the
 	// optimizer's state into m.
 	Sync(m *nn.Sequential) error
@@ -66,6 +67,7 @@ type gpuState struct {
 	failed string
 
 	session  GPUSession
+	plan     *GPUPlan       // what session runs
 	model    *nn.Sequential // the model session trains
 	synced   bool           // m holds what the device has (no batch since the last Sync)
 	syncedAt time.Time      // when the model last had the device's weights
@@ -208,9 +210,9 @@ func (t *Trainer) gpuBatch(x, y []float32, report bool) (loss, acc float64, out 
 			t.gpuFail(fmt.Sprintf("WebGPU could not start (%v)", err))
 			return 0, 0, gpuFellBack
 		}
-		g.session, g.model, g.synced, g.syncedAt = s, t.model, true, t.env.Now()
+		g.session, g.plan, g.model, g.synced, g.syncedAt = s, plan, t.model, true, t.env.Now()
 	}
-	lossV, correct, err := g.session.TrainBatch(x, y, t.model.Optimizer().LearningRate(), report)
+	lossV, correct, err := g.session.TrainBatch(x, y, dropoutMasks(g.plan, g.model, len(y)), t.model.Optimizer().LearningRate(), report)
 	g.synced = false
 	if err != nil {
 		t.gpuFail(fmt.Sprintf("WebGPU failed (%v)", err))
@@ -232,6 +234,17 @@ func (t *Trainer) gpuBatch(x, y []float32, report bool) (loss, acc float64, out 
 	return lossV, float64(correct) / float64(len(y)), gpuTrained
 }
 
+// dropoutMasks draws a batch of n examples' masks for the plan's Dropout
+// ops from m's layers, as their training Forward would on the CPU.
+func dropoutMasks(plan *GPUPlan, m *nn.Sequential, n int) [][]float32 {
+	var masks [][]float32
+	for _, i := range plan.Dropouts() {
+		op := plan.Ops[i]
+		masks = append(masks, m.Layers()[op.Layer].(*nn.Dropout).DrawMask(n*op.Out))
+	}
+	return masks
+}
+
 // ErrGPUDiverged is what GPUSession.Sync returns, having copied nothing,
 // when the device's weights are not all finite.
 var ErrGPUDiverged = errors.New("the weights on the GPU are NaN or infinite")
@@ -243,7 +256,7 @@ var ErrGPUDiverged = errors.New("the weights on the GPU are NaN or infinite")
 func (t *Trainer) gpuDiverged(what string) {
 	g := &t.gpu
 	g.session.Close()
-	g.session, g.model = nil, nil
+	g.session, g.plan, g.model = nil, nil, nil
 	if err := t.freshOptimizer(); err != nil {
 		panic(err) // the spec's optimizer was built once already
 	}
@@ -280,7 +293,7 @@ func (t *Trainer) gpuRelease() {
 	t.gpuSync()
 	if s := t.gpu.session; s != nil {
 		s.Close()
-		t.gpu.session, t.gpu.model = nil, nil
+		t.gpu.session, t.gpu.plan, t.gpu.model = nil, nil, nil
 	}
 }
 
@@ -292,7 +305,7 @@ func (t *Trainer) gpuFail(why string) {
 	g := &t.gpu
 	if g.session != nil {
 		g.session.Close()
-		g.session, g.model = nil, nil
+		g.session, g.plan, g.model = nil, nil, nil
 	}
 	g.failed = fmt.Sprintf("%s; training continues on %s from the weights last read back", why, cpuName())
 	g.decided = false

@@ -72,13 +72,25 @@ type fakeSession struct {
 	dev  *nn.Sequential
 }
 
-func (s *fakeSession) TrainBatch(x, labels []float32, lr float64, read bool) (float64, int, error) {
+func (s *fakeSession) TrainBatch(x, labels []float32, masks [][]float32, lr float64, read bool) (float64, int, error) {
 	if s.gpu.lost {
 		return 0, 0, errors.New("device lost: destroyed")
 	}
 	n := len(labels)
 	if len(x) != n*s.plan.Input {
 		return 0, 0, fmt.Errorf("fake: %d inputs for %d labels", len(x), n)
+	}
+	// The device's dropout uses the masks it is given, as WGSL does.
+	drop := s.plan.Dropouts()
+	if len(masks) != len(drop) {
+		return 0, 0, fmt.Errorf("fake: %d masks for %d dropout ops", len(masks), len(drop))
+	}
+	for k, i := range drop {
+		op := s.plan.Ops[i]
+		if len(masks[k]) != n*op.Out {
+			return 0, 0, fmt.Errorf("fake: mask %d has %d values; want %d×%d", k, len(masks[k]), n, op.Out)
+		}
+		s.dev.Layers()[op.Layer].(*nn.Dropout).SetNextMask(masks[k])
 	}
 	xt := tensor.New(tensor.WithShape(n, s.plan.Input), tensor.WithBacking(append([]float32(nil), x...)))
 	yt := tensor.New(tensor.WithShape(n), tensor.WithBacking(append([]float32(nil), labels...)))

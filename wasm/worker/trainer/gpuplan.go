@@ -10,8 +10,8 @@ import (
 )
 
 // GPUPlan is a model as the WebGPU backend (wasm/webgpu) trains it: a
-// chain of Dense layers and activations whose final softmax is fused into
-// the sparse cross-entropy, as nn.FuseSoftmax does on the CPU. PlanGPU
+// chain of Dense layers, activations and dropout whose final softmax is
+// fused into the sparse cross-entropy, as nn.FuseSoftmax does on the CPU. PlanGPU
 // makes one from a spec, or says why the spec needs the CPU.
 type GPUPlan struct {
 	Input   int     // values per example (the product of the input shape)
@@ -23,12 +23,16 @@ type GPUPlan struct {
 }
 
 // GPUOp is one step of the forward pass: a Dense layer, y = act(x·W + b),
-// or a standalone activation, y = act(x).
+// a standalone activation, y = act(x), or dropout, y = x ⊙ mask.
 type GPUOp struct {
 	// Layer is the index of the spec layer: for a Dense op, the layer whose
 	// params (kernel, bias) it trains.
-	Layer   int
-	Dense   bool
+	Layer int
+	Dense bool
+	// Dropout ops multiply by a mask the CPU draws for each batch from
+	// the layer's own rng (nn.Dropout.DrawMask), so a run on the GPU
+	// drops the units a run on the CPU would.
+	Dropout bool
 	In, Out int // widths of x and y (equal for an activation)
 	// Act is spec.ActLinear, ActReLU, ActLeakyReLU, ActSigmoid or ActTanh.
 	// A Dense layer's own activation, or the one of an activation layer
@@ -43,14 +47,21 @@ type GPUOp struct {
 // Params are the Dense ops' indices in Ops: each has two params, the
 // kernel (In × Out) and the bias (Out), in the order nn.Sequential.Params
 // lists them.
-func (p *GPUPlan) Params() []int {
-	var ds []int
+func (p *GPUPlan) Params() []int { return p.where(func(op GPUOp) bool { return op.Dense }) }
+
+// Dropouts are the Dropout ops' indices in Ops, in the order
+// GPUSession.TrainBatch takes their masks.
+func (p *GPUPlan) Dropouts() []int { return p.where(func(op GPUOp) bool { return op.Dropout }) }
+
+// where lists the indices of the ops that match.
+func (p *GPUPlan) where(match func(GPUOp) bool) []int {
+	var is []int
 	for i, op := range p.Ops {
-		if op.Dense {
-			ds = append(ds, i)
+		if match(op) {
+			is = append(is, i)
 		}
 	}
-	return ds
+	return is
 }
 
 // AdamStepSize is Adam's α at step t (1, 2, …) for learning rate lr, with
@@ -63,7 +74,7 @@ func (p *GPUPlan) AdamStepSize(lr float64, t int) float32 {
 
 // PlanGPU returns the plan that trains m on the GPU, or an error saying
 // (to the user) why m trains on the CPU instead: the GPU runs Dense,
-// ReLU, LeakyReLU, Sigmoid, Tanh and Flatten layers ending in softmax with
+// ReLU, LeakyReLU, Sigmoid, Tanh, Dropout and Flatten layers ending in softmax with
 // the sparse categorical cross-entropy (or logits with from_logits),
 // trained by adam or sgd.
 func PlanGPU(m spec.Model) (*GPUPlan, error) {
@@ -109,6 +120,10 @@ func PlanGPU(m spec.Model) (*GPUPlan, error) {
 				return nil, fmt.Errorf("WebGPU runs Dense activations linear, relu, leaky_relu, sigmoid and tanh; layer %d uses %s", i+1, act)
 			}
 			p.Ops = append(p.Ops, GPUOp{Layer: i, Dense: true, In: width, Out: out, Act: act, Alpha: alpha, Frozen: l.Frozen})
+		case spec.TypeDropout:
+			if l.Rate > 0 { // rate 0 is the identity, as on the CPU
+				p.Ops = append(p.Ops, GPUOp{Layer: i, Dropout: true, In: width, Out: width, Act: spec.ActLinear})
+			}
 		case spec.TypeSoftmax:
 			if i != last || m.FromLogits {
 				return nil, fmt.Errorf("WebGPU runs softmax only as the last layer, fused into the loss (layer %d)", i+1)

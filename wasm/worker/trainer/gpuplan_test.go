@@ -80,6 +80,31 @@ func TestPlanGPUSeed(t *testing.T) {
 		t.Errorf("leaky plan: %+v; want %+v", p.Ops, want)
 	}
 
+	// Dropout is an op of its own (its masks come from the CPU), after
+	// which an activation layer stands alone; rate 0 runs nothing.
+	m.Layers = []spec.Layer{
+		{Type: spec.TypeDropout, Rate: 0.1},
+		{Type: spec.TypeDense, Units: 30},
+		{Type: spec.TypeDropout, Rate: 0.5},
+		{Type: spec.TypeReLU},
+		{Type: spec.TypeDropout},
+		{Type: spec.TypeDense, Units: 10, Activation: spec.ActSoftmax},
+	}
+	p, err = PlanGPU(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []GPUOp{
+		{Layer: 0, Dropout: true, In: 784, Out: 784, Act: spec.ActLinear},
+		{Layer: 1, Dense: true, In: 784, Out: 30, Act: spec.ActLinear},
+		{Layer: 2, Dropout: true, In: 30, Out: 30, Act: spec.ActLinear},
+		{Layer: 3, In: 30, Out: 30, Act: spec.ActReLU},
+		{Layer: 5, Dense: true, In: 30, Out: 10, Act: spec.ActLinear},
+	}
+	if !reflect.DeepEqual(p.Ops, want) || !slices.Equal(p.Dropouts(), []int{0, 2}) || !slices.Equal(p.Params(), []int{1, 4}) {
+		t.Errorf("dropout plan: %+v, dropouts %v, params %v; want %+v, [0 2], [1 4]", p.Ops, p.Dropouts(), p.Params(), want)
+	}
+
 	logits := spec.Seed()
 	logits.FromLogits = true
 	logits.Layers[2].Activation = ""
@@ -97,9 +122,9 @@ func TestPlanGPURefuses(t *testing.T) {
 		want string
 	}{
 		{"conv", func(m *spec.Model) { *m = spec.LeNet() }, "WebGPU runs Dense models only; layer 1 is Conv2D"},
-		{"dropout", func(m *spec.Model) {
-			m.Layers = append([]spec.Layer{{Type: spec.TypeDropout, Rate: 0.2}}, m.Layers...)
-		}, "WebGPU runs Dense models only; layer 1 is Dropout"},
+		{"batch norm", func(m *spec.Model) {
+			m.Layers = append([]spec.Layer{spec.BatchNormalization()}, m.Layers...)
+		}, "WebGPU runs Dense models only; layer 1 is BatchNormalization"},
 		{"softmax inside", func(m *spec.Model) { m.Layers[0].Activation = spec.ActSoftmax }, "layer 1 uses softmax"},
 		{"rmsprop", func(m *spec.Model) {
 			m.Optimizer = spec.Optimizer{Name: spec.OptRMSProp, LearningRate: 0.001, Rho: 0.9, Epsilon: 1e-7}

@@ -1,0 +1,40 @@
+package trainer
+
+import (
+	"testing"
+
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// TestGPUDropoutKeepsTheCPUStream trains a model with dropout (on the
+// input and between Dense layers) on the fake GPU, whose device applies
+// the masks the trainer hands it, and wants the CPU's weights to the bit:
+// the trainer draws each batch's masks from the layers' own rngs in the
+// order and sizes the CPU's Forward would, so a seed drops the same
+// units on either backend. A pause (a read back) and more batches follow,
+// and a stats request, which must draw no mask.
+func TestGPUDropoutKeepsTheCPUStream(t *testing.T) {
+	m := seed1()
+	m.Layers = []spec.Layer{
+		{Type: spec.TypeDropout, Rate: 0.1},
+		spec.Dense(64, spec.ActReLU),
+		{Type: spec.TypeDropout, Rate: 0.5},
+		spec.Dense(32, spec.ActTanh),
+		{Type: spec.TypeDropout, Rate: 0.25},
+		spec.Dense(10, spec.ActSoftmax),
+	}
+	run := func(g GPU, choice string) protocol.Snapshot {
+		h := gpuHarness(t, g)
+		h.send(protocol.BackendRequest{Name: choice}, protocol.Build{Spec: m}, protocol.Step{}, protocol.Step{},
+			protocol.StatsRequest{ID: 1}, protocol.Pause{}, protocol.Step{}, protocol.SnapshotRequest{ID: 9})
+		return h.await("snapshot", isType("snapshot")).(protocol.Snapshot)
+	}
+	want := run(nil, protocol.BackendGo)
+	g := &fakeGPU{adapter: GPUAdapter{Description: "FakeGPU"}}
+	got := run(g, protocol.BackendWebGPU)
+	if g.batches != 3 {
+		t.Fatalf("the fake GPU trained %d batches; want 3", g.batches)
+	}
+	sameParams(t, "3 batches with dropout on the fake GPU", got, want)
+}
