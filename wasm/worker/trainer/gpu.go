@@ -212,15 +212,22 @@ func (t *Trainer) gpuBatch(x, y []float32, report bool) (loss, acc float64, out 
 		}
 		g.session, g.plan, g.model, g.synced, g.syncedAt = s, plan, t.model, true, t.env.Now()
 	}
-	lossV, correct, err := g.session.TrainBatch(x, y, dropoutMasks(g.plan, g.model, len(y)), t.model.Optimizer().LearningRate(), report)
+	plan, model := g.plan, g.model
+	masks := dropoutMasks(plan, model, len(y))
+	lossV, correct, err := g.session.TrainBatch(x, y, masks, t.model.Optimizer().LearningRate(), report)
 	g.synced = false
 	if err != nil {
 		t.gpuFail(fmt.Sprintf("WebGPU failed (%v)", err))
+		keepMasks(plan, model, masks) // the CPU trains this batch: with its masks
 		return 0, 0, gpuFellBack
 	}
 	if t.env.Now().Sub(g.syncedAt) >= gpuKeepEvery {
 		// A failed read back has lost this batch too: the CPU trains it.
-		if out := t.gpuSync(); out != gpuTrained {
+		out := t.gpuSync()
+		if out == gpuFellBack {
+			keepMasks(plan, model, masks)
+		}
+		if out != gpuTrained {
 			return 0, 0, out
 		}
 	}
@@ -243,6 +250,16 @@ func dropoutMasks(plan *GPUPlan, m *nn.Sequential, n int) [][]float32 {
 		masks = append(masks, m.Layers()[op.Layer].(*nn.Dropout).DrawMask(n*op.Out))
 	}
 	return masks
+}
+
+// keepMasks gives a batch's masks back to m's Dropout layers, for their
+// next training Forward: when the device fails a batch and the CPU trains
+// it instead, it drops the units the device was told to, and the layers'
+// streams stay where a CPU-only run has them.
+func keepMasks(plan *GPUPlan, m *nn.Sequential, masks [][]float32) {
+	for k, i := range plan.Dropouts() {
+		m.Layers()[plan.Ops[i].Layer].(*nn.Dropout).SetNextMask(masks[k])
+	}
 }
 
 // ErrGPUDiverged is what GPUSession.Sync returns, having copied nothing,

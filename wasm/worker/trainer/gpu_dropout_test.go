@@ -13,7 +13,8 @@ import (
 // the trainer draws each batch's masks from the layers' own rngs in the
 // order and sizes the CPU's Forward would, so a seed drops the same
 // units on either backend. A pause (a read back) and more batches follow,
-// and a stats request, which must draw no mask.
+// and a stats request, which must draw no mask. A device lost mid-run
+// hands the failed batch's masks to the CPU, which keeps the bits too.
 func TestGPUDropoutKeepsTheCPUStream(t *testing.T) {
 	m := seed1()
 	m.Layers = []spec.Layer{
@@ -24,17 +25,33 @@ func TestGPUDropoutKeepsTheCPUStream(t *testing.T) {
 		{Type: spec.TypeDropout, Rate: 0.25},
 		spec.Dense(10, spec.ActSoftmax),
 	}
-	run := func(g GPU, choice string) protocol.Snapshot {
+	run := func(g GPU, choice string, then ...protocol.Request) protocol.Snapshot {
 		h := gpuHarness(t, g)
 		h.send(protocol.BackendRequest{Name: choice}, protocol.Build{Spec: m}, protocol.Step{}, protocol.Step{},
-			protocol.StatsRequest{ID: 1}, protocol.Pause{}, protocol.Step{}, protocol.SnapshotRequest{ID: 9})
+			protocol.StatsRequest{ID: 1}, protocol.Pause{}, protocol.Step{})
+		h.send(then...)
+		h.send(protocol.Step{}, protocol.Step{}, protocol.SnapshotRequest{ID: 9})
 		return h.await("snapshot", isType("snapshot")).(protocol.Snapshot)
 	}
 	want := run(nil, protocol.BackendGo)
 	g := &fakeGPU{adapter: GPUAdapter{Description: "FakeGPU"}}
 	got := run(g, protocol.BackendWebGPU)
-	if g.batches != 3 {
-		t.Fatalf("the fake GPU trained %d batches; want 3", g.batches)
+	if g.batches != 5 {
+		t.Fatalf("the fake GPU trained %d batches; want 5", g.batches)
 	}
-	sameParams(t, "3 batches with dropout on the fake GPU", got, want)
+	sameParams(t, "5 batches with dropout on the fake GPU", got, want)
+
+	// The device is lost on batch 4, after the Pause read batch 3's
+	// weights back: the CPU trains batch 4 with the masks the device was
+	// given (keepMasks), then batch 5, ending on a CPU-only run's bits.
+	g = &fakeGPU{adapter: GPUAdapter{Description: "FakeGPU"}}
+	h := gpuHarness(t, g)
+	h.send(protocol.BackendRequest{Name: protocol.BackendWebGPU}, protocol.Build{Spec: m}, protocol.Step{}, protocol.Step{},
+		protocol.Step{}, protocol.Pause{}, protocol.BackendRequest{Fault: protocol.FaultDevice}, protocol.Step{}, protocol.Step{},
+		protocol.SnapshotRequest{ID: 9})
+	lost := h.await("snapshot", isType("snapshot")).(protocol.Snapshot)
+	if g.batches != 3 {
+		t.Fatalf("the fake GPU trained %d batches before it was lost; want 3", g.batches)
+	}
+	sameParams(t, "3 batches with dropout on the fake GPU, the device lost, 2 on the CPU", lost, want)
 }
