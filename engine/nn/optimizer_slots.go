@@ -10,14 +10,15 @@ import "fmt"
 //	Adam:                Step = t (steps taken), M and V the moments m and v
 //	SGD with momentum:   M is the velocity (Step and V unused)
 //	SGD without:         nothing
+//	RMSProp:             M is the mean square a
+//	Adagrad:             M is the sum of squares s (0.1 before the first step)
 type Slots struct {
 	Step int
 	M, V []float32
 }
 
-// SlotsOf returns a copy of p's state in opt: zeros (Step 0) for a param
-// opt has not stepped yet. Only Adam and SGD keep state that can be read
-// this way; other optimizers are an error naming them.
+// SlotsOf returns a copy of p's state in opt: its starting state (zeros,
+// Step 0; Adagrad's 0.1) for a param opt has not stepped yet.
 func SlotsOf(opt Optimizer, p *Param) (Slots, error) {
 	n := len(p.Value.Float32s())
 	switch o := opt.(type) {
@@ -36,8 +37,25 @@ func SlotsOf(opt Optimizer, p *Param) (Slots, error) {
 		s := Slots{M: make([]float32, n)}
 		copy(s.M, o.velocity[p])
 		return s, nil
+	case *RMSProp:
+		return Slots{M: append(make([]float32, 0, n), stateOr(o.avg, p, 0)...)}, nil
+	case *Adagrad:
+		return Slots{M: append(make([]float32, 0, n), stateOr(o.sum, p, AdagradInitialAccumulator)...)}, nil
 	}
-	return Slots{}, fmt.Errorf("optimizer %T: its state cannot be moved (only adam and sgd)", opt)
+	return Slots{}, fmt.Errorf("optimizer %T: its state cannot be moved", opt)
+}
+
+// stateOr is p's state in a per-param map, or n copies of init where p
+// has none yet; a read that leaves the map alone.
+func stateOr(state map[*Param][]float32, p *Param, init float32) []float32 {
+	if s, ok := state[p]; ok {
+		return s
+	}
+	s := make([]float32, len(p.Value.Float32s()))
+	for i := range s {
+		s[i] = init
+	}
+	return s
 }
 
 // SetSlots replaces p's state in opt with a copy of s (as SlotsOf gives
@@ -66,6 +84,22 @@ func SetSlots(opt Optimizer, p *Param, s Slots) error {
 		}
 		o.velocity[p] = append([]float32(nil), s.M...)
 		return nil
+	case *RMSProp:
+		return setState(&o.avg, p, s.M, "rmsprop mean square")
+	case *Adagrad:
+		return setState(&o.sum, p, s.M, "adagrad sum of squares")
 	}
-	return fmt.Errorf("optimizer %T: its state cannot be moved (only adam and sgd)", opt)
+	return fmt.Errorf("optimizer %T: its state cannot be moved", opt)
+}
+
+// setState replaces p's entry in a per-param state map with a copy of v.
+func setState(state *map[*Param][]float32, p *Param, v []float32, what string) error {
+	if n := len(p.Value.Float32s()); len(v) != n {
+		return fmt.Errorf("%s for %s has %d values; want %d", what, p.Name, len(v), n)
+	}
+	if *state == nil {
+		*state = map[*Param][]float32{}
+	}
+	(*state)[p] = append([]float32(nil), v...)
+	return nil
 }

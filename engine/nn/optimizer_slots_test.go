@@ -13,12 +13,14 @@ import (
 // optimizer state (SlotsOf → SetSlots) into a second model built from the
 // same spec, trains both 2 more batches and wants the same bits: the
 // state moved is the whole state. Run for Adam (with weight decay), SGD
-// with Nesterov momentum and plain SGD.
+// with Nesterov momentum, plain SGD, RMSProp and Adagrad.
 func TestSlotsMoveTraining(t *testing.T) {
 	opts := []spec.Optimizer{
 		{Name: spec.OptAdam, LearningRate: 0.01, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7, WeightDecay: 0.01},
 		{Name: spec.OptSGD, LearningRate: 0.1, Momentum: 0.9, Nesterov: true},
 		{Name: spec.OptSGD, LearningRate: 0.1},
+		{Name: spec.OptRMSProp, LearningRate: 0.01, Rho: 0.9, Epsilon: 1e-7, WeightDecay: 0.01},
+		{Name: spec.OptAdagrad, LearningRate: 0.1, Epsilon: 1e-7},
 	}
 	for _, o := range opts {
 		t.Run(o.Name, func(t *testing.T) {
@@ -89,7 +91,15 @@ func TestSlotsFreshAndErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "sgd velocity for kernel has 2 values; want 3") {
 		t.Errorf("short velocity: err = %v", err)
 	}
-	if _, err := SlotsOf(NewRMSProp(0.1), p); err == nil || !strings.Contains(err.Error(), "only adam and sgd") {
-		t.Errorf("rmsprop: err = %v; want it to say only adam and sgd", err)
+	if s, err := SlotsOf(NewRMSProp(0.1), p); err != nil || !slices.Equal(s.M, []float32{0, 0, 0}) {
+		t.Errorf("fresh rmsprop: %+v, %v; want a zero mean square", s, err)
+	}
+	ada := NewAdagrad(0.1)
+	if s, err := SlotsOf(ada, p); err != nil || !slices.Equal(s.M, []float32{0.1, 0.1, 0.1}) || len(ada.sum) != 0 {
+		t.Errorf("fresh adagrad: %+v, %v (state %v); want sums of 0.1, read without storing", s, err, ada.sum)
+	}
+	if err := SetSlots(ada, p, Slots{M: []float32{1}}); err == nil ||
+		!strings.Contains(err.Error(), "adagrad sum of squares for kernel has 1 values; want 3") {
+		t.Errorf("short adagrad sums: err = %v", err)
 	}
 }

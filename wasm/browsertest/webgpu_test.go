@@ -293,3 +293,33 @@ func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 	t.Logf("%d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst weight difference %.3g (largest weight %.3g)",
 		batches, cpuLoss[0], cpuLoss[batches-1], worstLoss, worstW, scale)
 }
+
+// TestWebGPUMatchesCPUOptimizers trains a small MLP 15 batches with
+// RMSProp (with weight decay) and with Adagrad on the CPU and on WebGPU,
+// and compares every batch's loss and the final weights: the optimizer
+// state goes to the device (SlotsOf) and comes back (SetSlots) each run.
+func TestWebGPUMatchesCPUOptimizers(t *testing.T) {
+	c := startWorker(t, server.URL, 3*time.Minute)
+	c.send(protocol.LoadData{})
+	c.await("data_ready", 90*time.Second, isType("data_ready"))
+	for _, o := range []spec.Optimizer{
+		{Name: spec.OptRMSProp, LearningRate: 0.003, Rho: 0.9, Epsilon: 1e-7, WeightDecay: 1e-3},
+		{Name: spec.OptAdagrad, LearningRate: 0.05, Epsilon: 1e-7},
+	} {
+		m := spec.Seed()
+		m.Epochs, m.Optimizer = 1, o
+		m.Layers = []spec.Layer{spec.Dense(30, spec.ActReLU), spec.Dense(10, spec.ActSoftmax)}
+		const batches = 15
+		cpuLoss, cpuW, _ := stepRunModel(c, m, protocol.BackendGo, batches)
+		gpuLoss, gpuW, b := stepRunModel(c, m, protocol.BackendWebGPU, batches)
+		if b.Name != protocol.BackendWebGPU {
+			t.Fatalf("%s: backend %+v; want webgpu", o.Name, b)
+		}
+		worstLoss, worstW, _ := compareRuns(t, o.Name, cpuLoss, gpuLoss, cpuW, gpuW)
+		if !(cpuLoss[batches-1] < cpuLoss[0]) {
+			t.Errorf("%s: the CPU loss went from %.3f to %.3f; want it lower", o.Name, cpuLoss[0], cpuLoss[batches-1])
+		}
+		t.Logf("%s, %d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst weight difference %.3g",
+			o.Name, batches, cpuLoss[0], cpuLoss[batches-1], worstLoss, worstW)
+	}
+}

@@ -66,7 +66,7 @@ func (a activation) constants() map[string]any {
 //	          dW = xᵀ·dZ (GEMM TN),
 //	          db = Σ dZ, dx = dZ·Wᵀ (GEMM NT) while a trainable layer is
 //	          further back
-//	update    adam or sgd on every trainable param
+//	update    adam, sgd, rmsprop or adagrad on every trainable param
 func (s *session) layout(capacity int) error {
 	for _, b := range s.batchBuffers {
 		b.Call("destroy")
@@ -191,13 +191,16 @@ func (s *session) layout(capacity int) error {
 			nesterov = 1
 		}
 		count := p.floats() / 4
-		// 1−β in float32, as kernels.Adam takes it.
+		// 1−β in float32, as kernels.Adam takes it; ρ and 1−ρ as
+		// kernels.RMSProp rounds them.
 		c1, c2 := 1-float32(o.Beta1), 1-float32(o.Beta2)
+		if o.Name == spec.OptRMSProp {
+			c1, c2 = float32(o.Rho), 1-float32(o.Rho)
+		}
 		words := []uint32{uint32(count), uint32(k), math.Float32bits(c1), math.Float32bits(c2), f32(o.Epsilon), math.Float32bits(lambda), f32(o.Momentum), nesterov}
 		bind := []binding{{index: 1, buf: s.hyper}, {index: 2, buf: p.g}, {index: 3, buf: p.w}, {index: 4, buf: p.m}}
-		entry := "sgd"
+		entry := o.Name // adam, sgd, rmsprop, adagrad: optimizer.wgsl's entry points
 		if o.Name == spec.OptAdam {
-			entry = "adam"
 			bind = append(bind, binding{index: 5, buf: p.v})
 		}
 		b.add(shaderOptimizer, entry, nil, func(int) []uint32 { return words }, func(int) (int, int) { return strided(count), 1 }, false, bind...)

@@ -35,7 +35,7 @@ type session struct {
 	rowLoss   js.Value   // per example: (loss, 1 if right)
 	// Fixed buffers.
 	total, readback js.Value // (mean loss, right) on the GPU, and its mappable copy
-	hyper           js.Value // per param: this step's α (adam) or η (sgd)
+	hyper           js.Value // per param: this step's α (adam) or η (the others)
 	uniforms        js.Value // one 256-byte slot per pass
 	dummy           js.Value // bound where a kernel declares a buffer it will not touch
 
@@ -57,7 +57,7 @@ type param struct {
 	decay      bool
 	trainable  bool
 	w, g       js.Value // weights and gradient
-	m, v       js.Value // adam's moments, or sgd's velocity (m); dummy when unused
+	m, v       js.Value // adam's moments; sgd's velocity, rmsprop's mean square or adagrad's sums (m); dummy when unused
 	hasM, hasV bool
 	step       int // adam's t: steps taken
 }

@@ -1,6 +1,6 @@
 // optimizer.wgsl — one optimizer step on one param (weights W, gradient
-// G), in the engine's exact formulas (engine/kernels.Adam, nn.SGD). With
-// L2 weight decay λ (0 for biases), g = G + λ·W:
+// G), in the engine's exact formulas (engine/kernels.Adam, RMSProp,
+// Adagrad, nn.SGD). With L2 weight decay λ (0 for biases), g = G + λ·W:
 //
 //   adam:  m ← m + (1−β1)·(g − m)
 //          v ← v + (1−β2)·(g² − v)
@@ -8,16 +8,18 @@
 //   sgd:   W ← W − η·g                  (no momentum)
 //          v ← μ·v − η·g;  W ← W + v    (momentum μ; M holds v)
 //          W ← W + μ·v − η·g            (Nesterov)
+//   rmsprop: a ← ρ·a + (1−ρ)·g²;  W ← W − η·g / √(a + ε)     (M holds a)
+//   adagrad: s ← s + g²;          W ← W − η·g / √(s + ε)     (M holds s)
 //
-// The step's α (adam) or η (sgd) is hyper[index]: the Go side writes
+// The step's α (adam) or η (the others) is hyper[index]: the Go side writes
 // every param's value once per batch. A fixed number of workgroups strides
 // over the values.
 
 struct Params {
   count: u32,  // vec4s in the param
   index: u32,  // this param's slot in hyper
-  c1: f32,     // 1 − β1
-  c2: f32,     // 1 − β2
+  c1: f32,     // 1 − β1 (adam); ρ (rmsprop)
+  c2: f32,     // 1 − β2 (adam); 1 − ρ (rmsprop)
   eps: f32,
   lambda: f32,
   momentum: f32,
@@ -62,5 +64,29 @@ fn sgd(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) gr
         W[e] = w + v;
       }
     }
+  }
+}
+
+@compute @workgroup_size(64)
+fn rmsprop(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let lr = hyper[p.index];
+  for (var e = id.x; e < p.count; e += groups.x * 64u) {
+    let w = W[e];
+    let g = G[e] + p.lambda * w;
+    let a = p.c1 * M[e] + p.c2 * (g * g);
+    M[e] = a;
+    W[e] = w - (lr * g) / sqrt(a + p.eps);
+  }
+}
+
+@compute @workgroup_size(64)
+fn adagrad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let lr = hyper[p.index];
+  for (var e = id.x; e < p.count; e += groups.x * 64u) {
+    let w = W[e];
+    let g = G[e] + p.lambda * w;
+    let s = M[e] + g * g;
+    M[e] = s;
+    W[e] = w - (lr * g) / sqrt(s + p.eps);
   }
 }

@@ -17,7 +17,7 @@ type GPUPlan struct {
 	Input   int     // values per example (the product of the input shape)
 	Classes int     // outputs of the last op: the logits
 	Ops     []GPUOp // the forward pass, in order
-	// Optimizer is the spec's (adam or sgd). Its learning rate is only the
+	// Optimizer is the spec's (any of them). Its learning rate is only the
 	// starting one: each batch passes the rate to use (Set, schedules).
 	Optimizer spec.Optimizer
 }
@@ -76,7 +76,7 @@ func (p *GPUPlan) AdamStepSize(lr float64, t int) float32 {
 // (to the user) why m trains on the CPU instead: the GPU runs Dense,
 // ReLU, LeakyReLU, Sigmoid, Tanh, Dropout and Flatten layers ending in softmax with
 // the sparse categorical cross-entropy (or logits with from_logits),
-// trained by adam or sgd.
+// trained by any of the optimizers without gradient clipping.
 func PlanGPU(m spec.Model) (*GPUPlan, error) {
 	infos, err := m.Infer()
 	if err != nil {
@@ -86,9 +86,9 @@ func PlanGPU(m spec.Model) (*GPUPlan, error) {
 		return nil, fmt.Errorf("WebGPU trains with the sparse categorical cross-entropy only, not %s", m.Loss)
 	}
 	switch m.Optimizer.Name {
-	case spec.OptAdam, spec.OptSGD:
+	case spec.OptAdam, spec.OptSGD, spec.OptRMSProp, spec.OptAdagrad:
 	default:
-		return nil, fmt.Errorf("WebGPU trains with adam or sgd, not %s", m.Optimizer.Name)
+		return nil, fmt.Errorf("WebGPU trains with adam, sgd, rmsprop or adagrad, not %s", m.Optimizer.Name)
 	}
 	if m.Optimizer.GlobalClipNorm > 0 {
 		return nil, fmt.Errorf("WebGPU does not clip gradients (global_clipnorm)")

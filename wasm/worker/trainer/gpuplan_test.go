@@ -126,10 +126,6 @@ func TestPlanGPURefuses(t *testing.T) {
 			m.Layers = append([]spec.Layer{spec.BatchNormalization()}, m.Layers...)
 		}, "WebGPU runs Dense models only; layer 1 is BatchNormalization"},
 		{"softmax inside", func(m *spec.Model) { m.Layers[0].Activation = spec.ActSoftmax }, "layer 1 uses softmax"},
-		{"rmsprop", func(m *spec.Model) {
-			m.Optimizer = spec.Optimizer{Name: spec.OptRMSProp, LearningRate: 0.001, Rho: 0.9, Epsilon: 1e-7}
-		},
-			"WebGPU trains with adam or sgd, not rmsprop"},
 		{"categorical", func(m *spec.Model) { m.Loss = spec.LossCategoricalCrossentropy },
 			"sparse categorical cross-entropy only, not categorical_crossentropy"},
 		{"clipnorm", func(m *spec.Model) { m.Optimizer.GlobalClipNorm = 1 }, "WebGPU does not clip gradients"},
