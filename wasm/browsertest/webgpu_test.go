@@ -295,9 +295,11 @@ func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 }
 
 // TestWebGPUMatchesCPUOptimizers trains a small MLP 15 batches with
-// RMSProp (with weight decay) and with Adagrad on the CPU and on WebGPU,
-// and compares every batch's loss and the final weights: the optimizer
-// state goes to the device (SlotsOf) and comes back (SetSlots) each run.
+// RMSProp (with weight decay), with Adagrad, and with SGD under a global
+// gradient-norm clip small enough to clip every batch, on the CPU and on
+// WebGPU, and compares every batch's loss and the final weights: the
+// optimizer state goes to the device (SlotsOf) and comes back (SetSlots)
+// each run.
 func TestWebGPUMatchesCPUOptimizers(t *testing.T) {
 	c := startWorker(t, server.URL, 3*time.Minute)
 	c.send(protocol.LoadData{})
@@ -305,6 +307,9 @@ func TestWebGPUMatchesCPUOptimizers(t *testing.T) {
 	for _, o := range []spec.Optimizer{
 		{Name: spec.OptRMSProp, LearningRate: 0.003, Rho: 0.9, Epsilon: 1e-7, WeightDecay: 1e-3},
 		{Name: spec.OptAdagrad, LearningRate: 0.05, Epsilon: 1e-7},
+		// SGD, not Adam: Adam's step hardly changes when every gradient is
+		// scaled alike, so it would not show a missing clip.
+		{Name: spec.OptSGD, LearningRate: 0.5, Momentum: 0.9, GlobalClipNorm: 0.05},
 	} {
 		m := spec.Seed()
 		m.Epochs, m.Optimizer = 1, o

@@ -66,6 +66,8 @@ func (a activation) constants() map[string]any {
 //	          dW = xᵀ·dZ (GEMM TN),
 //	          db = Σ dZ, dx = dZ·Wᵀ (GEMM NT) while a trainable layer is
 //	          further back
+//	clip      with global_clipnorm: each trained gradient's Σ g², then the
+//	          factor κ the update multiplies the gradients by
 //	update    adam, sgd, rmsprop or adagrad on every trainable param
 func (s *session) layout(capacity int) error {
 	for _, b := range s.batchBuffers {
@@ -176,8 +178,23 @@ func (s *session) layout(capacity int) error {
 			s.grad[i], w.w, s.grad[i-1], e)
 	}
 
-	// Update.
+	// Clip.
 	o := s.plan.Optimizer
+	if c := o.GlobalClipNorm; c > 0 {
+		for k, p := range s.params {
+			if !p.trainable {
+				continue // its slot in clipParts stays 0
+			}
+			words := []uint32{uint32(p.floats() / 4), uint32(k), f32(c)}
+			b.add(shaderClip, "sum_squares", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
+				binding{index: 1, buf: p.g}, binding{index: 2, buf: s.clipParts})
+		}
+		words := []uint32{uint32(len(s.params)), 0, f32(c)}
+		b.add(shaderClip, "scale", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
+			binding{index: 2, buf: s.clipParts}, binding{index: 3, buf: s.kappa})
+	}
+
+	// Update.
 	for k, p := range s.params {
 		if !p.trainable {
 			continue
@@ -198,7 +215,7 @@ func (s *session) layout(capacity int) error {
 			c1, c2 = float32(o.Rho), 1-float32(o.Rho)
 		}
 		words := []uint32{uint32(count), uint32(k), math.Float32bits(c1), math.Float32bits(c2), f32(o.Epsilon), math.Float32bits(lambda), f32(o.Momentum), nesterov}
-		bind := []binding{{index: 1, buf: s.hyper}, {index: 2, buf: p.g}, {index: 3, buf: p.w}, {index: 4, buf: p.m}}
+		bind := []binding{{index: 1, buf: s.hyper}, {index: 2, buf: p.g}, {index: 3, buf: p.w}, {index: 4, buf: p.m}, {index: 6, buf: s.kappa}}
 		entry := o.Name // adam, sgd, rmsprop, adagrad: optimizer.wgsl's entry points
 		if o.Name == spec.OptAdam {
 			bind = append(bind, binding{index: 5, buf: p.v})

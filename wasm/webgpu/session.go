@@ -36,6 +36,8 @@ type session struct {
 	// Fixed buffers.
 	total, readback js.Value // (mean loss, right) on the GPU, and its mappable copy
 	hyper           js.Value // per param: this step's α (adam) or η (the others)
+	kappa           js.Value // the gradients' clip factor κ (clip.wgsl): 1 without clipping
+	clipParts       js.Value // per param: Σ g² (clip.wgsl), when clipping
 	uniforms        js.Value // one 256-byte slot per pass
 	dummy           js.Value // bound where a kernel declares a buffer it will not touch
 
@@ -113,6 +115,9 @@ func (s *session) open(m *nn.Sequential, broken bool) error {
 	s.total = s.buffer(8, usageStorage|usageCopySrc, "loss total")
 	s.readback = s.buffer(8, usageMapRead|usageCopyDst, "loss readback")
 	s.hyper = s.buffer(4*len(s.params), usageStorage|usageCopyDst, "step sizes")
+	s.kappa = s.buffer(4, usageStorage|usageCopyDst, "clip factor")
+	s.dev.write(s.kappa, 0, floatBytes([]float32{1}))
+	s.clipParts = s.buffer(4*len(s.params), usageStorage, "clip: sums of squares")
 	return s.layout(64)
 }
 

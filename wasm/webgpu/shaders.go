@@ -20,6 +20,8 @@ var (
 	biasGradWGSL string
 	//go:embed wgsl/optimizer.wgsl
 	optimizerWGSL string
+	//go:embed wgsl/clip.wgsl
+	clipWGSL string
 )
 
 // Shader names, for pipelines.
@@ -29,6 +31,7 @@ const (
 	shaderSoftmaxCE   = "softmax_ce"
 	shaderBiasGrad    = "bias_grad"
 	shaderOptimizer   = "optimizer"
+	shaderClip        = "clip"
 )
 
 // source is the WGSL of a shader, with act.wgsl in front where it is used.
@@ -44,6 +47,8 @@ func source(name string) string {
 		return biasGradWGSL
 	case shaderOptimizer:
 		return optimizerWGSL
+	case shaderClip:
+		return clipWGSL
 	}
 	panic("webgpu: no shader " + name)
 }

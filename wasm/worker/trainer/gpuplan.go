@@ -76,7 +76,7 @@ func (p *GPUPlan) AdamStepSize(lr float64, t int) float32 {
 // (to the user) why m trains on the CPU instead: the GPU runs Dense,
 // ReLU, LeakyReLU, Sigmoid, Tanh, Dropout and Flatten layers ending in softmax with
 // the sparse categorical cross-entropy (or logits with from_logits),
-// trained by any of the optimizers without gradient clipping.
+// trained by any of the optimizers (with global_clipnorm or not).
 func PlanGPU(m spec.Model) (*GPUPlan, error) {
 	infos, err := m.Infer()
 	if err != nil {
@@ -89,9 +89,6 @@ func PlanGPU(m spec.Model) (*GPUPlan, error) {
 	case spec.OptAdam, spec.OptSGD, spec.OptRMSProp, spec.OptAdagrad:
 	default:
 		return nil, fmt.Errorf("WebGPU trains with adam, sgd, rmsprop or adagrad, not %s", m.Optimizer.Name)
-	}
-	if m.Optimizer.GlobalClipNorm > 0 {
-		return nil, fmt.Errorf("WebGPU does not clip gradients (global_clipnorm)")
 	}
 	p := &GPUPlan{Input: 1, Optimizer: m.Optimizer}
 	for _, d := range m.Input {

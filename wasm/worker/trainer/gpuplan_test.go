@@ -128,7 +128,6 @@ func TestPlanGPURefuses(t *testing.T) {
 		{"softmax inside", func(m *spec.Model) { m.Layers[0].Activation = spec.ActSoftmax }, "layer 1 uses softmax"},
 		{"categorical", func(m *spec.Model) { m.Loss = spec.LossCategoricalCrossentropy },
 			"sparse categorical cross-entropy only, not categorical_crossentropy"},
-		{"clipnorm", func(m *spec.Model) { m.Optimizer.GlobalClipNorm = 1 }, "WebGPU does not clip gradients"},
 		{"no softmax", func(m *spec.Model) { m.Layers[2].Activation = spec.ActReLU }, "WebGPU needs a model that ends in softmax"},
 		{"softmax inside", func(m *spec.Model) {
 			m.Layers = append([]spec.Layer{{Type: spec.TypeDense, Units: 10}, {Type: spec.TypeSoftmax}}, m.Layers...)
