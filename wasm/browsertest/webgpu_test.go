@@ -295,36 +295,46 @@ func TestWebGPUMatchesCPUOtherLayers(t *testing.T) {
 }
 
 // TestWebGPUMatchesCPUOptimizers trains a small MLP 15 batches with
-// RMSProp (with weight decay), with Adagrad, and with SGD under a global
-// gradient-norm clip small enough to clip every batch, on the CPU and on
-// WebGPU, and compares every batch's loss and the final weights: the
-// optimizer state goes to the device (SlotsOf) and comes back (SetSlots)
-// each run.
+// RMSProp (with weight decay), with Adagrad, with SGD under a global
+// gradient-norm clip small enough to clip every batch, and with Adam on
+// the categorical cross-entropy (one-hot targets on the CPU, labels on
+// the device), on the CPU and on WebGPU, and compares every batch's loss
+// and the final weights: the optimizer state goes to the device (SlotsOf)
+// and comes back (SetSlots) each run.
 func TestWebGPUMatchesCPUOptimizers(t *testing.T) {
 	c := startWorker(t, server.URL, 3*time.Minute)
 	c.send(protocol.LoadData{})
 	c.await("data_ready", 90*time.Second, isType("data_ready"))
-	for _, o := range []spec.Optimizer{
-		{Name: spec.OptRMSProp, LearningRate: 0.003, Rho: 0.9, Epsilon: 1e-7, WeightDecay: 1e-3},
-		{Name: spec.OptAdagrad, LearningRate: 0.05, Epsilon: 1e-7},
+	adam := spec.Adam(0.01)
+	for _, run := range []struct {
+		opt  spec.Optimizer
+		loss string
+	}{
+		{spec.Optimizer{Name: spec.OptRMSProp, LearningRate: 0.003, Rho: 0.9, Epsilon: 1e-7, WeightDecay: 1e-3}, ""},
+		{spec.Optimizer{Name: spec.OptAdagrad, LearningRate: 0.05, Epsilon: 1e-7}, ""},
 		// SGD, not Adam: Adam's step hardly changes when every gradient is
 		// scaled alike, so it would not show a missing clip.
-		{Name: spec.OptSGD, LearningRate: 0.5, Momentum: 0.9, GlobalClipNorm: 0.05},
+		{spec.Optimizer{Name: spec.OptSGD, LearningRate: 0.5, Momentum: 0.9, GlobalClipNorm: 0.05}, ""},
+		{adam, spec.LossCategoricalCrossentropy},
 	} {
 		m := spec.Seed()
-		m.Epochs, m.Optimizer = 1, o
+		m.Epochs, m.Optimizer = 1, run.opt
+		if run.loss != "" {
+			m.Loss = run.loss
+		}
 		m.Layers = []spec.Layer{spec.Dense(30, spec.ActReLU), spec.Dense(10, spec.ActSoftmax)}
+		what := run.opt.Name + " " + m.Loss
 		const batches = 15
 		cpuLoss, cpuW, _ := stepRunModel(c, m, protocol.BackendGo, batches)
 		gpuLoss, gpuW, b := stepRunModel(c, m, protocol.BackendWebGPU, batches)
 		if b.Name != protocol.BackendWebGPU {
-			t.Fatalf("%s: backend %+v; want webgpu", o.Name, b)
+			t.Fatalf("%s: backend %+v; want webgpu", what, b)
 		}
-		worstLoss, worstW, _ := compareRuns(t, o.Name, cpuLoss, gpuLoss, cpuW, gpuW)
+		worstLoss, worstW, _ := compareRuns(t, what, cpuLoss, gpuLoss, cpuW, gpuW)
 		if !(cpuLoss[batches-1] < cpuLoss[0]) {
-			t.Errorf("%s: the CPU loss went from %.3f to %.3f; want it lower", o.Name, cpuLoss[0], cpuLoss[batches-1])
+			t.Errorf("%s: the CPU loss went from %.3f to %.3f; want it lower", what, cpuLoss[0], cpuLoss[batches-1])
 		}
 		t.Logf("%s, %d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst weight difference %.3g",
-			o.Name, batches, cpuLoss[0], cpuLoss[batches-1], worstLoss, worstW)
+			what, batches, cpuLoss[0], cpuLoss[batches-1], worstLoss, worstW)
 	}
 }

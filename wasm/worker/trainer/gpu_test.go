@@ -102,7 +102,15 @@ func (s *fakeSession) TrainBatch(x, labels []float32, masks [][]float32, lr floa
 		}
 	}
 	s.dev.Optimizer().SetLearningRate(lr)
-	loss, err := s.dev.TrainBatch(xt, yt)
+	target := yt // the device takes class labels; a categorical loss wants their one-hot rows
+	if s.dev.Spec().Loss == spec.LossCategoricalCrossentropy {
+		oh, err := nn.OneHot(yt, s.plan.Classes)
+		if err != nil {
+			return 0, 0, err
+		}
+		target = oh
+	}
+	loss, err := s.dev.TrainBatch(xt, target)
 	var diverged *nn.DivergedError
 	if errors.As(err, &diverged) {
 		// A GPU does not check: it returns the NaN, and its weights are NaN.

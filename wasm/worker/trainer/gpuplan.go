@@ -11,7 +11,7 @@ import (
 
 // GPUPlan is a model as the WebGPU backend (wasm/webgpu) trains it: a
 // chain of Dense layers, activations and dropout whose final softmax is
-// fused into the sparse cross-entropy, as nn.FuseSoftmax does on the CPU. PlanGPU
+// fused into the cross-entropy, as nn.FuseSoftmax does on the CPU. PlanGPU
 // makes one from a spec, or says why the spec needs the CPU.
 type GPUPlan struct {
 	Input   int     // values per example (the product of the input shape)
@@ -74,16 +74,19 @@ func (p *GPUPlan) AdamStepSize(lr float64, t int) float32 {
 
 // PlanGPU returns the plan that trains m on the GPU, or an error saying
 // (to the user) why m trains on the CPU instead: the GPU runs Dense,
-// ReLU, LeakyReLU, Sigmoid, Tanh, Dropout and Flatten layers ending in softmax with
-// the sparse categorical cross-entropy (or logits with from_logits),
-// trained by any of the optimizers (with global_clipnorm or not).
+// ReLU, LeakyReLU, Sigmoid, Tanh, Dropout and Flatten layers ending in
+// softmax with the (sparse) categorical cross-entropy (or logits with
+// from_logits), trained by any of the optimizers, clipped or not.
 func PlanGPU(m spec.Model) (*GPUPlan, error) {
 	infos, err := m.Infer()
 	if err != nil {
 		return nil, err
 	}
-	if m.Loss != spec.LossSparseCategoricalCrossentropy {
-		return nil, fmt.Errorf("WebGPU trains with the sparse categorical cross-entropy only, not %s", m.Loss)
+	// The trainer's targets are class labels: for their one-hot rows the
+	// categorical cross-entropy is the sparse one, so the device takes the
+	// labels either way.
+	if m.Loss != spec.LossSparseCategoricalCrossentropy && m.Loss != spec.LossCategoricalCrossentropy {
+		return nil, fmt.Errorf("WebGPU trains with the (sparse) categorical cross-entropy only, not %s", m.Loss)
 	}
 	switch m.Optimizer.Name {
 	case spec.OptAdam, spec.OptSGD, spec.OptRMSProp, spec.OptAdagrad:

@@ -126,8 +126,8 @@ func TestPlanGPURefuses(t *testing.T) {
 			m.Layers = append([]spec.Layer{spec.BatchNormalization()}, m.Layers...)
 		}, "WebGPU runs Dense models only; layer 1 is BatchNormalization"},
 		{"softmax inside", func(m *spec.Model) { m.Layers[0].Activation = spec.ActSoftmax }, "layer 1 uses softmax"},
-		{"categorical", func(m *spec.Model) { m.Loss = spec.LossCategoricalCrossentropy },
-			"sparse categorical cross-entropy only, not categorical_crossentropy"},
+		{"mse", func(m *spec.Model) { m.Loss = spec.LossMeanSquaredError },
+			"(sparse) categorical cross-entropy only, not mean_squared_error"},
 		{"no softmax", func(m *spec.Model) { m.Layers[2].Activation = spec.ActReLU }, "WebGPU needs a model that ends in softmax"},
 		{"softmax inside", func(m *spec.Model) {
 			m.Layers = append([]spec.Layer{{Type: spec.TypeDense, Units: 10}, {Type: spec.TypeSoftmax}}, m.Layers...)

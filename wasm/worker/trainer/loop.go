@@ -111,8 +111,8 @@ func (t *Trainer) trainBatch(report bool) {
 		// mid-run keeps the schedule's pace.
 		t.model.Optimizer().SetLearningRate(nn.ScheduledLearningRate(t.spec.Optimizer, (t.pos.epoch-1)*n+t.pos.pos, n, t.spec.Epochs))
 	}
-	x, y := train.Batch(t.pos.perm[t.pos.pos:end])
-	x, y = t.inputs(x), t.targets(y)
+	x, labels := train.Batch(t.pos.perm[t.pos.pos:end])
+	x, y := t.inputs(x), t.targets(labels)
 	report = report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery
 	var (
 		loss   float64
@@ -123,7 +123,7 @@ func (t *Trainer) trainBatch(report bool) {
 	)
 	if gpu {
 		var out gpuOutcome
-		loss, gpuAcc, out = t.gpuBatch(x.Float32s(), y.Float32s(), report)
+		loss, gpuAcc, out = t.gpuBatch(x.Float32s(), labels.Float32s(), report) // the device takes class labels
 		switch out {
 		case gpuDiverged:
 			return
