@@ -106,8 +106,8 @@ type reportedBatch struct {
 // gpuMeasure gives the stats requests the statistics of the last batch the
 // device trained, when they are due: it reads the weights back (a closed
 // session left them in the model) and measures the batch on the CPU,
-// without training. Between measurements
-// requests get the previous ones (the page skips a batch it has).
+// without training. Between measurements requests get the previous ones
+// (the page skips a batch it has).
 func (t *Trainer) gpuMeasure() {
 	g := &t.gpu
 	r := g.reported
