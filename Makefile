@@ -126,7 +126,7 @@ test-wasm: data $(VUGU_STAMP) static/kernels.wasm
 	NNPLAY_KERNELS=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -tags nnsimd -exec="$(SIMD_EXEC)" ./engine/... ./wasm/worker/trainer/
 	NNPLAY_KERNELS=go GOOS=js GOARCH=wasm $(GO) test -count=1 -tags nnsimd -exec="$(SIMD_EXEC)" ./engine/kernels/...
 
-## fuzz: every fuzzer for a fixed number of executions each (about 5-8 s
+## fuzz: every fuzzer for a fixed number of executions each (about 3-8 s
 ## per target on a 2-core machine). Add yours on its own line as
 ## package:FuzzFunc:executions (one function per entry; go test fuzzes one at
 ## a time). A count, not a duration: with -fuzztime=10s Go's coordinator can

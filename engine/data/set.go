@@ -63,14 +63,21 @@ func (s *Set) Slice(from, to int) *Set {
 // AppendExample appends example i's values to dst, as float32 whichever
 // form the set holds, and returns the extended slice.
 func (s *Set) AppendExample(dst []float32, i int) []float32 {
-	size := s.Size()
-	if s.Pixels == nil {
-		return append(dst, s.X[i*size:(i+1)*size]...)
-	}
 	n := len(dst)
-	dst = slices.Grow(dst, size)[:n+size]
-	scalePixels(dst[n:], s.Pixels[i*size:(i+1)*size])
+	dst = slices.Grow(dst, s.Size())[:n+s.Size()]
+	s.example(dst[n:], i)
 	return dst
+}
+
+// example writes example i's values into dst (Size() of them) as float32,
+// whichever form the set holds.
+func (s *Set) example(dst []float32, i int) {
+	size := s.Size()
+	if s.Pixels != nil {
+		scalePixels(dst, s.Pixels[i*size:(i+1)*size])
+	} else {
+		copy(dst, s.X[i*size:(i+1)*size])
+	}
 }
 
 // Batch copies the examples idx into fresh tensors:
@@ -82,11 +89,7 @@ func (s *Set) Batch(idx []int) (x, y *tensor.Dense) {
 	xs := make([]float32, len(idx)*size)
 	ys := make([]float32, len(idx))
 	for b, i := range idx {
-		if s.Pixels != nil {
-			scalePixels(xs[b*size:(b+1)*size], s.Pixels[i*size:(i+1)*size])
-		} else {
-			copy(xs[b*size:(b+1)*size], s.X[i*size:(i+1)*size])
-		}
+		s.example(xs[b*size:(b+1)*size], i)
 		ys[b] = float32(s.Labels[i])
 	}
 	return s.tensors(xs, ys, len(idx))

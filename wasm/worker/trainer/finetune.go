@@ -114,8 +114,7 @@ func (t *Trainer) trainGoal(r protocol.TrainGoal) error {
 		g.stash = &stashed{spec: t.spec, model: t.model, pos: t.pos, epochsDone: t.epochsDone}
 		t.spec, t.model = s, fresh
 		t.pos, t.epochsDone = position{epoch: 1}, 0
-		t.stats = stats{}
-		t.forgetStats()
+		t.resetStats()
 	}
 	// Progress reports epochs: count those the goal's batches span.
 	if train := t.trainSetLoaded(); train != nil {
@@ -221,8 +220,7 @@ func (t *Trainer) restore(g *goal) {
 	if s := g.stash; s != nil {
 		t.gpuRelease() // the device holds the scratch model
 		t.spec, t.model, t.pos, t.epochsDone = s.spec, s.model, s.pos, s.epochsDone
-		t.stats = stats{}
-		t.forgetStats()
+		t.resetStats()
 	}
 }
 

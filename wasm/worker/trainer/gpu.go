@@ -271,9 +271,7 @@ var ErrGPUDiverged = errors.New("the weights on the GPU are NaN or infinite")
 // so they are dropped for the last ones read back, the optimizer starts
 // afresh (as after a divergence on the CPU) and training pauses.
 func (t *Trainer) gpuDiverged(what string) {
-	g := &t.gpu
-	g.session.Close()
-	g.session, g.plan, g.model = nil, nil, nil
+	t.gpu.close()
 	if err := t.freshOptimizer(); err != nil {
 		panic(err) // the spec's optimizer was built once already
 	}
@@ -308,9 +306,15 @@ func (t *Trainer) gpuSync() gpuOutcome {
 // gpuRelease syncs and closes the session.
 func (t *Trainer) gpuRelease() {
 	t.gpuSync()
-	if s := t.gpu.session; s != nil {
-		s.Close()
-		t.gpu.session, t.gpu.plan, t.gpu.model = nil, nil, nil
+	t.gpu.close()
+}
+
+// close frees the session's device memory, without reading it back; the
+// next batch on the GPU opens a new one.
+func (g *gpuState) close() {
+	if g.session != nil {
+		g.session.Close()
+		g.session, g.plan, g.model = nil, nil, nil
 	}
 }
 
@@ -320,10 +324,7 @@ func (t *Trainer) gpuRelease() {
 // hears why at once.
 func (t *Trainer) gpuFail(why string) {
 	g := &t.gpu
-	if g.session != nil {
-		g.session.Close()
-		g.session, g.plan, g.model = nil, nil, nil
-	}
+	g.close()
 	g.failed = fmt.Sprintf("%s; training continues on %s from the weights last read back", why, cpuName())
 	g.decided = false
 	t.announceBackend(true)

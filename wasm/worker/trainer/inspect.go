@@ -178,5 +178,6 @@ func (t *Trainer) inputValues(what string, in []float32) ([]float32, error) {
 	return f.X, nil
 }
 
-// forgetStats drops the statistics measured (a new model, or a rewound run).
-func (t *Trainer) forgetStats() { t.measured, t.gpu.reported = nil, nil }
+// resetStats forgets the run's statistics (a new model, or a rewound
+// run): the progress averages, and the layers measured or to measure.
+func (t *Trainer) resetStats() { t.stats, t.measured, t.gpu.reported = stats{}, nil, nil }

@@ -271,8 +271,7 @@ func (t *Trainer) install(m spec.Model, model *nn.Sequential, infos []spec.Layer
 	t.spec, t.model = m, model
 	t.pos = position{epoch: 1}
 	t.epochsDone = 0
-	t.stats = stats{}
-	t.forgetStats()
+	t.resetStats()
 	t.post(summary(m, infos))
 	t.state = "" // always announce idle after a build
 	t.setState(protocol.StateIdle)
