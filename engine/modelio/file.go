@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/nnplay/nnplay/engine/units"
 	"hash/crc32"
 	"io"
 	"strings"
@@ -120,9 +121,9 @@ func DecodeFile(raw []byte) (share.Payload, error) {
 	data := raw[headerSize:]
 	switch {
 	case size > int64(len(data)):
-		return share.Payload{}, fmt.Errorf("the file is cut short: it should hold %s bytes of model but holds %s; download it again", thousands(int(size)), thousands(len(data)))
+		return share.Payload{}, fmt.Errorf("the file is cut short: it should hold %s bytes of model but holds %s; download it again", units.Thousands(int(size)), units.Thousands(len(data)))
 	case size < int64(len(data)):
-		return share.Payload{}, fmt.Errorf("the file is damaged: %s unexpected bytes follow the model", thousands(len(data)-int(size)))
+		return share.Payload{}, fmt.Errorf("the file is damaged: %s unexpected bytes follow the model", units.Thousands(len(data)-int(size)))
 	case crc32.ChecksumIEEE(data) != sum:
 		return share.Payload{}, fmt.Errorf("the file is damaged: its checksum does not match its contents; download it again")
 	}
@@ -188,13 +189,4 @@ func mib(n int) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-}
-
-// thousands formats n with thousands separators: 2,097,153.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

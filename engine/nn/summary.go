@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/nnplay/nnplay/engine/units"
 	"strings"
 
 	"github.com/nnplay/nnplay/engine/spec"
@@ -48,7 +49,7 @@ func (m *Sequential) Summary() string {
 			}
 		}
 		total += count
-		row := []string{fmt.Sprintf("%s (%s)", name, ls.Type), shape, thousands(count)}
+		row := []string{fmt.Sprintf("%s (%s)", name, ls.Type), shape, units.Thousands(count)}
 		if anyFrozen {
 			row = append(row, map[bool]string{true: "N", false: "Y"}[ls.Frozen])
 		}
@@ -88,23 +89,14 @@ func (m *Sequential) Summary() string {
 		b.WriteString(line(r) + "\n")
 	}
 	b.WriteString(strings.Repeat("=", width) + "\n")
-	fmt.Fprintf(&b, "Total params: %s (%s)\n", thousands(total), byteSize(total))
-	fmt.Fprintf(&b, "Trainable params: %s (%s)\n", thousands(trainable), byteSize(trainable))
-	fmt.Fprintf(&b, "Non-trainable params: %s (%s)\n", thousands(total-trainable), byteSize(total-trainable))
+	fmt.Fprintf(&b, "Total params: %s (%s)\n", units.Thousands(total), byteSize(total))
+	fmt.Fprintf(&b, "Trainable params: %s (%s)\n", units.Thousands(trainable), byteSize(trainable))
+	fmt.Fprintf(&b, "Non-trainable params: %s (%s)\n", units.Thousands(total-trainable), byteSize(total-trainable))
 	if err != nil {
 		fmt.Fprintf(&b, "(output shapes unknown: %v)\n", err)
 	}
 	b.WriteString(strings.Repeat("_", width) + "\n")
 	return b.String()
-}
-
-// thousands formats n with commas: 109386 → "109,386".
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // byteSize is the memory n float32 weights take, as Keras prints it:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"fmt"
+	"github.com/nnplay/nnplay/engine/units"
 	"io"
 )
 
@@ -100,11 +101,11 @@ func decompress(codec Codec, packed []byte, size int) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("the link is damaged: its compressed data is corrupt or cut short (%s); copy the whole link again", err)
 	case len(body) < size:
-		return nil, fmt.Errorf("the link is cut short: it declares %s bytes but holds %s; copy the whole link again", thousands(size), thousands(len(body)))
+		return nil, fmt.Errorf("the link is cut short: it declares %s bytes but holds %s; copy the whole link again", units.Thousands(size), units.Thousands(len(body)))
 	case len(body) > size:
-		return nil, fmt.Errorf("the link is damaged: it holds more data than the %s bytes it declares", thousands(size))
+		return nil, fmt.Errorf("the link is damaged: it holds more data than the %s bytes it declares", units.Thousands(size))
 	case src.Len() > 0:
-		return nil, fmt.Errorf("the link is damaged: %s unexpected bytes follow its data", thousands(src.Len()))
+		return nil, fmt.Errorf("the link is damaged: %s unexpected bytes follow its data", units.Thousands(src.Len()))
 	}
 	return body, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/nnplay/nnplay/engine/units"
 	"math"
 	"slices"
 
@@ -194,7 +195,7 @@ func decodeBody(body []byte) (Payload, error) {
 		return Payload{}, fmt.Errorf("the link holds %d weight tensors but its model has %d", tensors, len(want))
 	}
 	if tensors > 0 && count(want) > MaxWeights {
-		return Payload{}, fmt.Errorf("the link's model has %s weights; a link may hold at most %s", thousands(count(want)), thousands(MaxWeights))
+		return Payload{}, fmt.Errorf("the link's model has %s weights; a link may hold at most %s", units.Thousands(count(want)), units.Thousands(MaxWeights))
 	}
 	for i := 0; i < int(tensors); i++ {
 		t, err := readTensor(r, i, want[i])
@@ -207,7 +208,7 @@ func decodeBody(body []byte) (Payload, error) {
 		return Payload{}, r.err
 	}
 	if len(r.buf) > 0 {
-		return Payload{}, fmt.Errorf("the link is damaged: %s unexpected bytes follow the model", thousands(len(r.buf)))
+		return Payload{}, fmt.Errorf("the link is damaged: %s unexpected bytes follow the model", units.Thousands(len(r.buf)))
 	}
 	return p, nil
 }
@@ -343,7 +344,7 @@ func (r *reader) bytes(n int) []byte {
 		return nil
 	}
 	if n > len(r.buf) {
-		r.err = fmt.Errorf("the link is cut short: %s bytes should follow but only %s remain; copy the whole link again", thousands(n), thousands(len(r.buf)))
+		r.err = fmt.Errorf("the link is cut short: %s bytes should follow but only %s remain; copy the whole link again", units.Thousands(n), units.Thousands(len(r.buf)))
 		return nil
 	}
 	b := r.buf[:n]

@@ -40,6 +40,7 @@ package share
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/nnplay/nnplay/engine/units"
 	"strings"
 
 	"github.com/nnplay/nnplay/engine/spec"
@@ -199,7 +200,7 @@ func Encode(p Payload, opt Options) (string, error) {
 	link := base64.RawURLEncoding.EncodeToString(bin)
 	if len(link) > MaxLinkBytes {
 		return "", fmt.Errorf("the link would be %s characters, more than the %s a link may have; share at a lower precision, or share the recipe only",
-			thousands(len(link)), mib(MaxLinkBytes))
+			units.Thousands(len(link)), mib(MaxLinkBytes))
 	}
 	return link, nil
 }
@@ -213,7 +214,7 @@ func Decode(link string) (Payload, error) {
 		link = v
 	}
 	if len(link) > MaxLinkBytes {
-		return Payload{}, fmt.Errorf("the link is %s characters long; links over %s are refused", thousands(len(link)), mib(MaxLinkBytes))
+		return Payload{}, fmt.Errorf("the link is %s characters long; links over %s are refused", units.Thousands(len(link)), mib(MaxLinkBytes))
 	}
 	link = strings.TrimRight(link, "=") // tolerate padding
 	if link == "" {
@@ -249,13 +250,4 @@ func mib64(n uint64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-}
-
-// thousands formats n with thousands separators: 2,097,153.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

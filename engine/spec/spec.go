@@ -27,6 +27,11 @@ type Model struct {
 	// in this order: [5 6 7 8 9] is a 5-way classifier of the digits 5–9
 	// (fine-tuning's second task). Empty means all ten.
 	Classes []int `json:"classes,omitempty"`
+	// Data describes the data the model learns from (see Data): required
+	// for the image and table data sets (shapes, penguins, cars, custom),
+	// so that a model file or link predicts from raw inputs; nil for mnist
+	// and the 2-D toys.
+	Data *Data `json:"data,omitempty"`
 }
 
 // Layer is one layer's type and config. Only the fields its type uses may be
@@ -170,7 +175,14 @@ const (
 	LossSparseCategoricalCrossentropy = "sparse_categorical_crossentropy"
 	LossCategoricalCrossentropy       = "categorical_crossentropy"
 	LossMeanSquaredError              = "mean_squared_error"
+	// Regression losses beside mean squared error (Keras' names).
+	LossMeanAbsoluteError = "mean_absolute_error"
+	LossHuber             = "huber"
 )
+
+// DefaultHuberDelta is the Huber loss's δ, where it turns from squared to
+// absolute error (Keras' default).
+const DefaultHuberDelta = 1.0
 
 // Optimizers.
 const (
@@ -187,6 +199,14 @@ const (
 	DatasetXOR    = "xor"
 	DatasetGauss  = "gauss"
 	DatasetSpiral = "spiral"
+	// Data sets described by Model.Data: the generated Shapes images
+	// (32×32 RGB, and 28×28 grey), the vega-datasets tables, and the
+	// user's own (uploads, webcam, drawings).
+	DatasetShapes     = "shapes"
+	DatasetShapesGrey = "shapes-grey"
+	DatasetPenguins   = "penguins"
+	DatasetCars       = "cars"
+	DatasetCustom     = "custom"
 )
 
 // Dense returns a Dense layer with the given units and activation.

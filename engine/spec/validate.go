@@ -175,14 +175,14 @@ func unitInterval(name string, x float64) string {
 // checkTraining checks the loss and the fit settings.
 func (m Model) checkTraining() string {
 	switch m.Loss {
-	case LossSparseCategoricalCrossentropy, LossCategoricalCrossentropy, LossMeanSquaredError:
+	case LossSparseCategoricalCrossentropy, LossCategoricalCrossentropy, LossMeanSquaredError, LossMeanAbsoluteError, LossHuber:
 	case "":
 		return "the loss is missing; use one of " + lossNames
 	default:
 		return fmt.Sprintf("unknown loss %q; use one of %s", m.Loss, lossNames)
 	}
-	if m.FromLogits && m.Loss == LossMeanSquaredError {
-		return "from_logits applies only to the cross-entropy losses; clear it for mean_squared_error"
+	if m.FromLogits && IsRegressionLoss(m.Loss) {
+		return "from_logits applies only to the cross-entropy losses; clear it for " + m.Loss
 	}
 	if m.BatchSize < 1 || m.BatchSize > MaxBatchSize {
 		return fmt.Sprintf("batch size must be between 1 and %d, got %d", MaxBatchSize, m.BatchSize)
@@ -193,7 +193,28 @@ func (m Model) checkTraining() string {
 	return unitInterval("validation split", m.ValidationSplit)
 }
 
-const lossNames = "sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error"
+const lossNames = "sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error, mean_absolute_error, huber"
+
+// IsRegressionLoss says whether a loss compares values rather than class
+// scores: mean squared error, mean absolute error, Huber.
+func IsRegressionLoss(name string) bool {
+	switch name {
+	case LossMeanSquaredError, LossMeanAbsoluteError, LossHuber:
+		return true
+	}
+	return false
+}
+
+// IsDescribed says whether a data set is described by Model.Data.
+func IsDescribed(name string) bool {
+	switch name {
+	case DatasetShapes, DatasetShapesGrey, DatasetPenguins, DatasetCars, DatasetCustom:
+		return true
+	}
+	return false
+}
+
+const datasetNames = "mnist, circle, xor, gauss, spiral, shapes, shapes-grey, penguins, cars, custom"
 
 func isToy(name string) bool {
 	switch name {
@@ -205,7 +226,28 @@ func isToy(name string) bool {
 
 // checkDataset checks the data set's name and that the input fits it.
 func (m Model) checkDataset() string {
+	if m.Data != nil && !IsDescribed(m.Dataset) {
+		return fmt.Sprintf("a data description applies to shapes, shapes-grey, penguins, cars and custom data; clear it for %s", m.Dataset)
+	}
 	switch {
+	case IsDescribed(m.Dataset):
+		if m.Data == nil {
+			return fmt.Sprintf("dataset %s needs its data description (shape, classes, preprocessing)", m.Dataset)
+		}
+		if len(m.Classes) > 0 {
+			return fmt.Sprintf("classes applies to mnist only; clear it for %s", m.Dataset)
+		}
+		if msg := m.Data.Check(); msg != "" {
+			return msg
+		}
+		if !m.Data.fitsInput(m.Input) {
+			want := fmt.Sprintf("[%d]", m.Data.Features())
+			if m.Data.Kind == KindImage {
+				want = fmt.Sprintf("%v or [%d]", m.Data.Shape, m.Data.Features())
+			}
+			return fmt.Sprintf("input shape %v does not fit %s (%s, %s); use %s", m.Input, m.Dataset, m.Data.Name, Shape(m.Data.Shape), want)
+		}
+		return ""
 	case m.Dataset == DatasetMNIST:
 		switch fmt.Sprint(m.Input) {
 		case "[784]", "[28 28 1]", "[28 28]":
@@ -221,9 +263,9 @@ func (m Model) checkDataset() string {
 		return fmt.Sprintf("input shape %v does not fit %s: its points have %d to %d features (x, y, then optionally x², y², xy, sin x, sin y); use [2] to [7]",
 			m.Input, m.Dataset, MinToyFeatures, MaxToyFeatures)
 	case m.Dataset == "":
-		return "the dataset is missing; use one of mnist, circle, xor, gauss, spiral"
+		return "the dataset is missing; use one of " + datasetNames
 	default:
-		return fmt.Sprintf("unknown dataset %q; use one of mnist, circle, xor, gauss, spiral", m.Dataset)
+		return fmt.Sprintf("unknown dataset %q; use one of %s", m.Dataset, datasetNames)
 	}
 }
 
@@ -265,6 +307,15 @@ func (m Model) checkOutput(out []int) error {
 	if len(out) != 1 {
 		return fail("outputs %s but %s needs a flat vector of class scores; add Flatten and a Dense layer", Shape(out), m.Loss)
 	}
+	if m.Data != nil && m.Data.Task == TaskRegression {
+		return m.checkRegressionOutput(out[0], fail)
+	}
+	if m.Data != nil && out[0] != m.Data.Outputs() {
+		return fail("outputs %s but %s has %d classes; %s", values(out[0]), m.Data.Name, m.Data.Outputs(), m.setUnits(m.Data.Outputs()))
+	}
+	if IsRegressionLoss(m.Loss) && m.Loss != LossMeanSquaredError {
+		return fail("%s is a regression loss but %s is a classification; use sparse_categorical_crossentropy", m.Loss, m.datasetName())
+	}
 	switch {
 	case m.Dataset == DatasetMNIST && len(m.Classes) > 0 && out[0] != len(m.Classes):
 		return fail("outputs %s but the model learns %d digits %v; %s", values(out[0]), len(m.Classes), m.Classes, m.setUnits(len(m.Classes)))
@@ -273,7 +324,7 @@ func (m Model) checkOutput(out []int) error {
 	case out[0] < 2:
 		return fail("outputs %s but a classifier needs one score per class, at least 2; %s", values(out[0]), m.setUnits(2))
 	}
-	if m.Loss == LossMeanSquaredError {
+	if IsRegressionLoss(m.Loss) {
 		return nil
 	}
 	softmax := last.Type == TypeSoftmax || (last.Type == TypeDense && last.Activation == ActSoftmax)
@@ -288,6 +339,29 @@ func (m Model) checkOutput(out []int) error {
 		return fail("from_logits is set but this layer applies softmax; remove it, or clear from_logits")
 	}
 	return nil
+}
+
+// checkRegressionOutput checks a regression model's output: one linear
+// value and a regression loss.
+func (m Model) checkRegressionOutput(out int, fail func(string, ...any) error) error {
+	last := m.Layers[len(m.Layers)-1]
+	switch {
+	case out != 1:
+		return fail("outputs %s but %s is a regression of one value; %s", values(out), m.Data.Name, m.setUnits(1))
+	case !IsRegressionLoss(m.Loss):
+		return fail("%s is a regression; use the loss mean_squared_error, mean_absolute_error or huber, not %s", m.Data.Name, m.Loss)
+	case last.Type == TypeSoftmax || (last.Type == TypeDense && last.Activation == ActSoftmax):
+		return fail("softmax of one value is always 1; a regression's last layer is Dense with a linear activation")
+	}
+	return nil
+}
+
+// datasetName is the data's own name, or the dataset's.
+func (m Model) datasetName() string {
+	if m.Data != nil {
+		return m.Data.Name
+	}
+	return m.Dataset
 }
 
 // setUnits tells the user how to make the model output k values.
@@ -349,6 +423,13 @@ func (m Model) finiteFields() string {
 	} {
 		if msg := finite(f.name, f.x); msg != "" {
 			return msg
+		}
+	}
+	if d := m.Data; d != nil {
+		for _, x := range append(append([]float64{d.TargetOffset, d.TargetScale}, d.Offset...), d.Scale...) {
+			if msg := finite("data "+d.Name+": every offset and scale", x); msg != "" {
+				return msg
+			}
 		}
 	}
 	return ""

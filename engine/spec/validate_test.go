@@ -103,8 +103,8 @@ func TestValidateRules(t *testing.T) {
 		{"rmsprop epsilon negative", func(m *Model) { m.Optimizer = Optimizer{Name: OptRMSProp, LearningRate: 0.001, Rho: 0.9, Epsilon: -1} }, 0, "epsilon must be above 0, got -1"},
 		{"adagrad epsilon 0", func(m *Model) { m.Optimizer = Optimizer{Name: OptAdagrad, LearningRate: 0.01} }, 0, "epsilon must be above 0, got 0"},
 		// Loss and fit settings.
-		{"loss missing", func(m *Model) { m.Loss = "" }, 0, "the loss is missing; use one of sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error"},
-		{"loss unknown", func(m *Model) { m.Loss = "hinge" }, 0, `unknown loss "hinge"; use one of sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error`},
+		{"loss missing", func(m *Model) { m.Loss = "" }, 0, "the loss is missing; use one of sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error, mean_absolute_error, huber"},
+		{"loss unknown", func(m *Model) { m.Loss = "hinge" }, 0, `unknown loss "hinge"; use one of sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error, mean_absolute_error, huber`},
 		{"from_logits with mse", func(m *Model) { m.Loss = LossMeanSquaredError; m.FromLogits = true }, 0,
 			"from_logits applies only to the cross-entropy losses; clear it for mean_squared_error"},
 		{"batch 0", func(m *Model) { m.BatchSize = 0 }, 0, "batch size must be between 1 and 4096, got 0"},
@@ -114,8 +114,8 @@ func TestValidateRules(t *testing.T) {
 		{"split 1", func(m *Model) { m.ValidationSplit = 1 }, 0, "validation split must be at least 0 and below 1, got 1"},
 		{"split negative", func(m *Model) { m.ValidationSplit = -0.2 }, 0, "validation split must be at least 0 and below 1, got -0.2"},
 		// Data set and input.
-		{"dataset missing", func(m *Model) { m.Dataset = "" }, 0, "the dataset is missing; use one of mnist, circle, xor, gauss, spiral"},
-		{"dataset unknown", func(m *Model) { m.Dataset = "cifar10" }, 0, `unknown dataset "cifar10"; use one of mnist, circle, xor, gauss, spiral`},
+		{"dataset missing", func(m *Model) { m.Dataset = "" }, 0, "the dataset is missing; use one of mnist, circle, xor, gauss, spiral, shapes, shapes-grey, penguins, cars, custom"},
+		{"dataset unknown", func(m *Model) { m.Dataset = "cifar10" }, 0, `unknown dataset "cifar10"; use one of mnist, circle, xor, gauss, spiral, shapes, shapes-grey, penguins, cars, custom`},
 		{"mnist input", func(m *Model) { m.Input = []int{10} }, 0, "input shape [10] does not fit mnist; use [784], [28 28 1] or [28 28]"},
 		{"toy input 1", func(m *Model) { *m = toy(); m.Input = []int{1} }, 0,
 			"input shape [1] does not fit circle: its points have 2 to 7 features (x, y, then optionally x², y², xy, sin x, sin y); use [2] to [7]"},

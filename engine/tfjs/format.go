@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/nnplay/nnplay/engine/units"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/nnplay/nnplay/engine/share"
@@ -95,7 +95,7 @@ func readWeights(groups []weightGroup, files map[string][]byte) ([]*storedWeight
 		}
 		if len(data) != need {
 			return nil, fmt.Errorf("the weight files %s hold %s bytes but model.json's manifest needs %s for its %d weights; the files may be cut short or belong to another model",
-				strings.Join(group.Paths, ", "), thousands(len(data)), thousands(need), len(group.Weights))
+				strings.Join(group.Paths, ", "), units.Thousands(len(data)), units.Thousands(need), len(group.Weights))
 		}
 		at := 0
 		for i, e := range group.Weights {
@@ -179,13 +179,4 @@ func appendFloats(b []byte, values []float32) []byte {
 // baseName is the last element of a slash-separated path.
 func baseName(p string) string {
 	return p[strings.LastIndexByte(p, '/')+1:]
-}
-
-// thousands formats n with thousands separators: 2,097,153.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
