@@ -1,0 +1,50 @@
+package spec
+
+// Presets that adapt to a described data set: they take its input shape
+// and output size, and end as its task needs (softmax over the classes, or
+// one linear value with mean squared error).
+
+// TableMLP is a small MLP for a table: Dense 32 relu → Dense 16 relu →
+// the output; Adam at 0.01, batch 32, 40 epochs.
+func TableMLP(dataset string, d Data) Model {
+	return forData(dataset, d, []int{d.Features()}, []Layer{Dense(32, ActReLU), Dense(16, ActReLU)}, Adam(0.01), 32, 40)
+}
+
+// ImageMLP is an MLP for images of any size and channel count: Flatten →
+// Dense 64 relu → the output; Adam at 0.001, batch 32, 10 epochs.
+func ImageMLP(dataset string, d Data) Model {
+	return forData(dataset, d, d.Shape, []Layer{{Type: TypeFlatten}, Dense(64, ActReLU)}, Adam(0.001), 32, 10)
+}
+
+// ImageCNN is a small CNN for images with any number of channels:
+// Conv 16@3×3 relu → MaxPool 2 → Conv 32@3×3 relu → MaxPool 2 → Flatten →
+// Dense 32 relu → the output; Adam at 0.002, batch 32, 10 epochs.
+func ImageCNN(dataset string, d Data) Model {
+	return forData(dataset, d, d.Shape, []Layer{
+		Conv2D(16, 3, ActReLU), MaxPool2D(2),
+		Conv2D(32, 3, ActReLU), MaxPool2D(2),
+		{Type: TypeFlatten}, Dense(32, ActReLU),
+	}, Adam(0.002), 32, 10)
+}
+
+// forData ends hidden with d's output layer and loss.
+func forData(dataset string, d Data, input []int, hidden []Layer, opt Optimizer, batch, epochs int) Model {
+	m := Model{
+		Input:     append([]int(nil), input...),
+		Layers:    append([]Layer(nil), hidden...),
+		Optimizer: opt,
+		BatchSize: batch,
+		Epochs:    epochs,
+		Seed:      1,
+		Dataset:   dataset,
+		Data:      &d,
+	}
+	if d.Task == TaskRegression {
+		m.Layers = append(m.Layers, Dense(1, ActLinear))
+		m.Loss = LossMeanSquaredError
+	} else {
+		m.Layers = append(m.Layers, Dense(d.Outputs(), ActSoftmax))
+		m.Loss = LossSparseCategoricalCrossentropy
+	}
+	return m
+}
