@@ -144,6 +144,7 @@ FUZZ_TARGETS += ./engine/data:FuzzReadIDX:60000
 FUZZ_TARGETS += ./engine/share:FuzzDecode:30000
 FUZZ_TARGETS += ./engine/tfjs:FuzzImport:40000
 FUZZ_TARGETS += ./engine/modelio:FuzzDecodeFile:250000
+FUZZ_TARGETS += ./engine/npz:FuzzDecode:150000
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
