@@ -47,7 +47,7 @@ func Build(m spec.Model) (*Sequential, error) {
 	model.Compile(opt, loss)
 	model.SetGlobalClipNorm(m.Optimizer.GlobalClipNorm)
 	model.settings = spec.Model{BatchSize: m.BatchSize, Epochs: m.Epochs, Seed: m.Seed, Dataset: m.Dataset, ValidationSplit: m.ValidationSplit,
-		Classes: append([]int(nil), m.Classes...),
+		Classes: append([]int(nil), m.Classes...), Data: m.Data.Clone(),
 		// The schedule and its base rate: the optimizer's own rate moves.
 		Optimizer: spec.Optimizer{LearningRate: m.Optimizer.LearningRate, Schedule: m.Optimizer.Schedule, DecayRate: m.Optimizer.DecayRate}}
 	return model, nil
@@ -117,6 +117,7 @@ func buildLayer(l spec.Layer, in []int, seed, i uint64) Layer {
 func (m *Sequential) Spec() spec.Model {
 	s := m.settings
 	s.Classes = append([]int(nil), s.Classes...)
+	s.Data = s.Data.Clone()
 	s.Input = append([]int(nil), m.input...)
 	s.Layers = make([]spec.Layer, len(m.layers))
 	for i, l := range m.layers {

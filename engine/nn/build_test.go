@@ -56,7 +56,15 @@ func TestBuildSpecRoundTrip(t *testing.T) {
 		Loss:      spec.LossMeanSquaredError,
 		BatchSize: 1, Epochs: 1, Dataset: spec.DatasetXOR,
 	}
-	for _, s := range []spec.Model{spec.Seed(), every, logits, mse} {
+	regression := spec.TableMLP(spec.DatasetCars, spec.Data{
+		Name: "cars", Kind: spec.KindTable, Task: spec.TaskRegression, Shape: []int{3}, Target: "Miles_per_Gallon",
+		Columns: []spec.Column{{Name: "Horsepower", Kind: spec.ColumnNumeric, Fill: "104.5"}, {Name: "Origin", Kind: spec.ColumnCategorical, Categories: []string{"USA", "Japan"}}},
+		Scaling: spec.ScalingMinMax, Offset: []float64{46, 0, 0}, Scale: []float64{184, 1, 1}, TargetOffset: 23.5, TargetScale: 7.8,
+	})
+	regression.Loss = spec.LossHuber
+	mae := regression
+	mae.Loss = spec.LossMeanAbsoluteError
+	for _, s := range []spec.Model{spec.Seed(), every, logits, mse, regression, mae} {
 		m := mustBuild(t, s)
 		if got := m.Spec(); !reflect.DeepEqual(got, s) {
 			t.Errorf("Build(s).Spec():\n got %+v\nwant %+v", got, s)

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gorgonia.org/tensor"
 
@@ -39,11 +40,22 @@ func NewLoss(name string, fromLogits bool) (NamedLoss, error) {
 			return nil, fmt.Errorf("loss %s does not take from_logits", name)
 		}
 		return &MeanSquaredError{}, nil
+	case spec.LossMeanAbsoluteError, spec.LossHuber:
+		if fromLogits {
+			return nil, fmt.Errorf("loss %s does not take from_logits", name)
+		}
+		if name == spec.LossHuber {
+			return &Huber{}, nil
+		}
+		return &MeanAbsoluteError{}, nil
 	case "":
-		return nil, fmt.Errorf("loss is missing; use one of %s, %s, %s", spec.LossSparseCategoricalCrossentropy, spec.LossCategoricalCrossentropy, spec.LossMeanSquaredError)
+		return nil, fmt.Errorf("loss is missing; use one of %s", lossNames)
 	}
-	return nil, fmt.Errorf("unknown loss %q; use one of %s, %s, %s", name, spec.LossSparseCategoricalCrossentropy, spec.LossCategoricalCrossentropy, spec.LossMeanSquaredError)
+	return nil, fmt.Errorf("unknown loss %q; use one of %s", name, lossNames)
 }
+
+var lossNames = strings.Join([]string{spec.LossSparseCategoricalCrossentropy, spec.LossCategoricalCrossentropy,
+	spec.LossMeanSquaredError, spec.LossMeanAbsoluteError, spec.LossHuber}, ", ")
 
 // CheckTarget calls loss.CheckTarget when loss is a NamedLoss, else
 // accepts.

@@ -83,6 +83,12 @@ func TestGradCheckLosses(t *testing.T) {
 	}
 	mse, _ := NewLoss(spec.LossMeanSquaredError, false)
 	checkLoss(t, "mse", mse, randTensor(rng, -2, 2, n, k), randTensor(rng, -2, 2, n, k))
+	mae, _ := NewLoss(spec.LossMeanAbsoluteError, false)
+	checkLoss(t, "mae", mae, randTensor(rng, -2, 2, n, k), randTensor(rng, -2, 2, n, k))
+	// Errors up to ±4 reach both sides of δ = 1 and of δ = 0.5.
+	huber, _ := NewLoss(spec.LossHuber, false)
+	checkLoss(t, "huber", huber, randTensor(rng, -2, 2, n, k), randTensor(rng, -2, 2, n, k))
+	checkLoss(t, "huber δ=0.5", &Huber{Delta: 0.5}, randTensor(rng, -2, 2, n, k), randTensor(rng, -2, 2, n, k))
 	checkLoss(t, "SoftmaxCrossEntropy sparse", &SoftmaxCrossEntropy{Sparse: true}, randTensor(rng, -3, 3, n, k), sparseTargets(rng, n, k))
 	checkLoss(t, "SoftmaxCrossEntropy dense", &SoftmaxCrossEntropy{}, randTensor(rng, -3, 3, n, k), softTargets(rng, n, k))
 }
@@ -165,13 +171,25 @@ func TestLossValues(t *testing.T) {
 	if got := mse.Forward(p, onehot); math.Abs(got-0.53125) > 1e-7 {
 		t.Errorf("mse = %v, want 0.53125", got)
 	}
+	// (0.25 + 0.25 + 1 + 1)/4 = 0.625.
+	if got := (&MeanAbsoluteError{}).Forward(p, onehot); math.Abs(got-0.625) > 1e-7 {
+		t.Errorf("mae = %v, want 0.625", got)
+	}
+	// δ = 0.5: ½·0.25² twice, then 0.5·(1 − 0.25) twice: (0.0625 + 0.75)/4.
+	if got := (&Huber{Delta: 0.5}).Forward(p, onehot); math.Abs(got-0.203125) > 1e-7 {
+		t.Errorf("huber δ=0.5 = %v, want 0.203125", got)
+	}
+	// δ = 1 (the default): ½·0.25² twice, ½·1² twice: (0.0625 + 1)/4.
+	if got := (&Huber{}).Forward(p, onehot); math.Abs(got-0.265625) > 1e-7 {
+		t.Errorf("huber = %v, want 0.265625", got)
+	}
 }
 
 func TestNewLossAndSpec(t *testing.T) {
-	for _, name := range []string{spec.LossSparseCategoricalCrossentropy, spec.LossCategoricalCrossentropy, spec.LossMeanSquaredError} {
+	for _, name := range []string{spec.LossSparseCategoricalCrossentropy, spec.LossCategoricalCrossentropy, spec.LossMeanSquaredError, spec.LossMeanAbsoluteError, spec.LossHuber} {
 		for _, fromLogits := range []bool{false, true} {
 			l, err := NewLoss(name, fromLogits)
-			if name == spec.LossMeanSquaredError && fromLogits {
+			if spec.IsRegressionLoss(name) && fromLogits {
 				if err == nil || !strings.Contains(err.Error(), "from_logits") {
 					t.Errorf("mse with from_logits: error %v, want one about from_logits", err)
 				}

@@ -267,3 +267,20 @@ func (d Data) fitsInput(input []int) bool {
 	}
 	return true
 }
+
+// Clone returns a deep copy of d (nil for nil).
+func (d *Data) Clone() *Data {
+	if d == nil {
+		return nil
+	}
+	c := *d
+	c.Shape = slices.Clone(d.Shape)
+	c.Classes = slices.Clone(d.Classes)
+	c.Offset = slices.Clone(d.Offset)
+	c.Scale = slices.Clone(d.Scale)
+	c.Columns = slices.Clone(d.Columns)
+	for i := range c.Columns {
+		c.Columns[i].Categories = slices.Clone(d.Columns[i].Categories)
+	}
+	return &c
+}
