@@ -1,5 +1,6 @@
 // Package metrics scores a classifier: accuracy, the confusion matrix, and
-// per-class precision, recall and F1 with their macro averages.
+// per-class precision, recall and F1 with their macro averages; and a
+// regression: MSE, MAE, R² and a residual histogram (regression.go).
 //
 // It is plain Go on ints and float32 slices, with no tensors, so the page can
 // use it as cheaply as the training worker.
