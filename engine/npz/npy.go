@@ -5,8 +5,9 @@
 // The writer emits format version 1.0 with dtype '<f4' (little-endian
 // float32) and fortran_order False, the header padded so the data starts
 // on a 64-byte boundary, as NumPy does. The reader accepts versions 1.0,
-// 2.0 and 3.0 of that layout and refuses anything else (another dtype,
-// Fortran order, a truncated file) with a message naming what it found.
+// 2.0 and 3.0 of that layout, in C or Fortran order (returned in C order),
+// and refuses anything else (another dtype, a truncated file) with a
+// message naming what it found.
 // It needs no tensors, so the page can use it.
 package npz
 
@@ -117,9 +118,6 @@ func DecodeNPY(data []byte) (shape []int, values []float32, err error) {
 	if descr != "<f4" {
 		return nil, nil, fmt.Errorf("npy: dtype %q is not supported; save float32 ('<f4'), e.g. array.astype(numpy.float32)", descr)
 	}
-	if fortran {
-		return nil, nil, fmt.Errorf("npy: the array is in Fortran order; save it in C order (numpy.ascontiguousarray)")
-	}
 	n := 1
 	for _, d := range shape {
 		if d > 0 && n > MaxValues/d {
@@ -138,7 +136,33 @@ func DecodeNPY(data []byte) (shape []int, values []float32, err error) {
 	for i := range values {
 		values[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
 	}
+	if fortran && len(shape) > 1 {
+		values = fromFortran(shape, values)
+	}
 	return shape, values, nil
+}
+
+// fromFortran is values, stored in Fortran order (the first index varies
+// fastest; what numpy.save writes for a transposed array), in C order.
+func fromFortran(shape []int, values []float32) []float32 {
+	out := make([]float32, len(values))
+	idx := make([]int, len(shape))
+	for c := range out {
+		// idx is c's multi-index in C order; f its Fortran offset.
+		f, stride := 0, 1
+		for d := 0; d < len(shape); d++ {
+			f += idx[d] * stride
+			stride *= shape[d]
+		}
+		out[c] = values[f]
+		for d := len(shape) - 1; d >= 0; d-- {
+			if idx[d]++; idx[d] < shape[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return out
 }
 
 // parseHeader reads the header's Python dict literal:

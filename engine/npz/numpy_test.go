@@ -34,8 +34,8 @@ assert k[1, 1] == np.float32(np.pi) and k[2, 1] == np.float32(-0.25)
 assert z["scalar"].shape == () and z["scalar"] == 42
 assert z["empty"].shape == (0, 4)
 a = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7
-np.savez(sys.argv[2], a=a, b=np.float32([1.5, -2]))
-np.savez_compressed(sys.argv[3], a=a, b=np.float32([1.5, -2]))
+np.savez(sys.argv[2], a=a, b=np.float32([1.5, -2]), f=np.asfortranarray(a))
+np.savez_compressed(sys.argv[3], a=a, b=np.float32([1.5, -2]), f=a.transpose(2, 1, 0).T)
 `
 	plain, packed := filepath.Join(dir, "plain.npz"), filepath.Join(dir, "packed.npz")
 	if out, err := exec.Command(py, "-c", script, ours, plain, packed).CombinedOutput(); err != nil {
@@ -50,13 +50,16 @@ np.savez_compressed(sys.argv[3], a=a, b=np.float32([1.5, -2]))
 		if err != nil {
 			t.Fatalf("%s: %v", filepath.Base(path), err)
 		}
-		if len(got) != 2 || got[0].Name != "a" || !slices.Equal(got[0].Shape, []int{2, 3, 4}) || got[1].Name != "b" {
+		if len(got) != 3 || got[0].Name != "a" || !slices.Equal(got[0].Shape, []int{2, 3, 4}) || got[1].Name != "b" {
 			t.Fatalf("%s: got %+v", filepath.Base(path), got)
 		}
 		for i, v := range got[0].Data {
 			if v != float32(i)/7 {
 				t.Fatalf("%s: a[%d] = %v, want %v", filepath.Base(path), i, v, float32(i)/7)
 			}
+		}
+		if got[2].Name != "f" || !slices.Equal(got[2].Shape, got[0].Shape) || !slices.Equal(got[2].Data, got[0].Data) {
+			t.Errorf("%s: the Fortran-order copy reads back as %v %v", filepath.Base(path), got[2].Shape, got[2].Data)
 		}
 		if !slices.Equal(got[1].Data, []float32{1.5, -2}) {
 			t.Errorf("%s: b = %v", filepath.Base(path), got[1].Data)

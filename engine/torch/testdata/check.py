@@ -1,0 +1,47 @@
+"""Runs an exported nnplay project for engine/torch's tests.
+
+    check.py PROJECT REQUEST.npz OUT.npz STEP.npz [TRAINED.npz]
+
+REQUEST holds x (inputs to predict), bx and by (a batch and its class
+indices), lr (the step's learning rate) and mask0, mask1, ... (the Dropout
+layers' masks for the step, in nnplay's layout). OUT gets pred (the
+predictions with the project's weights.npz), loss (one training step's, from
+those weights and a fresh optimizer) and, with TRAINED, pred_trained (the
+predictions with those weights). STEP gets the weights after the step.
+"""
+import sys
+
+import numpy as np
+import torch
+
+project, request, out, step_out = sys.argv[1:5]
+trained = sys.argv[5] if len(sys.argv) > 5 else None
+sys.path.insert(0, project)
+import data  # noqa: E402
+import model  # noqa: E402
+import train  # noqa: E402
+
+torch.manual_seed(0)
+z = np.load(request)
+x = torch.from_numpy(z["x"])
+result = {}
+with torch.no_grad():
+    net = model.build()
+    net.eval()
+    result["pred"] = net(x).numpy()
+    if trained:
+        other = model.build(trained)
+        other.eval()
+        result["pred_trained"] = other(x).numpy()
+
+net = model.build()
+decayed = [p for layer in net.layers if isinstance(layer, model.KerasLayer) for p in layer.decayed()]
+optimizer = train.Optimizer(net.parameters(), decayed)
+dropouts = [layer for layer in net.layers if isinstance(layer, model.Dropout)]
+for i, layer in enumerate(dropouts):
+    if "mask%d" % i in z:
+        layer.next_mask = z["mask%d" % i]
+loss, _ = train.train_step(net, optimizer, torch.from_numpy(z["bx"]), torch.from_numpy(z["by"]).long(), float(z["lr"]), data.CLASSES)
+result["loss"] = np.float32(loss.item())
+model.save_weights(net, step_out)
+np.savez(out, **result)
