@@ -171,6 +171,7 @@ FUZZ_TARGETS += ./engine/share:FuzzDecode:30000
 FUZZ_TARGETS += ./engine/tfjs:FuzzImport:40000
 FUZZ_TARGETS += ./engine/modelio:FuzzDecodeFile:250000
 FUZZ_TARGETS += ./engine/data/table:FuzzParse:300000
+FUZZ_TARGETS += ./engine/data/archive:FuzzReadZip:300000
 FUZZ_TARGETS += ./engine/npz:FuzzDecode:150000
 
 fuzz:
