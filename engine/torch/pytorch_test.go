@@ -362,15 +362,21 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			worst := 0.0
+			worst, moved := 0.0, 0.0
 			for i, w := range after.Weights {
+				moved = max(moved, maxDiff(t, w.Name, p.Weights[i].Values, stepped.Weights[i].Values))
 				d := maxDiff(t, w.Name, w.Values, stepped.Weights[i].Values)
 				if d > weightTolerance {
 					t.Errorf("after one step %s differs by up to %.3g (tolerance %g)", w.Name, d, weightTolerance)
 				}
 				worst = max(worst, d)
 			}
-			t.Logf("one step: loss %.6g (|Δ| %.2g), weights max |Δ| %.3g", stepLoss, math.Abs(float64(got["loss"].Data[0])-stepLoss), worst)
+			// A step that moves no weight further than the tolerance
+			// would let a wrong update rule pass.
+			if moved < 10*weightTolerance {
+				t.Errorf("the step moved the weights by at most %.3g, too little to check them within %g", moved, weightTolerance)
+			}
+			t.Logf("one step: loss %.6g (|Δ| %.2g), weights moved up to %.3g, max |PyTorch − nnplay| %.3g", stepLoss, math.Abs(float64(got["loss"].Data[0])-stepLoss), moved, worst)
 			if tm.distributed {
 				if d := maxDiff(t, "predictions after the distributed run", got["pred_trained"].Data, wantTrained); d > predictTolerance {
 					t.Errorf("after the distributed run PyTorch's predictions differ from nnplay's by up to %.3g", d)
