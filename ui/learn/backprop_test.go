@@ -1,0 +1,80 @@
+package learn
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// fakeTrace has three layers: Dense (trainable), ReLU (no params), Dense.
+func fakeTrace() *protocol.Trace {
+	kernel := make([]float32, 12)
+	kernel[3], kernel[7], kernel[8], kernel[11] = 1, -0.8, 0.5, 0.2 // the rest below a tenth of 1
+	kernel[0] = 0.05
+	dense := func(name string) protocol.TraceLayer {
+		return protocol.TraceLayer{Name: name, Type: "Dense", Params: []protocol.TraceParam{
+			{Name: "kernel", Shape: []int{3, 4}, Trainable: true, Grad: protocol.FloatsToBytes(kernel)},
+			{Name: "bias", Shape: []int{4}, Trainable: true, Grad: protocol.FloatsToBytes([]float32{0, 0.3, 0, 0})},
+		}}
+	}
+	return &protocol.Trace{Optimizer: "adam", Layers: []protocol.TraceLayer{
+		dense("dense_1"), {Name: "re_lu_1", Type: "ReLU"}, dense("dense_2")}}
+}
+
+func TestBackpropWalksForwardLossBackwardUpdate(t *testing.T) {
+	_, p, _ := testPlace()
+	b := p.Backprop
+	b.Trace = fakeTrace()
+	var labels []string
+	for i := range b.Steps() {
+		b.Go(i)
+		labels = append(labels, b.StepLabel())
+	}
+	want := []string{
+		"Forward · layer 1 of 3 (dense_1)", "Forward · layer 2 of 3 (re_lu_1)", "Forward · layer 3 of 3 (dense_2)",
+		"Loss",
+		"Backward · layer 3 of 3 (dense_2)", "Backward · layer 2 of 3 (re_lu_1)", "Backward · layer 1 of 3 (dense_1)",
+		"Update · layer 1 of 3 (dense_1) · adam", "Update · layer 3 of 3 (dense_2) · adam",
+	}
+	if !slices.Equal(labels, want) {
+		t.Errorf("walk:\n%q\nwant\n%q", labels, want)
+	}
+	if b.CanMove(1) || !b.CanMove(-1) {
+		t.Errorf("at the last step: CanMove(1) = %v, CanMove(-1) = %v", b.CanMove(1), b.CanMove(-1))
+	}
+	b.Go(5) // backward through the ReLU: no weights to check
+	if b.CheckBlocked() == "" {
+		t.Errorf("the gradient check is enabled on a ReLU layer")
+	}
+}
+
+func TestGradPicksAreSeededAndMeaningful(t *testing.T) {
+	l := fakeTrace().Layers[0]
+	clear := map[string]bool{"kernel 3": true, "kernel 7": true, "kernel 8": true, "kernel 11": true, "bias 1": true}
+	p1 := gradPicks(l, 0, 1, 1)
+	if len(p1) != 5 {
+		t.Fatalf("%d picks, want 5 (all the weights with a clear gradient)", len(p1))
+	}
+	for _, p := range p1 {
+		if !clear[fmt.Sprint(p.Name, " ", p.Index)] || p.Layer != 0 {
+			t.Errorf("pick %+v is not one of the weights with a clear gradient", p)
+		}
+	}
+	if !slices.Equal(p1, gradPicks(l, 0, 1, 1)) {
+		t.Errorf("the same seed and round picked differently")
+	}
+	// With more candidates than picks, another round picks another set.
+	big := make([]float32, 400)
+	for i := range big {
+		big[i] = 1
+	}
+	l.Params[0].Grad, l.Params[0].Shape = protocol.FloatsToBytes(big), []int{20, 20}
+	if slices.Equal(gradPicks(l, 0, 1, 1), gradPicks(l, 0, 1, 2)) {
+		t.Errorf("rounds 1 and 2 picked the same 5 of 401 weights")
+	}
+	if got := coords(27, []int{20, 20}); got != "[1, 7]" {
+		t.Errorf("coords(27, (20, 20)) = %s, want [1, 7]", got)
+	}
+}

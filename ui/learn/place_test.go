@@ -1,0 +1,17 @@
+package learn
+
+import (
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// testPlace is the Learn place on a session whose worker is ready with a
+// built model; sent records the requests sent to the worker.
+func testPlace() (s *session.Session, p *Place, sent *[]protocol.Request) {
+	sent = new([]protocol.Request)
+	s = session.New(func(r protocol.Request) { *sent = append(*sent, r) })
+	s.Worker, s.Training, s.DataTest = session.WorkerReady, protocol.StateIdle, 10000
+	p = New(s)
+	p.Shown()
+	return s, p, sent
+}
