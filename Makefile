@@ -174,6 +174,7 @@ FUZZ_TARGETS += ./engine/data/table:FuzzParse:300000
 FUZZ_TARGETS += ./engine/data/archive:FuzzReadZip:300000
 FUZZ_TARGETS += ./engine/npz:FuzzDecode:150000
 FUZZ_TARGETS += ./engine/runs:FuzzDecode:250000
+FUZZ_TARGETS += ./engine/challenge:FuzzDecode:150000
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
