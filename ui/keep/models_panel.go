@@ -1,0 +1,59 @@
+//go:build js && wasm
+
+package keep
+
+import (
+	sjs "syscall/js"
+
+	"github.com/vugu/vugu"
+)
+
+// ModelsPanel is "My models": the models saved in this browser, and the
+// TensorFlow.js export and import.
+type ModelsPanel struct {
+	P *Place
+}
+
+func (c *ModelsPanel) setSaveName(ev vugu.DOMEvent) {
+	c.P.Library.SaveName = ev.PropString("target", "value")
+}
+
+func (c *ModelsPanel) saveKey(ev vugu.DOMEvent) {
+	if ev.PropString("key") == "Enter" {
+		c.P.Library.SaveAs()
+	}
+}
+
+func (c *ModelsPanel) setRenameText(ev vugu.DOMEvent) {
+	c.P.Library.RenameText = ev.PropString("target", "value")
+}
+
+func (c *ModelsPanel) renameKey(ev vugu.DOMEvent) {
+	switch ev.PropString("key") {
+	case "Enter":
+		c.P.Library.CommitRename()
+	case "Escape":
+		c.P.Library.CancelRename()
+	}
+}
+
+func (c *ModelsPanel) rowClass(e SavedModel) string {
+	if c.P.Library.Renaming == e.Key {
+		return "model-row renaming"
+	}
+	return "model-row"
+}
+
+func (c *ModelsPanel) renameLabel(e SavedModel) string { return "New name for " + e.Name }
+
+func (c *ModelsPanel) importTFJS(ev vugu.DOMEvent) {
+	c.P.Library.readTFJS(sjs.Value(ev.JSEventTarget()))
+}
+
+// Rendered focuses the name box that StartRename opened, once it is drawn.
+func (c *ModelsPanel) Rendered(vugu.RenderedCtx) {
+	if c.P.Library.focusRename {
+		c.P.Library.focusRename = false
+		focusLater(".model-row.renaming .model-rename-input")
+	}
+}

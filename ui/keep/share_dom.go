@@ -1,0 +1,204 @@
+//go:build js && wasm
+
+package keep
+
+import (
+	"encoding/json"
+	"fmt"
+	"syscall/js"
+
+	"github.com/nnplay/nnplay/engine/units"
+	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/ui/keep/idb"
+)
+
+// The place's browser side: the page's URL, the link box, downloads, the
+// clipboard, file uploads, and IndexedDB (the autosave and My models).
+
+// pageBrowser is the browser the page runs in.
+func pageBrowser() browser { return domBrowser{} }
+
+// domBrowser is the page's browser.
+type domBrowser struct{}
+
+var _ browser = domBrowser{}
+
+func (domBrowser) pageURL() string {
+	loc := js.Global().Get("location")
+	if !loc.Truthy() {
+		return ""
+	}
+	return loc.Get("origin").String() + loc.Get("pathname").String()
+}
+
+func (domBrowser) showLink(url string) {
+	doc := js.Global().Get("document")
+	if !doc.Truthy() {
+		return // no page (the tests under Node)
+	}
+	if el := doc.Call("getElementById", "share-link"); el.Truthy() {
+		el.Set("value", url)
+	}
+}
+
+func (domBrowser) download(name string, b []byte, mime string) {
+	doc := js.Global().Get("document")
+	if !doc.Truthy() {
+		return
+	}
+	blob := js.Global().Get("Blob").New([]any{idb.Bytes(b)}, map[string]any{"type": mime})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	link := doc.Call("createElement", "a")
+	link.Set("href", url)
+	link.Set("download", name)
+	link.Set("className", "share-download")
+	doc.Get("body").Call("appendChild", link)
+	link.Call("click")
+	link.Call("remove")
+	var revoke js.Func
+	revoke = js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Get("URL").Call("revokeObjectURL", url)
+		revoke.Release()
+		return nil
+	})
+	js.Global().Call("setTimeout", revoke, 60000)
+}
+
+func (domBrowser) saveAutosave(m savedModel) {
+	charts, _ := json.Marshal(m.Charts)
+	idb.Put(idb.Autosave, idb.Current, map[string]any{
+		"file": idb.Bytes(m.File), "charts": string(charts), "saved_at": idb.Millis(m.SavedAt)})
+}
+
+func (domBrowser) readAutosave(f func(savedModel)) {
+	idb.Get(idb.Autosave, idb.Current, func(rec js.Value) {
+		m := savedModel{File: idb.GoBytes(rec.Get("file")), SavedAt: idb.Time(rec.Get("saved_at"))}
+		if len(m.File) == 0 {
+			return
+		}
+		var c chart.Run
+		if v := rec.Get("charts"); v.Type() == js.TypeString && json.Unmarshal([]byte(v.String()), &c) == nil {
+			m.Charts = &c
+		}
+		f(m)
+	})
+}
+
+func (domBrowser) putModel(e SavedModel) {
+	idb.Put(idb.Library, e.Key, map[string]any{
+		"key": e.Key, "name": e.Name, "arch": e.Arch, "accuracy": e.Accuracy, "evaluated": e.Evaluated,
+		"saved_at": idb.Millis(e.SavedAt), "file": idb.Bytes(e.File),
+	})
+}
+
+func (domBrowser) deleteModel(key string) { idb.Delete(idb.Library, key) }
+
+func (domBrowser) readModels(f func([]SavedModel)) {
+	idb.ReadAll(idb.Library, func(recs []js.Value) {
+		var list []SavedModel
+		for _, r := range recs {
+			if e, ok := savedFromRecord(r); ok {
+				list = append(list, e)
+			}
+		}
+		f(list)
+	})
+}
+
+// savedFromRecord reads a My models record back; false if it is not one.
+func savedFromRecord(r js.Value) (SavedModel, bool) {
+	if !r.Truthy() || r.Get("key").Type() != js.TypeString || r.Get("name").Type() != js.TypeString {
+		return SavedModel{}, false
+	}
+	e := SavedModel{Key: r.Get("key").String(), Name: r.Get("name").String(),
+		SavedAt: idb.Time(r.Get("saved_at")), File: idb.GoBytes(r.Get("file"))}
+	if a := r.Get("arch"); a.Type() == js.TypeString {
+		e.Arch = a.String()
+	}
+	if a := r.Get("accuracy"); a.Type() == js.TypeNumber {
+		e.Accuracy = a.Float()
+	}
+	e.Evaluated = r.Get("evaluated").Truthy()
+	return e, len(e.File) > 0
+}
+
+// copyLink copies the link; without clipboard access it selects the text
+// so that Ctrl+C copies it.
+func (s *Share) copyLink() {
+	text := s.URL()
+	selectIt := func() {
+		if el := js.Global().Get("document").Call("getElementById", "share-link"); el.Truthy() {
+			el.Call("focus")
+			el.Call("select")
+		}
+	}
+	clip := js.Global().Get("navigator").Get("clipboard")
+	if !clip.Truthy() {
+		selectIt()
+		s.CopyNote = "Selected: press Ctrl+C to copy."
+		return
+	}
+	var ok, fail js.Func
+	release := func() { ok.Release(); fail.Release() }
+	ok = js.FuncOf(func(js.Value, []js.Value) any {
+		release()
+		go s.note("Copied.")
+		return nil
+	})
+	fail = js.FuncOf(func(js.Value, []js.Value) any {
+		release()
+		selectIt()
+		go s.note("Selected: press Ctrl+C to copy.")
+		return nil
+	})
+	clip.Call("writeText", text).Call("then", ok, fail)
+}
+
+// note sets the copy note from a goroutine and re-renders.
+func (s *Share) note(msg string) {
+	s.p.S.Env.Lock()
+	s.CopyNote = msg
+	s.p.S.Env.UnlockRender()
+}
+
+// readUpload reads the chosen file of an <input type=file> and loads it.
+func (s *Share) readUpload(input js.Value) {
+	files := input.Get("files")
+	if !files.Truthy() || files.Get("length").Int() == 0 {
+		return
+	}
+	f := files.Index(0)
+	name := f.Get("name").String()
+	if size := f.Get("size").Int(); size > 64<<20 {
+		s.p.S.AddError(fmt.Sprintf("%s is %s; nnplay model files are far smaller. Nothing was changed.", name, units.Bytes(int64(size))))
+		input.Set("value", "")
+		return
+	}
+	go func() {
+		b := readFile(f)
+		s.p.S.Env.Lock()
+		input.Set("value", "")
+		s.Upload(name, b)
+		s.p.S.Env.UnlockRender()
+	}()
+}
+
+// focusLater focuses the element sel matches after this render (focusing
+// during a render deadlocks Vugu: focus fires focusin, whose handler
+// waits for the render to end).
+func focusLater(sel string) {
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		doc := js.Global().Get("document")
+		if !doc.Truthy() {
+			return nil
+		}
+		if el := doc.Call("querySelector", sel); el.Truthy() {
+			el.Call("focus")
+			el.Call("select")
+		}
+		return nil
+	})
+	js.Global().Call("setTimeout", f, 0)
+}
