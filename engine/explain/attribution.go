@@ -17,6 +17,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/engine/spec"
 )
 
 // Target is what an attribution explains: the score of one class.
@@ -141,9 +142,10 @@ func IntegratedGradients(m *nn.Sequential, x []float32, t Target, o IGOptions) (
 // OcclusionOptions configure Occlusion.
 type OcclusionOptions struct {
 	// Image is the input read as an image, [height, width] (channels are
-	// the rest, last): nil takes the model's input shape when it has rank
-	// 2 or 3 (such as [28, 28, 1]), else reads the input as one row of
-	// features, [1, size]. Pass [28, 28] for flat MNIST rows.
+	// the rest, last). nil reads it from the model: its input shape when
+	// that has rank 2 or 3 (such as [28, 28, 1]); an image data set's
+	// shape (spec.Data of kind image); 28 × 28 for flat mnist rows; else
+	// one row of features, [1, size], each feature occluded alone.
 	Image []int
 	// Patch is the side of the square covered at a time, in pixels: 0
 	// means 4 for an image and 1 for a row of features (each feature
@@ -258,6 +260,10 @@ func imageShape(m *nn.Sequential, size int, image []int) (h, w, ch int, err erro
 		h, w = image[0], image[1]
 	case len(in) == 3 || len(in) == 2:
 		h, w = in[0], in[1]
+	case m.Spec().Data != nil && m.Spec().Data.Kind == spec.KindImage && len(m.Spec().Data.Shape) == 3:
+		h, w = m.Spec().Data.Shape[0], m.Spec().Data.Shape[1]
+	case m.Spec().Dataset == spec.DatasetMNIST && size == 28*28:
+		h, w = 28, 28
 	default:
 		h, w = 1, size
 	}

@@ -88,9 +88,20 @@ func TestOcclusionOfAOnesStrokes(t *testing.T) {
 		}
 		seen++
 		x := example(test, i)
-		a, err := Occlusion(m, x, Target{Class: 1, Score: nn.ScoreProbability}, OcclusionOptions{Image: []int{28, 28}})
+		a, err := Occlusion(m, x, Target{Class: 1, Score: nn.ScoreProbability}, OcclusionOptions{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if seen == 1 { // the default reads a flat mnist row as 28 × 28
+			b, err := Occlusion(m, x, Target{Class: 1, Score: nn.ScoreProbability}, OcclusionOptions{Image: []int{28, 28}, Patch: 4, Stride: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range a.Values {
+				if a.Values[j] != b.Values[j] {
+					t.Fatalf("pixel %d: default occlusion %v, 28×28 patch 4 stride 2 %v", j, a.Values[j], b.Values[j])
+				}
+			}
 		}
 		var stroke, background float64
 		var ns, nb int
