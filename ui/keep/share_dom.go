@@ -9,7 +9,7 @@ import (
 
 	"github.com/nnplay/nnplay/engine/units"
 	"github.com/nnplay/nnplay/ui/chart"
-	"github.com/nnplay/nnplay/ui/keep/idb"
+	"github.com/nnplay/nnplay/ui/store"
 )
 
 // The place's browser side: the page's URL, the link box, downloads, the
@@ -46,7 +46,7 @@ func (domBrowser) download(name string, b []byte, mime string) {
 	if !doc.Truthy() {
 		return
 	}
-	blob := js.Global().Get("Blob").New([]any{idb.Bytes(b)}, map[string]any{"type": mime})
+	blob := js.Global().Get("Blob").New([]any{store.JSBytes(b)}, map[string]any{"type": mime})
 	url := js.Global().Get("URL").Call("createObjectURL", blob)
 	link := doc.Call("createElement", "a")
 	link.Set("href", url)
@@ -66,35 +66,46 @@ func (domBrowser) download(name string, b []byte, mime string) {
 
 func (domBrowser) saveAutosave(m savedModel) {
 	charts, _ := json.Marshal(m.Charts)
-	idb.Put(idb.Autosave, idb.Current, map[string]any{
-		"file": idb.Bytes(m.File), "charts": string(charts), "saved_at": idb.Millis(m.SavedAt)})
+	store.Put(store.Models, store.CurrentKey, map[string]any{
+		"file": store.JSBytes(m.File), "charts": string(charts), "saved_at": store.Millis(m.SavedAt)})
 }
 
 func (domBrowser) readAutosave(f func(savedModel)) {
-	idb.Get(idb.Autosave, idb.Current, func(rec js.Value) {
-		m := savedModel{File: idb.GoBytes(rec.Get("file")), SavedAt: idb.Time(rec.Get("saved_at"))}
-		if len(m.File) == 0 {
-			return
-		}
-		var c chart.Run
-		if v := rec.Get("charts"); v.Type() == js.TypeString && json.Unmarshal([]byte(v.String()), &c) == nil {
-			m.Charts = &c
-		}
-		f(m)
+	store.With(func(db js.Value) {
+		get := db.Call("transaction", store.Models, "readonly").Call("objectStore", store.Models).Call("get", store.CurrentKey)
+		var done js.Func
+		done = js.FuncOf(func(js.Value, []js.Value) any {
+			done.Release()
+			rec := get.Get("result")
+			if !rec.Truthy() {
+				return nil
+			}
+			m := savedModel{File: store.GoBytes(rec.Get("file")), SavedAt: store.FromMillis(rec.Get("saved_at"))}
+			if len(m.File) == 0 {
+				return nil
+			}
+			var c chart.Run
+			if v := rec.Get("charts"); v.Type() == js.TypeString && json.Unmarshal([]byte(v.String()), &c) == nil {
+				m.Charts = &c
+			}
+			go f(m) // f locks; a JS callback must not block
+			return nil
+		})
+		get.Set("onsuccess", done)
 	})
 }
 
 func (domBrowser) putModel(e SavedModel) {
-	idb.Put(idb.Library, e.Key, map[string]any{
+	store.Put(store.Library, e.Key, map[string]any{
 		"key": e.Key, "name": e.Name, "arch": e.Arch, "accuracy": e.Accuracy, "evaluated": e.Evaluated,
-		"saved_at": idb.Millis(e.SavedAt), "file": idb.Bytes(e.File),
+		"saved_at": store.Millis(e.SavedAt), "file": store.JSBytes(e.File),
 	})
 }
 
-func (domBrowser) deleteModel(key string) { idb.Delete(idb.Library, key) }
+func (domBrowser) deleteModel(key string) { store.Delete(store.Library, key) }
 
 func (domBrowser) readModels(f func([]SavedModel)) {
-	idb.ReadAll(idb.Library, func(recs []js.Value) {
+	store.ReadAll(store.Library, func(recs []js.Value) {
 		var list []SavedModel
 		for _, r := range recs {
 			if e, ok := savedFromRecord(r); ok {
@@ -111,7 +122,7 @@ func savedFromRecord(r js.Value) (SavedModel, bool) {
 		return SavedModel{}, false
 	}
 	e := SavedModel{Key: r.Get("key").String(), Name: r.Get("name").String(),
-		SavedAt: idb.Time(r.Get("saved_at")), File: idb.GoBytes(r.Get("file"))}
+		SavedAt: store.FromMillis(r.Get("saved_at")), File: store.GoBytes(r.Get("file"))}
 	if a := r.Get("arch"); a.Type() == js.TypeString {
 		e.Arch = a.String()
 	}
