@@ -1,0 +1,236 @@
+//go:build js && wasm
+
+package playground
+
+import (
+	"math"
+	"strconv"
+	"syscall/js"
+
+	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Drawing the playground: the decision regions (one canvas pixel per grid
+// point, scaled up by CSS), the data points on a canvas above them, the
+// network (draw_net.go) and the loss chart. Everything is drawn from Go
+// straight onto canvases created once, never through a Vugu render;
+// pixels go in with one js.CopyBytesToJS per image.
+
+// plotSize is the side of the data plot in CSS pixels.
+const plotSize = 360
+
+// ClassColors are the classes' colours (TensorFlow Playground's blue and
+// orange first) as RGB and as CSS.
+var (
+	ClassColors    = [MaxClasses][3]uint8{{8, 119, 189}, {245, 147, 34}, {46, 160, 67}, {148, 103, 189}, {214, 39, 40}}
+	ClassColorsCSS = [MaxClasses]string{"#0877bd", "#f59322", "#2ea043", "#9467bd", "#d62728"}
+)
+
+// The loss chart's colours: those of the Build & train place's curves.
+const (
+	colorTrain = "#2f6fdb"
+	colorTest  = "#e07b1a"
+)
+
+// regionLight is how much of a class colour the background keeps (the
+// rest is white), so that the points stand out on it.
+const regionLight = 0.55
+
+// lighten mixes c with white, keeping share f of the colour.
+func lighten(c [3]uint8, f float64) [3]uint8 {
+	var out [3]uint8
+	for i, v := range c {
+		out[i] = uint8(math.Round(255 - (255-float64(v))*f))
+	}
+	return out
+}
+
+// view owns the playground's canvases.
+type view struct {
+	dpr float64
+
+	regions, rctx, regionsImg js.Value
+	rgba                      []byte
+
+	points, pctx js.Value
+
+	net   netView
+	chart chart.Chart
+	hover hover
+}
+
+func newCanvas(w, h int) js.Value {
+	c := js.Global().Get("document").Call("createElement", "canvas")
+	c.Set("width", w)
+	c.Set("height", h)
+	return c
+}
+
+func devicePixelRatio() float64 {
+	if d := js.Global().Get("devicePixelRatio"); d.Type() == js.TypeNumber && d.Float() >= 1 {
+		return d.Float()
+	}
+	return 1
+}
+
+// mountPlot puts the regions and points canvases (made the first time)
+// and the pointer's tip in host. The place's DOM is built anew each time
+// it is shown: the canvases move into the new host, and the caller
+// redraws them from the place's state.
+func (v *view) mountPlot(p *Place, host js.Value) {
+	if v.regions.Truthy() && v.regions.Get("parentNode").Equal(host) {
+		return
+	}
+	if !v.regions.Truthy() {
+		v.dpr = devicePixelRatio()
+		v.regions = newCanvas(grid, grid)
+		v.regions.Set("className", "regions")
+		v.regions.Call("setAttribute", "role", "img")
+		v.regions.Call("setAttribute", "aria-label", "Decision regions: each point of the plane coloured by the model's class probabilities")
+		v.rctx = v.regions.Call("getContext", "2d")
+		v.regionsImg = v.rctx.Call("createImageData", grid, grid)
+		v.rgba = make([]byte, grid*grid*4)
+		side := int(plotSize * v.dpr)
+		v.points = newCanvas(side, side)
+		v.points.Set("className", "points")
+		v.points.Call("setAttribute", "aria-hidden", "true")
+		v.pctx = v.points.Call("getContext", "2d")
+		v.hover.tip = js.Global().Get("document").Call("createElement", "p")
+		v.hover.tip.Set("className", "pg-tip")
+		p.attachPlotHover(v.points)
+	}
+	v.hover.node = false
+	v.setTip("")
+	host.Call("replaceChildren", v.regions, v.points, v.hover.tip)
+}
+
+// drawRegions colours each grid point by the softmax probabilities: the
+// class colours blended by p, or (discretized) the likeliest class's.
+func (v *view) drawRegions(p *Place, f *protocol.PlaygroundFrame) {
+	if !v.rctx.Truthy() {
+		return
+	}
+	v.regions.Get("classList").Call("toggle", "crisp", p.Config.Discretize)
+	if v.hover.node {
+		v.net.nodeImage(v.rgba, p.Config, f, v.hover.col, v.hover.row)
+	} else if f == nil || f.Grid != grid || f.Classes < 1 || f.Classes > MaxClasses {
+		for i := 0; i < len(v.rgba); i += 4 {
+			v.rgba[i], v.rgba[i+1], v.rgba[i+2], v.rgba[i+3] = 244, 246, 248, 255
+		}
+	} else {
+		var light [MaxClasses][3]uint8
+		for k := range light {
+			light[k] = lighten(ClassColors[k], regionLight)
+		}
+		regionPixels(v.rgba, f.Probs, f.Classes, light[:], p.Config.Discretize)
+	}
+	js.CopyBytesToJS(v.regionsImg.Get("data"), v.rgba)
+	v.rctx.Call("putImageData", v.regionsImg, 0, 0)
+}
+
+// regionPixels fills rgba from point-major probability bytes.
+func regionPixels(rgba, probs []byte, k int, colors [][3]uint8, discretize bool) {
+	for i := 0; i*k < len(probs) && 4*i < len(rgba); i++ {
+		ps := probs[i*k : i*k+k]
+		px := rgba[4*i : 4*i+4]
+		px[3] = 255
+		if discretize {
+			best := 0
+			for j, q := range ps {
+				if q > ps[best] {
+					best = j
+				}
+			}
+			px[0], px[1], px[2] = colors[best][0], colors[best][1], colors[best][2]
+			continue
+		}
+		var r, g, b, sum int
+		for j, q := range ps {
+			w := int(q)
+			r += w * int(colors[j][0])
+			g += w * int(colors[j][1])
+			b += w * int(colors[j][2])
+			sum += w
+		}
+		if sum == 0 {
+			px[0], px[1], px[2] = 255, 255, 255
+			continue
+		}
+		px[0], px[1], px[2] = byte(r/sum), byte(g/sum), byte(b/sum)
+	}
+}
+
+// drawPoints draws the training points (filled) and, when shown, the test
+// points (rings), one path per class and kind.
+func (v *view) drawPoints(p *Place) {
+	if !v.pctx.Truthy() {
+		return
+	}
+	ctx := v.pctx
+	ctx.Call("setTransform", v.dpr, 0, 0, v.dpr, 0, 0)
+	ctx.Call("clearRect", 0, 0, plotSize, plotSize)
+	d := p.Data
+	if d == nil {
+		return
+	}
+	path2 := js.Global().Get("Path2D")
+	for k := 0; k < d.Classes && k < MaxClasses; k++ {
+		if s := pointsPath(d.Train, d.TrainLabels, k, 3.5); s != "" {
+			path := path2.New(s)
+			ctx.Set("fillStyle", ClassColorsCSS[k])
+			ctx.Call("fill", path)
+			ctx.Set("strokeStyle", "#ffffff")
+			ctx.Set("lineWidth", 1)
+			ctx.Call("stroke", path)
+		}
+		if !p.Config.ShowTest {
+			continue
+		}
+		if s := pointsPath(d.Test, d.TestLabels, k, 3.2); s != "" {
+			path := path2.New(s)
+			ctx.Set("strokeStyle", "#1f2630")
+			ctx.Set("lineWidth", 3.6)
+			ctx.Call("stroke", path)
+			ctx.Set("strokeStyle", ClassColorsCSS[k])
+			ctx.Set("lineWidth", 2)
+			ctx.Call("stroke", path)
+		}
+	}
+}
+
+// pointsPath is an SVG path of circles of radius r around the points of
+// class k (xy holds x, y pairs in plane coordinates).
+func pointsPath(xy []float32, labels []int, k int, r float64) string {
+	b := make([]byte, 0, 64*len(labels)/2)
+	num := func(v float64) { b = strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64) }
+	rs := strconv.FormatFloat(r, 'f', -1, 64)
+	for i, l := range labels {
+		if l != k || 2*i+1 >= len(xy) {
+			continue
+		}
+		x, y := plotX(float64(xy[2*i])), plotY(float64(xy[2*i+1]))
+		b = append(b, 'M')
+		num(x - r)
+		b = append(b, ' ')
+		num(y)
+		b = append(b, "a"+rs+" "+rs+" 0 1 0 "+strconv.FormatFloat(2*r, 'f', -1, 64)+" 0a"+rs+" "+rs+" 0 1 0 "+strconv.FormatFloat(-2*r, 'f', -1, 64)+" 0"...)
+	}
+	return string(b)
+}
+
+// plotX and plotY map plane coordinates to the plot's CSS pixels (y up).
+func plotX(x float64) float64 {
+	return (x - protocol.PlaneLo) / (protocol.PlaneHi - protocol.PlaneLo) * plotSize
+}
+
+func plotY(y float64) float64 {
+	return (protocol.PlaneHi - y) / (protocol.PlaneHi - protocol.PlaneLo) * plotSize
+}
+
+// drawCurves redraws the loss chart.
+func (v *view) drawCurves(p *Place) {
+	v.chart.Draw(p.CurveVersion, 0,
+		chart.Series{Name: "training loss", Color: colorTrain, Points: p.TrainLoss},
+		chart.Series{Name: "test loss", Color: colorTest, Points: p.TestLoss})
+}

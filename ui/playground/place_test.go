@@ -1,0 +1,226 @@
+package playground
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// The playground's state without a browser: which requests each control
+// sends its worker, what the place makes of the worker's events and of
+// the addresses it is shown at. (Nothing is drawn, and no animation
+// frame comes.)
+
+type recorder struct{ sent []protocol.Request }
+
+func newTestPlace() (*Place, *recorder) {
+	p := New(session.New(func(protocol.Request) {}))
+	rec := &recorder{}
+	p.started = true
+	p.send = func(r protocol.Request) { rec.sent = append(rec.sent, r) }
+	return p, rec
+}
+
+// take returns the types of the requests sent since the last take.
+func (r *recorder) take() []string {
+	var out []string
+	for _, s := range r.sent {
+		out = append(out, s.Type())
+	}
+	r.sent = nil
+	return out
+}
+
+func (r *recorder) last() protocol.Request { return r.sent[len(r.sent)-1] }
+
+// built plays the worker's answer to a build.
+func built(p *Place) {
+	p.handle(protocol.Built{TotalParams: 1})
+	p.handle(protocol.State{State: protocol.StateIdle})
+}
+
+func TestPlaygroundControlsRebuildOnlyForDataAndModel(t *testing.T) {
+	p, rec := newTestPlace()
+	p.rebuild()
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"playground_build"}) {
+		t.Fatalf("start: sent %v", got)
+	}
+	if p.Blocked() == "" {
+		t.Errorf("Play is enabled before the worker built the model")
+	}
+	built(p)
+	if msg := p.Blocked(); msg != "" {
+		t.Fatalf("blocked after the build: %q", msg)
+	}
+
+	p.SetDataset("spiral")
+	p.SetClasses("4")
+	b := rec.last().(protocol.PlaygroundBuild)
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"playground_build", "playground_build"}) || b.Dataset != "spiral" || b.Classes != 4 {
+		t.Errorf("data set and classes: sent %v, last %s with %d classes", got, b.Dataset, b.Classes)
+	}
+	built(p)
+	p.SetLR("0.1")
+	p.SetBatch("30")
+	set := rec.last().(protocol.Set)
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"set", "set"}) || set.LearningRate != 0.1 || set.BatchSize != 30 {
+		t.Errorf("learning rate and batch size: sent %v, last %+v; want set, not a rebuild", got, set)
+	}
+	p.SetShowTest(true)
+	p.SetDiscretize(true)
+	p.SetLR("fast")   // ignored: not a number
+	p.SetBatch("500") // ignored: over the limit
+	p.SetClasses("9")
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("view settings and bad values sent %v", got)
+	}
+	if p.Config.LR != 0.1 || p.Config.Batch != 30 || p.Config.Classes != 4 || !p.Config.ShowTest || !p.Config.Discretize {
+		t.Errorf("config %+v", p.Config)
+	}
+
+	for _, change := range []func(){
+		func() { p.Net.Select(-1); p.Net.Add("Dropout") }, func() { p.Net.SetField(0, "units", "5") },
+		func() { p.Net.SetField(1, "activation", "sigmoid") }, func() { p.Net.Remove(2) },
+		func() { p.Net.Add("Dense") }, func() { p.Net.Undo() }, func() { p.SetOptimizer("adam") }, func() { p.SetNoise("20") },
+		func() { p.SetRatio("70") }, func() { p.SetPoints("200") }, func() { p.NewSeed() },
+	} {
+		change()
+		if got := rec.take(); !reflect.DeepEqual(got, []string{"playground_build"}) {
+			t.Errorf("a model or data change sent %v; want one rebuild", got)
+		}
+		built(p)
+	}
+	want := "#/playground&dataset=spiral&classes=4&points=200&noise=20&ratio=70&test=1&features=x,y&layers=5:tanh,2:sigmoid" +
+		"&optimizer=adam&lr=0.1&batch=30&seed=2&discretize=1"
+	if got := p.Config.Hash(); got != want {
+		t.Errorf("hash after the changes\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A layer the builder cannot use blocks training and sends nothing; the
+// builder's input and output follow the features and classes.
+func TestPlaygroundBuilderBlocksBadLayers(t *testing.T) {
+	p, rec := newTestPlace()
+	p.rebuild()
+	built(p)
+	rec.take()
+	p.Net.SetField(0, "units", "9")
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("9 units sent %v", got)
+	}
+	if msg := p.Blocked(); !strings.Contains(msg, "units must be 1 to 8 in the playground") {
+		t.Errorf("blocked: %q", msg)
+	}
+	if msg := p.Net.RowError(0); !strings.Contains(msg, "units must be 1 to 8") {
+		t.Errorf("row message: %q", msg)
+	}
+	p.Net.Add("Conv2D") // not in the palette's types: the row says so
+	if msg := p.Net.RowError(p.Net.Selected); !strings.Contains(msg, "no Conv2D layers") {
+		t.Errorf("Conv2D row: %q", msg)
+	}
+	p.Net.Undo()
+	p.Net.Undo()
+	if got := rec.take(); len(got) != 0 || p.Blocked() != "" {
+		t.Errorf("undo back to the built model sent %v, blocked %q", got, p.Blocked())
+	}
+	p.SetFeature("x2", true)
+	p.SetClasses("2")
+	if p.Net.InputShape() != "(None, 3)" || p.Net.OutputShape(len(p.Net.Rows)) != "(None, 2)" || p.Net.Params(len(p.Net.Rows)) != "6" {
+		t.Errorf("input %s, output %s with %s params", p.Net.InputShape(), p.Net.OutputShape(len(p.Net.Rows)), p.Net.Params(len(p.Net.Rows)))
+	}
+}
+
+func TestPlaygroundNeedsTwoFeatures(t *testing.T) {
+	p, rec := newTestPlace()
+	p.rebuild()
+	built(p)
+	rec.take()
+	p.SetFeature("y", false)
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("one feature sent %v; nothing can be built", got)
+	}
+	if msg := p.Blocked(); msg != "Choose at least 2 input features (you have 1)." {
+		t.Errorf("Blocked() = %q", msg)
+	}
+	p.TogglePlay()
+	p.Step()
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("Play and Step with one feature sent %v", got)
+	}
+	p.SetFeature("sinx", true)
+	p.SetFeature("x2", true)
+	b := rec.last().(protocol.PlaygroundBuild)
+	if !reflect.DeepEqual(b.Features, []string{"x", "x2", "sinx"}) || b.Spec.Input[0] != 3 {
+		t.Errorf("features %v, input %v; want them in the playground's order", b.Features, b.Spec.Input)
+	}
+}
+
+func TestPlaygroundPlayPauseStepReset(t *testing.T) {
+	p, rec := newTestPlace()
+	p.rebuild()
+	built(p)
+	rec.take()
+	p.TogglePlay()
+	p.handle(protocol.State{State: protocol.StateRunning})
+	if p.PlayLabel() != "Pause" {
+		t.Errorf("label while running: %q", p.PlayLabel())
+	}
+	p.Step() // not while running
+	p.TogglePlay()
+	p.handle(protocol.State{State: protocol.StatePaused})
+	p.Step()
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"start", "pause", "step"}) {
+		t.Errorf("play, step while running, pause, step: sent %v", got)
+	}
+	p.handle(protocol.PlaygroundData{Classes: 2, TrainLabels: make([]int, 100)})
+	p.loop.id = 1 // as if the page had asked for frame 1
+	p.handle(protocol.PlaygroundFrame{ID: 1, GlobalBatch: 20, TrainLoss: 0.5, TestLoss: 0.6, TrainAccuracy: 0.75})
+	if p.Frame == nil || len(p.TrainLoss) != 1 || p.TrainLoss[0] != (chart.Point{X: 2, Y: 0.5}) || p.TestLoss[0] != (chart.Point{X: 2, Y: 0.6}) {
+		t.Fatalf("after a frame: %v %v; want one point at epoch 2 (20 batches of 10 of 100 points)", p.TrainLoss, p.TestLoss)
+	}
+	if p.AccText(true) != "75.0%" || p.LossText(false) != "0.600" || !strings.HasPrefix(p.EpochText(), "2 (batch 20)") {
+		t.Errorf("texts %q %q %q", p.AccText(true), p.LossText(false), p.EpochText())
+	}
+	p.Reset()
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"reset"}) || p.Frame != nil || len(p.TrainLoss) != 0 {
+		t.Errorf("reset: sent %v, frame %v, curve %v", got, p.Frame, p.TrainLoss)
+	}
+	// A frame asked for before the reset is stale: not drawn, not charted.
+	p.handle(protocol.PlaygroundFrame{ID: 1, GlobalBatch: 25})
+	if p.Frame != nil || len(p.TrainLoss) != 0 {
+		t.Errorf("a stale frame was taken: %+v", p.Frame)
+	}
+}
+
+func TestPlaygroundWorkerErrors(t *testing.T) {
+	p, _ := newTestPlace()
+	p.rebuild()
+	built(p)
+	p.handle(protocol.Error{Message: "epoch 3, batch 4: the loss is NaN"})
+	if p.ErrorText() != "epoch 3, batch 4: the loss is NaN" || p.Blocked() != "" {
+		t.Errorf("non-fatal error: %q, blocked %q", p.ErrorText(), p.Blocked())
+	}
+	p.handle(protocol.Error{Message: "out of memory", Fatal: true})
+	if !strings.Contains(p.ErrorText(), "out of memory") || p.Blocked() == "" || p.Worker != session.WorkerDead {
+		t.Errorf("fatal error: %q, blocked %q", p.ErrorText(), p.Blocked())
+	}
+}
+
+func TestPlaygroundCurvesStayBounded(t *testing.T) {
+	var s []chart.Point
+	for i := 0; i < 5000; i++ {
+		s = appendCurve(s, chart.Point{X: float64(i), Y: 1 / float64(i+1)})
+	}
+	if len(s) > maxCurve || len(s) < maxCurve/2 || s[0].X != 0 || s[len(s)-1].X != 4999 {
+		t.Fatalf("%d points from %v to %v; want at most %d, spanning the run", len(s), s[0], s[len(s)-1], maxCurve)
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i].X <= s[i-1].X {
+			t.Fatalf("point %d at x=%v after x=%v", i, s[i].X, s[i-1].X)
+		}
+	}
+}
