@@ -1,0 +1,120 @@
+// Package inside is the "Inside the model" place: what a trained MNIST
+// model has learned and how its layers fare while training (the first
+// layer's weights as images, a CNN's feature maps, per-layer health
+// charts), and "Read a digit row by row", a recurrent model's reading one
+// step at a time. Every number comes from the worker (snapshot, trace,
+// stats and rnn_trace answers); the panels choose what to ask for and
+// when, and draw it.
+package inside
+
+import (
+	"strings"
+	"time"
+
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Place is the Inside the model place: its two panels' state.
+type Place struct {
+	S      *session.Session
+	Layers *Layers
+	RNN    *RNN
+
+	shown bool // the place is on screen
+}
+
+// New makes the place (no DOM work) and subscribes it to the worker's
+// events: answers to its requests, and the training events that pace
+// them. From then on it polls the per-layer statistics while training,
+// on screen or not, so the health charts have the run's history.
+func New(s *session.Session) *Place {
+	p := &Place{S: s}
+	p.Layers = &Layers{s: s}
+	p.Layers.clearStats()
+	p.RNN = &RNN{s: s}
+	s.Subscribe(p.handle)
+	return p
+}
+
+// Shown is called when the place comes on screen. The panels ask for what
+// they show when their elements come into view (watch).
+func (p *Place) Shown() { p.shown = true }
+
+// Hidden is called when the place leaves the screen: the panels stop
+// asking (the statistics go on being polled while training) and the
+// reading stops playing.
+func (p *Place) Hidden() {
+	p.shown = false
+	p.Layers.hide()
+	p.Layers.drawStats = nil
+	p.RNN.hide()
+	p.RNN.pause()
+}
+
+// handle sees every worker event after the session has applied it: it
+// routes answers to the panel that asked (each request has its own ID),
+// and asks again when the weights have changed. It asks for a render
+// only when the place is on screen and something it shows changed;
+// statistics are drawn straight from Go.
+func (p *Place) handle(ev protocol.Event) (render bool) {
+	now := time.Now()
+	switch e := ev.(type) {
+	case protocol.Trace:
+		render = p.Layers.setTrace(e)
+	case protocol.Snapshot:
+		render = p.Layers.setSnapshot(e)
+	case protocol.Stats:
+		p.Layers.setStats(e)
+	case protocol.RNNTrace:
+		render = p.RNN.setTrace(e)
+	case protocol.Error:
+		// An error answering one of our requests must not leave a panel
+		// waiting forever. The worker's messages about them start with the
+		// request's type (protocol.Error carries no request ID).
+		switch {
+		case strings.HasPrefix(e.Message, "trace"):
+			p.Layers.mapWant = 0
+			render = true
+		case strings.HasPrefix(e.Message, "rnn trace"), strings.HasPrefix(e.Message, "recurrent trace"):
+			render = p.RNN.failed(e.Message)
+		}
+	case protocol.Built:
+		p.Layers.clearStats()
+		p.weightsChanged(true)
+		render = true
+	case protocol.State:
+		if e.State == protocol.StateIdle && p.S.Progress.GlobalBatch == 0 {
+			p.Layers.clearStats() // a reset
+		}
+		if e.State != protocol.StateRunning {
+			p.weightsChanged(false)
+			if p.S.ModelReady() {
+				p.Layers.askStats(now) // the last batch's statistics
+			}
+		}
+		render = true
+	case protocol.Progress:
+		if e.State == protocol.StateRunning {
+			p.Layers.poll(now)
+		}
+	case protocol.EpochEnd:
+		p.Layers.refreshWeights()
+	}
+	return render && p.shown
+}
+
+// weightsChanged asks the panels on screen for fresh answers: the weights
+// moved (training settled) or the model is new (then old answers are
+// dropped at once, as they describe another model).
+func (p *Place) weightsChanged(newModel bool) {
+	if newModel {
+		p.Layers.forget()
+		p.RNN.forget()
+	}
+	// The worker answers in order, so requests sent now see the build or
+	// the last batch.
+	p.Layers.refreshWeights()
+	p.Layers.refreshMaps()
+	p.RNN.refresh()
+}
