@@ -19,6 +19,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/internal/exportcases"
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/npz"
@@ -263,9 +264,9 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, _ := test.Slice(0, checked).Tensors()
-	for _, tm := range testModels() {
-		t.Run(strings.ReplaceAll(tm.name, " ", "_"), func(t *testing.T) {
-			s := tm.spec
+	for _, tm := range exportcases.Models() {
+		t.Run(strings.ReplaceAll(tm.Name, " ", "_"), func(t *testing.T) {
+			s := tm.Spec
 			m := trained(t, s, train)
 			p := modelio.ToPayload(m, 0, 4)
 			b, err := Export(p, Options{})
@@ -316,7 +317,7 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 
 			args := []string{checker, project, filepath.Join(project, "request.npz"), filepath.Join(project, "result.npz"), filepath.Join(project, "step.npz")}
 			var wantTrained []float32
-			if tm.distributed {
+			if tm.Preset {
 				weights, log := distributed(t, py, project, mnistDir)
 				if !strings.Contains(log, "epoch 1/1: loss ") || !strings.Contains(log, "accuracy") {
 					t.Errorf("train.py's log has no epoch line:\n%s", log)
@@ -377,7 +378,7 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 				t.Errorf("the step moved the weights by at most %.3g, too little to check them within %g", moved, weightTolerance)
 			}
 			t.Logf("one step: loss %.6g (|Δ| %.2g), weights moved up to %.3g, max |PyTorch − nnplay| %.3g", stepLoss, math.Abs(float64(got["loss"].Data[0])-stepLoss), moved, worst)
-			if tm.distributed {
+			if tm.Preset {
 				if d := maxDiff(t, "predictions after the distributed run", got["pred_trained"].Data, wantTrained); d > predictTolerance {
 					t.Errorf("after the distributed run PyTorch's predictions differ from nnplay's by up to %.3g", d)
 				} else {

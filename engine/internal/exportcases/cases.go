@@ -1,16 +1,19 @@
-package torch
+// Package exportcases holds the models the export packages' tests
+// (engine/torch, engine/onnx) check against PyTorch and onnxruntime: the
+// presets and models covering every other layer type and setting.
+package exportcases
 
 import (
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
-// testModel is a model the interop tests export: its spec, and whether
-// the distributed run checks it too (the presets; the others cover layer
-// types and settings the presets lack).
-type testModel struct {
-	name        string
-	spec        spec.Model
-	distributed bool
+// Model is a model the interop tests export: its name, spec, and whether
+// it is one of the presets (which the distributed run checks too; the
+// others cover layer types and settings the presets lack).
+type Model struct {
+	Name   string
+	Spec   spec.Model
+	Preset bool
 }
 
 // cnnBN is the small CNN preset with BatchNormalization after each
@@ -63,7 +66,8 @@ func imageLayers() spec.Model {
 
 // sequenceLayers has the recurrent settings PyTorch's built-in layers do
 // not compute (run as Keras' equations step by step): SimpleRNN relu, a GRU
-// with reset_after false, an LSTM with tanh gates; BatchNormalization over
+// with reset_after false, an LSTM with tanh gates and a linear activation;
+// BatchNormalization over
 // a sequence's features, Reshape to an image and back, Sigmoid, a Softmax
 // layer; RMSProp with global_clipnorm.
 func sequenceLayers() spec.Model {
@@ -72,7 +76,7 @@ func sequenceLayers() spec.Model {
 	gru := spec.GRU(10, true)
 	gru.ResetAfter = spec.Bool(false)
 	lstm := spec.LSTM(8, false)
-	lstm.RecurrentActivation = spec.ActTanh
+	lstm.RecurrentActivation, lstm.Activation = spec.ActTanh, spec.ActLinear
 	opt := spec.Optimizer{Name: spec.OptRMSProp, LearningRate: 0.003, Rho: 0.9, Epsilon: 1e-7, GlobalClipNorm: 0.5}
 	return spec.Model{
 		Input: []int{784},
@@ -129,8 +133,9 @@ func squaredError() spec.Model {
 	}
 }
 
-func testModels() []testModel {
-	return []testModel{
+// Models is every model the tests check.
+func Models() []Model {
+	return []Model{
 		{"seed MLP", spec.Seed(), true},
 		{"LeNet", spec.LeNet(), true},
 		{"small CNN with BatchNorm", cnnBN(), true},
