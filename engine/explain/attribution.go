@@ -167,7 +167,7 @@ type OcclusionOptions struct {
 // on it). Patches are clipped at the edges; every pixel is covered by at
 // least one. Baseline holds f(x with everything covered).
 func Occlusion(m *nn.Sequential, x []float32, t Target, o OcclusionOptions) (*Attribution, error) {
-	h, w, ch, err := imageShape(m, len(x), o.Image)
+	h, w, ch, err := ImageShape(m, len(x), o.Image)
 	if err != nil {
 		return nil, err
 	}
@@ -250,8 +250,10 @@ func starts(n, p, s int) []int {
 	}
 }
 
-// imageShape reads an input of size values as height × width × channels.
-func imageShape(m *nn.Sequential, size int, image []int) (h, w, ch int, err error) {
+// ImageShape reads an input of size values of model m as height × width ×
+// channels, as Occlusion does (see OcclusionOptions.Image): a table row is
+// 1 × size × 1.
+func ImageShape(m *nn.Sequential, size int, image []int) (h, w, ch int, err error) {
 	switch in := m.Input(); {
 	case image != nil:
 		if len(image) != 2 || image[0] < 1 || image[1] < 1 {
