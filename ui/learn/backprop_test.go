@@ -78,3 +78,67 @@ func TestGradPicksAreSeededAndMeaningful(t *testing.T) {
 		t.Errorf("coords(27, (20, 20)) = %s, want [1, 7]", got)
 	}
 }
+
+// TestGradientCheckAsksForTheCurrentLayer: the check compares weights of
+// the layer at hand (the last layer at the loss), on the traced image,
+// with the step h chosen (auto: the engine's, 1e-4 for a convolution), and
+// takes only its own answer.
+func TestGradientCheckAsksForTheCurrentLayer(t *testing.T) {
+	s, p, sent := testPlace()
+	b := p.Backprop
+	b.Trace, b.TraceIndex = fakeTrace(), 42
+	b.Go(3) // the loss: the check picks the last layer's weights
+	if b.CheckBlocked() != "" || b.CheckLabel() != "Check the gradient (5 weights of dense_2)" {
+		t.Fatalf("at the loss: blocked %q, label %q", b.CheckBlocked(), b.CheckLabel())
+	}
+	b.RunCheck()
+	req, ok := (*sent)[len(*sent)-1].(protocol.GradCheckRequest)
+	if !ok || req.Index != 42 || req.H != 0 || len(req.Picks) != 5 || req.Picks[0].Layer != 2 {
+		t.Fatalf("sent %+v; want a check of 5 weights of layer 2 on image 42 with the engine's h", (*sent)[len(*sent)-1])
+	}
+	if b.CheckState() != "checking" || b.CheckBlocked() != "Checking…" {
+		t.Errorf("while checking: state %q, blocked %q", b.CheckState(), b.CheckBlocked())
+	}
+	s.Handle(protocol.GradCheck{ID: req.ID + 1})
+	if b.Check != nil {
+		t.Fatal("the step-through took another request's check")
+	}
+	s.Handle(protocol.GradCheck{ID: req.ID, H: 0.01, Results: []protocol.GradCheckResult{{ParamPick: protocol.ParamPick{Layer: 2, Name: "kernel", Index: 7}, RelError: 3e-4}}})
+	if b.CheckState() != "done" || b.PickName(b.Check.Results[0]) != "dense_2.kernel[1, 3]" || CheckVerdict(b.Check.Results[0]) != "agree" {
+		t.Errorf("state %q, pick %q, verdict %q", b.CheckState(), b.PickName(b.Check.Results[0]), CheckVerdict(b.Check.Results[0]))
+	}
+
+	b.SetH("1e-3")
+	if !b.HSelected("1e-3") || b.HSelected("auto") || b.checkH(0) != 1e-3 {
+		t.Errorf("h 1e-3: selected %v, auto %v, h %v", b.HSelected("1e-3"), b.HSelected("auto"), b.checkH(0))
+	}
+	b.SetH("auto")
+	b.Trace.Layers[0].Type = "Conv2D"
+	if b.checkH(0) != 1e-4 || b.checkH(2) != 0 {
+		t.Errorf("auto: h %v for a convolution, %v for Dense; want 1e-4 and the engine's (0)", b.checkH(0), b.checkH(2))
+	}
+}
+
+func TestCrumbsAndNotes(t *testing.T) {
+	_, p, _ := testPlace()
+	b := p.Backprop
+	if b.StepLabel() != "No trace yet." || b.StepNote() != "" || b.CanMove(1) {
+		t.Errorf("without a trace: %q %q, can move %v", b.StepLabel(), b.StepNote(), b.CanMove(1))
+	}
+	b.Trace = fakeTrace()
+	var crumbs []string
+	for _, st := range b.Steps() {
+		crumbs = append(crumbs, Crumb(st))
+	}
+	if want := []string{"F1", "F2", "F3", "L", "B3", "B2", "B1", "U1", "U3"}; !slices.Equal(crumbs, want) {
+		t.Errorf("crumbs %q, want %q", crumbs, want)
+	}
+	b.Move(100)
+	if b.At != 8 || b.StepNote() != "step 9 of 9" {
+		t.Errorf("moving past the end: at %d, %q", b.At, b.StepNote())
+	}
+	b.Move(-100)
+	if b.At != 0 || b.StepNote() != "step 1 of 9" {
+		t.Errorf("moving before the start: at %d, %q", b.At, b.StepNote())
+	}
+}

@@ -51,7 +51,10 @@ func layerMaths(l protocol.TraceLayer, fused bool) (forward string, backward []s
 		backward = []string{"dx = dy ⊙ (1 − y²)"}
 	case spec.TypeSoftmax:
 		forward = "p = softmax(x),   p_k = e^(x_k) / Σ_j e^(x_j)"
-		backward = activationBack(spec.ActSoftmax, fused)
+		backward = []string{"dx = p ⊙ (dy − Σ_j dy_j · p_j)"}
+		if fused {
+			backward = []string{"dx = p − onehot(y)   (softmax and cross-entropy differentiated together)"}
+		}
 	case spec.TypeDropout:
 		forward = "y = x   (Dropout only drops while training: then y = x ⊙ mask / (1 − rate))"
 		backward = []string{"dx = dy   (while training: dx = dy ⊙ mask / (1 − rate))"}

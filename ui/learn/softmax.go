@@ -202,7 +202,7 @@ func (s *Softmax) setTrace(e protocol.Trace) bool {
 			s.ownLabel = e.Label
 		}
 	}
-	if !s.chosen || s.Source == FromPad {
+	if !s.chosen { // (a label chosen while the trace was on its way stays)
 		s.Label = e.Label
 	}
 	s.Image = nil
