@@ -292,7 +292,7 @@ func TestStartOpensALink(t *testing.T) {
 		t.Errorf("on data ready the page sent %v; want nothing", got)
 	}
 	want := "Opened a shared model: " + Describe(share.Payload{Spec: m, Steps: 3})
-	if p.Share.Opened != want || !strings.HasSuffix(want, ", no weights (a recipe: the seed's fresh weights), trained 3 batches") {
+	if p.Share.Opened != want || p.ModelNote() != want || !strings.HasSuffix(want, ", no weights (a recipe: the seed's fresh weights), trained 3 batches") {
 		t.Errorf("Opened = %q, want %q", p.Share.Opened, want)
 	}
 }
@@ -348,7 +348,7 @@ func TestAutosaveKeepsAndRestores(t *testing.T) {
 	q.S.Handle(protocol.DataReady{Train: 60000, Test: 10000})
 	m := model.PresetModel(model.PresetSoftmax)
 	q.S.Handle(protocol.ModelLoaded{ID: load.ID, Spec: m, Steps: 3, Weights: true, Precision: "float32"})
-	if !strings.HasPrefix(q.Share.Restored, "Restored your model from ") || len(q.S.Charts.Loss) == 0 || q.S.ModelLoading {
+	if !strings.HasPrefix(q.Share.Restored, "Restored your model from ") || q.ModelNote() != q.Share.Restored || len(q.S.Charts.Loss) == 0 || q.S.ModelLoading {
 		t.Errorf("restored: %q, %d loss points, loading %v", q.Share.Restored, len(q.S.Charts.Loss), q.S.ModelLoading)
 	}
 	if got, _ := q.S.Model.Spec(); !model.SameLayers(got, m) {
@@ -358,6 +358,12 @@ func TestAutosaveKeepsAndRestores(t *testing.T) {
 	q.S.Train()
 	if got := types(qsent); !reflect.DeepEqual(got, []string{"start"}) {
 		t.Errorf("Train on the restored model sent %v; want [start]", got)
+	}
+	// Another model: the note no longer describes it.
+	q.S.Model.LoadPreset(model.PresetSeed)
+	q.S.Reset()
+	if q.ModelNote() != "" || q.Share.RestoredText() != "" {
+		t.Errorf("after building another model the notes say %q, %q", q.ModelNote(), q.Share.RestoredText())
 	}
 
 	// A refused restore: the page builds its own model.

@@ -56,6 +56,18 @@ func (p *Place) Start(link string) {
 	p.readAutosave()
 }
 
+// ModelNote says where the model on screen came from when it was not
+// built from the editor: "Opened a shared model: …", "Opened m.nnplay:
+// …", "Restored your model from …" ("" otherwise). The Share panel shows
+// it; the Build place, where a link lands, may show it too. Once another
+// model is built, it says nothing.
+func (p *Place) ModelNote() string {
+	if t := p.Share.OpenedText(); t != "" {
+		return t
+	}
+	return p.Share.RestoredText()
+}
+
 // readAutosave reads the autosave and restores it.
 func (p *Place) readAutosave() {
 	p.b.readAutosave(func(m savedModel) {

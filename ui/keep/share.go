@@ -52,6 +52,9 @@ type Share struct {
 	Opened string
 	// Restored is the note after the autosave came back.
 	Restored string
+	// noteModel is the worker's model (session.BuiltSpec) that Opened
+	// or Restored describe: once another is built, they say nothing.
+	noteModel string
 	// Check is the model's answer on the first test images (share_check.go).
 	Check   *protocol.TestPredictions
 	checkID int
@@ -101,6 +104,7 @@ func (s *Share) openLink(hash string) bool {
 	s.p.S.Model.LoadSpec(p.Spec)
 	s.p.S.AssumeBuilt() // the worker loads this model: no build of it
 	s.Opened = "Opened a shared model: " + Describe(p)
+	s.noteModel = s.p.S.BuiltSpec()
 	s.load(s.Opened, func(id int) protocol.Request { return protocol.LoadModel{ID: id, Link: v} })
 	return true
 }
@@ -246,6 +250,22 @@ func (s *Share) AccuracyText() string {
 	return fmt.Sprintf("Test accuracy: this model %.2f%%, decoded from the link %.2f%%", 100*e.Accuracy, 100*e.DecodedAccuracy)
 }
 
+// OpenedText is Opened while the worker's model is still that one.
+func (s *Share) OpenedText() string {
+	if s.p.S.BuiltSpec() != s.noteModel {
+		return ""
+	}
+	return s.Opened
+}
+
+// RestoredText is Restored while the worker's model is still that one.
+func (s *Share) RestoredText() string {
+	if s.p.S.BuiltSpec() != s.noteModel {
+		return ""
+	}
+	return s.Restored
+}
+
 // ChangedText says the link no longer holds the model on screen.
 func (s *Share) ChangedText() string {
 	if s.Link == "" || !s.Changed {
@@ -284,6 +304,7 @@ func (s *Share) apply(ev protocol.Event) {
 		}
 		s.saved = savedModel{}
 		s.Opened, s.Restored, s.Check = "", "", nil
+		s.noteModel = S.BuiltSpec()
 		s.setLink("")
 		switch {
 		case restored:
