@@ -29,3 +29,6 @@ func Bytes(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " B"
 }
+
+// Percent is a fraction as a percentage with one decimal: 0.9731 → "97.3%".
+func Percent(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }

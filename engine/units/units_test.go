@@ -17,3 +17,11 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for v, want := range map[float64]string{0.9731: "97.3%", 0: "0.0%", 1: "100.0%"} {
+		if got := Percent(v); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

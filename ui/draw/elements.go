@@ -1,0 +1,50 @@
+//go:build js && wasm
+
+package draw
+
+import (
+	"syscall/js"
+
+	"honnef.co/go/js/dom/v2"
+)
+
+// New makes a tag element and wraps it for package dom. dom's
+// own Document.CreateElement asks the browser for the new element's
+// constructor and compares it with some 70 others, a few dozen calls into
+// JS per element: the softmax explorer's table alone took 0.17 s of a
+// first visit that way. Only the element types this package uses get
+// their own wrapper; everything else is a plain HTML element.
+func New(tag string) dom.Element {
+	v := js.Global().Get("document").Call("createElement", tag)
+	el := &dom.BasicHTMLElement{BasicElement: &dom.BasicElement{BasicNode: &dom.BasicNode{Value: v}}}
+	switch tag {
+	case "button":
+		return &dom.HTMLButtonElement{BasicHTMLElement: el}
+	case "input":
+		return &dom.HTMLInputElement{BasicHTMLElement: el}
+	case "canvas":
+		return &dom.HTMLCanvasElement{BasicHTMLElement: el}
+	}
+	return el
+}
+
+// Canvas is New("canvas"), typed.
+func Canvas() *dom.HTMLCanvasElement {
+	return New("canvas").(*dom.HTMLCanvasElement)
+}
+
+// Context2D is cv's 2-D context, kept in main memory
+// (willReadFrequently): a small chart drawn a few times a second gains
+// nothing from the GPU, and a GPU canvas's first drawImage waited
+// 0.3 s on the GPU process during a first visit.
+func Context2D(cv *dom.HTMLCanvasElement) *dom.CanvasRenderingContext2D {
+	return &dom.CanvasRenderingContext2D{Value: cv.Call("getContext", "2d", map[string]any{"willReadFrequently": true})}
+}
+
+// PutPixels copies RGBA bytes into the canvas. ImageData.SetNRGBA in
+// dom/v2 panics (a typo in the library), and copying at once is faster.
+func PutPixels(ctx *dom.CanvasRenderingContext2D, rgba []byte, w, h int) {
+	img := ctx.CreateImageData(w, h)
+	js.CopyBytesToJS(img.Data(), rgba)
+	ctx.PutImageData(img, 0, 0)
+}

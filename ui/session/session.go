@@ -1,0 +1,303 @@
+// Package session is what every place of the page shares: the line to the
+// training worker, the worker's and the run's state (progress, curves, the
+// last evaluation, the backend in use) and the model being edited. It does
+// no training maths and touches no DOM: the worker trains, and each place
+// draws what it needs from here.
+//
+// Places talk to the worker through Send and get its messages through
+// Subscribe; the session applies each message to its own state first.
+// All access happens under Vugu's event lock (event handlers, or
+// Env.Lock/UnlockRender in goroutines).
+package session
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/nnplay/nnplay/engine/units"
+
+	"github.com/vugu/vugu"
+
+	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/ui/model"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Worker states as the page sees them, before and beside the worker's own
+// protocol.State* training states.
+const (
+	WorkerStarting = "starting" // the Worker is loading its wasm
+	WorkerLoading  = "loading"  // MNIST is downloading or parsing
+	WorkerReady    = "ready"    // data loaded; a model can be built
+	WorkerDead     = "dead"     // the worker stopped; only a reload helps
+)
+
+// A Subscriber sees every worker event after the session has applied it,
+// and says whether its place needs a Vugu render for it (false: nothing
+// it shows changed, or it drew the change itself).
+type Subscriber func(ev protocol.Event) (render bool)
+
+// Session is the state the places share.
+type Session struct {
+	// Env is Vugu's event environment, for goroutines that change state
+	// (Lock, then UnlockRender). Set by the page.
+	Env vugu.EventEnv
+
+	Worker     string // Worker* above
+	Training   string // protocol.State*; "" until a model is built
+	DataText   string // data loading progress, for the status line
+	DataTrain  int    // examples, once loaded
+	DataTest   int
+	Fatal      string   // the worker stopped: the banner's message
+	Errors     []string // recent non-fatal errors, newest last
+	ReadyAfter time.Duration
+
+	// Model is the model being edited (the Build & train place's builder).
+	Model *model.Editor
+
+	// ModelLoading says a model (a link, a file, a saved model) is on its
+	// way to the worker: the edited spec must not be built over it.
+	ModelLoading bool
+	// DeferData says the page opened on a place that does not need MNIST
+	// (the 2-D playground): it loads when LoadData is called.
+	DeferData bool
+
+	dataDeferred bool   // Ready came while DeferData: LoadData sends load_data
+	builtSpec    string // the JSON of the spec the worker last built
+	pending      []protocol.Request
+
+	// Training progress and curves.
+	Progress protocol.Progress
+	Charts   *chart.Run
+	// Live redraws what a place draws straight from Go (charts) when
+	// progress arrives without a render; set by the place showing them.
+	Live func()
+
+	// Eval is the last evaluation on the test set.
+	Eval        *protocol.Evaluation
+	EvalVersion int // bumps when Eval changes, so canvases know to redraw
+	evalID      int
+
+	// Backend is the Backend select's state (backend.go).
+	Backend BackendState
+
+	// Pad is the digit pad's drawing (nil until the Build & train place
+	// made its pad).
+	Pad Drawing
+
+	send   func(protocol.Request)
+	subs   []Subscriber
+	nextID int
+	start  time.Time
+}
+
+// New returns the state of a freshly opened page: the seed model, no
+// worker yet. send posts a request to the training worker.
+func New(send func(protocol.Request)) *Session {
+	return &Session{
+		Worker: WorkerStarting,
+		Model:  model.NewEditor(model.PresetSeed),
+		Charts: chart.NewRun(),
+		send:   send,
+		start:  time.Now(),
+	}
+}
+
+// Send posts a request to the training worker.
+func (s *Session) Send(r protocol.Request) { s.send(r) }
+
+// Subscribe adds f to the subscribers of the worker's events.
+func (s *Session) Subscribe(f Subscriber) { s.subs = append(s.subs, f) }
+
+// NewID returns a request ID no other place uses, for requests whose
+// answers (traces, snapshots, predictions) carry it back.
+func (s *Session) NewID() int {
+	s.nextID++
+	return idBase + s.nextID
+}
+
+// idBase keeps NewID's IDs clear of the small IDs the worker's own
+// messages and older requests use.
+const idBase = 1 << 24
+
+// StatusText is the one-line worker and data state shown in #status.
+func (s *Session) StatusText() string {
+	switch s.Worker {
+	case WorkerStarting:
+		return "Starting the training worker…"
+	case WorkerLoading:
+		if s.DataText != "" {
+			return "Loading MNIST: " + s.DataText
+		}
+		return "Loading MNIST…"
+	case WorkerDead:
+		return "The training worker stopped."
+	}
+	data := fmt.Sprintf("MNIST loaded (%s training, %s test images).", units.Thousands(s.DataTrain), units.Thousands(s.DataTest))
+	switch s.Training {
+	case protocol.StateRunning:
+		return data + " Training…"
+	case protocol.StatePaused:
+		return data + " Paused."
+	case protocol.StateDone:
+		return data + " Training finished."
+	case protocol.StateStopped:
+		return data + " Training stopped."
+	case protocol.StateIdle:
+		return data + " Ready to train."
+	}
+	return data + " Building the model…"
+}
+
+// ErrorText is the banner's text: the fatal message, else the latest error.
+func (s *Session) ErrorText() string {
+	if s.Fatal != "" {
+		return s.Fatal
+	}
+	if n := len(s.Errors); n > 0 {
+		return s.Errors[n-1]
+	}
+	return ""
+}
+
+// DismissError hides the latest non-fatal error.
+func (s *Session) DismissError() {
+	if n := len(s.Errors); n > 0 {
+		s.Errors = s.Errors[:n-1]
+	}
+}
+
+// AddError records a non-fatal error for the banner, keeping the last few.
+func (s *Session) AddError(msg string) {
+	if n := len(s.Errors); n > 0 && s.Errors[n-1] == msg {
+		return // the same failure again (the worker's own MNIST load, then the page's): one message
+	}
+	s.Errors = append(s.Errors, msg)
+	if len(s.Errors) > 5 {
+		s.Errors = s.Errors[len(s.Errors)-5:]
+	}
+}
+
+// WorkerDied is called by the page when the Worker fails (its onerror, or a
+// fatal error message). Nothing but a reload brings it back.
+func (s *Session) WorkerDied(reason string) {
+	if s.Worker == WorkerDead {
+		return
+	}
+	s.Worker = WorkerDead
+	s.Fatal = fmt.Sprintf("The training worker stopped: %s. Reload the page to start again.", reason)
+}
+
+// Handle applies one worker event to the state, then passes it to the
+// subscribers, and says whether the page needs a Vugu render (true), or
+// Live is enough (false): a progress message that leaves the training
+// state as it was only changes numbers and curves.
+func (s *Session) Handle(ev protocol.Event) (render bool) {
+	before := s.Training
+	s.apply(ev)
+	switch ev.(type) {
+	case protocol.Progress:
+		render = s.Training != before
+	case protocol.EpochEnd, protocol.Stats:
+		// the charts redraw without a render
+	default:
+		render = true
+	}
+	for _, f := range s.subs {
+		if f(ev) {
+			render = true
+		}
+	}
+	return render
+}
+
+func (s *Session) apply(ev protocol.Event) {
+	switch e := ev.(type) {
+	case protocol.Ready:
+		s.Worker = WorkerLoading
+		s.send(protocol.BackendRequest{}) // what trains: the Backend select shows it
+		if s.DeferData {
+			s.dataDeferred = true // the page opened on the playground
+			return
+		}
+		s.send(protocol.LoadData{})
+		// Build now, not when the data is in: the worker builds right
+		// after loading, and the page takes data and model in one render.
+		if _, err := s.Model.Spec(); err == nil && !s.ModelLoading {
+			s.build()
+		}
+	case protocol.DataProgress:
+		s.DataText = dataProgressText(e)
+	case protocol.DataReady:
+		s.Worker, s.DataTrain, s.DataTest = WorkerReady, e.Train, e.Test
+		s.DataText = ""
+		s.buildIfChanged()
+	case protocol.Built:
+		// A build always leaves the worker idle; the worker may skip the
+		// state message when it was idle already.
+		s.Model.SetBuilt(e)
+		s.setTraining(protocol.StateIdle)
+	case protocol.State:
+		s.setTraining(e.State)
+	case protocol.Progress:
+		s.Progress = e
+		s.Charts.AddProgress(e)
+		s.setTraining(e.State)
+	case protocol.EpochEnd:
+		s.Charts.AddEpoch(e)
+	case protocol.Evaluation:
+		if e.ID == 0 || e.ID == s.evalID {
+			ev := e
+			s.Eval = &ev
+			s.EvalVersion++
+		}
+	case protocol.Backend:
+		s.applyBackend(e)
+	case protocol.Error:
+		if e.Fatal {
+			s.WorkerDied(e.Message)
+			return
+		}
+		s.AddError(e.Message)
+	}
+}
+
+func (s *Session) setTraining(state string) {
+	if s.Training == "" && state == protocol.StateIdle && s.ReadyAfter == 0 {
+		s.ReadyAfter = time.Since(s.start)
+	}
+	s.Training = state
+	// Requests queued behind a build go out once the worker has answered.
+	if state == protocol.StateIdle && len(s.pending) > 0 {
+		p := s.pending
+		s.pending = nil
+		for _, r := range p {
+			s.send(r)
+		}
+	}
+}
+
+func dataProgressText(e protocol.DataProgress) string {
+	verb := "downloading"
+	if e.Stage == protocol.StageParse {
+		verb = "reading"
+	}
+	if e.Total > 0 {
+		return fmt.Sprintf("%s %s, %d%%", verb, e.File, e.Loaded*100/e.Total)
+	}
+	return fmt.Sprintf("%s %s, %s", verb, e.File, units.Bytes(e.Loaded))
+}
+
+// LoadData loads MNIST if the page deferred it (DeferData): a place that
+// needs it is shown.
+func (s *Session) LoadData() {
+	s.DeferData = false
+	if !s.dataDeferred {
+		return
+	}
+	s.dataDeferred = false
+	s.send(protocol.LoadData{})
+	if _, err := s.Model.Spec(); err == nil && !s.ModelLoading {
+		s.build()
+	}
+}
