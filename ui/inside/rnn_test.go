@@ -2,7 +2,9 @@ package inside
 
 import (
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/ui/model"
@@ -49,5 +51,58 @@ func TestRNNPanelAsksAndShows(t *testing.T) {
 	ss.Handle(protocol.Built{}) // a new model: the old reading is gone
 	if s.Trace != nil {
 		t.Error("the reading of the old model survived a build")
+	}
+}
+
+// lockEnv is Vugu's event lock, counting the renders asked for.
+type lockEnv struct {
+	sync.RWMutex
+	renders int
+}
+
+func (e *lockEnv) UnlockOnly()   { e.Unlock() }
+func (e *lockEnv) UnlockRender() { e.renders++; e.Unlock() }
+
+// TestPlayStepsThroughAndStops: Play starts over from the first step,
+// moves a step at a time under Vugu's lock and stops at the last; leaving
+// the place stops it.
+func TestPlayStepsThroughAndStops(t *testing.T) {
+	ss, p, _ := testPlace()
+	env := &lockEnv{}
+	ss.Env = env
+	r := p.RNN
+	r.Trace = &protocol.RNNTrace{Steps: make([]protocol.RNNStep, 3)}
+	r.Step = 2
+	env.Lock()
+	r.TogglePlay()
+	if !r.Playing || r.Step != 0 || r.PlayText() != "Pause" {
+		t.Fatalf("Play at the last step: playing %v from step %d", r.Playing, r.Step)
+	}
+	env.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		env.Lock()
+		playing, step := r.Playing, r.Step
+		env.Unlock()
+		if !playing || time.Now().After(deadline) {
+			if playing || step != 2 || env.renders != 2 {
+				t.Errorf("after playing: playing %v at step %d with %d renders; want stopped at 2 after 2", playing, step, env.renders)
+			}
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	env.Lock()
+	r.SetStep(0)
+	r.TogglePlay()
+	p.Hidden()
+	if r.Playing {
+		t.Error("still playing after the place was left")
+	}
+	env.Unlock()
+	time.Sleep(2 * playGap)
+	if r.Step != 0 {
+		t.Errorf("the reading moved on to step %d after the place was left", r.Step)
 	}
 }

@@ -45,7 +45,9 @@ const (
 	EpochsPerSecond = 30
 )
 
-// The choices the controls offer.
+// The choices the controls offer. Activations are the names the
+// activation setting of a link takes (for layers given as units alone);
+// a Dense row of the builder offers model.Activations.
 var (
 	Datasets      = []string{spec.DatasetCircle, spec.DatasetXOR, spec.DatasetGauss, spec.DatasetSpiral}
 	Activations   = []string{spec.ActReLU, spec.ActTanh, spec.ActSigmoid, spec.ActLeakyReLU, spec.ActLinear}

@@ -36,7 +36,7 @@ var LayerTypes = []string{
 const MaxRows = 12
 
 // NewLayer is the layer the playground's palette adds: Dense is 4 tanh
-// units (a playground layer is small); the others as in the MNIST builder.
+// units (a playground layer is small); the others as in the Build & train place.
 func NewLayer(typ string) spec.Layer {
 	if typ == spec.TypeDense {
 		return spec.Dense(4, spec.ActTanh)

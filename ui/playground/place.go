@@ -110,6 +110,9 @@ func (p *Place) follow(hash string) {
 // Hidden pauses training (no point burning the CPU out of sight) and
 // stops the frames.
 func (p *Place) Hidden() {
+	if !p.active {
+		return
+	}
 	p.active = false
 	if p.State == protocol.StateRunning {
 		p.request(protocol.Pause{})

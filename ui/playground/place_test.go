@@ -43,7 +43,7 @@ func built(p *Place) {
 	p.handle(protocol.State{State: protocol.StateIdle})
 }
 
-func TestPlaygroundControlsRebuildOnlyForDataAndModel(t *testing.T) {
+func TestControlsRebuildOnlyForDataAndModel(t *testing.T) {
 	p, rec := newTestPlace()
 	p.rebuild()
 	if got := rec.take(); !reflect.DeepEqual(got, []string{"playground_build"}) {
@@ -103,7 +103,7 @@ func TestPlaygroundControlsRebuildOnlyForDataAndModel(t *testing.T) {
 
 // A layer the builder cannot use blocks training and sends nothing; the
 // builder's input and output follow the features and classes.
-func TestPlaygroundBuilderBlocksBadLayers(t *testing.T) {
+func TestBuilderBlocksBadLayers(t *testing.T) {
 	p, rec := newTestPlace()
 	p.rebuild()
 	built(p)
@@ -134,7 +134,7 @@ func TestPlaygroundBuilderBlocksBadLayers(t *testing.T) {
 	}
 }
 
-func TestPlaygroundNeedsTwoFeatures(t *testing.T) {
+func TestNeedsTwoFeatures(t *testing.T) {
 	p, rec := newTestPlace()
 	p.rebuild()
 	built(p)
@@ -159,7 +159,7 @@ func TestPlaygroundNeedsTwoFeatures(t *testing.T) {
 	}
 }
 
-func TestPlaygroundPlayPauseStepReset(t *testing.T) {
+func TestPlayPauseStepReset(t *testing.T) {
 	p, rec := newTestPlace()
 	p.rebuild()
 	built(p)
@@ -196,7 +196,7 @@ func TestPlaygroundPlayPauseStepReset(t *testing.T) {
 	}
 }
 
-func TestPlaygroundWorkerErrors(t *testing.T) {
+func TestWorkerErrors(t *testing.T) {
 	p, _ := newTestPlace()
 	p.rebuild()
 	built(p)
@@ -210,7 +210,7 @@ func TestPlaygroundWorkerErrors(t *testing.T) {
 	}
 }
 
-func TestPlaygroundCurvesStayBounded(t *testing.T) {
+func TestCurvesStayBounded(t *testing.T) {
 	var s []chart.Point
 	for i := 0; i < 5000; i++ {
 		s = appendCurve(s, chart.Point{X: float64(i), Y: 1 / float64(i+1)})
@@ -222,5 +222,65 @@ func TestPlaygroundCurvesStayBounded(t *testing.T) {
 		if s[i].X <= s[i-1].X {
 			t.Fatalf("point %d at x=%v after x=%v", i, s[i].X, s[i-1].X)
 		}
+	}
+}
+
+// The router shows the place at an address: settings in it (any form)
+// open that run, the bare address keeps the current one, and leaving
+// pauses training.
+func TestShownFollowsTheAddress(t *testing.T) {
+	p := New(session.New(func(protocol.Request) {}))
+	p.show("#dataset=xor&noise=25&layers=3") // an old link, the page's first address
+	if !p.started || !p.active || p.Config.Dataset != "xor" || p.Config.Noise != 25 || len(p.Net.Rows) != 1 || p.Net.Rows[0].Units != "3" || p.Net.CanUndo() {
+		t.Fatalf("first shown at an old link: started %v, active %v, config %+v, rows %+v", p.started, p.active, p.Config, p.Net.Rows)
+	}
+
+	p, rec := newTestPlace()
+	p.show("#/playground") // the nav's link: nothing to follow
+	if got := rec.take(); !reflect.DeepEqual(got, []string(nil)) || !reflect.DeepEqual(p.Config, DefaultConfig()) {
+		t.Errorf("the bare address sent %v, config %+v", got, p.Config)
+	}
+	built(p)
+	p.SetNoise("10")
+	rec.take()
+	built(p)
+	cur := p.Config.Hash()
+	for _, same := range []string{cur, "#/playground", "#playground&" + Settings(cur), "#" + Settings(cur)} {
+		p.show(same)
+		if got := rec.take(); len(got) != 0 || p.Config.Noise != 10 || len(p.Problems) != 0 {
+			t.Errorf("%s: the same run sent %v, noise %d, problems %q", same, got, p.Config.Noise, p.Problems)
+		}
+	}
+
+	p.Net.SetField(0, "units", "5") // an edit the next link replaces, history and all
+	rec.take()
+	built(p)
+	p.show("#/playground&dataset=spiral&classes=3&layers=8,8&activation=relu")
+	b, ok := rec.last().(protocol.PlaygroundBuild)
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"playground_build"}) || !ok || b.Dataset != "spiral" || b.Classes != 3 || len(b.Spec.Layers) != 3 {
+		t.Fatalf("a new link sent %v (%+v); want one build of its run", got, b)
+	}
+	if len(p.Net.Rows) != 2 || p.Net.Rows[1].Units != "8" || p.Net.CanUndo() || p.Net.InputShape() != "(None, 2)" {
+		t.Errorf("the builder after a link: rows %+v, can undo %v, input %s", p.Net.Rows, p.Net.CanUndo(), p.Net.InputShape())
+	}
+	p.show("#/playground&dataset=moons&seed=4")
+	if len(p.Problems) != 1 || !strings.Contains(p.Problems[0], "dataset=moons") || p.Config.Dataset != "circle" || p.Config.Seed != 4 {
+		t.Errorf("a bad link: problems %q, config %+v", p.Problems, p.Config)
+	}
+	rec.take()
+
+	built(p)
+	p.TogglePlay()
+	p.handle(protocol.State{State: protocol.StateRunning})
+	rec.take()
+	p.Hidden()
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"pause"}) || p.active {
+		t.Errorf("leaving while training sent %v (active %v); want a pause", got, p.active)
+	}
+	p.Hidden()
+	p.handle(protocol.State{State: protocol.StatePaused})
+	p.show("#/playground")
+	if got := rec.take(); len(got) != 0 || !p.active {
+		t.Errorf("coming back sent %v (active %v); training stays paused", got, p.active)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 // Settings of the data.
 
+// SetDataset picks a data set; all but the spiral have 2 classes.
 func (p *Place) SetDataset(d string) {
 	if !slices.Contains(Datasets, d) {
 		return
@@ -28,6 +29,7 @@ func (p *Place) SetDataset(d string) {
 	p.changed(true)
 }
 
+// SetClasses sets the spiral's number of arms (2 to MaxClasses).
 func (p *Place) SetClasses(s string) {
 	if n, err := strconv.Atoi(s); err == nil && n >= 2 && n <= MaxClasses && p.Config.Dataset == spec.DatasetSpiral && n != p.Config.Classes {
 		p.Config.Classes = n
@@ -35,6 +37,8 @@ func (p *Place) SetClasses(s string) {
 	}
 }
 
+// SetPoints, SetNoise and SetRatio take a select's or a slider's value
+// (out-of-range and unreadable ones are ignored).
 func (p *Place) SetPoints(s string) { p.setInt(s, MinPoints, MaxPoints, &p.Config.Points) }
 func (p *Place) SetNoise(s string)  { p.setInt(s, 0, MaxNoise, &p.Config.Noise) }
 func (p *Place) SetRatio(s string)  { p.setInt(s, MinRatio, MaxRatio, &p.Config.Ratio) }
@@ -55,6 +59,7 @@ func (p *Place) SetSeed(s string) {
 	}
 }
 
+// NewSeed moves to the next seed (wrapping after MaxSeed).
 func (p *Place) NewSeed() { p.SetSeed(strconv.FormatInt((p.Config.Seed+1)%(MaxSeed+1), 10)) }
 
 // SetFeature adds or removes an input feature, keeping the playground's
@@ -128,6 +133,7 @@ func (p *Place) NetProblem() string {
 	return ""
 }
 
+// SetOptimizer picks one of Optimizers.
 func (p *Place) SetOptimizer(o string) {
 	if slices.Contains(Optimizers, o) && o != p.Config.Optimizer {
 		p.Config.Optimizer = o
@@ -136,7 +142,8 @@ func (p *Place) SetOptimizer(o string) {
 }
 
 // SetLR and SetBatch reach a built model between batches, without a
-// rebuild (as in TensorFlow Playground).
+// rebuild (as in TensorFlow Playground). SetLR takes a learning rate
+// above 0 and at most spec.MaxLearningRate.
 func (p *Place) SetLR(s string) {
 	if v, err := strconv.ParseFloat(s, 64); err == nil && v > 0 && v <= spec.MaxLearningRate {
 		p.Config.LR = v
@@ -145,6 +152,7 @@ func (p *Place) SetLR(s string) {
 	}
 }
 
+// SetBatch sets the batch size (1 to MaxBatch).
 func (p *Place) SetBatch(s string) {
 	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= MaxBatch {
 		p.Config.Batch = n
@@ -153,6 +161,7 @@ func (p *Place) SetBatch(s string) {
 	}
 }
 
+// live sends the learning rate and batch size to a built model.
 func (p *Place) live() {
 	if p.State != "" {
 		p.request(protocol.Set{LearningRate: p.Config.LR, BatchSize: p.Config.Batch})
@@ -161,5 +170,7 @@ func (p *Place) live() {
 
 // Settings of the view only.
 
+// SetShowTest draws the test points or not; SetDiscretize colours the
+// regions by the likeliest class only, or blends the classes' colours.
 func (p *Place) SetShowTest(on bool)   { p.Config.ShowTest = on; p.changed(false) }
 func (p *Place) SetDiscretize(on bool) { p.Config.Discretize = on; p.changed(false) }

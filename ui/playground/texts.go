@@ -131,7 +131,11 @@ func (p *Place) ClassChoices() []int {
 	if p.Config.Dataset != spec.DatasetSpiral {
 		return []int{2}
 	}
-	return []int{2, 3, 4, 5}
+	var out []int
+	for k := 2; k <= MaxClasses; k++ {
+		out = append(out, k)
+	}
+	return out
 }
 
 // LRChoices are the learning rates offered, as the select writes them,

@@ -1,3 +1,5 @@
+//go:build browser
+
 // Package browsertest runs nnplay in real headless Chromium (chromedp):
 // the page as a user sees it and the training worker through its protocol.
 //

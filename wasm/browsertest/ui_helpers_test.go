@@ -1,3 +1,5 @@
+//go:build browser
+
 package browsertest
 
 import (
@@ -122,6 +124,19 @@ func (u *user) waitJS(what string, timeout time.Duration, expr string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// goTo opens a place with the nav, as a person does (on a phone-sized
+// window through the menu button first), and waits until it is on screen.
+func (u *user) goTo(place string) {
+	u.t.Helper()
+	var menu bool
+	u.js("is the nav behind its menu button", `getComputedStyle(document.querySelector("#nav-toggle")).display !== "none" && document.querySelector("#nav-toggle").getAttribute("aria-expanded") !== "true"`, &menu)
+	if menu {
+		u.click("#nav-toggle")
+	}
+	u.click("#nav-" + place)
+	u.waitJS("the "+place+" place on screen", 20*time.Second, fmt.Sprintf(`!!document.getElementById("place-%s") && document.querySelector("#nav-%s").getAttribute("aria-current") === "page"`, place, place))
 }
 
 // batchCounter reads #batch-counter (plain digits).

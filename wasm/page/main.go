@@ -1,8 +1,9 @@
 //go:build js && wasm
 
 // Command page is nnplay's page app (the browser's main thread): it mounts
-// the Vugu root component in #app, starts the training worker
-// (static/worker.js) and turns the worker's messages into UI state.
+// the Vugu root component (ui/shell) in #app, starts the training worker
+// (static/worker.js), turns the worker's messages into UI state, and
+// follows the address bar from place to place (ui/route).
 //
 // The main thread never trains: it only renders, draws charts and posts
 // requests. Worker messages arrive in a JS callback, which must not block,
@@ -17,7 +18,9 @@ import (
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/domrender"
 
-	"github.com/nnplay/nnplay/ui"
+	"github.com/nnplay/nnplay/ui/route"
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/nnplay/nnplay/ui/shell"
 	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
 	"github.com/nnplay/nnplay/wasm/workerlink"
@@ -35,13 +38,28 @@ func main() {
 		log.Fatalf("page: %v", err)
 	}
 
-	app := ui.NewApp()
-	app.Env = renderer.EventEnv()
+	var link *workerlink.Link
+	var s *session.Session
 	inbox := workerlink.NewInbox()
-	startWorker(app, inbox)
-	go deliver(inbox, app)
+	s = session.New(func(r protocol.Request) {
+		if link == nil {
+			return
+		}
+		if err := link.Send(r); err != nil {
+			s.AddError("The page could not send a request: " + err.Error())
+		}
+	})
+	s.Env = renderer.EventEnv()
+	p := newPlaces(s)
+	root := shell.NewRoot(s, p.make)
+	start := route.Parse(locationHash())
+	s.DeferData = start.Place == route.Playground
+	p.keep.Start(start.Link)
+	root.Follow(start)
+	followHash(root)
+	link = workerlink.Start(inbox, workerlink.Options{Name: "worker", AdoptEarly: true})
+	go deliver(inbox, s)
 
-	root := &ui.Root{App: app}
 	for first, ok := true, true; ok; first, ok = false, renderer.EventWait() {
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
 			log.Fatalf("page: render: %v", err)
@@ -52,45 +70,49 @@ func main() {
 	}
 }
 
+// followHash moves between places as the address changes: the nav's
+// links, back and forward, an address typed or pasted.
+func followHash(root *shell.Root) {
+	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(js.Value, []js.Value) any {
+		go func() { // a JS callback must not block on Vugu's lock
+			root.S.Env.Lock()
+			root.Follow(route.Parse(locationHash()))
+			root.S.Env.UnlockRender()
+		}()
+		return nil
+	}))
+}
+
+// locationHash is the address's hash ("#/learn"), "" without one.
+func locationHash() string { return js.Global().Get("location").Get("hash").String() }
+
 // deliver applies queued events to the app, all those waiting at once,
 // then shows them: one Vugu render when the templates changed, else only
 // the live progress elements and charts (a render re-sets the whole page).
 // It gives the event loop a turn first, so that messages the worker sent
 // together (while the page was busy) come in one render, not one each.
-func deliver(in *workerlink.Inbox, app *ui.App) {
+func deliver(in *workerlink.Inbox, s *session.Session) {
 	yield := jsloop.NewYielder()
 	for range in.Woken() {
 		yield()
 		events, died := in.Take()
-		app.Env.Lock()
+		s.Env.Lock()
 		render := died != ""
 		for _, ev := range events {
-			if app.Handle(ev) {
+			if s.Handle(ev) {
 				render = true
 			}
 		}
 		if died != "" {
-			app.WorkerDied(died)
+			s.WorkerDied(died)
 		}
 		if render {
-			app.Env.UnlockRender()
+			s.Env.UnlockRender()
 		} else {
-			app.LiveUpdate()
-			app.Env.UnlockOnly()
-		}
-	}
-}
-
-// startWorker starts the training worker (adopting the one loader.js
-// started) and points app.Send at it.
-func startWorker(app *ui.App, in *workerlink.Inbox) {
-	link := workerlink.Start(in, workerlink.Options{Name: "worker", AdoptEarly: true})
-	if link == nil {
-		return
-	}
-	app.Send = func(r protocol.Request) {
-		if err := link.Send(r); err != nil {
-			app.Handle(protocol.Error{Message: "The page could not send a request: " + err.Error()})
+			if s.Live != nil {
+				s.Live()
+			}
+			s.Env.UnlockOnly()
 		}
 	}
 }

@@ -1,0 +1,27 @@
+//go:build js && wasm
+
+package build
+
+import (
+	sjs "syscall/js"
+
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/vugu/vugu/js"
+)
+
+// EvalPanel shows the model's metrics on the test set: accuracy, the
+// confusion matrix with per-class precision and recall, and the digits it
+// got wrong.
+type EvalPanel struct {
+	P *Place
+
+	strip MisclassifiedStrip
+}
+
+func (c *EvalPanel) mountStrip(v js.Value) { c.strip.Mount(sjs.Value(v)) }
+
+func (c *EvalPanel) canEvaluate() bool {
+	return c.P.S.Worker == session.WorkerReady && c.P.S.Training != ""
+}
+
+func (c *EvalPanel) results() Results { return Results{Eval: c.P.S.Eval} }

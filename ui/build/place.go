@@ -1,0 +1,43 @@
+//go:build js && wasm
+
+package build
+
+import (
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Place is the Build & train place: its panels' shared state.
+type Place struct {
+	S    *session.Session
+	Pad  *Pad
+	Hand *Handwriting
+
+	drawCharts func() // the Train panel's chart redraw, for live updates
+}
+
+// New makes the place and hands the session its pad (the softmax
+// explorer explains the model's answer to the drawing).
+func New(s *session.Session) *Place {
+	p := &Place{S: s, Pad: &Pad{s: s}}
+	p.Hand = newHandwriting(s, p.Pad)
+	s.Pad = p.Pad
+	s.Live = p.live
+	s.Subscribe(p.handle)
+	readDrawings(p.Hand)
+	return p
+}
+
+// handle follows the worker's events: predictions for the pad, a model
+// change that the pad should answer again for, the handwriting
+// fine-tuning's result.
+func (p *Place) handle(ev protocol.Event) bool {
+	switch e := ev.(type) {
+	case protocol.Prediction:
+		p.Pad.SetPrediction(e)
+	case protocol.Built, protocol.State, protocol.Progress:
+		p.Pad.Kick()
+	}
+	p.Hand.apply(ev)
+	return false
+}

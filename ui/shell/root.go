@@ -1,0 +1,127 @@
+// Package shell is the page's frame: the nav between the places, the
+// status line and error banner, and the router that shows one place at a
+// time. A place is made the first time it is shown; only the place on
+// screen is in the Vugu tree, so an event in one place re-renders that
+// place (and the frame) alone, and the others keep their state in Go.
+package shell
+
+import (
+	"github.com/vugu/vugu"
+
+	"github.com/nnplay/nnplay/ui/route"
+	"github.com/nnplay/nnplay/ui/session"
+)
+
+// A Place is a place's Vugu component. It may also implement Shown and
+// Hidden, which the router calls when it comes on screen (or is asked for
+// again at a new address) and when it leaves it.
+type Place = vugu.Builder
+
+type shower interface{ Shown() }
+type hider interface{ Hidden() }
+
+// Root is the page: frame, nav and the current place.
+type Root struct {
+	S       *session.Session
+	Current route.Place // the place on screen
+	Note    string      // what the router has to say (an unknown address)
+
+	make     func(route.Place) Place // makes a place's component
+	places   map[route.Place]Place
+	menuOpen bool
+}
+
+// NewRoot returns the page's root; make builds a place's component the
+// first time it is shown.
+func NewRoot(s *session.Session, make func(route.Place) Place) *Root {
+	return &Root{S: s, Current: route.Build, make: make, places: map[route.Place]Place{}}
+}
+
+// Show puts place p on screen (making it the first time), and tells the
+// place that leaves and the one that comes.
+func (r *Root) Show(p route.Place) {
+	if p.Label() == "" {
+		p = route.Build
+	}
+	r.menuOpen = false
+	if p == r.Current && r.places[p] != nil {
+		if now, ok := r.places[p].(shower); ok {
+			now.Shown() // the same place at a new address (the playground's settings)
+		}
+		return
+	}
+	if old, ok := r.places[r.Current].(hider); ok && p != r.Current {
+		old.Hidden()
+	}
+	r.Current = p
+	if p != route.Playground {
+		r.S.LoadData() // MNIST, if the page opened on the playground
+	}
+	if r.places[p] == nil {
+		r.places[p] = r.make(p)
+	}
+	if now, ok := r.places[p].(shower); ok {
+		now.Shown()
+	}
+}
+
+// Made is the place's component if it has been made, else nil.
+func (r *Root) Made(p route.Place) Place { return r.places[p] }
+
+// Follow shows what an address asks for; it is how the nav's links, the
+// back and forward buttons and pasted addresses move between places.
+func (r *Root) Follow(rt route.Route) {
+	r.Note = ""
+	if rt.Unknown != "" {
+		r.Note = "There is no place called “" + rt.Unknown + "” here; this is " + route.Build.Label() + "."
+	}
+	r.Show(rt.Place)
+}
+
+// place is the current place's component, for the template's vg-comp.
+func (r *Root) place() Place {
+	if r.places[r.Current] == nil {
+		r.Show(r.Current)
+	}
+	return r.places[r.Current]
+}
+
+// ToggleMenu opens or closes the nav on narrow screens.
+func (r *Root) ToggleMenu() { r.menuOpen = !r.menuOpen }
+
+func (r *Root) menuExpanded() string {
+	if r.menuOpen {
+		return "true"
+	}
+	return "false"
+}
+
+func (r *Root) menuLabel() string {
+	if r.menuOpen {
+		return "Close menu"
+	}
+	return "Menu: " + r.Current.Label()
+}
+
+func (r *Root) menuClass() string {
+	if r.menuOpen {
+		return "nav-list open"
+	}
+	return "nav-list"
+}
+
+func (r *Root) navClass(p route.Place) string {
+	if p == r.Current {
+		return "nav-link current"
+	}
+	return "nav-link"
+}
+
+// ariaCurrent marks the current place's link (nil leaves the attribute
+// out).
+func (r *Root) ariaCurrent(p route.Place) any {
+	if p == r.Current {
+		return "page"
+	}
+	return nil
+}
