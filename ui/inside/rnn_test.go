@@ -82,11 +82,11 @@ func TestPlayStepsThroughAndStops(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		env.Lock()
-		playing, step := r.Playing, r.Step
+		playing, step, renders := r.Playing, r.Step, env.renders
 		env.Unlock()
 		if !playing || time.Now().After(deadline) {
-			if playing || step != 2 || env.renders != 2 {
-				t.Errorf("after playing: playing %v at step %d with %d renders; want stopped at 2 after 2", playing, step, env.renders)
+			if playing || step != 2 || renders != 2 {
+				t.Errorf("after playing: playing %v at step %d with %d renders; want stopped at 2 after 2", playing, step, renders)
 			}
 			break
 		}
