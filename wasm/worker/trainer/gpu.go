@@ -345,7 +345,9 @@ func (t *Trainer) gpuBefore(r protocol.Request) {
 	switch r.(type) {
 	case protocol.Start, protocol.Resume, protocol.Step, protocol.Set, protocol.StatsRequest:
 	case protocol.Pause, protocol.Stop, protocol.Predict, protocol.Evaluate, protocol.SnapshotRequest,
-		protocol.TraceRequest, protocol.ExportModel:
+		protocol.TraceRequest, protocol.ExportModel,
+		protocol.ExplainRequest, protocol.NeighboursRequest, protocol.FlipRequest, protocol.CellRequest,
+		protocol.EmbeddingRequest, protocol.RecordRun: // the explain views read the weights only
 		t.gpuSync()
 	default:
 		t.gpuRelease()

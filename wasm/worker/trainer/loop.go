@@ -236,6 +236,7 @@ func (t *Trainer) endEpoch() {
 	})
 	t.epochsDone++
 	t.post(ev)
+	t.recordEpoch() // a run snapshot, when the page records the run
 	t.stats.epochLoss, t.stats.epochAcc = mean{}, mean{}
 	t.stats.windowStart, t.stats.windowN = t.env.Now(), 0 // evaluation time is not training time
 	if t.pos.epoch >= t.spec.Epochs {

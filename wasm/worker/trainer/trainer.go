@@ -84,6 +84,8 @@ type Trainer struct {
 	goal *goal
 	// gpu is the WebGPU backend's state (gpu.go).
 	gpu gpuState
+	// ex is the explain and compare views' state (explain.go).
+	ex explainState
 }
 
 // New returns a trainer that reads requests from q.
@@ -169,7 +171,8 @@ func (t *Trainer) safely(what string, f func()) {
 }
 
 func (t *Trainer) do(r protocol.Request) error {
-	t.goalRequest(r) // a run towards a goal follows stops and new models
+	t.goalRequest(r)      // a run towards a goal follows stops and new models
+	t.leaveSnapshotFor(r) // training or a new model starts from the live weights
 	switch r := r.(type) {
 	case protocol.LoadData:
 		if t.train != nil && (r.Base == "" || r.Base == t.dataBase) {
@@ -242,6 +245,9 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.tuneExamples(r)
 	case protocol.TestPredict:
 		return t.testPredict(r)
+	}
+	if ok, err := t.doExplain(r); ok {
+		return err
 	}
 	return fmt.Errorf("the worker does not handle %q requests", r.Type())
 }
