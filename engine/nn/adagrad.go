@@ -22,6 +22,12 @@ type Adagrad struct {
 	sum map[*Param][]float32
 }
 
+var (
+	_ Optimizer     = (*Adagrad)(nil)
+	_ Previewer     = (*Adagrad)(nil)
+	_ optimizerSpec = (*Adagrad)(nil)
+)
+
 // NewAdagrad returns Adagrad with Keras' default ε 1e-7.
 func NewAdagrad(lr float64) *Adagrad {
 	return &Adagrad{LR: lr, Epsilon: 1e-7, sum: map[*Param][]float32{}}

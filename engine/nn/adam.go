@@ -27,6 +27,12 @@ type Adam struct {
 	state map[*Param]*adamState
 }
 
+var (
+	_ Optimizer     = (*Adam)(nil)
+	_ Previewer     = (*Adam)(nil)
+	_ optimizerSpec = (*Adam)(nil)
+)
+
 type adamState struct {
 	m, v []float32
 	t    int // steps taken on this param

@@ -18,6 +18,11 @@ type AveragePooling2D struct {
 	y, dx *tensor.Dense
 }
 
+var (
+	_ Layer   = (*AveragePooling2D)(nil)
+	_ Freezer = (*AveragePooling2D)(nil)
+)
+
 // NewAveragePooling2D returns an AveragePooling2D layer with the given
 // window, strides (nil: the window size, Keras' default) and padding
 // ("valid", "" or "same").

@@ -27,7 +27,7 @@ import (
 // with the model, never touched by the optimizer.
 type BatchNormalization struct {
 	Momentum, Epsilon float64
-	Frozen            bool
+	FreezeFlag        // frozen: not trained, and in inference mode (see above)
 
 	Gamma, Beta                *Param // γ (starts at 1), β (starts at 0), (C)
 	MovingMean, MovingVariance *Param // start at 0 and 1, (C), NonTrainable
@@ -37,6 +37,11 @@ type BatchNormalization struct {
 	xhat       *tensor.Dense
 	y, dx      *tensor.Dense
 }
+
+var (
+	_ Layer   = (*BatchNormalization)(nil)
+	_ Freezer = (*BatchNormalization)(nil)
+)
 
 // NewBatchNormalization returns a BatchNormalization layer over channels
 // channels, with the given momentum (Keras: 0.99) and epsilon (Keras: 1e-3).

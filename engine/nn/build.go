@@ -53,52 +53,47 @@ func Build(m spec.Model) (*Sequential, error) {
 	return model, nil
 }
 
-// buildLayer makes layer i of a validated spec, for input shape in.
-func buildLayer(l spec.Layer, in []int, seed, i uint64) Layer {
+// buildLayer makes layer i of a validated spec, for input shape in, frozen
+// as the spec says.
+func buildLayer(l spec.Layer, in []int, seed, i uint64) Freezer {
+	layer := newLayer(l, in, seed, i)
+	layer.SetFrozen(l.Frozen)
+	return layer
+}
+
+// newLayer makes layer i of a validated spec, for input shape in.
+func newLayer(l spec.Layer, in []int, seed, i uint64) Freezer {
 	switch l.Type {
 	case spec.TypeDense:
 		d := NewDense(in[0], l.Units, l.Activation, l.KernelInitializer, rand.New(rand.NewPCG(seed, initStream+i)))
-		d.Frozen = l.Frozen
 		d.SetLeakyAlpha(l.Alpha)
 		return d
 	case spec.TypeReLU:
-		return &ReLU{Frozen: l.Frozen}
+		return &ReLU{}
 	case spec.TypeLeakyReLU:
-		r := NewLeakyReLU(l.Alpha)
-		r.Frozen = l.Frozen
-		return r
+		return NewLeakyReLU(l.Alpha)
 	case spec.TypeSigmoid:
-		return &Sigmoid{Frozen: l.Frozen}
+		return &Sigmoid{}
 	case spec.TypeTanh:
-		return &Tanh{Frozen: l.Frozen}
+		return &Tanh{}
 	case spec.TypeSoftmax:
-		return &Softmax{Frozen: l.Frozen}
+		return &Softmax{}
 	case spec.TypeDropout:
-		d := NewDropout(l.Rate, rand.New(rand.NewPCG(seed, dropoutStream+i)))
-		d.Frozen = l.Frozen
-		return d
+		return NewDropout(l.Rate, rand.New(rand.NewPCG(seed, dropoutStream+i)))
 	case spec.TypeFlatten:
-		return &Flatten{Frozen: l.Frozen}
+		return &Flatten{}
 	case spec.TypeConv2D:
 		return NewConv2D(in, l, rand.New(rand.NewPCG(seed, initStream+i)))
 	case spec.TypeMaxPool2D:
-		p := NewMaxPool2D(l.PoolSize, l.Strides, l.Padding)
-		p.Frozen = l.Frozen
-		return p
+		return NewMaxPool2D(l.PoolSize, l.Strides, l.Padding)
 	case spec.TypeAveragePooling2D:
-		p := NewAveragePooling2D(l.PoolSize, l.Strides, l.Padding)
-		p.Frozen = l.Frozen
-		return p
+		return NewAveragePooling2D(l.PoolSize, l.Strides, l.Padding)
 	case spec.TypeGlobalAveragePooling2D:
-		return &GlobalAveragePooling2D{Frozen: l.Frozen}
+		return &GlobalAveragePooling2D{}
 	case spec.TypeBatchNormalization:
-		b := NewBatchNormalization(in[len(in)-1], l.Momentum, l.Epsilon)
-		b.Frozen = l.Frozen
-		return b
+		return NewBatchNormalization(in[len(in)-1], l.Momentum, l.Epsilon)
 	case spec.TypeReshape:
-		r := NewReshape(l.TargetShape...)
-		r.Frozen = l.Frozen
-		return r
+		return NewReshape(l.TargetShape...)
 	case spec.TypeSimpleRNN:
 		return NewSimpleRNN(in, l, rand.New(rand.NewPCG(seed, initStream+i)))
 	case spec.TypeLSTM:

@@ -27,6 +27,11 @@ type CategoricalCrossentropy struct {
 	grad   *tensor.Dense
 }
 
+var (
+	_ Loss      = (*CategoricalCrossentropy)(nil)
+	_ NamedLoss = (*CategoricalCrossentropy)(nil)
+)
+
 // Forward returns the mean loss over the batch.
 func (c *CategoricalCrossentropy) Forward(pred, target *tensor.Dense) float64 {
 	if c.FromLogits {

@@ -34,8 +34,7 @@ type Conv2D struct {
 	// default, DenseLeakyReLUAlpha).
 	Activation, Init string
 	Alpha            float64
-	// Frozen layers are not trained (see Dense.Frozen).
-	Frozen bool
+	FreezeFlag       // frozen layers are not trained (see Freezer)
 
 	Kernel *Param // K, (kh, kw, C, F), with weight decay
 	Bias   *Param // b, (F), no weight decay
@@ -54,6 +53,12 @@ type Conv2D struct {
 	colFloats int
 }
 
+var (
+	_ Layer                = (*Conv2D)(nil)
+	_ Freezer              = (*Conv2D)(nil)
+	_ inputGradientSkipper = (*Conv2D)(nil)
+)
+
 // NewConv2D returns the Conv2D layer that the spec layer l describes, for
 // input images of shape in (H, W, C). Its kernel is drawn from rng by l's
 // initializer, with Keras' fans for convolutions (fan_in = kh·kw·C,
@@ -65,7 +70,7 @@ func NewConv2D(in []int, l spec.Layer, rng *rand.Rand) *Conv2D {
 	}
 	c := &Conv2D{
 		Filters: l.Filters, KernelH: l.KernelSize[0], KernelW: l.KernelSize[1], StrideH: 1, StrideW: 1,
-		Same: l.Padding == spec.PaddingSame, Activation: l.Activation, Init: l.KernelInitializer, Frozen: l.Frozen,
+		Same: l.Padding == spec.PaddingSame, Activation: l.Activation, Init: l.KernelInitializer, FreezeFlag: FreezeFlag{Frozen: l.Frozen},
 		strides: append([]int(nil), l.Strides...), padding: l.Padding,
 	}
 	if len(l.Strides) == 2 {

@@ -22,10 +22,8 @@ type Dense struct {
 	Init       string
 	// Alpha is the negative slope of a leaky_relu activation; 0 means
 	// DenseLeakyReLUAlpha.
-	Alpha float64
-	// Frozen layers are not trained: the optimizer skips their params
-	// (the Sequential decides that; the layer still computes gradients).
-	Frozen bool
+	Alpha      float64
+	FreezeFlag // frozen layers are not trained (see Freezer)
 
 	Kernel *Param // W, (in, units), with weight decay
 	Bias   *Param // b, (units), no weight decay
@@ -37,6 +35,13 @@ type Dense struct {
 	// noInputGrad: Backward skips dx (see skipInputGradient).
 	noInputGrad bool
 }
+
+var (
+	_ Layer                = (*Dense)(nil)
+	_ Freezer              = (*Dense)(nil)
+	_ SoftmaxEnder         = (*Dense)(nil)
+	_ inputGradientSkipper = (*Dense)(nil)
+)
 
 // NewDense returns a Dense layer from in inputs to units outputs, its kernel
 // drawn from rng by the named initializer ("" = glorot_uniform) and its bias

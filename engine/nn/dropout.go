@@ -17,8 +17,8 @@ import (
 // The mask is drawn from the layer's own rng, which Build seeds from the
 // model seed: the same seed drops the same units in every run.
 type Dropout struct {
-	Rate   float64 // fraction of inputs dropped while training, in [0, 1)
-	Frozen bool    // carried for the spec; Dropout has no params
+	Rate       float64 // fraction of inputs dropped while training, in [0, 1)
+	FreezeFlag         // carried for the spec; Dropout has no params
 
 	rng     *rand.Rand
 	mask    []float32 // 0 or 1/(1−rate) per input, from the last training Forward
@@ -26,6 +26,11 @@ type Dropout struct {
 	applied bool      // the last Forward used the mask (training and rate > 0)
 	y, dx   *tensor.Dense
 }
+
+var (
+	_ Layer   = (*Dropout)(nil)
+	_ Freezer = (*Dropout)(nil)
+)
 
 // NewDropout returns a Dropout layer that draws its masks from rng.
 func NewDropout(rate float64, rng *rand.Rand) *Dropout {

@@ -83,7 +83,7 @@ func (m *Sequential) SetClasses(classes []int) {
 // convolutions thus also saves their backward pass, most of a step's cost.
 func (m *Sequential) firstTrained() int {
 	for i, l := range m.layers {
-		if l.Spec().Frozen {
+		if isFrozen(l) {
 			continue
 		}
 		for _, p := range l.Params() {

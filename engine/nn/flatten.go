@@ -10,10 +10,15 @@ import (
 // Row-major storage means no value moves: the output shares the input's
 // memory (layers never write into their inputs).
 type Flatten struct {
-	Frozen bool // carried for the spec; Flatten has no params
+	FreezeFlag // carried for the spec; Flatten has no params
 
 	in tensor.Shape // input shape of the last Forward
 }
+
+var (
+	_ Layer   = (*Flatten)(nil)
+	_ Freezer = (*Flatten)(nil)
+)
 
 // NewFlatten returns a Flatten layer.
 func NewFlatten() *Flatten { return &Flatten{} }

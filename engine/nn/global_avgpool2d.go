@@ -11,11 +11,16 @@ import (
 // GlobalAveragePooling2D averages each channel over the whole image:
 // (N, H, W, C) → (N, C), y[n,c] = (1/(H·W)) · Σ_{i,j} x[n,i,j,c].
 type GlobalAveragePooling2D struct {
-	Frozen bool // carried for the spec; it has no params
+	FreezeFlag // carried for the spec; it has no params
 
 	in    tensor.Shape
 	y, dx *tensor.Dense
 }
+
+var (
+	_ Layer   = (*GlobalAveragePooling2D)(nil)
+	_ Freezer = (*GlobalAveragePooling2D)(nil)
+)
 
 // NewGlobalAveragePooling2D returns a GlobalAveragePooling2D layer.
 func NewGlobalAveragePooling2D() *GlobalAveragePooling2D { return &GlobalAveragePooling2D{} }

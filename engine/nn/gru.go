@@ -40,6 +40,13 @@ type GRU struct {
 	drh      []float32 // dL/d(r ⊙ h_{t−1}) of one step (N, U), reset_after false only
 }
 
+var (
+	_ Layer                = (*GRU)(nil)
+	_ Freezer              = (*GRU)(nil)
+	_ inputGradientSkipper = (*GRU)(nil)
+	_ stepReader           = (*GRU)(nil)
+)
+
 // NewGRU returns the GRU layer that the validated spec layer l describes,
 // for inputs (T, F) = in, its kernels drawn from rng.
 func NewGRU(in []int, l spec.Layer, rng *rand.Rand) *GRU {

@@ -24,7 +24,10 @@ type Huber struct {
 	grad      *tensor.Dense
 }
 
-var _ NamedLoss = (*Huber)(nil)
+var (
+	_ Loss      = (*Huber)(nil)
+	_ NamedLoss = (*Huber)(nil)
+)
 
 func (h *Huber) delta() float64 {
 	if h.Delta == 0 {

@@ -28,6 +28,41 @@ type Layer interface {
 	Spec() spec.Layer
 }
 
+// Freezer is a layer that can be frozen: the optimizer leaves a frozen
+// layer's params alone, while gradients still flow through it to the layers
+// before (Keras' trainable = False). Every nnplay layer is one, through an
+// embedded FreezeFlag; those without params carry the flag for the spec.
+type Freezer interface {
+	Layer
+	// SetFrozen freezes (true) or unfreezes (false) the layer.
+	SetFrozen(frozen bool)
+	// IsFrozen reports whether the layer is frozen.
+	IsFrozen() bool
+}
+
+// FreezeFlag is the frozen flag every layer embeds, which makes it a Freezer.
+// The Sequential reads it to decide which params the optimizer updates; the
+// layer itself still computes all its gradients (BatchNormalization alone
+// also runs in inference mode when frozen, as Keras does).
+type FreezeFlag struct {
+	Frozen bool
+}
+
+// SetFrozen sets Frozen.
+func (f *FreezeFlag) SetFrozen(frozen bool) { f.Frozen = frozen }
+
+// IsFrozen returns Frozen.
+func (f *FreezeFlag) IsFrozen() bool { return f.Frozen }
+
+// isFrozen reports whether the optimizer skips layer l's params: a
+// Freezer's flag, or else what its spec says.
+func isFrozen(l Layer) bool {
+	if f, ok := l.(Freezer); ok {
+		return f.IsFrozen()
+	}
+	return l.Spec().Frozen
+}
+
 // Param is a weight tensor and the gradient of the loss with respect to it.
 type Param struct {
 	Name  string // "kernel", "bias"

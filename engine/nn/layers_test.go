@@ -14,29 +14,28 @@ import (
 // layerFromSpec rebuilds a layer from its spec with this file's
 // constructors (Build does the same for whole models).
 func layerFromSpec(l spec.Layer, in int, rng *rand.Rand) Layer {
-	var out Layer
+	var out Freezer
 	switch l.Type {
 	case spec.TypeDense:
-		d := NewDense(in, l.Units, l.Activation, l.KernelInitializer, rng)
-		d.Frozen = l.Frozen
-		out = d
+		out = NewDense(in, l.Units, l.Activation, l.KernelInitializer, rng)
 	case spec.TypeReLU:
-		out = &ReLU{Frozen: l.Frozen}
+		out = &ReLU{}
 	case spec.TypeLeakyReLU:
-		out = &LeakyReLU{Alpha: l.Alpha, Frozen: l.Frozen}
+		out = &LeakyReLU{Alpha: l.Alpha}
 	case spec.TypeSigmoid:
-		out = &Sigmoid{Frozen: l.Frozen}
+		out = &Sigmoid{}
 	case spec.TypeTanh:
-		out = &Tanh{Frozen: l.Frozen}
+		out = &Tanh{}
 	case spec.TypeSoftmax:
-		out = &Softmax{Frozen: l.Frozen}
+		out = &Softmax{}
 	case spec.TypeDropout:
-		d := NewDropout(l.Rate, rng)
-		d.Frozen = l.Frozen
-		out = d
+		out = NewDropout(l.Rate, rng)
 	case spec.TypeFlatten:
-		out = &Flatten{Frozen: l.Frozen}
+		out = &Flatten{}
+	default:
+		return nil
 	}
+	out.SetFrozen(l.Frozen)
 	return out
 }
 

@@ -11,11 +11,16 @@ import (
 // y = x for x > 0, y = α·x otherwise. Unlike ReLU its units never go
 // completely silent.
 type LeakyReLU struct {
-	Alpha  float64 // α, the slope for x ≤ 0, in (0, 1)
-	Frozen bool    // carried for the spec; LeakyReLU has no params
+	Alpha      float64 // α, the slope for x ≤ 0, in (0, 1)
+	FreezeFlag         // carried for the spec; LeakyReLU has no params
 
 	x, y, dx *tensor.Dense
 }
+
+var (
+	_ Layer   = (*LeakyReLU)(nil)
+	_ Freezer = (*LeakyReLU)(nil)
+)
 
 // NewLeakyReLU returns a LeakyReLU layer with slope alpha for x ≤ 0.
 func NewLeakyReLU(alpha float64) *LeakyReLU { return &LeakyReLU{Alpha: alpha} }

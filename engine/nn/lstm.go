@@ -37,6 +37,13 @@ type LSTM struct {
 	dh, dc []float32 // dL/dh_{t−1}, dL/dc_{t−1} carried back from step t, (N, U)
 }
 
+var (
+	_ Layer                = (*LSTM)(nil)
+	_ Freezer              = (*LSTM)(nil)
+	_ inputGradientSkipper = (*LSTM)(nil)
+	_ stepReader           = (*LSTM)(nil)
+)
+
 // NewLSTM returns the LSTM layer that the validated spec layer l describes,
 // for inputs (T, F) = in, its kernels drawn from rng and its forget bias 1.
 func NewLSTM(in []int, l spec.Layer, rng *rand.Rand) *LSTM {

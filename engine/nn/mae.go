@@ -20,7 +20,10 @@ type MeanAbsoluteError struct {
 	grad      *tensor.Dense
 }
 
-var _ NamedLoss = (*MeanAbsoluteError)(nil)
+var (
+	_ Loss      = (*MeanAbsoluteError)(nil)
+	_ NamedLoss = (*MeanAbsoluteError)(nil)
+)
 
 // Forward returns the mean absolute error over the batch.
 func (m *MeanAbsoluteError) Forward(pred, target *tensor.Dense) float64 {

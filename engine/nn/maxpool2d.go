@@ -20,6 +20,11 @@ type MaxPool2D struct {
 	y, dx  *tensor.Dense
 }
 
+var (
+	_ Layer   = (*MaxPool2D)(nil)
+	_ Freezer = (*MaxPool2D)(nil)
+)
+
 // NewMaxPool2D returns a MaxPool2D layer with the given window, strides
 // (nil: the window size, Keras' default) and padding ("valid", "" or
 // "same").

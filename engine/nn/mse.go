@@ -16,6 +16,11 @@ type MeanSquaredError struct {
 	grad      *tensor.Dense
 }
 
+var (
+	_ Loss      = (*MeanSquaredError)(nil)
+	_ NamedLoss = (*MeanSquaredError)(nil)
+)
+
 // Forward returns the mean squared error over the batch.
 func (m *MeanSquaredError) Forward(pred, target *tensor.Dense) float64 {
 	mustCheck(m.CheckTarget(pred, target))

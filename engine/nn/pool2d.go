@@ -21,7 +21,7 @@ type pool2D struct {
 	PoolH, PoolW     int
 	StrideH, StrideW int
 	Same             bool // padding same, else valid
-	Frozen           bool // carried for the spec; pools have no params
+	FreezeFlag            // carried for the spec; pools have no params
 
 	strides []int  // as given (nil means the pool size), for Spec
 	padding string // as given ("" means valid), for Spec

@@ -35,8 +35,7 @@ type recurrentCore struct {
 	// means tanh and sigmoid); Init is the kernel initializer.
 	Activation, RecurrentActivation, Init string
 	ReturnSequences                       bool
-	// Frozen layers are not trained (see Dense.Frozen).
-	Frozen bool
+	FreezeFlag                            // frozen layers are not trained (see Freezer)
 
 	Kernel          *Param // W (F, k·U), with weight decay
 	RecurrentKernel *Param // U (U, k·U), orthogonal at first, with weight decay
@@ -64,7 +63,7 @@ func newRecurrentCore(in []int, l spec.Layer, rng *rand.Rand) recurrentCore {
 	r := recurrentCore{
 		Timesteps: in[0], Features: in[1], Units: l.Units,
 		Activation: l.Activation, RecurrentActivation: l.RecurrentActivation, Init: l.KernelInitializer,
-		ReturnSequences: l.ReturnSequences, Frozen: l.Frozen, typ: l.Type, k: k,
+		ReturnSequences: l.ReturnSequences, FreezeFlag: FreezeFlag{Frozen: l.Frozen}, typ: l.Type, k: k,
 		act: activationOf(l.Activation, actTanh), gate: activationOf(l.RecurrentActivation, actSigmoid),
 	}
 	f, u := in[1], l.Units

@@ -9,10 +9,15 @@ import (
 
 // ReLU is the rectified linear unit, element-wise: y = max(0, x).
 type ReLU struct {
-	Frozen bool // carried for the spec; ReLU has no params
+	FreezeFlag // carried for the spec; ReLU has no params
 
 	x, y, dx *tensor.Dense
 }
+
+var (
+	_ Layer   = (*ReLU)(nil)
+	_ Freezer = (*ReLU)(nil)
+)
 
 // NewReLU returns a ReLU layer.
 func NewReLU() *ReLU { return &ReLU{} }

@@ -14,10 +14,15 @@ import (
 // out from the input's size.
 type Reshape struct {
 	TargetShape []int // as the spec gave it
-	Frozen      bool  // carried for the spec; Reshape has no params
+	FreezeFlag        // carried for the spec; Reshape has no params
 
 	in tensor.Shape // input shape of the last Forward
 }
+
+var (
+	_ Layer   = (*Reshape)(nil)
+	_ Freezer = (*Reshape)(nil)
+)
 
 // NewReshape returns a Reshape layer to target, the shape of one example.
 func NewReshape(target ...int) *Reshape {

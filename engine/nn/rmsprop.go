@@ -19,6 +19,12 @@ type RMSProp struct {
 	avg map[*Param][]float32
 }
 
+var (
+	_ Optimizer     = (*RMSProp)(nil)
+	_ Previewer     = (*RMSProp)(nil)
+	_ optimizerSpec = (*RMSProp)(nil)
+)
+
 // NewRMSProp returns RMSProp with Keras' defaults: ρ 0.9, ε 1e-7.
 func NewRMSProp(lr float64) *RMSProp {
 	return &RMSProp{LR: lr, Rho: 0.9, Epsilon: 1e-7, avg: map[*Param][]float32{}}

@@ -100,49 +100,16 @@ func (m *Sequential) SetTrainable(i int, trainable bool) error {
 	if i < 0 || i >= len(m.layers) {
 		return fmt.Errorf("layer index %d is out of range: the model has %d layers (0 to %d)", i, len(m.layers), len(m.layers)-1)
 	}
-	switch l := m.layers[i].(type) {
-	case *Dense:
-		l.Frozen = !trainable
-	case *ReLU:
-		l.Frozen = !trainable
-	case *LeakyReLU:
-		l.Frozen = !trainable
-	case *Sigmoid:
-		l.Frozen = !trainable
-	case *Tanh:
-		l.Frozen = !trainable
-	case *Softmax:
-		l.Frozen = !trainable
-	case *Dropout:
-		l.Frozen = !trainable
-	case *Flatten:
-		l.Frozen = !trainable
-	case *Conv2D:
-		l.Frozen = !trainable
-	case *MaxPool2D:
-		l.Frozen = !trainable
-	case *AveragePooling2D:
-		l.Frozen = !trainable
-	case *GlobalAveragePooling2D:
-		l.Frozen = !trainable
-	case *BatchNormalization:
-		l.Frozen = !trainable
-	case *Reshape:
-		l.Frozen = !trainable
-	case *SimpleRNN:
-		l.Frozen = !trainable
-	case *LSTM:
-		l.Frozen = !trainable
-	case *GRU:
-		l.Frozen = !trainable
-	default:
-		return fmt.Errorf("layer %d (%T) cannot be frozen: it is not one of nnplay's layer types", i, l)
+	f, ok := m.layers[i].(Freezer)
+	if !ok {
+		return fmt.Errorf("layer %d (%T) cannot be frozen: it has no SetFrozen method (nn.Freezer)", i, m.layers[i])
 	}
+	f.SetFrozen(!trainable)
 	return nil
 }
 
 // Trainable reports whether layer i's weights are trained (it is not frozen).
-func (m *Sequential) Trainable(i int) bool { return !m.layers[i].Spec().Frozen }
+func (m *Sequential) Trainable(i int) bool { return !isFrozen(m.layers[i]) }
 
 // DivergedError says a training step produced a NaN or infinite loss, or
 // an update that made weights NaN or infinite. The weights are those from
@@ -255,7 +222,7 @@ type inputGradientSkipper interface {
 func (m *Sequential) collectTrainable() {
 	m.trainable = m.trainable[:0]
 	for _, l := range m.layers {
-		if l.Spec().Frozen {
+		if isFrozen(l) {
 			continue
 		}
 		for _, p := range l.Params() {

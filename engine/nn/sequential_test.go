@@ -154,6 +154,72 @@ func TestDivergedUpdate(t *testing.T) {
 	}
 }
 
+// TestSetTrainableEveryLayerType: every layer type Build makes freezes and
+// unfreezes through SetTrainable, its spec says so, and Build honours a
+// spec's frozen flag; a layer that is no Freezer is refused by name.
+func TestSetTrainableEveryLayerType(t *testing.T) {
+	rnn := func(typ string) spec.Layer { return spec.Layer{Type: typ, Units: 2} }
+	cases := []struct {
+		l  spec.Layer
+		in []int
+	}{
+		{spec.Dense(3, spec.ActReLU), []int{4}},
+		{spec.Layer{Type: spec.TypeReLU}, []int{4}},
+		{spec.Layer{Type: spec.TypeLeakyReLU, Alpha: 0.1}, []int{4}},
+		{spec.Layer{Type: spec.TypeSigmoid}, []int{4}},
+		{spec.Layer{Type: spec.TypeTanh}, []int{4}},
+		{spec.Layer{Type: spec.TypeSoftmax}, []int{4}},
+		{spec.Layer{Type: spec.TypeDropout, Rate: 0.5}, []int{4}},
+		{spec.Layer{Type: spec.TypeFlatten}, []int{2, 2}},
+		{spec.Layer{Type: spec.TypeConv2D, Filters: 2, KernelSize: []int{3, 3}}, []int{5, 5, 1}},
+		{spec.Layer{Type: spec.TypeMaxPool2D, PoolSize: []int{2, 2}}, []int{4, 4, 1}},
+		{spec.Layer{Type: spec.TypeAveragePooling2D, PoolSize: []int{2, 2}}, []int{4, 4, 1}},
+		{spec.Layer{Type: spec.TypeGlobalAveragePooling2D}, []int{4, 4, 1}},
+		{spec.Layer{Type: spec.TypeBatchNormalization, Momentum: 0.9, Epsilon: 1e-3}, []int{4, 4, 2}},
+		{spec.Layer{Type: spec.TypeReshape, TargetShape: []int{2, 2}}, []int{4}},
+		{rnn(spec.TypeSimpleRNN), []int{3, 2}},
+		{rnn(spec.TypeLSTM), []int{3, 2}},
+		{rnn(spec.TypeGRU), []int{3, 2}},
+	}
+	for i, c := range cases {
+		layer := buildLayer(c.l, c.in, 1, uint64(i))
+		m := NewSequential(c.in, layer)
+		if !m.Trainable(0) || layer.Spec().Frozen {
+			t.Errorf("%s: built from an unfrozen spec, it is frozen", c.l.Type)
+		}
+		if err := m.SetTrainable(0, false); err != nil {
+			t.Fatalf("%s: SetTrainable(0, false): %v", c.l.Type, err)
+		}
+		if m.Trainable(0) || !layer.IsFrozen() || !layer.Spec().Frozen {
+			t.Errorf("%s: SetTrainable(0, false) left it trainable (IsFrozen %v, spec %v)", c.l.Type, layer.IsFrozen(), layer.Spec().Frozen)
+		}
+		if err := m.SetTrainable(0, true); err != nil || !m.Trainable(0) || layer.Spec().Frozen {
+			t.Errorf("%s: SetTrainable(0, true) left it frozen (err %v)", c.l.Type, err)
+		}
+		frozen := c.l
+		frozen.Frozen = true
+		if !buildLayer(frozen, c.in, 1, uint64(i)).IsFrozen() {
+			t.Errorf("%s: built from a frozen spec, it is not frozen", c.l.Type)
+		}
+	}
+
+	m := NewSequential([]int{4}, notFreezer{NewReLU()})
+	want := "layer 0 (nn.notFreezer) cannot be frozen: it has no SetFrozen method (nn.Freezer)"
+	if err := m.SetTrainable(0, false); err == nil || err.Error() != want {
+		t.Errorf("SetTrainable on a layer without SetFrozen: %v, want %q", err, want)
+	}
+}
+
+// notFreezer is a Layer without SetFrozen.
+type notFreezer struct{ r *ReLU }
+
+func (n notFreezer) Forward(x *tensor.Dense, training bool) *tensor.Dense {
+	return n.r.Forward(x, training)
+}
+func (n notFreezer) Backward(dy *tensor.Dense) *tensor.Dense { return n.r.Backward(dy) }
+func (n notFreezer) Params() []*Param                        { return nil }
+func (n notFreezer) Spec() spec.Layer                        { return n.r.Spec() }
+
 // TestFrozenLayer: a frozen layer's weights stay put through Fit while the
 // others train; SetTrainable freezes and unfreezes; Spec and Summary say so.
 func TestFrozenLayer(t *testing.T) {

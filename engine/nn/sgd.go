@@ -22,6 +22,12 @@ type SGD struct {
 	velocity map[*Param][]float32
 }
 
+var (
+	_ Optimizer     = (*SGD)(nil)
+	_ Previewer     = (*SGD)(nil)
+	_ optimizerSpec = (*SGD)(nil)
+)
+
 // NewSGD returns SGD with the given learning rate and momentum.
 func NewSGD(lr, momentum float64, nesterov bool) *SGD {
 	return &SGD{LR: lr, Momentum: momentum, Nesterov: nesterov, velocity: map[*Param][]float32{}}

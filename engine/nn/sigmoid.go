@@ -11,10 +11,15 @@ import (
 
 // Sigmoid squashes each input into (0, 1): y = σ(x) = 1 / (1 + e^(−x)).
 type Sigmoid struct {
-	Frozen bool // carried for the spec; Sigmoid has no params
+	FreezeFlag // carried for the spec; Sigmoid has no params
 
 	y, dx *tensor.Dense
 }
+
+var (
+	_ Layer   = (*Sigmoid)(nil)
+	_ Freezer = (*Sigmoid)(nil)
+)
 
 // NewSigmoid returns a Sigmoid layer.
 func NewSigmoid() *Sigmoid { return &Sigmoid{} }

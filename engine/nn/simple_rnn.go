@@ -23,6 +23,13 @@ type SimpleRNN struct {
 	dh []float32     // dL/dh_{t−1} carried back from step t, (N, U)
 }
 
+var (
+	_ Layer                = (*SimpleRNN)(nil)
+	_ Freezer              = (*SimpleRNN)(nil)
+	_ inputGradientSkipper = (*SimpleRNN)(nil)
+	_ stepReader           = (*SimpleRNN)(nil)
+)
+
 // NewSimpleRNN returns the SimpleRNN layer that the validated spec layer l
 // describes, for inputs (T, F) = in, its kernels drawn from rng.
 func NewSimpleRNN(in []int, l spec.Layer, rng *rand.Rand) *SimpleRNN {

@@ -14,10 +14,16 @@ import (
 // loss (see FuseSoftmax): its own Backward is exact, but the probabilities
 // it feeds the loss round to 0 or 1 for confident predictions.
 type Softmax struct {
-	Frozen bool // carried for the spec; Softmax has no params
+	FreezeFlag // carried for the spec; Softmax has no params
 
 	y, dx *tensor.Dense
 }
+
+var (
+	_ Layer        = (*Softmax)(nil)
+	_ Freezer      = (*Softmax)(nil)
+	_ SoftmaxEnder = (*Softmax)(nil)
+)
 
 // NewSoftmax returns a Softmax layer.
 func NewSoftmax() *Softmax { return &Softmax{} }

@@ -30,6 +30,11 @@ type SoftmaxCrossEntropy struct {
 	grad   *tensor.Dense
 }
 
+var (
+	_ Loss      = (*SoftmaxCrossEntropy)(nil)
+	_ NamedLoss = (*SoftmaxCrossEntropy)(nil)
+)
+
 // Forward returns the mean cross-entropy of softmax(logits) against target.
 func (s *SoftmaxCrossEntropy) Forward(logits, target *tensor.Dense) float64 {
 	mustCheck(s.CheckTarget(logits, target))

@@ -26,6 +26,11 @@ type SparseCategoricalCrossentropy struct {
 	grad   *tensor.Dense
 }
 
+var (
+	_ Loss      = (*SparseCategoricalCrossentropy)(nil)
+	_ NamedLoss = (*SparseCategoricalCrossentropy)(nil)
+)
+
 // Forward returns the mean loss over the batch.
 func (s *SparseCategoricalCrossentropy) Forward(pred, target *tensor.Dense) float64 {
 	if s.FromLogits {

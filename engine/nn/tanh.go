@@ -9,10 +9,15 @@ import (
 
 // Tanh squashes each input into (−1, 1): y = tanh(x).
 type Tanh struct {
-	Frozen bool // carried for the spec; Tanh has no params
+	FreezeFlag // carried for the spec; Tanh has no params
 
 	y, dx *tensor.Dense
 }
+
+var (
+	_ Layer   = (*Tanh)(nil)
+	_ Freezer = (*Tanh)(nil)
+)
 
 // NewTanh returns a Tanh layer.
 func NewTanh() *Tanh { return &Tanh{} }

@@ -141,7 +141,7 @@ func (m *Sequential) traceParams(tr *Trace) {
 		for _, p := range l.Params() {
 			pt := ParamTrace{
 				Name:      p.Name,
-				Trainable: !l.Spec().Frozen && !p.NonTrainable,
+				Trainable: !isFrozen(l) && !p.NonTrainable,
 				Before:    cloneTensor(p.Value),
 				Grad:      cloneTensor(p.Grad),
 				After:     cloneTensor(p.Value),
