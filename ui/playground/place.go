@@ -256,10 +256,15 @@ func (p *Place) handle(ev protocol.Event) bool {
 	return true
 }
 
-// setState records the worker's state; any change asks for a frame.
+// setState records the worker's state; any change asks for a frame. A
+// run that starts while the place is away (Play pressed just before
+// leaving) is paused: training runs only on screen.
 func (p *Place) setState(s string) bool {
 	if s == p.State || p.State == "" && s != protocol.StateIdle {
 		return false // "" waits for the build's idle
+	}
+	if s == protocol.StateRunning && !p.active {
+		p.request(protocol.Pause{})
 	}
 	p.State = s
 	p.loop.ask()

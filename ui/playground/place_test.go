@@ -20,7 +20,7 @@ type recorder struct{ sent []protocol.Request }
 func newTestPlace() (*Place, *recorder) {
 	p := New(session.New(func(protocol.Request) {}))
 	rec := &recorder{}
-	p.started = true
+	p.started, p.active = true, true // as if shown, with a worker
 	p.send = func(r protocol.Request) { rec.sent = append(rec.sent, r) }
 	return p, rec
 }
@@ -278,6 +278,14 @@ func TestShownFollowsTheAddress(t *testing.T) {
 		t.Errorf("leaving while training sent %v (active %v); want a pause", got, p.active)
 	}
 	p.Hidden()
+	p.handle(protocol.State{State: protocol.StatePaused})
+	p.show("#/playground")
+	p.TogglePlay() // Play, then away before the run starts
+	p.Hidden()
+	p.handle(protocol.State{State: protocol.StateRunning})
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"start", "pause"}) {
+		t.Errorf("a run that started out of sight: sent %v; want it paused", got)
+	}
 	p.handle(protocol.State{State: protocol.StatePaused})
 	p.show("#/playground")
 	if got := rec.take(); len(got) != 0 || !p.active {
