@@ -156,9 +156,12 @@ def main():
     if args.batch_size % world:
         raise SystemExit("the batch size %d does not split across %d processes; pass --batch-size" % (args.batch_size, world))
     per_process = args.batch_size // world
+    # Each process takes its share of a shuffled order (DistributedSampler:
+    # the same permutation everywhere, seeded by SEED and the epoch) and
+    # slices batches from the tensors directly, without a DataLoader's
+    # per-example copies.
     sampler = DistributedSampler(TensorDataset(x_train, y_train), num_replicas=world, rank=rank, shuffle=True, seed=SEED)
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=per_process, sampler=sampler)
-    steps_per_epoch = len(loader)
+    steps_per_epoch = (len(sampler) + per_process - 1) // per_process
     if rank == 0:
         print("%s: %d training examples, batch %d (%d per process, %d processes on %s), %d epochs"
               % (NAME, len(x_train), args.batch_size, per_process, world, device.type, args.epochs), flush=True)
@@ -167,11 +170,15 @@ def main():
         sampler.set_epoch(epoch - 1)
         start = time.time()
         total = torch.zeros(3, dtype=torch.float64, device=device)  # loss sum, correct, examples
-        for xb, yb in loader:
-            xb, yb = xb.to(device), yb.to(device)
+        order = torch.tensor(list(sampler))
+        for b in range(steps_per_epoch):
+            idx = order[b * per_process:(b + 1) * per_process]
+            xb, yb = x_train[idx].to(device), y_train[idx].to(device)
             lr = scheduled_lr(step, steps_per_epoch, args.epochs)
             loss, correct = train_step(ddp, optimizer, xb, yb, lr, classes)
-            total += torch.stack([loss.double() * len(xb), correct.double(), torch.tensor(float(len(xb)), dtype=torch.float64, device=device)])
+            total[0] += loss.double() * len(xb)
+            total[1] += correct
+            total[2] += len(xb)
             step += 1
             if args.max_steps and step >= args.max_steps:
                 break
