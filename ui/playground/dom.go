@@ -59,9 +59,13 @@ func (p *Place) drawFrame() {
 	p.view.drawCurves(p)
 }
 
-// nextFrame runs tick at the next animation frame.
+// nextFrame runs tick at the next animation frame (none outside a
+// browser: the tests under Node).
 func (p *Place) nextFrame() {
 	if p.requestFrame == nil {
+		if js.Global().Get("requestAnimationFrame").Type() != js.TypeFunction {
+			return
+		}
 		f := js.FuncOf(func(js.Value, []js.Value) any {
 			go p.tick() // a JS callback must not wait for Vugu's lock
 			return nil

@@ -3,7 +3,10 @@ package playground
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/vugu/vugu"
 
 	"github.com/nnplay/nnplay/ui/chart"
 	"github.com/nnplay/nnplay/ui/session"
@@ -17,8 +20,16 @@ import (
 
 type recorder struct{ sent []protocol.Request }
 
+// newSession is a session whose worker is nobody; its event environment
+// is a lock of its own (the page's is Vugu's).
+func newSession() *session.Session {
+	s := session.New(func(protocol.Request) {})
+	s.Env = vugu.NewEventEnvImpl(&sync.RWMutex{}, make(chan bool, 1))
+	return s
+}
+
 func newTestPlace() (*Place, *recorder) {
-	p := New(session.New(func(protocol.Request) {}))
+	p := New(newSession())
 	rec := &recorder{}
 	p.started, p.active = true, true // as if shown, with a worker
 	p.send = func(r protocol.Request) { rec.sent = append(rec.sent, r) }
@@ -229,7 +240,7 @@ func TestCurvesStayBounded(t *testing.T) {
 // open that run, the bare address keeps the current one, and leaving
 // pauses training.
 func TestShownFollowsTheAddress(t *testing.T) {
-	p := New(session.New(func(protocol.Request) {}))
+	p := New(newSession())
 	p.show("#dataset=xor&noise=25&layers=3") // an old link, the page's first address
 	if !p.started || !p.active || p.Config.Dataset != "xor" || p.Config.Noise != 25 || len(p.Net.Rows) != 1 || p.Net.Rows[0].Units != "3" || p.Net.CanUndo() {
 		t.Fatalf("first shown at an old link: started %v, active %v, config %+v, rows %+v", p.started, p.active, p.Config, p.Net.Rows)
