@@ -1,6 +1,9 @@
 // Package data holds nnplay's data sets: MNIST read from its idx files, the
-// 2-D toy sets of TensorFlow Playground, and the deterministic shuffle used
-// to batch them.
+// 2-D toy sets of TensorFlow Playground, and the user's own: image sets
+// (idx files of any size, image folders, the webcam, the generated Shapes)
+// and tables (engine/data/table), for classification or regression, split
+// and preprocessed as their spec.Data says; and the deterministic shuffle
+// used to batch them.
 package data
 
 import (
@@ -18,17 +21,40 @@ import (
 // MNIST's training images are 47 MB as bytes and 188 MB as float32, and
 // converting them all took the browser worker 0.4–0.8 s of a first visit.
 // Batch, Slice, Subset, Tensors and AppendExample read either form.
+//
+// A regression set holds Targets (one value per example) instead of
+// Labels; its y tensors are (N, 1), like a one-output model's predictions.
 type Set struct {
 	X       []float32 // N × prod(Shape), row-major; MNIST pixels scaled to [0,1]; nil when Pixels holds them
 	Pixels  []byte    // N × prod(Shape) bytes standing for byte/255, instead of X; nil for a float set
-	Labels  []int     // N class indices
+	Labels  []int     // N class indices; nil for a regression
 	Shape   []int     // the shape of one example, e.g. [784] or [2]
-	Classes int       // number of classes K
+	Classes int       // number of classes K; 0 for a regression
 	Name    string    // "mnist-train", "spiral-test", ...
+	// Targets are a regression's N target values, instead of Labels.
+	Targets []float32
+	// ClassNames name the classes, when they have names.
+	ClassNames []string
+	// Image is [height, width, channels] when the examples are images
+	// (Shape is then flat, [height·width·channels], so an MLP and a CNN
+	// both take them; see nn's flat rows).
+	Image []int
+	// Levels, when set, maps a pixel byte to its value per channel
+	// (spec.Data.PixelLevels: b/255 standardized): Levels[c][b]. Without
+	// it a byte b is b/255.
+	Levels [][256]float32
 }
 
 // Len is the number of examples N.
-func (s *Set) Len() int { return len(s.Labels) }
+func (s *Set) Len() int {
+	if s.Targets != nil {
+		return len(s.Targets)
+	}
+	return len(s.Labels)
+}
+
+// Regression says whether the set holds targets rather than classes.
+func (s *Set) Regression() bool { return s.Targets != nil }
 
 // Size is the number of float32 values in one example: prod(Shape).
 func (s *Set) Size() int {
@@ -47,10 +73,17 @@ func (s *Set) Slice(from, to int) *Set {
 	}
 	size := s.Size()
 	out := &Set{
-		Labels:  s.Labels[from:to:to],
-		Shape:   s.Shape,
-		Classes: s.Classes,
-		Name:    s.Name,
+		Shape:      s.Shape,
+		Classes:    s.Classes,
+		Name:       s.Name,
+		ClassNames: s.ClassNames,
+		Image:      s.Image,
+		Levels:     s.Levels,
+	}
+	if s.Targets != nil {
+		out.Targets = s.Targets[from:to:to]
+	} else {
+		out.Labels = s.Labels[from:to:to]
 	}
 	if s.Pixels != nil {
 		out.Pixels = s.Pixels[from*size : to*size : to*size]
@@ -74,23 +107,45 @@ func (s *Set) AppendExample(dst []float32, i int) []float32 {
 func (s *Set) example(dst []float32, i int) {
 	size := s.Size()
 	if s.Pixels != nil {
-		scalePixels(dst, s.Pixels[i*size:(i+1)*size])
+		s.levels(dst, s.Pixels[i*size:(i+1)*size])
 	} else {
 		copy(dst, s.X[i*size:(i+1)*size])
 	}
 }
 
+// levels writes the values of pixel bytes into dst: Levels per channel,
+// or b/255.
+func (s *Set) levels(dst []float32, pixels []byte) {
+	if s.Levels == nil {
+		scalePixels(dst, pixels)
+		return
+	}
+	c := len(s.Levels)
+	for i, p := range pixels {
+		dst[i] = s.Levels[i%c][p]
+	}
+}
+
+// target is example i's target as float32: its class index, or its value.
+func (s *Set) target(i int) float32 {
+	if s.Targets != nil {
+		return s.Targets[i]
+	}
+	return float32(s.Labels[i])
+}
+
 // Batch copies the examples idx into fresh tensors:
 // x has shape (len(idx), Shape...) and y has shape (len(idx),) holding the
-// class indices as float32 (the "sparse" target form). It panics on an
-// index outside 0..Len()-1, as indexing a slice would.
+// class indices as float32 (the "sparse" target form), or (len(idx), 1)
+// holding a regression's targets. It panics on an index outside
+// 0..Len()-1, as indexing a slice would.
 func (s *Set) Batch(idx []int) (x, y *tensor.Dense) {
 	size := s.Size()
 	xs := make([]float32, len(idx)*size)
 	ys := make([]float32, len(idx))
 	for b, i := range idx {
 		s.example(xs[b*size:(b+1)*size], i)
-		ys[b] = float32(s.Labels[i])
+		ys[b] = s.target(i)
 	}
 	return s.tensors(xs, ys, len(idx))
 }
@@ -101,13 +156,13 @@ func (s *Set) Batch(idx []int) (x, y *tensor.Dense) {
 // of Pixels is converted into a fresh x.
 func (s *Set) Tensors() (x, y *tensor.Dense) {
 	ys := make([]float32, s.Len())
-	for i, l := range s.Labels {
-		ys[i] = float32(l)
+	for i := range ys {
+		ys[i] = s.target(i)
 	}
 	n := s.Len() * s.Size()
 	if s.Pixels != nil {
 		xs := make([]float32, n)
-		scalePixels(xs, s.Pixels[:n])
+		s.levels(xs, s.Pixels[:n])
 		return s.tensors(xs, ys, s.Len())
 	}
 	return s.tensors(s.X[:n], ys, s.Len())
@@ -116,6 +171,9 @@ func (s *Set) Tensors() (x, y *tensor.Dense) {
 func (s *Set) tensors(xs, ys []float32, n int) (x, y *tensor.Dense) {
 	shape := append([]int{n}, s.Shape...)
 	x = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(xs))
+	if s.Targets != nil {
+		return x, tensor.New(tensor.WithShape(n, 1), tensor.WithBacking(ys))
+	}
 	y = tensor.New(tensor.WithShape(n), tensor.WithBacking(ys))
 	return x, y
 }

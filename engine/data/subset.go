@@ -11,6 +11,9 @@ import (
 // 5-class set for fine-tuning (spec.Model.Classes describes the same
 // choice). The examples are copied, in the form s holds them. classes must be distinct classes of s.
 func (s *Set) Subset(classes []int) (*Set, error) {
+	if s.Regression() {
+		return nil, fmt.Errorf("%s is a regression; it has no classes to choose", s.Name)
+	}
 	if len(classes) == 0 {
 		return nil, fmt.Errorf("%s: choose at least one class for a subset", s.Name)
 	}
@@ -25,7 +28,12 @@ func (s *Set) Subset(classes []int) (*Set, error) {
 		label[c] = i + 1
 	}
 	size := s.Size()
-	out := &Set{Shape: s.Shape, Classes: len(classes), Name: s.Name + subsetName(classes)}
+	out := &Set{Shape: s.Shape, Classes: len(classes), Name: s.Name + subsetName(classes), Image: s.Image, Levels: s.Levels}
+	if s.ClassNames != nil {
+		for _, c := range classes {
+			out.ClassNames = append(out.ClassNames, s.ClassNames[c])
+		}
+	}
 	for i, c := range s.Labels {
 		if label[c] == 0 {
 			continue

@@ -284,3 +284,24 @@ func (d *Data) Clone() *Data {
 	}
 	return &c
 }
+
+// PixelLevels returns, for an image description, each channel's value of
+// every pixel byte b: float32((b/255 − Offset[c]) / Scale[c]), or b/255
+// without a scaling. Every user of a model (training, Try it, a link
+// opened elsewhere) maps bytes through it, so all agree to the bit.
+func (d Data) PixelLevels() [][256]float32 {
+	channels := 1
+	if d.Kind == KindImage && len(d.Shape) == 3 {
+		channels = d.Shape[2]
+	}
+	out := make([][256]float32, channels)
+	for c := range out {
+		for b := range 256 {
+			out[c][b] = float32(b) / 255 // as MNIST's bytes are read
+			if c < len(d.Offset) {
+				out[c][b] = float32((float64(b)/255 - d.Offset[c]) / d.Scale[c])
+			}
+		}
+	}
+	return out
+}

@@ -17,14 +17,18 @@ func ImageMLP(dataset string, d Data) Model {
 }
 
 // ImageCNN is a small CNN for images with any number of channels:
-// Conv 16@3×3 relu → MaxPool 2 → Conv 32@3×3 relu → MaxPool 2 → Flatten →
-// Dense 32 relu → the output; Adam at 0.002, batch 32, 10 epochs.
+// Conv 8@3×3 relu → MaxPool 2 → Conv 16@3×3 relu → MaxPool 2 →
+// Conv 16@3×3 relu → Flatten → Dense 32 relu → the output (12,149
+// weights on Shapes' 32×32 RGB); Adam at 0.003 with a cosine schedule,
+// batch 32, 5 epochs. On Shapes it learns what an MLP cannot: the
+// outline wherever it is.
 func ImageCNN(dataset string, d Data) Model {
 	return forData(dataset, d, d.Shape, []Layer{
+		Conv2D(8, 3, ActReLU), MaxPool2D(2),
 		Conv2D(16, 3, ActReLU), MaxPool2D(2),
-		Conv2D(32, 3, ActReLU), MaxPool2D(2),
+		Conv2D(16, 3, ActReLU),
 		{Type: TypeFlatten}, Dense(32, ActReLU),
-	}, Adam(0.002), 32, 10)
+	}, cosine(Adam(0.003)), 32, 5)
 }
 
 // forData ends hidden with d's output layer and loss.

@@ -83,7 +83,7 @@ func Generate(opt Options) (pixels []byte, labels []int, err error) {
 // draw renders one image of class into img.
 func draw(img []byte, cover []float64, class int, opt Options, rng *rand.Rand) {
 	side := float64(opt.Side)
-	r := (0.22 + 0.2*rng.Float64()) * side
+	r := (0.28 + 0.17*rng.Float64()) * side
 	cx := r + rng.Float64()*(side-2*r)
 	cy := r + rng.Float64()*(side-2*r)
 	angle := rng.Float64() * 2 * math.Pi
