@@ -249,9 +249,16 @@ func clusters(k, per, d int, seed uint64) (rows []float32, labels []int) {
 func TestTSNEKeepsClustersApart(t *testing.T) {
 	const k, per, d = 3, 40, 20
 	rows, labels := clusters(k, per, d, 4)
+	for _, exact := range []bool{false, true} {
+		clustersApart(t, rows, labels, exact)
+	}
+}
+
+func clustersApart(t *testing.T, rows []float32, labels []int, exact bool) {
+	const k, per, d = 3, 40, 20
 	n := k * per
 	calls := 0
-	y, err := TSNE(rows, n, d, TSNEOptions{Perplexity: 15, Iterations: 500, Progress: func(done, total int) bool {
+	y, err := TSNE(rows, n, d, TSNEOptions{Exact: exact, Perplexity: 15, Iterations: 500, Progress: func(done, total int) bool {
 		calls++
 		if total != 500 || done != 10*calls {
 			t.Errorf("progress %d of %d at call %d", done, total, calls)
@@ -295,11 +302,11 @@ func TestTSNEKeepsClustersApart(t *testing.T) {
 	if gap < 3*radius {
 		t.Errorf("closest cluster centres %.3g apart, widest cluster radius %.3g: not separated", gap, radius)
 	}
-	t.Logf("3 clusters of 40 in 20-D: closest centres %.2f apart, widest RMS radius %.2f (ratio %.1f)", gap, radius, gap/radius)
+	t.Logf("exact %v: 3 clusters of 40 in 20-D: closest centres %.2f apart, widest RMS radius %.2f (ratio %.1f)", exact, gap, radius, gap/radius)
 
 	// Deterministic: the same run gives the same bits; a random start
 	// depends on its seed only.
-	again, err := TSNE(rows, n, d, TSNEOptions{Perplexity: 15, Iterations: 500})
+	again, err := TSNE(rows, n, d, TSNEOptions{Exact: exact, Perplexity: 15, Iterations: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,9 +315,9 @@ func TestTSNEKeepsClustersApart(t *testing.T) {
 			t.Fatalf("two runs differ at %d: %v vs %v", i, y[i], again[i])
 		}
 	}
-	r1, _ := TSNE(rows, n, d, TSNEOptions{Perplexity: 15, Iterations: 20, Init: InitRandom, Seed: 1})
-	r2, _ := TSNE(rows, n, d, TSNEOptions{Perplexity: 15, Iterations: 20, Init: InitRandom, Seed: 1})
-	r3, _ := TSNE(rows, n, d, TSNEOptions{Perplexity: 15, Iterations: 20, Init: InitRandom, Seed: 2})
+	r1, _ := TSNE(rows, n, d, TSNEOptions{Exact: exact, Perplexity: 15, Iterations: 20, Init: InitRandom, Seed: 1})
+	r2, _ := TSNE(rows, n, d, TSNEOptions{Exact: exact, Perplexity: 15, Iterations: 20, Init: InitRandom, Seed: 1})
+	r3, _ := TSNE(rows, n, d, TSNEOptions{Exact: exact, Perplexity: 15, Iterations: 20, Init: InitRandom, Seed: 2})
 	same, differ := true, false
 	for i := range r1 {
 		same = same && r1[i] == r2[i]
@@ -342,12 +349,75 @@ func TestTSNEStops(t *testing.T) {
 }
 
 // BenchmarkTSNE2000 is the embedding view's size: 2,000 points of a
-// 64-unit hidden layer, 750 iterations.
+// 64-unit hidden layer, 750 iterations, Barnes-Hut and exact.
 func BenchmarkTSNE2000(b *testing.B) {
 	rows, _ := clusters(10, 200, 64, 1)
-	for b.Loop() {
-		if _, err := TSNE(rows, 2000, 64, TSNEOptions{}); err != nil {
-			b.Fatal(err)
+	for _, exact := range []bool{false, true} {
+		b.Run(map[bool]string{false: "barnes-hut", true: "exact"}[exact], func(b *testing.B) {
+			for b.Loop() {
+				if _, err := TSNE(rows, 2000, 64, TSNEOptions{Exact: exact}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// dense is the sparse P as an n × n matrix.
+func dense(p *sparseP, n int) []float64 {
+	m := make([]float64, n*n)
+	for i := range n {
+		for e := p.start[i]; e < p.start[i+1]; e++ {
+			m[i*n+int(p.col[e])] = p.val[e]
 		}
+	}
+	return m
+}
+
+// TestBarnesHut: the sparse P is symmetric, sums to 1 and keeps each
+// point's 3·perplexity nearest neighbours; with θ → 0 the Barnes-Hut
+// gradient is the exact one for that P, and at the default θ close to it.
+func TestBarnesHut(t *testing.T) {
+	const n, d, perp = 300, 10, 5
+	rows, _ := clusters(3, n/3, d, 8)
+	p := sparseAffinities(rows, n, d, perp)
+	m := dense(p, n)
+	var sum float64
+	for i := range n {
+		if got := p.start[i+1] - p.start[i]; got < 15 {
+			t.Fatalf("row %d has %d entries; want at least its 15 neighbours", i, got)
+		}
+		for j := range n {
+			sum += m[i*n+j]
+			if m[i*n+j] != m[j*n+i] || m[i*n+i] != 0 {
+				t.Fatalf("P is not symmetric with a zero diagonal at (%d, %d)", i, j)
+			}
+		}
+	}
+	if math.Abs(sum-1) > 1e-12 || len(p.col) > 2*n*15 {
+		t.Errorf("Σ P = %v (want 1), %d entries (at most %d)", sum, len(p.col), 2*n*15)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	y := make([]float64, 2*n)
+	for i := range y {
+		y[i] = 3 * rng.NormFloat64()
+	}
+	y[2], y[3] = y[0], y[1] // two points in the same place
+	want := make([]float64, 2*n)
+	gradient(want, m, y, n, 12)
+	var tree quadtree
+	for _, tc := range []struct{ theta, tol float64 }{{1e-9, 1e-10}, {DefaultTheta, 0.05}} {
+		got := make([]float64, 2*n)
+		bhGradient(got, p, y, n, 12, tc.theta, &tree)
+		var diff, norm float64
+		for i := range got {
+			diff += sq(got[i] - want[i])
+			norm += sq(want[i])
+		}
+		rel := math.Sqrt(diff / norm)
+		if rel > tc.tol {
+			t.Errorf("θ = %v: ‖Barnes-Hut − exact‖/‖exact‖ = %.3g, want ≤ %v", tc.theta, rel, tc.tol)
+		}
+		t.Logf("θ = %v: gradient within %.2g of the exact one (relative L2)", tc.theta, rel)
 	}
 }

@@ -17,10 +17,18 @@ const (
 	exaggerated = 250
 )
 
-// MaxTSNEPoints caps the points of an exact t-SNE: it keeps the n × n
-// affinities (8n² bytes: 32 MB at 2,000 points) and each iteration visits
-// every pair.
-const MaxTSNEPoints = 5000
+// Caps on the points of a t-SNE. An exact one keeps the n × n affinities
+// (8n² bytes: 32 MB at 2,000 points) and each iteration visits every
+// pair; Barnes-Hut keeps 3·perplexity neighbours a point, but finding them
+// still compares every pair once.
+const (
+	MaxTSNEPoints      = 5000
+	MaxBarnesHutPoints = 20000
+)
+
+// DefaultTheta is Barnes-Hut's accuracy: a cell of width w at distance r
+// counts as one point when w/r < θ (0 would visit every point).
+const DefaultTheta = 0.5
 
 // Init is how t-SNE places the points before it starts.
 type Init int
@@ -54,6 +62,11 @@ type TSNEOptions struct {
 	// InitRandom.
 	Init Init
 	Seed uint64
+	// Exact computes every pair's affinity and repulsion (O(n²) an
+	// iteration) instead of Barnes-Hut's approximation (O(n log n)), the
+	// default; Theta is Barnes-Hut's accuracy (DefaultTheta when 0).
+	Exact bool
+	Theta float64
 	// Progress, when set, is called every 10 iterations and after the
 	// last with how many are done; returning false stops TSNE, which then
 	// returns ErrStopped.
@@ -61,11 +74,11 @@ type TSNEOptions struct {
 }
 
 // TSNE embeds n points of d values (rows, n × d) in two dimensions by
-// exact t-SNE (van der Maaten & Hinton, 2008) and returns n × 2
-// coordinates:
+// t-SNE (van der Maaten & Hinton, 2008) and returns n × 2 coordinates:
 //
 //	p_j|i ∝ exp(−β_i ‖x_i − x_j‖²), β_i set by bisection so that the
-//	        entropy of p_·|i is log(Perplexity)
+//	        entropy of p_·|i is log(Perplexity) (Barnes-Hut: over the
+//	        ⌊3·Perplexity⌋ nearest j only, 0 for the others)
 //	p_ij  = (p_j|i + p_i|j) / 2n
 //	q_ij  = (1 + ‖y_i − y_j‖²)⁻¹ / Σ_{k≠l} (1 + ‖y_k − y_l‖²)⁻¹
 //	∂KL/∂y_i = 4 Σ_j (p_ij − q_ij)(1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)
@@ -73,7 +86,8 @@ type TSNEOptions struct {
 // descended with momentum (0.5, then 0.8) and per-coordinate gains
 // (+0.2 when the gradient changes sign, ×0.8 otherwise, at least 0.01),
 // P exaggerated for the first 250 iterations, the layout kept centred.
-// The result depends only on the points and the options.
+// By default the repulsion is Barnes-Hut's (barnes_hut.go); Exact sums
+// every pair. The result depends only on the points and the options.
 func TSNE(rows []float32, n, d int, o TSNEOptions) ([]float64, error) {
 	if err := checkRows(rows, n, d); err != nil {
 		return nil, fmt.Errorf("t-sne: %w", err)
@@ -81,8 +95,18 @@ func TSNE(rows []float32, n, d int, o TSNEOptions) ([]float64, error) {
 	if n < 4 {
 		return nil, fmt.Errorf("t-sne: %d points; give at least 4", n)
 	}
-	if n > MaxTSNEPoints {
-		return nil, fmt.Errorf("t-sne: %d points, more than the %d an exact t-SNE handles here; embed a sample", n, MaxTSNEPoints)
+	if o.Exact && n > MaxTSNEPoints {
+		return nil, fmt.Errorf("t-sne: %d points, more than the %d an exact t-SNE handles here; use Barnes-Hut or embed a sample", n, MaxTSNEPoints)
+	}
+	if n > MaxBarnesHutPoints {
+		return nil, fmt.Errorf("t-sne: %d points, more than the %d t-SNE handles here; embed a sample", n, MaxBarnesHutPoints)
+	}
+	theta := o.Theta
+	if theta == 0 {
+		theta = DefaultTheta
+	}
+	if !(theta > 0) || theta > 2 {
+		return nil, fmt.Errorf("t-sne: θ = %v; use 0 (the default, %v) up to 2", o.Theta, DefaultTheta)
 	}
 	perp, iters, ex := o.Perplexity, o.Iterations, o.Exaggeration
 	if perp == 0 {
@@ -108,7 +132,14 @@ func TSNE(rows []float32, n, d int, o TSNEOptions) ([]float64, error) {
 	if lr == 0 {
 		lr = max(float64(n)/ex/4, 50)
 	}
-	p := affinities(rows, n, d, perp)
+	var p []float64
+	var sp *sparseP
+	var tree quadtree
+	if o.Exact {
+		p = affinities(rows, n, d, perp)
+	} else {
+		sp = sparseAffinities(rows, n, d, perp)
+	}
 	y, err := initLayout(rows, n, d, o)
 	if err != nil {
 		return nil, err
@@ -124,7 +155,11 @@ func TSNE(rows []float32, n, d int, o TSNEOptions) ([]float64, error) {
 		if it < exaggerated {
 			exag, momentum = ex, 0.5
 		}
-		gradient(grad, p, y, n, exag)
+		if o.Exact {
+			gradient(grad, p, y, n, exag)
+		} else {
+			bhGradient(grad, sp, y, n, exag, theta, &tree)
+		}
 		for i := range y {
 			if (grad[i] > 0) != (update[i] > 0) {
 				gains[i] += 0.2
