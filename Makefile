@@ -191,6 +191,7 @@ FUZZ_TARGETS += ./engine/modelio:FuzzDecodeFile:250000
 FUZZ_TARGETS += ./engine/data/table:FuzzParse:300000
 FUZZ_TARGETS += ./engine/data/archive:FuzzReadZip:300000
 FUZZ_TARGETS += ./engine/npz:FuzzDecode:150000
+FUZZ_TARGETS += ./engine/torch:FuzzImportWeights:50000
 FUZZ_TARGETS += ./engine/runs:FuzzDecode:250000
 FUZZ_TARGETS += ./engine/challenge:FuzzDecode:150000
 

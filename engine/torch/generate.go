@@ -178,7 +178,7 @@ func shapeComment(s []int) string {
 }
 
 func (g *generator) specJSON() string {
-	b, err := json.MarshalIndent(g.m, "", "  ")
+	b, err := json.Marshal(g.m)
 	if err != nil {
 		return "{}"
 	}

@@ -14,11 +14,11 @@ import (
 )
 
 // payloadOf is s with every weight filled with distinct values.
-func payloadOf(t *testing.T, s spec.Model) share.Payload {
-	t.Helper()
+func payloadOf(tb testing.TB, s spec.Model) share.Payload {
+	tb.Helper()
 	want, err := share.ExpectedWeights(s)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	p := share.Payload{Spec: s, Epochs: 2, Steps: 100}
 	for k, w := range want {
