@@ -103,10 +103,14 @@ func TestAnswersGoToTheirPanel(t *testing.T) {
 	if in.Snap != nil || in.Maps != nil {
 		t.Fatal("the panel took answers to the wrong requests")
 	}
-	ss.Handle(protocol.Snapshot{ID: snapID, Spec: spec.LeNet()})
+	ss.Handle(protocol.Snapshot{ID: snapID, Spec: spec.LeNet(), Params: []protocol.ParamData{
+		{Layer: 0, Name: "bias", Shape: []int{6}}, {Layer: 0, Name: "kernel", Shape: []int{5, 5, 1, 6}}, {Layer: 2, Name: "kernel"}}})
 	ss.Handle(protocol.Trace{ID: traceID})
 	if in.Snap == nil || in.Maps == nil || !in.IsCNN() {
 		t.Fatalf("snapshot %v, maps %v: want both", in.Snap != nil, in.Maps != nil)
+	}
+	if k, typ := in.firstKernel(); k == nil || k.Layer != 0 || len(k.Shape) != 4 || typ != spec.TypeConv2D {
+		t.Errorf("the first kernel is %+v of a %q layer; want layer 0's (5, 5, 1, 6) Conv2D kernel", k, typ)
 	}
 	ss.Handle(protocol.Built{})
 	if in.Snap != nil || in.Maps != nil {
