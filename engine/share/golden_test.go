@@ -35,6 +35,35 @@ func goldenCases(t *testing.T) map[string]struct {
 		BatchSize: 64, Epochs: 3, Seed: 1, Dataset: spec.DatasetMNIST,
 	}
 	toy := toyModel()
+	// A model with its data description (spec.Data, issue 14): a table's
+	// columns, categories, fills and scaling, and a regression's target scaling.
+	penguins := spec.TableMLP(spec.DatasetPenguins, spec.Data{
+		Name: "penguins", Kind: spec.KindTable, Task: spec.TaskClassification, Shape: []int{6},
+		Classes: []string{"Adelie", "Chinstrap", "Gentoo"}, Target: "Species",
+		Columns: []spec.Column{
+			{Name: "Island", Kind: spec.ColumnCategorical, Categories: []string{"Biscoe", "Dream", "Torgersen"}, Fill: "Biscoe"},
+			{Name: "Beak Length (mm)", Kind: spec.ColumnNumeric, Fill: "43.92192982456141"},
+			{Name: "Body Mass (g)", Kind: spec.ColumnNumeric, Fill: "4201.754385964912"},
+			{Name: "Flipper Length (mm)", Kind: spec.ColumnNumeric, Fill: "200.91520467836258"},
+		},
+		Scaling: spec.ScalingStandard,
+		Offset:  []float64{0, 0, 0, 43.92192982456141, 4201.754385964912, 200.91520467836258},
+		Scale:   []float64{1, 1, 1, 5.4516, 801.9545, 14.0617},
+	})
+	cars := spec.TableMLP(spec.DatasetCars, spec.Data{
+		Name: "cars", Kind: spec.KindTable, Task: spec.TaskRegression, Shape: []int{2}, Target: "Miles_per_Gallon",
+		Columns:      []spec.Column{{Name: "Horsepower", Kind: spec.ColumnNumeric}, {Name: "Weight_in_lbs", Kind: spec.ColumnNumeric}},
+		Scaling:      spec.ScalingMinMax,
+		Offset:       []float64{46, 1613},
+		Scale:        []float64{184, 3527},
+		TargetOffset: 23.514572864321607, TargetScale: 7.815984312565782,
+	})
+	cars.Loss = spec.LossHuber
+	shapes := spec.ImageCNN(spec.DatasetShapes, spec.Data{
+		Name: "shapes", Kind: spec.KindImage, Task: spec.TaskClassification, Shape: []int{32, 32, 3},
+		Classes: []string{"circle", "square", "triangle", "star", "cross"},
+		Scaling: spec.ScalingStandard, Offset: []float64{0.49, 0.5, 0.51}, Scale: []float64{0.28, 0.29, 0.3},
+	})
 	return map[string]struct {
 		p   Payload
 		opt Options
@@ -47,6 +76,9 @@ func goldenCases(t *testing.T) map[string]struct {
 		"v1-deflate2-lenet-recipe":  {Payload{Spec: spec.LeNet(), Epochs: 3, Steps: 2814}, Options{Codec: CodecDeflate2}},
 		"v1-deflate2-lstm-recipe":   {Payload{Spec: spec.RowByRowRNN()}, Options{Codec: CodecDeflate2}},
 		"v1-deflate2-toy-int4-chan": {Payload{Spec: toy, Epochs: 1, Steps: 9, Weights: randomWeights(t, toy, 6)}, Options{Codec: CodecDeflate2, Precision: Int4, PerChannel: true}},
+		"v1-deflate2-penguins-data": {Payload{Spec: penguins, Epochs: 40, Steps: 320, Weights: randomWeights(t, penguins, 7)}, Options{Codec: CodecDeflate2, Precision: Float32}},
+		"v1-deflate2-cars-data":     {Payload{Spec: cars, Epochs: 40, Steps: 360, Weights: randomWeights(t, cars, 8)}, Options{Codec: CodecDeflate2, Precision: Float16}},
+		"v1-deflate2-shapes-recipe": {Payload{Spec: shapes}, Options{Codec: CodecDeflate2}},
 	}
 }
 

@@ -305,3 +305,11 @@ func (d Data) PixelLevels() [][256]float32 {
 	}
 	return out
 }
+
+// Value returns *d (the zero Data for nil).
+func (d *Data) Value() Data {
+	if d == nil {
+		return Data{}
+	}
+	return *d
+}

@@ -41,7 +41,7 @@ const stream = 0x534841504553
 // each, one after the other, and their labels (indices into Classes):
 // image i shows class i mod len(Classes), so the classes are balanced.
 //
-// Each image: a background colour; a shape of radius r ∈ [0.22, 0.42]·side
+// Each image: a background colour; a shape of radius r ∈ [0.28, 0.45]·side
 // centred so that it stays inside the image, turned by a random angle, in
 // a colour at least 0.3 (of full scale) away from the background in
 // luminance; each pixel's coverage measured on a 3×3 grid of samples
