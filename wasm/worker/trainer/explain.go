@@ -47,7 +47,8 @@ func (t *Trainer) weightsKey() weightsKey {
 	return weightsKey{model: t.model, global: t.pos.global, epochs: t.epochsDone, viewed: t.ex.viewed, train: t.trainSet(), test: t.testSet()}
 }
 
-// doExplain handles the explain views' requests; ok is false for others.
+// doExplain handles the explain views' requests (and the leaderboard's,
+// challenge.go); ok is false for others.
 func (t *Trainer) doExplain(r protocol.Request) (ok bool, err error) {
 	switch r := r.(type) {
 	case protocol.ExplainRequest:
@@ -64,6 +65,8 @@ func (t *Trainer) doExplain(r protocol.Request) (ok bool, err error) {
 		return true, t.recordRun(r)
 	case protocol.ViewSnapshot:
 		return true, t.viewSnapshot(r)
+	case protocol.LeaderboardRequest:
+		return true, t.leaderboard(r)
 	}
 	return false, nil
 }
@@ -432,7 +435,8 @@ func (t *Trainer) leaveSnapshotFor(r protocol.Request) {
 		protocol.EmbeddingRequest, protocol.RecordRun, protocol.ViewSnapshot,
 		protocol.Predict, protocol.Evaluate, protocol.SnapshotRequest, protocol.TraceRequest, protocol.RNNTraceRequest,
 		protocol.GradCheckRequest, protocol.StatsRequest, protocol.PlaygroundFrameRequest, protocol.BackendRequest,
-		protocol.ExportModel, protocol.ExportTFJS, protocol.TestPredict, protocol.Pause, protocol.Set:
+		protocol.ExportModel, protocol.ExportTFJS, protocol.TestPredict, protocol.Pause, protocol.Set,
+		protocol.LeaderboardRequest:
 		// views, and what leaves the weights alone
 	default:
 		t.leaveSnapshot()

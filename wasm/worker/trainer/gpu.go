@@ -347,7 +347,7 @@ func (t *Trainer) gpuBefore(r protocol.Request) {
 	case protocol.Pause, protocol.Stop, protocol.Predict, protocol.Evaluate, protocol.SnapshotRequest,
 		protocol.TraceRequest, protocol.ExportModel,
 		protocol.ExplainRequest, protocol.NeighboursRequest, protocol.FlipRequest, protocol.CellRequest,
-		protocol.EmbeddingRequest, protocol.RecordRun: // the explain views read the weights only
+		protocol.EmbeddingRequest, protocol.RecordRun, protocol.LeaderboardRequest: // the explain views read the weights only
 		t.gpuSync()
 	default:
 		t.gpuRelease()
