@@ -17,8 +17,7 @@ import (
 // message arrives, before the page decodes and draws it: the worker
 // computes frame N+1 while the page draws frame N. (Sending it only after
 // the draw and the next animation frame would leave the worker idle
-// meanwhile; this overlap gives about a third more frames a second on a
-// busy machine.) Otherwise — a single frame after a build, a step or a
+// meanwhile.) Otherwise — a single frame after a build, a step or a
 // change — the request goes from a requestAnimationFrame callback.
 
 // grid is the frame grid: grid² points of the plane.
