@@ -122,88 +122,89 @@ func TestImageRules(t *testing.T) {
 		name  string
 		edit  func(m *Model)
 		layer int
+		field string // Error.Field
 		want  string
 	}{
 		// The shape an image layer needs.
 		{"conv after dense", func(m *Model) {
 			*m = Seed()
 			m.Layers = layers(Dense(128, ActReLU), Dense(128, ActReLU), Conv2D(8, 3, ActReLU), Layer{Type: TypeFlatten}, Dense(10, ActSoftmax))
-		}, 3, "layer 3 (Conv2D): needs a (height, width, channels) input, got (None, 128); add Reshape first"},
-		{"conv on 28x28", func(m *Model) { m.Input = []int{28, 28} }, 1,
+		}, 3, "", "layer 3 (Conv2D): needs a (height, width, channels) input, got (None, 128); add Reshape first"},
+		{"conv on 28x28", func(m *Model) { m.Input = []int{28, 28} }, 1, "",
 			"layer 1 (Conv2D): needs a (height, width, channels) input, got (None, 28, 28); add Reshape first"},
-		{"pool after flatten", insert(5, MaxPool2D(2)), 6,
+		{"pool after flatten", insert(5, MaxPool2D(2)), 6, "",
 			"layer 6 (MaxPool2D): needs a (height, width, channels) input, got (None, 400); add Reshape first"},
-		{"average pool after flatten", insert(5, AveragePooling2D(2)), 6,
+		{"average pool after flatten", insert(5, AveragePooling2D(2)), 6, "",
 			"layer 6 (AveragePooling2D): needs a (height, width, channels) input, got (None, 400); add Reshape first"},
-		{"global pool after flatten", insert(5, Layer{Type: TypeGlobalAveragePooling2D}), 6,
+		{"global pool after flatten", insert(5, Layer{Type: TypeGlobalAveragePooling2D}), 6, "",
 			"layer 6 (GlobalAveragePooling2D): needs a (height, width, channels) input, got (None, 400); add Reshape first"},
 		// Conv2D settings.
-		{"filters 0", conv(func(l *Layer) { l.Filters = 0 }), 3, "layer 3 (Conv2D): filters must be between 1 and 1024, got 0"},
-		{"filters 1025", conv(func(l *Layer) { l.Filters = 1025 }), 3, "layer 3 (Conv2D): filters must be between 1 and 1024, got 1025"},
-		{"kernel missing", conv(func(l *Layer) { l.KernelSize = nil }), 3, "layer 3 (Conv2D): kernel_size must be 2 numbers, [height, width], got []"},
-		{"kernel one number", conv(func(l *Layer) { l.KernelSize = []int{3} }), 3, "layer 3 (Conv2D): kernel_size must be 2 numbers, [height, width], got [3]"},
-		{"kernel 0", conv(func(l *Layer) { l.KernelSize = []int{0, 3} }), 3, "layer 3 (Conv2D): kernel_size must be between 1 and 15 in each direction, got [0 3]"},
-		{"kernel 16", conv(func(l *Layer) { l.KernelSize = []int{3, 16} }), 3, "layer 3 (Conv2D): kernel_size must be between 1 and 15 in each direction, got [3 16]"},
-		{"strides 3 numbers", conv(func(l *Layer) { l.Strides = []int{1, 1, 1} }), 3, "layer 3 (Conv2D): strides must be 2 numbers, [down, across], got [1 1 1]"},
-		{"strides 0", conv(func(l *Layer) { l.Strides = []int{0, 0} }), 3, "layer 3 (Conv2D): strides must be between 1 and 15 in each direction, got [0 0]"},
-		{"strides negative", conv(func(l *Layer) { l.Strides = []int{1, -2} }), 3, "layer 3 (Conv2D): strides must be between 1 and 15 in each direction, got [1 -2]"},
-		{"padding unknown", conv(func(l *Layer) { l.Padding = "full" }), 3, `layer 3 (Conv2D): unknown padding "full"; use valid or same`},
-		{"padding upper case", conv(func(l *Layer) { l.Padding = "SAME" }), 3, `layer 3 (Conv2D): unknown padding "SAME"; use valid or same`},
-		{"kernel larger than input", insert(4, Conv2D(8, 7, ActReLU)), 5,
+		{"filters 0", conv(func(l *Layer) { l.Filters = 0 }), 3, FieldFilters, "layer 3 (Conv2D): filters must be between 1 and 1024, got 0"},
+		{"filters 1025", conv(func(l *Layer) { l.Filters = 1025 }), 3, FieldFilters, "layer 3 (Conv2D): filters must be between 1 and 1024, got 1025"},
+		{"kernel missing", conv(func(l *Layer) { l.KernelSize = nil }), 3, FieldKernelSize, "layer 3 (Conv2D): kernel_size must be 2 numbers, [height, width], got []"},
+		{"kernel one number", conv(func(l *Layer) { l.KernelSize = []int{3} }), 3, FieldKernelSize, "layer 3 (Conv2D): kernel_size must be 2 numbers, [height, width], got [3]"},
+		{"kernel 0", conv(func(l *Layer) { l.KernelSize = []int{0, 3} }), 3, FieldKernelSize, "layer 3 (Conv2D): kernel_size must be between 1 and 15 in each direction, got [0 3]"},
+		{"kernel 16", conv(func(l *Layer) { l.KernelSize = []int{3, 16} }), 3, FieldKernelSize, "layer 3 (Conv2D): kernel_size must be between 1 and 15 in each direction, got [3 16]"},
+		{"strides 3 numbers", conv(func(l *Layer) { l.Strides = []int{1, 1, 1} }), 3, FieldStrides, "layer 3 (Conv2D): strides must be 2 numbers, [down, across], got [1 1 1]"},
+		{"strides 0", conv(func(l *Layer) { l.Strides = []int{0, 0} }), 3, FieldStrides, "layer 3 (Conv2D): strides must be between 1 and 15 in each direction, got [0 0]"},
+		{"strides negative", conv(func(l *Layer) { l.Strides = []int{1, -2} }), 3, FieldStrides, "layer 3 (Conv2D): strides must be between 1 and 15 in each direction, got [1 -2]"},
+		{"padding unknown", conv(func(l *Layer) { l.Padding = "full" }), 3, FieldPadding, `layer 3 (Conv2D): unknown padding "full"; use valid or same`},
+		{"padding upper case", conv(func(l *Layer) { l.Padding = "SAME" }), 3, FieldPadding, `layer 3 (Conv2D): unknown padding "SAME"; use valid or same`},
+		{"kernel larger than input", insert(4, Conv2D(8, 7, ActReLU)), 5, FieldKernelSize,
 			"layer 5 (Conv2D): kernel 7×7 is larger than its input 5×5 with padding valid; use a smaller kernel_size or padding same"},
-		{"kernel taller than input", insert(4, Layer{Type: TypeConv2D, Filters: 8, KernelSize: []int{6, 1}}), 5,
+		{"kernel taller than input", insert(4, Layer{Type: TypeConv2D, Filters: 8, KernelSize: []int{6, 1}}), 5, FieldKernelSize,
 			"layer 5 (Conv2D): kernel 6×1 is larger than its input 5×5 with padding valid; use a smaller kernel_size or padding same"},
-		{"conv activation", conv(func(l *Layer) { l.Activation = "gelu" }), 3,
+		{"conv activation", conv(func(l *Layer) { l.Activation = "gelu" }), 3, FieldActivation,
 			`layer 3 (Conv2D): unknown activation "gelu"; use one of linear, relu, leaky_relu, sigmoid, tanh, softmax`},
-		{"conv initializer", conv(func(l *Layer) { l.KernelInitializer = "orthogonal" }), 3,
+		{"conv initializer", conv(func(l *Layer) { l.KernelInitializer = "orthogonal" }), 3, FieldKernelInitializer,
 			`layer 3 (Conv2D): unknown kernel initializer "orthogonal"; use glorot_uniform or he_normal`},
-		{"conv alpha", conv(func(l *Layer) { l.Activation = ActLeakyReLU; l.Alpha = 1 }), 3,
+		{"conv alpha", conv(func(l *Layer) { l.Activation = ActLeakyReLU; l.Alpha = 1 }), 3, FieldAlpha,
 			"layer 3 (Conv2D): alpha must be between 0 and 1 (exclusive), got 1"},
 		{"conv too many weights", func(m *Model) {
 			wide := Conv2D(1024, 15, ActReLU)
 			wide.Padding = PaddingSame
 			m.Layers = append(layers(wide, wide), m.Layers[4:]...)
-		}, 2, "layer 2 (Conv2D): kernel 15×15 × 1024 channels × 1024 filters is more than 33554432 weights; use fewer filters"},
+		}, 2, FieldFilters, "layer 2 (Conv2D): kernel 15×15 × 1024 channels × 1024 filters is more than 33554432 weights; use fewer filters"},
 		// 5·5·1·1024+1024 = 26,624, then 5·5·1024·1024+1024 = 26,215,424
 		// twice: 52,457,472 in all, over the limit at the third layer.
 		{"convs over the total", func(m *Model) {
 			big := Conv2D(1024, 5, ActReLU)
 			big.Padding = PaddingSame
 			m.Layers = append(layers(big, big, big), m.Layers[4:]...)
-		}, 3, "layer 3 (Conv2D): the model would have 52457472 weights; at most 33554432 fit in a browser tab; use fewer filters"},
+		}, 3, FieldFilters, "layer 3 (Conv2D): the model would have 52457472 weights; at most 33554432 fit in a browser tab; use fewer filters"},
 		// Pools.
-		{"pool larger than input", insert(4, MaxPool2D(6)), 5,
+		{"pool larger than input", insert(4, MaxPool2D(6)), 5, FieldPoolSize,
 			"layer 5 (MaxPool2D): pool 6×6 is larger than its input 5×5; use a smaller pool_size or remove this layer"},
-		{"pool larger, padding same", insert(4, Layer{Type: TypeAveragePooling2D, PoolSize: []int{2, 6}, Padding: PaddingSame}), 5,
+		{"pool larger, padding same", insert(4, Layer{Type: TypeAveragePooling2D, PoolSize: []int{2, 6}, Padding: PaddingSame}), 5, FieldPoolSize,
 			"layer 5 (AveragePooling2D): pool 2×6 is larger than its input 5×5; use a smaller pool_size or remove this layer"},
-		{"pool size missing", pool(func(l *Layer) { l.PoolSize = nil }), 4, "layer 4 (MaxPool2D): pool_size must be 2 numbers, [height, width], got []"},
-		{"pool size 0", pool(func(l *Layer) { l.PoolSize = []int{2, 0} }), 4, "layer 4 (MaxPool2D): pool_size must be between 1 and 15 in each direction, got [2 0]"},
-		{"pool strides 0", pool(func(l *Layer) { l.Strides = []int{0, 2} }), 4, "layer 4 (MaxPool2D): strides must be between 1 and 15 in each direction, got [0 2]"},
-		{"pool padding", pool(func(l *Layer) { l.Padding = "causal" }), 4, `layer 4 (MaxPool2D): unknown padding "causal"; use valid or same`},
+		{"pool size missing", pool(func(l *Layer) { l.PoolSize = nil }), 4, FieldPoolSize, "layer 4 (MaxPool2D): pool_size must be 2 numbers, [height, width], got []"},
+		{"pool size 0", pool(func(l *Layer) { l.PoolSize = []int{2, 0} }), 4, FieldPoolSize, "layer 4 (MaxPool2D): pool_size must be between 1 and 15 in each direction, got [2 0]"},
+		{"pool strides 0", pool(func(l *Layer) { l.Strides = []int{0, 2} }), 4, FieldStrides, "layer 4 (MaxPool2D): strides must be between 1 and 15 in each direction, got [0 2]"},
+		{"pool padding", pool(func(l *Layer) { l.Padding = "causal" }), 4, FieldPadding, `layer 4 (MaxPool2D): unknown padding "causal"; use valid or same`},
 		// BatchNormalization.
-		{"momentum 1", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 1, Epsilon: 1e-3}), 2,
+		{"momentum 1", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 1, Epsilon: 1e-3}), 2, FieldMomentum,
 			"layer 2 (BatchNormalization): momentum must be at least 0 and below 1, got 1"},
-		{"momentum negative", insert(1, Layer{Type: TypeBatchNormalization, Momentum: -0.5, Epsilon: 1e-3}), 2,
+		{"momentum negative", insert(1, Layer{Type: TypeBatchNormalization, Momentum: -0.5, Epsilon: 1e-3}), 2, FieldMomentum,
 			"layer 2 (BatchNormalization): momentum must be at least 0 and below 1, got -0.5"},
-		{"momentum NaN", insert(1, Layer{Type: TypeBatchNormalization, Momentum: nan, Epsilon: 1e-3}), 2,
+		{"momentum NaN", insert(1, Layer{Type: TypeBatchNormalization, Momentum: nan, Epsilon: 1e-3}), 2, FieldMomentum,
 			"layer 2 (BatchNormalization): momentum must be at least 0 and below 1, got NaN"},
-		{"epsilon 0", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 0.99}), 2,
+		{"epsilon 0", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 0.99}), 2, FieldEpsilon,
 			"layer 2 (BatchNormalization): epsilon must be above 0, got 0"},
-		{"epsilon negative", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 0.99, Epsilon: -1e-3}), 2,
+		{"epsilon negative", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 0.99, Epsilon: -1e-3}), 2, FieldEpsilon,
 			"layer 2 (BatchNormalization): epsilon must be above 0, got -0.001"},
-		{"epsilon Inf", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 0.99, Epsilon: inf}), 2,
+		{"epsilon Inf", insert(1, Layer{Type: TypeBatchNormalization, Momentum: 0.99, Epsilon: inf}), 2, FieldEpsilon,
 			"layer 2 (BatchNormalization): epsilon must be a finite number, got +Inf"},
-		{"unused momentum NaN", conv(func(l *Layer) { l.Momentum = nan }), 3, "layer 3 (Conv2D): momentum must be a finite number, got NaN"},
+		{"unused momentum NaN", conv(func(l *Layer) { l.Momentum = nan }), 3, FieldMomentum, "layer 3 (Conv2D): momentum must be a finite number, got NaN"},
 		// Reshape.
-		{"reshape missing", at(4, Layer{Type: TypeReshape}), 5,
+		{"reshape missing", at(4, Layer{Type: TypeReshape}), 5, FieldTargetShape,
 			"layer 5 (Reshape): target_shape is missing; give the shape of one output example, such as [28, 28, 1]"},
-		{"reshape size", at(4, Reshape(7, 7, 16)), 5, "layer 5 (Reshape): target_shape [7 7 16] holds 784 values but its input (None, 5, 5, 16) holds 400"},
-		{"reshape two -1", at(4, Reshape(-1, 4, -1)), 5, "layer 5 (Reshape): target_shape [-1 4 -1] may hold only one -1"},
-		{"reshape 0", at(4, Reshape(400, 0)), 5, "layer 5 (Reshape): target_shape [400 0]: each size must be at least 1, or -1 for the one size to work out"},
-		{"reshape -2", at(4, Reshape(-2, -200)), 5, "layer 5 (Reshape): target_shape [-2 -200]: each size must be at least 1, or -1 for the one size to work out"},
-		{"reshape not a multiple", at(4, Reshape(7, -1)), 5,
+		{"reshape size", at(4, Reshape(7, 7, 16)), 5, FieldTargetShape, "layer 5 (Reshape): target_shape [7 7 16] holds 784 values but its input (None, 5, 5, 16) holds 400"},
+		{"reshape two -1", at(4, Reshape(-1, 4, -1)), 5, FieldTargetShape, "layer 5 (Reshape): target_shape [-1 4 -1] may hold only one -1"},
+		{"reshape 0", at(4, Reshape(400, 0)), 5, FieldTargetShape, "layer 5 (Reshape): target_shape [400 0]: each size must be at least 1, or -1 for the one size to work out"},
+		{"reshape -2", at(4, Reshape(-2, -200)), 5, FieldTargetShape, "layer 5 (Reshape): target_shape [-2 -200]: each size must be at least 1, or -1 for the one size to work out"},
+		{"reshape not a multiple", at(4, Reshape(7, -1)), 5, FieldTargetShape,
 			"layer 5 (Reshape): target_shape [7 -1] cannot hold the 400 values of its input (None, 5, 5, 16): 400 is not a multiple of 7"},
-		{"reshape overflow", at(4, Reshape(1<<40, 1<<40, -1)), 5,
+		{"reshape overflow", at(4, Reshape(1<<40, 1<<40, -1)), 5, FieldTargetShape,
 			"layer 5 (Reshape): target_shape [1099511627776 1099511627776 -1] holds far more values than its input (None, 5, 5, 16), which holds 400"},
 	}
 	for _, c := range cases {
@@ -219,8 +220,8 @@ func TestImageRules(t *testing.T) {
 				t.Errorf("Validate() = %q\n                  want %q", err, c.want)
 			}
 			var se *Error
-			if !errors.As(err, &se) || se.Layer != c.layer {
-				t.Errorf("error %#v, want a *spec.Error for layer %d", err, c.layer)
+			if !errors.As(err, &se) || se.Layer != c.layer || se.Field != c.field {
+				t.Errorf("error %#v, want a *spec.Error for layer %d, field %q", err, c.layer, c.field)
 			}
 		})
 	}

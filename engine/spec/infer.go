@@ -19,23 +19,6 @@ const (
 	MaxParams = 1 << 25
 )
 
-// Error is a validation failure. Layer is 1-based; 0 means the model itself.
-type Error struct {
-	Layer int
-	Type  string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	if e.Layer == 0 {
-		return e.Msg
-	}
-	if e.Type == "" {
-		return fmt.Sprintf("layer %d: %s", e.Layer, e.Msg)
-	}
-	return fmt.Sprintf("layer %d (%s): %s", e.Layer, e.Type, e.Msg)
-}
-
 // LayerInfo is one row of a model summary: what a layer outputs and how
 // many weights it holds.
 type LayerInfo struct {
@@ -54,43 +37,44 @@ type LayerInfo struct {
 // It returns the first problem found as an *Error.
 func (m Model) Infer() ([]LayerInfo, error) {
 	if len(m.Input) == 0 {
-		return nil, &Error{Msg: "input shape is empty"}
+		return nil, fieldError(FieldInput, "input shape is empty")
 	}
 	size := 1
 	for _, d := range m.Input {
 		if d < 1 {
-			return nil, &Error{Msg: fmt.Sprintf("input shape %v: every dimension must be at least 1", m.Input)}
+			return nil, fieldError(FieldInput, fmt.Sprintf("input shape %v: every dimension must be at least 1", m.Input))
 		}
 		if d > MaxInputSize/size {
-			return nil, &Error{Msg: fmt.Sprintf("input shape %v holds more than %d values per example", m.Input, MaxInputSize)}
+			return nil, fieldError(FieldInput, fmt.Sprintf("input shape %v holds more than %d values per example", m.Input, MaxInputSize))
 		}
 		size *= d
 	}
 	if len(m.Layers) == 0 {
-		return nil, &Error{Msg: "the model has no layers"}
+		return nil, fieldError(FieldLayers, "the model has no layers")
 	}
 	if len(m.Layers) > MaxLayers {
-		return nil, &Error{Msg: fmt.Sprintf("the model has %d layers; at most %d are allowed", len(m.Layers), MaxLayers)}
+		return nil, fieldError(FieldLayers, fmt.Sprintf("the model has %d layers; at most %d are allowed", len(m.Layers), MaxLayers))
 	}
 	in := m.Input
 	infos := make([]LayerInfo, len(m.Layers))
 	total := 0
 	for i, l := range m.Layers {
-		out, params, msg := l.infer(in)
-		if msg == "" {
+		out, params, e := l.infer(in)
+		if e == nil {
 			// Fields a type does not use may be set, but never to NaN or
 			// ±Inf: JSON cannot hold them.
-			msg = l.finiteFields()
+			e = l.finiteFields()
 		}
-		if msg == "" && params > MaxParams-total {
-			fewer := "units"
+		if e == nil && params > MaxParams-total {
+			fewer := FieldUnits
 			if l.Type == TypeConv2D {
-				fewer = "filters"
+				fewer = FieldFilters
 			}
-			msg = fmt.Sprintf("the model would have %d weights; at most %d fit in a browser tab; use fewer %s", total+params, MaxParams, fewer)
+			e = fieldError(fewer, fmt.Sprintf("the model would have %d weights; at most %d fit in a browser tab; use fewer %s", total+params, MaxParams, fewer))
 		}
-		if msg != "" {
-			return nil, &Error{Layer: i + 1, Type: l.Type, Msg: msg}
+		if e != nil {
+			e.Layer, e.Type = i+1, l.Type
+			return nil, e
 		}
 		total += params
 		infos[i] = LayerInfo{Type: l.Type, Output: out, Params: params, NonTrainable: l.nonTrainable(params)}
@@ -100,43 +84,43 @@ func (m Model) Infer() ([]LayerInfo, error) {
 }
 
 // infer returns the layer's output shape and parameter count for input
-// shape in, or a message saying which rule the config breaks.
-func (l Layer) infer(in []int) (out []int, params int, msg string) {
+// shape in, or an Error saying which rule the config breaks.
+func (l Layer) infer(in []int) (out []int, params int, e *Error) {
 	switch l.Type {
 	case TypeDense:
 		if len(in) != 1 {
-			return nil, 0, fmt.Sprintf("needs a flat input, got shape %s; add Flatten first", Shape(in))
+			return nil, 0, fieldError("", fmt.Sprintf("needs a flat input, got shape %s; add Flatten first", Shape(in)))
 		}
 		if l.Units < 1 || l.Units > MaxUnits {
-			return nil, 0, fmt.Sprintf("units must be between 1 and %d, got %d", MaxUnits, l.Units)
+			return nil, 0, fieldError(FieldUnits, fmt.Sprintf("units must be between 1 and %d, got %d", MaxUnits, l.Units))
 		}
 		if in[0] > (MaxParams-l.Units)/l.Units {
-			return nil, 0, fmt.Sprintf("%d inputs × %d units is more than %d weights; use fewer units", in[0], l.Units, MaxParams)
+			return nil, 0, fieldError(FieldUnits, fmt.Sprintf("%d inputs × %d units is more than %d weights; use fewer units", in[0], l.Units, MaxParams))
 		}
-		if msg := l.checkActivation(); msg != "" {
-			return nil, 0, msg
+		if e := l.checkActivation(); e != nil {
+			return nil, 0, e
 		}
-		return []int{l.Units}, in[0]*l.Units + l.Units, ""
+		return []int{l.Units}, in[0]*l.Units + l.Units, nil
 	case TypeReLU, TypeSigmoid, TypeTanh:
-		return in, 0, ""
+		return in, 0, nil
 	case TypeSoftmax:
-		return in, 0, ""
+		return in, 0, nil
 	case TypeLeakyReLU:
 		if !(l.Alpha > 0 && l.Alpha < 1) {
-			return nil, 0, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha)
+			return nil, 0, fieldError(FieldAlpha, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha))
 		}
-		return in, 0, ""
+		return in, 0, nil
 	case TypeDropout:
 		if !(l.Rate >= 0 && l.Rate < 1) {
-			return nil, 0, fmt.Sprintf("rate must be at least 0 and below 1, got %g", l.Rate)
+			return nil, 0, fieldError(FieldRate, fmt.Sprintf("rate must be at least 0 and below 1, got %g", l.Rate))
 		}
-		return in, 0, ""
+		return in, 0, nil
 	case TypeFlatten:
 		n := 1
 		for _, d := range in {
 			n *= d
 		}
-		return []int{n}, 0, ""
+		return []int{n}, 0, nil
 	case TypeConv2D:
 		return l.inferConv2D(in)
 	case TypeMaxPool2D, TypeAveragePooling2D:
@@ -145,7 +129,7 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 		if len(in) != 3 {
 			return nil, 0, needsImage(in)
 		}
-		return []int{in[2]}, 0, ""
+		return []int{in[2]}, 0, nil
 	case TypeBatchNormalization:
 		return l.inferBatchNormalization(in)
 	case TypeReshape:
@@ -153,30 +137,30 @@ func (l Layer) infer(in []int) (out []int, params int, msg string) {
 	case TypeSimpleRNN, TypeLSTM, TypeGRU:
 		return l.inferRecurrent(in)
 	case "":
-		return nil, 0, "layer type is missing"
+		return nil, 0, fieldError(FieldType, "layer type is missing")
 	default:
-		return nil, 0, fmt.Sprintf("unknown layer type %q", l.Type)
+		return nil, 0, fieldError(FieldType, fmt.Sprintf("unknown layer type %q", l.Type))
 	}
 }
 
 // checkActivation checks the activation, kernel initializer and alpha of
 // a layer with weights (Dense, Conv2D).
-func (l Layer) checkActivation() string {
+func (l Layer) checkActivation() *Error {
 	switch l.Activation {
 	case "", ActLinear, ActReLU, ActLeakyReLU, ActSigmoid, ActTanh, ActSoftmax:
 	default:
-		return fmt.Sprintf("unknown activation %q; use one of linear, relu, leaky_relu, sigmoid, tanh, softmax", l.Activation)
+		return fieldError(FieldActivation, fmt.Sprintf("unknown activation %q; use one of linear, relu, leaky_relu, sigmoid, tanh, softmax", l.Activation))
 	}
 	switch l.KernelInitializer {
 	case "", InitGlorotUniform, InitHeNormal:
 	default:
-		return fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer)
+		return fieldError(FieldKernelInitializer, fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer))
 	}
 	// Alpha 0 on a leaky_relu activation means the engine's default slope.
 	if l.Activation == ActLeakyReLU && l.Alpha != 0 && !(l.Alpha > 0 && l.Alpha < 1) {
-		return fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha)
+		return fieldError(FieldAlpha, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha))
 	}
-	return ""
+	return nil
 }
 
 // nonTrainable is how many of the layer's params weights the optimizer

@@ -45,12 +45,13 @@ func Decode(data []byte) (Model, error) {
 // field that holds one.
 func Encode(m Model) ([]byte, error) {
 	for i, l := range m.Layers {
-		if msg := l.finiteFields(); msg != "" {
-			return nil, &Error{Layer: i + 1, Type: l.Type, Msg: msg}
+		if e := l.finiteFields(); e != nil {
+			e.Layer, e.Type = i+1, l.Type
+			return nil, e
 		}
 	}
-	if msg := m.finiteFields(); msg != "" {
-		return nil, &Error{Msg: msg}
+	if e := m.finiteFields(); e != nil {
+		return nil, e
 	}
 	return json.MarshalIndent(m, "", "  ")
 }

@@ -78,15 +78,15 @@ func (l Layer) RecurrentWeights(f int) (names []string, shapes [][]int) {
 
 // inferRecurrent: (timesteps, features) → (units), or (timesteps, units)
 // with return_sequences.
-func (l Layer) inferRecurrent(in []int) ([]int, int, string) {
+func (l Layer) inferRecurrent(in []int) ([]int, int, *Error) {
 	if len(in) != 2 {
 		return nil, 0, needsSequence(in)
 	}
 	if l.Units < 1 || l.Units > MaxUnits {
-		return nil, 0, fmt.Sprintf("units must be between 1 and %d, got %d", MaxUnits, l.Units)
+		return nil, 0, fieldError(FieldUnits, fmt.Sprintf("units must be between 1 and %d, got %d", MaxUnits, l.Units))
 	}
-	if msg := l.checkRecurrentActivations(); msg != "" {
-		return nil, 0, msg
+	if e := l.checkRecurrentActivations(); e != nil {
+		return nil, 0, e
 	}
 	k, u, f := int64(Gates(l.Type)), int64(l.Units), int64(in[1])
 	params := k * u * (f + u)
@@ -97,44 +97,44 @@ func (l Layer) inferRecurrent(in []int) ([]int, int, string) {
 		}
 	}
 	if params > MaxParams {
-		return nil, 0, fmt.Sprintf("%d features and %d units make %d weights, more than %d; use fewer units", f, u, params, MaxParams)
+		return nil, 0, fieldError(FieldUnits, fmt.Sprintf("%d features and %d units make %d weights, more than %d; use fewer units", f, u, params, MaxParams))
 	}
 	if l.ReturnSequences {
-		return []int{in[0], l.Units}, int(params), ""
+		return []int{in[0], l.Units}, int(params), nil
 	}
-	return []int{l.Units}, int(params), ""
+	return []int{l.Units}, int(params), nil
 }
 
 // checkRecurrentActivations checks activation ("" means tanh),
 // recurrent_activation ("" means sigmoid; LSTM and GRU) and the kernel
 // initializer.
-func (l Layer) checkRecurrentActivations() string {
+func (l Layer) checkRecurrentActivations() *Error {
 	const names = "tanh, sigmoid, relu or linear"
 	switch l.Activation {
 	case "", ActTanh, ActSigmoid, ActReLU, ActLinear:
 	default:
-		return fmt.Sprintf("activation %q cannot be used in a recurrent layer; use %s", l.Activation, names)
+		return fieldError(FieldActivation, fmt.Sprintf("activation %q cannot be used in a recurrent layer; use %s", l.Activation, names))
 	}
 	if l.Type != TypeSimpleRNN {
 		switch l.RecurrentActivation {
 		case "", ActSigmoid, ActTanh, ActReLU, ActLinear:
 		default:
-			return fmt.Sprintf("recurrent_activation %q cannot be used; use %s (sigmoid keeps the gates between 0 and 1)", l.RecurrentActivation, names)
+			return fieldError(FieldRecurrentActivation, fmt.Sprintf("recurrent_activation %q cannot be used; use %s (sigmoid keeps the gates between 0 and 1)", l.RecurrentActivation, names))
 		}
 	}
 	switch l.KernelInitializer {
 	case "", InitGlorotUniform, InitHeNormal:
 	default:
-		return fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer)
+		return fieldError(FieldKernelInitializer, fmt.Sprintf("unknown kernel initializer %q; use glorot_uniform or he_normal", l.KernelInitializer))
 	}
-	return ""
+	return nil
 }
 
-// needsSequence is the message for a recurrent layer given an input that
-// is not (timesteps, features), with a Reshape that makes one.
-func needsSequence(in []int) string {
+// needsSequence is the Error for a recurrent layer given an input that is
+// not (timesteps, features), with a Reshape that makes one.
+func needsSequence(in []int) *Error {
 	seq := sequenceOf(in)
-	return fmt.Sprintf("needs a (timesteps, features) input but gets %s; add Reshape(%d, %d) first", plainShape(in), seq[0], seq[1])
+	return fieldError("", fmt.Sprintf("needs a (timesteps, features) input but gets %s; add Reshape(%d, %d) first", plainShape(in), seq[0], seq[1]))
 }
 
 // sequenceOf suggests (timesteps, features) for a shape: an image's rows

@@ -67,26 +67,27 @@ func TestInferRecurrent(t *testing.T) {
 // TestRecurrentRules checks each recurrent rule's exact message.
 func TestRecurrentRules(t *testing.T) {
 	cases := []struct {
-		name string
-		edit func(m *Model)
-		want string
+		name  string
+		field string // Error.Field
+		edit  func(m *Model)
+		want  string
 	}{
-		{"flat input", func(m *Model) { m.Layers = m.Layers[1:] },
+		{"flat input", "", func(m *Model) { m.Layers = m.Layers[1:] },
 			"layer 1 (LSTM): needs a (timesteps, features) input but gets (784); add Reshape(28, 28) first"},
-		{"image input", func(m *Model) { m.Layers[0] = Reshape(28, 28, 1) },
+		{"image input", "", func(m *Model) { m.Layers[0] = Reshape(28, 28, 1) },
 			"layer 2 (LSTM): needs a (timesteps, features) input but gets (28, 28, 1); add Reshape(28, 28) first"},
-		{"odd flat input", func(m *Model) { m.Layers = []Layer{Dense(10, ActReLU), GRU(4, false), Dense(10, ActSoftmax)} },
+		{"odd flat input", "", func(m *Model) { m.Layers = []Layer{Dense(10, ActReLU), GRU(4, false), Dense(10, ActSoftmax)} },
 			"layer 2 (GRU): needs a (timesteps, features) input but gets (10); add Reshape(10, 1) first"},
-		{"units", func(m *Model) { m.Layers[1].Units = 0 }, "layer 2 (LSTM): units must be between 1 and 4096, got 0"},
-		{"activation", func(m *Model) { m.Layers[1].Activation = ActSoftmax },
+		{"units", FieldUnits, func(m *Model) { m.Layers[1].Units = 0 }, "layer 2 (LSTM): units must be between 1 and 4096, got 0"},
+		{"activation", FieldActivation, func(m *Model) { m.Layers[1].Activation = ActSoftmax },
 			`layer 2 (LSTM): activation "softmax" cannot be used in a recurrent layer; use tanh, sigmoid, relu or linear`},
-		{"gate", func(m *Model) { m.Layers[1].RecurrentActivation = "hard_sigmoid" },
+		{"gate", FieldRecurrentActivation, func(m *Model) { m.Layers[1].RecurrentActivation = "hard_sigmoid" },
 			`layer 2 (LSTM): recurrent_activation "hard_sigmoid" cannot be used; use tanh, sigmoid, relu or linear (sigmoid keeps the gates between 0 and 1)`},
-		{"initializer", func(m *Model) { m.Layers[1].KernelInitializer = "ones" },
+		{"initializer", FieldKernelInitializer, func(m *Model) { m.Layers[1].KernelInitializer = "ones" },
 			`layer 2 (LSTM): unknown kernel initializer "ones"; use glorot_uniform or he_normal`},
-		{"too many weights", func(m *Model) { m.Layers[1].Units = 4096 },
+		{"too many weights", FieldUnits, func(m *Model) { m.Layers[1].Units = 4096 },
 			"layer 2 (LSTM): 28 features and 4096 units make 67584000 weights, more than 33554432; use fewer units"},
-		{"sequence into Dense", func(m *Model) { m.Layers[1].ReturnSequences = true },
+		{"sequence into Dense", "", func(m *Model) { m.Layers[1].ReturnSequences = true },
 			"layer 3 (Dense): needs a flat input, got shape (None, 28, 64); add Flatten first"},
 	}
 	for _, c := range cases {
@@ -94,8 +95,8 @@ func TestRecurrentRules(t *testing.T) {
 		c.edit(&m)
 		err := m.Validate()
 		var se *Error
-		if !errors.As(err, &se) || err.Error() != c.want {
-			t.Errorf("%s: got %v\nwant %s", c.name, err, c.want)
+		if !errors.As(err, &se) || err.Error() != c.want || se.Field != c.field {
+			t.Errorf("%s: got %#v (%v)\nwant %s, field %q", c.name, err, err, c.want, c.field)
 		}
 	}
 	// SimpleRNN has no gates: its recurrent_activation is not read.

@@ -31,23 +31,16 @@ func (m Model) Validate() error {
 	if err != nil {
 		return err
 	}
-	if msg := m.finiteFields(); msg != "" {
-		return &Error{Msg: msg}
-	}
-	if msg := m.Optimizer.check(); msg != "" {
-		return &Error{Msg: msg}
-	}
-	if msg := m.checkTraining(); msg != "" {
-		return &Error{Msg: msg}
-	}
-	if msg := m.checkDataset(); msg != "" {
-		return &Error{Msg: msg}
+	for _, check := range []func() *Error{m.finiteFields, m.Optimizer.check, m.checkTraining, m.checkDataset} {
+		if e := check(); e != nil {
+			return e
+		}
 	}
 	if err := m.checkOutput(infos[len(infos)-1].Output); err != nil {
 		return err
 	}
 	if msg := m.checkMemory(); msg != "" {
-		return &Error{Msg: msg}
+		return fieldError("", msg)
 	}
 	return nil
 }
@@ -106,91 +99,92 @@ func (m Model) Defaults() Model {
 	return m
 }
 
-// check returns what is wrong with the optimizer's settings, or "".
+// check returns what is wrong with the optimizer's settings, or nil.
 // Only the fields the named optimizer uses are range-checked.
-func (o Optimizer) check() string {
+func (o Optimizer) check() *Error {
 	switch o.Name {
 	case OptSGD, OptAdam, OptRMSProp, OptAdagrad:
 	case "":
-		return "the optimizer's name is missing; use one of sgd, adam, rmsprop, adagrad"
+		return fieldError(FieldOptimizer, "the optimizer's name is missing; use one of sgd, adam, rmsprop, adagrad")
 	default:
-		return fmt.Sprintf("unknown optimizer %q; use one of sgd, adam, rmsprop, adagrad", o.Name)
+		return fieldError(FieldOptimizer, fmt.Sprintf("unknown optimizer %q; use one of sgd, adam, rmsprop, adagrad", o.Name))
 	}
 	if !(o.LearningRate > 0 && o.LearningRate <= MaxLearningRate) {
-		return fmt.Sprintf("learning rate must be above 0 and at most %d, got %g", MaxLearningRate, o.LearningRate)
+		return fieldError(FieldLearningRate, fmt.Sprintf("learning rate must be above 0 and at most %d, got %g", MaxLearningRate, o.LearningRate))
 	}
 	if !(o.WeightDecay >= 0 && o.WeightDecay < 1) {
-		return fmt.Sprintf("weight decay must be at least 0 and below 1, got %g", o.WeightDecay)
+		return fieldError(FieldWeightDecay, fmt.Sprintf("weight decay must be at least 0 and below 1, got %g", o.WeightDecay))
 	}
-	if msg := o.checkSchedule(); msg != "" {
-		return msg
+	if e := o.checkSchedule(); e != nil {
+		return e
 	}
 	switch o.Name {
 	case OptSGD:
-		return unitInterval("momentum", o.Momentum)
+		return unitInterval(FieldMomentum, "momentum", o.Momentum)
 	case OptAdam:
-		if msg := unitInterval("beta_1", o.Beta1); msg != "" {
-			return msg
+		if e := unitInterval(FieldBeta1, "beta_1", o.Beta1); e != nil {
+			return e
 		}
-		if msg := unitInterval("beta_2", o.Beta2); msg != "" {
-			return msg
+		if e := unitInterval(FieldBeta2, "beta_2", o.Beta2); e != nil {
+			return e
 		}
 	case OptRMSProp:
-		if msg := unitInterval("rho", o.Rho); msg != "" {
-			return msg
+		if e := unitInterval(FieldRho, "rho", o.Rho); e != nil {
+			return e
 		}
 	}
 	// Adam, RMSProp and Adagrad divide by √v + ε.
 	if !(o.Epsilon > 0) {
-		return fmt.Sprintf("epsilon must be above 0, got %g", o.Epsilon)
+		return fieldError(FieldEpsilon, fmt.Sprintf("epsilon must be above 0, got %g", o.Epsilon))
 	}
-	return ""
+	return nil
 }
 
 // checkSchedule checks the learning-rate schedule and gradient clipping.
-func (o Optimizer) checkSchedule() string {
+func (o Optimizer) checkSchedule() *Error {
 	switch o.Schedule {
 	case "", ScheduleConstant, ScheduleCosine:
 	case ScheduleExponential:
 		if !(o.DecayRate > 0 && o.DecayRate <= 1) {
-			return fmt.Sprintf("the exponential schedule's decay rate must be above 0 and at most 1 (the factor per epoch, e.g. 0.5), got %g", o.DecayRate)
+			return fieldError(FieldDecayRate, fmt.Sprintf("the exponential schedule's decay rate must be above 0 and at most 1 (the factor per epoch, e.g. 0.5), got %g", o.DecayRate))
 		}
 	default:
-		return fmt.Sprintf("unknown learning-rate schedule %q; use constant, exponential or cosine", o.Schedule)
+		return fieldError(FieldSchedule, fmt.Sprintf("unknown learning-rate schedule %q; use constant, exponential or cosine", o.Schedule))
 	}
 	if !(o.GlobalClipNorm >= 0) || math.IsInf(o.GlobalClipNorm, 0) {
-		return fmt.Sprintf("global clip norm must be 0 (off) or a positive number, got %g", o.GlobalClipNorm)
+		return fieldError(FieldGlobalClipNorm, fmt.Sprintf("global clip norm must be 0 (off) or a positive number, got %g", o.GlobalClipNorm))
 	}
-	return ""
+	return nil
 }
 
-// unitInterval checks 0 ≤ x < 1; NaN fails.
-func unitInterval(name string, x float64) string {
+// unitInterval checks 0 ≤ x < 1, the value of field (name in the
+// message); NaN fails.
+func unitInterval(field, name string, x float64) *Error {
 	if !(x >= 0 && x < 1) {
-		return fmt.Sprintf("%s must be at least 0 and below 1, got %g", name, x)
+		return fieldError(field, fmt.Sprintf("%s must be at least 0 and below 1, got %g", name, x))
 	}
-	return ""
+	return nil
 }
 
 // checkTraining checks the loss and the fit settings.
-func (m Model) checkTraining() string {
+func (m Model) checkTraining() *Error {
 	switch m.Loss {
 	case LossSparseCategoricalCrossentropy, LossCategoricalCrossentropy, LossMeanSquaredError, LossMeanAbsoluteError, LossHuber:
 	case "":
-		return "the loss is missing; use one of " + lossNames
+		return fieldError(FieldLoss, "the loss is missing; use one of "+lossNames)
 	default:
-		return fmt.Sprintf("unknown loss %q; use one of %s", m.Loss, lossNames)
+		return fieldError(FieldLoss, fmt.Sprintf("unknown loss %q; use one of %s", m.Loss, lossNames))
 	}
 	if m.FromLogits && IsRegressionLoss(m.Loss) {
-		return "from_logits applies only to the cross-entropy losses; clear it for " + m.Loss
+		return fieldError(FieldFromLogits, "from_logits applies only to the cross-entropy losses; clear it for "+m.Loss)
 	}
 	if m.BatchSize < 1 || m.BatchSize > MaxBatchSize {
-		return fmt.Sprintf("batch size must be between 1 and %d, got %d", MaxBatchSize, m.BatchSize)
+		return fieldError(FieldBatchSize, fmt.Sprintf("batch size must be between 1 and %d, got %d", MaxBatchSize, m.BatchSize))
 	}
 	if m.Epochs < 1 || m.Epochs > MaxEpochs {
-		return fmt.Sprintf("epochs must be between 1 and %d, got %d", MaxEpochs, m.Epochs)
+		return fieldError(FieldEpochs, fmt.Sprintf("epochs must be between 1 and %d, got %d", MaxEpochs, m.Epochs))
 	}
-	return unitInterval("validation split", m.ValidationSplit)
+	return unitInterval(FieldValidationSplit, "validation split", m.ValidationSplit)
 }
 
 const lossNames = "sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error, mean_absolute_error, huber"
@@ -225,70 +219,70 @@ func isToy(name string) bool {
 }
 
 // checkDataset checks the data set's name and that the input fits it.
-func (m Model) checkDataset() string {
+func (m Model) checkDataset() *Error {
 	if m.Data != nil && !IsDescribed(m.Dataset) {
-		return fmt.Sprintf("a data description applies to shapes, shapes-grey, penguins, cars and custom data; clear it for %s", m.Dataset)
+		return fieldError(FieldData, fmt.Sprintf("a data description applies to shapes, shapes-grey, penguins, cars and custom data; clear it for %s", m.Dataset))
 	}
 	switch {
 	case IsDescribed(m.Dataset):
 		if m.Data == nil {
-			return fmt.Sprintf("dataset %s needs its data description (shape, classes, preprocessing)", m.Dataset)
+			return fieldError(FieldData, fmt.Sprintf("dataset %s needs its data description (shape, classes, preprocessing)", m.Dataset))
 		}
 		if len(m.Classes) > 0 {
-			return fmt.Sprintf("classes applies to mnist only; clear it for %s", m.Dataset)
+			return fieldError(FieldClasses, fmt.Sprintf("classes applies to mnist only; clear it for %s", m.Dataset))
 		}
 		if msg := m.Data.Check(); msg != "" {
-			return msg
+			return fieldError(FieldData, msg)
 		}
 		if !m.Data.fitsInput(m.Input) {
 			want := fmt.Sprintf("[%d]", m.Data.Features())
 			if m.Data.Kind == KindImage {
 				want = fmt.Sprintf("%v or [%d]", m.Data.Shape, m.Data.Features())
 			}
-			return fmt.Sprintf("input shape %v does not fit %s (%s, %s); use %s", m.Input, m.Dataset, m.Data.Name, Shape(m.Data.Shape), want)
+			return fieldError(FieldInput, fmt.Sprintf("input shape %v does not fit %s (%s, %s); use %s", m.Input, m.Dataset, m.Data.Name, Shape(m.Data.Shape), want))
 		}
-		return ""
+		return nil
 	case m.Dataset == DatasetMNIST:
 		switch fmt.Sprint(m.Input) {
 		case "[784]", "[28 28 1]", "[28 28]":
 			return m.checkClasses()
 		}
-		return fmt.Sprintf("input shape %v does not fit mnist; use [784], [28 28 1] or [28 28]", m.Input)
+		return fieldError(FieldInput, fmt.Sprintf("input shape %v does not fit mnist; use [784], [28 28 1] or [28 28]", m.Input))
 	case isToy(m.Dataset) && len(m.Classes) > 0:
-		return fmt.Sprintf("classes applies to mnist only; clear it for %s", m.Dataset)
+		return fieldError(FieldClasses, fmt.Sprintf("classes applies to mnist only; clear it for %s", m.Dataset))
 	case isToy(m.Dataset):
 		if len(m.Input) == 1 && m.Input[0] >= MinToyFeatures && m.Input[0] <= MaxToyFeatures {
-			return ""
+			return nil
 		}
-		return fmt.Sprintf("input shape %v does not fit %s: its points have %d to %d features (x, y, then optionally x², y², xy, sin x, sin y); use [2] to [7]",
-			m.Input, m.Dataset, MinToyFeatures, MaxToyFeatures)
+		return fieldError(FieldInput, fmt.Sprintf("input shape %v does not fit %s: its points have %d to %d features (x, y, then optionally x², y², xy, sin x, sin y); use [2] to [7]",
+			m.Input, m.Dataset, MinToyFeatures, MaxToyFeatures))
 	case m.Dataset == "":
-		return "the dataset is missing; use one of " + datasetNames
+		return fieldError(FieldDataset, "the dataset is missing; use one of "+datasetNames)
 	default:
-		return fmt.Sprintf("unknown dataset %q; use one of %s", m.Dataset, datasetNames)
+		return fieldError(FieldDataset, fmt.Sprintf("unknown dataset %q; use one of %s", m.Dataset, datasetNames))
 	}
 }
 
 // checkClasses checks an mnist model's digit subset: at least two
 // distinct digits, each 0 to 9.
-func (m Model) checkClasses() string {
+func (m Model) checkClasses() *Error {
 	if len(m.Classes) == 0 {
-		return ""
+		return nil
 	}
 	if len(m.Classes) < 2 || len(m.Classes) > MNISTClasses {
-		return fmt.Sprintf("classes %v: give 2 to %d distinct digits, or none for all ten", m.Classes, MNISTClasses)
+		return fieldError(FieldClasses, fmt.Sprintf("classes %v: give 2 to %d distinct digits, or none for all ten", m.Classes, MNISTClasses))
 	}
 	seen := [MNISTClasses]bool{}
 	for _, c := range m.Classes {
 		if c < 0 || c >= MNISTClasses {
-			return fmt.Sprintf("classes %v: %d is not a digit; use 0 to 9", m.Classes, c)
+			return fieldError(FieldClasses, fmt.Sprintf("classes %v: %d is not a digit; use 0 to 9", m.Classes, c))
 		}
 		if seen[c] {
-			return fmt.Sprintf("classes %v: digit %d appears twice", m.Classes, c)
+			return fieldError(FieldClasses, fmt.Sprintf("classes %v: digit %d appears twice", m.Classes, c))
 		}
 		seen[c] = true
 	}
-	return ""
+	return nil
 }
 
 // checkOutput checks that the last layer's output (shape out) fits the loss
@@ -298,31 +292,37 @@ func (m Model) checkClasses() string {
 func (m Model) checkOutput(out []int) error {
 	n := len(m.Layers)
 	last := m.Layers[n-1]
-	fail := func(format string, args ...any) error {
-		return &Error{Layer: n, Type: last.Type, Msg: fmt.Sprintf(format, args...)}
+	fail := func(field, format string, args ...any) error {
+		return &Error{Layer: n, Type: last.Type, Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+	// A count of outputs is the last layer's units when it is Dense (else
+	// setUnits names the layer to change).
+	units := ""
+	if last.Type == TypeDense {
+		units = FieldUnits
 	}
 	if last.Type == TypeDropout {
-		return fail("Dropout is the last layer, so the loss would see dropped-out outputs; move it before the output layer")
+		return fail("", "Dropout is the last layer, so the loss would see dropped-out outputs; move it before the output layer")
 	}
 	if len(out) != 1 {
-		return fail("outputs %s but %s needs a flat vector of class scores; add Flatten and a Dense layer", Shape(out), m.Loss)
+		return fail("", "outputs %s but %s needs a flat vector of class scores; add Flatten and a Dense layer", Shape(out), m.Loss)
 	}
 	if m.Data != nil && m.Data.Task == TaskRegression {
-		return m.checkRegressionOutput(out[0], fail)
+		return m.checkRegressionOutput(out[0], units, fail)
 	}
 	if m.Data != nil && out[0] != m.Data.Outputs() {
-		return fail("outputs %s but %s has %d classes; %s", values(out[0]), m.Data.Name, m.Data.Outputs(), m.setUnits(m.Data.Outputs()))
+		return fail(units, "outputs %s but %s has %d classes; %s", values(out[0]), m.Data.Name, m.Data.Outputs(), m.setUnits(m.Data.Outputs()))
 	}
 	if IsRegressionLoss(m.Loss) && m.Loss != LossMeanSquaredError {
-		return fail("%s is a regression loss but %s is a classification; use sparse_categorical_crossentropy", m.Loss, m.datasetName())
+		return fail("", "%s is a regression loss but %s is a classification; use sparse_categorical_crossentropy", m.Loss, m.datasetName())
 	}
 	switch {
 	case m.Dataset == DatasetMNIST && len(m.Classes) > 0 && out[0] != len(m.Classes):
-		return fail("outputs %s but the model learns %d digits %v; %s", values(out[0]), len(m.Classes), m.Classes, m.setUnits(len(m.Classes)))
+		return fail(units, "outputs %s but the model learns %d digits %v; %s", values(out[0]), len(m.Classes), m.Classes, m.setUnits(len(m.Classes)))
 	case m.Dataset == DatasetMNIST && len(m.Classes) == 0 && out[0] != MNISTClasses:
-		return fail("outputs %s but mnist has %d classes; %s", values(out[0]), MNISTClasses, m.setUnits(MNISTClasses))
+		return fail(units, "outputs %s but mnist has %d classes; %s", values(out[0]), MNISTClasses, m.setUnits(MNISTClasses))
 	case out[0] < 2:
-		return fail("outputs %s but a classifier needs one score per class, at least 2; %s", values(out[0]), m.setUnits(2))
+		return fail(units, "outputs %s but a classifier needs one score per class, at least 2; %s", values(out[0]), m.setUnits(2))
 	}
 	if IsRegressionLoss(m.Loss) {
 		return nil
@@ -330,30 +330,40 @@ func (m Model) checkOutput(out []int) error {
 	softmax := last.Type == TypeSoftmax || (last.Type == TypeDense && last.Activation == ActSoftmax)
 	switch {
 	case !m.FromLogits && !softmax && last.Type == TypeDense:
-		return fail("%s expects probabilities but this layer has no softmax; set activation to softmax, or set from_logits", m.Loss)
+		return fail(FieldActivation, "%s expects probabilities but this layer has no softmax; set activation to softmax, or set from_logits", m.Loss)
 	case !m.FromLogits && !softmax:
-		return fail("%s expects probabilities but the model does not end in softmax; add a Softmax layer, or set from_logits", m.Loss)
+		return fail("", "%s expects probabilities but the model does not end in softmax; add a Softmax layer, or set from_logits", m.Loss)
 	case m.FromLogits && softmax && last.Type == TypeDense:
-		return fail("from_logits is set but this layer applies softmax; set activation to linear, or clear from_logits")
+		return fail(FieldActivation, "from_logits is set but this layer applies softmax; set activation to linear, or clear from_logits")
 	case m.FromLogits && softmax:
-		return fail("from_logits is set but this layer applies softmax; remove it, or clear from_logits")
+		return fail("", "from_logits is set but this layer applies softmax; remove it, or clear from_logits")
 	}
 	return nil
 }
 
 // checkRegressionOutput checks a regression model's output: one linear
-// value and a regression loss.
-func (m Model) checkRegressionOutput(out int, fail func(string, ...any) error) error {
+// value and a regression loss. units is the field that sets the count of
+// outputs ("" when the last layer has none).
+func (m Model) checkRegressionOutput(out int, units string, fail func(field, format string, args ...any) error) error {
 	last := m.Layers[len(m.Layers)-1]
 	switch {
 	case out != 1:
-		return fail("outputs %s but %s is a regression of one value; %s", values(out), m.Data.Name, m.setUnits(1))
+		return fail(units, "outputs %s but %s is a regression of one value; %s", values(out), m.Data.Name, m.setUnits(1))
 	case !IsRegressionLoss(m.Loss):
-		return fail("%s is a regression; use the loss mean_squared_error, mean_absolute_error or huber, not %s", m.Data.Name, m.Loss)
+		return fail("", "%s is a regression; use the loss mean_squared_error, mean_absolute_error or huber, not %s", m.Data.Name, m.Loss)
 	case last.Type == TypeSoftmax || (last.Type == TypeDense && last.Activation == ActSoftmax):
-		return fail("softmax of one value is always 1; a regression's last layer is Dense with a linear activation")
+		return fail(softmaxField(last), "softmax of one value is always 1; a regression's last layer is Dense with a linear activation")
 	}
 	return nil
+}
+
+// softmaxField is the field that makes layer l a softmax: its activation
+// when it is Dense, else none (it is a Softmax layer).
+func softmaxField(l Layer) string {
+	if l.Type == TypeDense {
+		return FieldActivation
+	}
+	return ""
 }
 
 // datasetName is the data's own name, or the dataset's.
@@ -394,43 +404,44 @@ func finite(name string, x float64) string {
 }
 
 // finiteFields checks the layer's float fields, used or not.
-func (l Layer) finiteFields() string {
-	if msg := finite("alpha", l.Alpha); msg != "" {
-		return msg
+func (l Layer) finiteFields() *Error {
+	for _, f := range []struct {
+		field string
+		x     float64
+	}{
+		{FieldAlpha, l.Alpha}, {FieldMomentum, l.Momentum}, {FieldEpsilon, l.Epsilon}, {FieldRate, l.Rate},
+	} {
+		if msg := finite(f.field, f.x); msg != "" {
+			return fieldError(f.field, msg)
+		}
 	}
-	if msg := finite("momentum", l.Momentum); msg != "" {
-		return msg
-	}
-	if msg := finite("epsilon", l.Epsilon); msg != "" {
-		return msg
-	}
-	return finite("rate", l.Rate)
+	return nil
 }
 
 // finiteFields checks the model's own float fields and the optimizer's,
 // used or not (not the layers'; Infer checks those).
-func (m Model) finiteFields() string {
+func (m Model) finiteFields() *Error {
 	o := m.Optimizer
 	for _, f := range []struct {
-		name string
-		x    float64
+		field, name string
+		x           float64
 	}{
-		{"learning rate", o.LearningRate}, {"momentum", o.Momentum},
-		{"beta_1", o.Beta1}, {"beta_2", o.Beta2}, {"epsilon", o.Epsilon},
-		{"rho", o.Rho}, {"weight decay", o.WeightDecay},
-		{"decay rate", o.DecayRate}, {"global clip norm", o.GlobalClipNorm},
-		{"validation split", m.ValidationSplit},
+		{FieldLearningRate, "learning rate", o.LearningRate}, {FieldMomentum, "momentum", o.Momentum},
+		{FieldBeta1, "beta_1", o.Beta1}, {FieldBeta2, "beta_2", o.Beta2}, {FieldEpsilon, "epsilon", o.Epsilon},
+		{FieldRho, "rho", o.Rho}, {FieldWeightDecay, "weight decay", o.WeightDecay},
+		{FieldDecayRate, "decay rate", o.DecayRate}, {FieldGlobalClipNorm, "global clip norm", o.GlobalClipNorm},
+		{FieldValidationSplit, "validation split", m.ValidationSplit},
 	} {
 		if msg := finite(f.name, f.x); msg != "" {
-			return msg
+			return fieldError(f.field, msg)
 		}
 	}
 	if d := m.Data; d != nil {
 		for _, x := range append(append([]float64{d.TargetOffset, d.TargetScale}, d.Offset...), d.Scale...) {
 			if msg := finite("data "+d.Name+": every offset and scale", x); msg != "" {
-				return msg
+				return fieldError(FieldData, msg)
 			}
 		}
 	}
-	return ""
+	return nil
 }

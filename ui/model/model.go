@@ -231,6 +231,16 @@ func (e *Editor) MemoryText() string { return e.memory }
 // SetBuilt records the worker's summary of the model it built.
 func (e *Editor) SetBuilt(b protocol.Built) { e.built = &b }
 
+// settingOf maps the model fields a spec.Error can name to the settings
+// that show its message ("lr", "batch", …: FieldError's names).
+var settingOf = map[string]string{
+	spec.FieldLearningRate:   "lr",
+	spec.FieldBatchSize:      "batch",
+	spec.FieldEpochs:         "epochs",
+	spec.FieldDecayRate:      "decay",
+	spec.FieldGlobalClipNorm: "clip",
+}
+
 // update parses the fields into a spec and validates it, filling the
 // summary and the messages.
 func (e *Editor) update() {
@@ -285,16 +295,8 @@ func (e *Editor) update() {
 		switch {
 		case se.Layer > 0 && e.rowErr[se.Layer-1] == "":
 			e.rowErr[se.Layer-1] = se.Msg
-		case strings.HasPrefix(se.Msg, "learning rate") && e.fieldErr["lr"] == "":
-			e.fieldErr["lr"] = se.Msg
-		case strings.HasPrefix(se.Msg, "batch size") && e.fieldErr["batch"] == "":
-			e.fieldErr["batch"] = se.Msg
-		case strings.HasPrefix(se.Msg, "epochs") && e.fieldErr["epochs"] == "":
-			e.fieldErr["epochs"] = se.Msg
-		case strings.Contains(se.Msg, "decay rate") && e.fieldErr["decay"] == "":
-			e.fieldErr["decay"] = se.Msg
-		case strings.Contains(se.Msg, "clip norm") && e.fieldErr["clip"] == "":
-			e.fieldErr["clip"] = se.Msg
+		case se.Layer == 0 && settingOf[se.Field] != "" && e.fieldErr[settingOf[se.Field]] == "":
+			e.fieldErr[settingOf[se.Field]] = se.Msg
 		}
 	}
 	// A parse error comes first: it is why the spec holds a zero.
