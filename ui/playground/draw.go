@@ -3,8 +3,6 @@
 package playground
 
 import (
-	"math"
-	"strconv"
 	"syscall/js"
 
 	"github.com/nnplay/nnplay/ui/chart"
@@ -17,34 +15,11 @@ import (
 // straight onto canvases created once, never through a Vugu render;
 // pixels go in with one js.CopyBytesToJS per image.
 
-// plotSize is the side of the data plot in CSS pixels.
-const plotSize = 360
-
-// ClassColors are the classes' colours (TensorFlow Playground's blue and
-// orange first) as RGB and as CSS.
-var (
-	ClassColors    = [MaxClasses][3]uint8{{8, 119, 189}, {245, 147, 34}, {46, 160, 67}, {148, 103, 189}, {214, 39, 40}}
-	ClassColorsCSS = [MaxClasses]string{"#0877bd", "#f59322", "#2ea043", "#9467bd", "#d62728"}
-)
-
 // The loss chart's colours: those of the Build & train place's curves.
 const (
 	colorTrain = "#2f6fdb"
 	colorTest  = "#e07b1a"
 )
-
-// regionLight is how much of a class colour the background keeps (the
-// rest is white), so that the points stand out on it.
-const regionLight = 0.55
-
-// lighten mixes c with white, keeping share f of the colour.
-func lighten(c [3]uint8, f float64) [3]uint8 {
-	var out [3]uint8
-	for i, v := range c {
-		out[i] = uint8(math.Round(255 - (255-float64(v))*f))
-	}
-	return out
-}
 
 // view owns the playground's canvases.
 type view struct {
@@ -129,38 +104,6 @@ func (v *view) drawRegions(p *Place, f *protocol.PlaygroundFrame) {
 	v.rctx.Call("putImageData", v.regionsImg, 0, 0)
 }
 
-// regionPixels fills rgba from point-major probability bytes.
-func regionPixels(rgba, probs []byte, k int, colors [][3]uint8, discretize bool) {
-	for i := 0; i*k < len(probs) && 4*i < len(rgba); i++ {
-		ps := probs[i*k : i*k+k]
-		px := rgba[4*i : 4*i+4]
-		px[3] = 255
-		if discretize {
-			best := 0
-			for j, q := range ps {
-				if q > ps[best] {
-					best = j
-				}
-			}
-			px[0], px[1], px[2] = colors[best][0], colors[best][1], colors[best][2]
-			continue
-		}
-		var r, g, b, sum int
-		for j, q := range ps {
-			w := int(q)
-			r += w * int(colors[j][0])
-			g += w * int(colors[j][1])
-			b += w * int(colors[j][2])
-			sum += w
-		}
-		if sum == 0 {
-			px[0], px[1], px[2] = 255, 255, 255
-			continue
-		}
-		px[0], px[1], px[2] = byte(r/sum), byte(g/sum), byte(b/sum)
-	}
-}
-
 // drawPoints draws the training points (filled) and, when shown, the test
 // points (rings), one path per class and kind.
 func (v *view) drawPoints(p *Place) {
@@ -197,35 +140,6 @@ func (v *view) drawPoints(p *Place) {
 			ctx.Call("stroke", path)
 		}
 	}
-}
-
-// pointsPath is an SVG path of circles of radius r around the points of
-// class k (xy holds x, y pairs in plane coordinates).
-func pointsPath(xy []float32, labels []int, k int, r float64) string {
-	b := make([]byte, 0, 64*len(labels)/2)
-	num := func(v float64) { b = strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64) }
-	rs := strconv.FormatFloat(r, 'f', -1, 64)
-	for i, l := range labels {
-		if l != k || 2*i+1 >= len(xy) {
-			continue
-		}
-		x, y := plotX(float64(xy[2*i])), plotY(float64(xy[2*i+1]))
-		b = append(b, 'M')
-		num(x - r)
-		b = append(b, ' ')
-		num(y)
-		b = append(b, "a"+rs+" "+rs+" 0 1 0 "+strconv.FormatFloat(2*r, 'f', -1, 64)+" 0a"+rs+" "+rs+" 0 1 0 "+strconv.FormatFloat(-2*r, 'f', -1, 64)+" 0"...)
-	}
-	return string(b)
-}
-
-// plotX and plotY map plane coordinates to the plot's CSS pixels (y up).
-func plotX(x float64) float64 {
-	return (x - protocol.PlaneLo) / (protocol.PlaneHi - protocol.PlaneLo) * plotSize
-}
-
-func plotY(y float64) float64 {
-	return (protocol.PlaneHi - y) / (protocol.PlaneHi - protocol.PlaneLo) * plotSize
 }
 
 // drawCurves redraws the loss chart.

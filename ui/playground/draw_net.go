@@ -18,16 +18,6 @@ import (
 // outputs from its class probabilities); links between nodes are drawn
 // with thickness and colour by weight (blue positive, orange negative).
 
-// Geometry of the network canvas, in CSS pixels. The controls above it
-// (one column per layer) use the same side margins, so they line up.
-const (
-	netW, netH                = 600, 380
-	netLeft, netRight         = 48.0, 64.0
-	nodeSize, nodeGap         = 34.0, 10.0
-	netPosR, netPosG, netPosB = 8, 119, 189  // positive values and weights
-	netNegR, netNegG, netNegB = 245, 147, 34 // negative ones
-)
-
 // netView draws the network on its canvas; node images are composed in
 // one RGBA buffer (a sprite sheet, nodes side by side) and copied in once.
 type netView struct {
@@ -60,17 +50,6 @@ func (n *netView) mount(p *Place, host js.Value) {
 		p.attachNetHover(n.canvas)
 	}
 	host.Call("replaceChildren", n.canvas)
-}
-
-// NetColumnX is the centre of column i of cols columns, in CSS pixels.
-func NetColumnX(i, cols int) float64 {
-	return netLeft + (float64(i)+0.5)*(netW-netLeft-netRight)/float64(cols)
-}
-
-// netNodeY is the top of node j of a column of n nodes.
-func netNodeY(j, n int) float64 {
-	total := float64(n)*(nodeSize+nodeGap) - nodeGap
-	return math.Round((netH-total)/2 + float64(j)*(nodeSize+nodeGap))
 }
 
 // draw redraws the whole network for frame f (nil: links and nodes blank).
@@ -274,43 +253,6 @@ func (n *netView) featureMaps(names []string) [][]byte {
 		n.featMaps = append(n.featMaps, img)
 	}
 	return n.featMaps
-}
-
-// unitPixels colours a hidden unit's map on a scale symmetric about 0:
-// white at 0, blue for the largest positive value, orange for the most
-// negative, so a ReLU unit shows white where it is off.
-func unitPixels(img []byte, m protocol.UnitMap) {
-	lo, hi := float64(m.Lo), float64(m.Hi)
-	peak := math.Max(math.Abs(lo), math.Abs(hi))
-	var lut [256][4]byte
-	for b := range lut {
-		t := 0.0
-		if peak > 0 {
-			t = (lo + float64(b)/255*(hi-lo)) / peak
-		}
-		diverging(lut[b][:], t)
-	}
-	for i, b := range m.Values {
-		copy(img[4*i:4*i+4], lut[b][:])
-	}
-}
-
-// diverging writes the colour of t in [-1, 1] (RGBA).
-func diverging(px []byte, t float64) {
-	if t >= 0 {
-		shade(px, [3]uint8{netPosR, netPosG, netPosB}, t)
-	} else {
-		shade(px, [3]uint8{netNegR, netNegG, netNegB}, -t)
-	}
-}
-
-// shade writes white mixed with share t of colour c (RGBA).
-func shade(px []byte, c [3]uint8, t float64) {
-	t = math.Min(math.Max(t, 0), 1)
-	for i := 0; i < 3; i++ {
-		px[i] = byte(255 - (255-float64(c[i]))*t + 0.5)
-	}
-	px[3] = 255
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

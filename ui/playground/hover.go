@@ -2,14 +2,7 @@
 
 package playground
 
-import (
-	"fmt"
-	"math"
-	"strings"
-	"syscall/js"
-
-	"github.com/nnplay/nnplay/wasm/protocol"
-)
+import "syscall/js"
 
 // Pointing at things: over the plot, a line gives the point's coordinates
 // and the model's class probabilities there; over a node of the network,
@@ -78,7 +71,11 @@ func (p *Place) attachNetHover(canvas js.Value) {
 			return
 		}
 		v.hover.node, v.hover.col, v.hover.row = ok, col, row
-		v.setTip(p.nodeText())
+		tip := ""
+		if ok {
+			tip = p.nodeText(col, row)
+		}
+		v.setTip(tip)
 		v.drawRegions(p, p.Frame)
 	}, func() {
 		if v.hover.node {
@@ -96,67 +93,4 @@ func (v *view) setTip(s string) {
 	}
 	v.hover.tip.Set("textContent", s)
 	v.hover.tip.Set("hidden", s == "")
-}
-
-// nodeAt finds the node at (x, y) in the network canvas's CSS pixels.
-func nodeAt(cols []int, x, y float64) (col, row int, ok bool) {
-	for ci, k := range cols {
-		if math.Abs(x-NetColumnX(ci, len(cols))) > nodeSize/2 {
-			continue
-		}
-		for j := 0; j < k; j++ {
-			if top := netNodeY(j, k); y >= top && y <= top+nodeSize {
-				return ci, j, true
-			}
-		}
-	}
-	return 0, 0, false
-}
-
-// nodeText names the hovered node and its range.
-func (p *Place) nodeText() string {
-	v := p.view
-	if !v.hover.node {
-		return ""
-	}
-	c := p.Config
-	hidden := c.NetColumns()
-	switch col, j := v.hover.col, v.hover.row; {
-	case col == 0 && j < len(c.Features):
-		return "Showing input " + FeatureLabel(c.Features[j]) + " over the plane"
-	case col == len(hidden)+1:
-		return fmt.Sprintf("Showing the probability of class %d", j)
-	case col > 0 && col <= len(hidden):
-		s := fmt.Sprintf("Showing hidden layer %d, unit %d (%s)", col, j+1, hidden[col-1].Label)
-		if f := p.Frame; f != nil {
-			for _, m := range f.Units {
-				if m.Layer == hidden[col-1].Shown && m.Unit == j {
-					s += fmt.Sprintf(": %.3g to %.3g", m.Lo, m.Hi)
-				}
-			}
-		}
-		return s
-	}
-	return ""
-}
-
-// pointText describes the plot's point at fractions (fx, fy) of its size:
-// coordinates, then each class's probability in the last frame.
-func (p *Place) pointText(fx, fy float64) string {
-	span := float64(protocol.PlaneHi - protocol.PlaneLo)
-	s := fmt.Sprintf("x %.2f, y %.2f", protocol.PlaneLo+fx*span, protocol.PlaneHi-fy*span)
-	f := p.Frame
-	if f == nil || f.Grid < 1 || f.Classes < 1 {
-		return s
-	}
-	c, r := min(int(fx*float64(f.Grid)), f.Grid-1), min(int(fy*float64(f.Grid)), f.Grid-1)
-	i := (max(r, 0)*f.Grid + max(c, 0)) * f.Classes
-	if i+f.Classes > len(f.Probs) {
-		return s
-	}
-	parts := []string{s}
-	for k := 0; k < f.Classes; k++ {
-		parts = append(parts, fmt.Sprintf("class %d %.0f%%", k, float64(f.Probs[i+k])/2.55))
-	}
-	return strings.Join(parts, " · ")
 }

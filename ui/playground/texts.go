@@ -169,3 +169,48 @@ func (p *Place) DismissProblems() { p.Problems = nil }
 
 // DismissError hides the worker's latest non-fatal error.
 func (p *Place) DismissError() { p.Error = "" }
+
+// nodeText names node j of column col (0: the inputs) and, for a hidden
+// unit, the range of its values over the plane in the last frame.
+func (p *Place) nodeText(col, j int) string {
+	c := p.Config
+	hidden := c.NetColumns()
+	switch {
+	case col == 0 && j < len(c.Features):
+		return "Showing input " + FeatureLabel(c.Features[j]) + " over the plane"
+	case col == len(hidden)+1:
+		return fmt.Sprintf("Showing the probability of class %d", j)
+	case col > 0 && col <= len(hidden):
+		s := fmt.Sprintf("Showing hidden layer %d, unit %d (%s)", col, j+1, hidden[col-1].Label)
+		if f := p.Frame; f != nil {
+			for _, m := range f.Units {
+				if m.Layer == hidden[col-1].Shown && m.Unit == j {
+					s += fmt.Sprintf(": %.3g to %.3g", m.Lo, m.Hi)
+				}
+			}
+		}
+		return s
+	}
+	return ""
+}
+
+// pointText describes the plot's point at fractions (fx, fy) of its size:
+// coordinates, then each class's probability in the last frame.
+func (p *Place) pointText(fx, fy float64) string {
+	span := float64(protocol.PlaneHi - protocol.PlaneLo)
+	s := fmt.Sprintf("x %.2f, y %.2f", protocol.PlaneLo+fx*span, protocol.PlaneHi-fy*span)
+	f := p.Frame
+	if f == nil || f.Grid < 1 || f.Classes < 1 {
+		return s
+	}
+	c, r := min(int(fx*float64(f.Grid)), f.Grid-1), min(int(fy*float64(f.Grid)), f.Grid-1)
+	i := (max(r, 0)*f.Grid + max(c, 0)) * f.Classes
+	if i+f.Classes > len(f.Probs) {
+		return s
+	}
+	parts := []string{s}
+	for k := 0; k < f.Classes; k++ {
+		parts = append(parts, fmt.Sprintf("class %d %.0f%%", k, float64(f.Probs[i+k])/2.55))
+	}
+	return strings.Join(parts, " · ")
+}
