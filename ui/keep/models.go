@@ -43,8 +43,6 @@ type Library struct {
 	// and deletedAt where it was in the list.
 	Deleted   *SavedModel
 	deletedAt int
-	// focusRename asks the view to focus the name box once it is drawn.
-	focusRename bool
 
 	saving map[int]saveAsk // export id → what it saves
 	tfjsID int             // the pending TF.js export's id (0: none)
@@ -123,7 +121,6 @@ func (l *Library) Load(key string) {
 func (l *Library) StartRename(key string) {
 	if i := l.byKey(key); i >= 0 {
 		l.Renaming, l.RenameText = key, l.Saved[i].Name
-		l.focusRename = true
 	}
 }
 

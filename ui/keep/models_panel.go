@@ -50,10 +50,10 @@ func (c *ModelsPanel) importTFJS(ev vugu.DOMEvent) {
 	c.P.Library.readTFJS(sjs.Value(ev.JSEventTarget()))
 }
 
-// Rendered focuses the name box that StartRename opened, once it is drawn.
-func (c *ModelsPanel) Rendered(vugu.RenderedCtx) {
-	if c.P.Library.focusRename {
-		c.P.Library.focusRename = false
-		focusLater(".model-row.renaming .model-rename-input")
+// startRename opens an entry's name box and focuses it once drawn.
+func (c *ModelsPanel) startRename(key string) {
+	c.P.Library.StartRename(key)
+	if c.P.Library.Renaming == key {
+		focusSoon(".model-row.renaming .model-rename-input")
 	}
 }

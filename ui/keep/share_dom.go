@@ -194,21 +194,30 @@ func (s *Share) readUpload(input js.Value) {
 	}()
 }
 
-// focusLater focuses the element sel matches after this render (focusing
-// during a render deadlocks Vugu: focus fires focusin, whose handler
-// waits for the render to end).
-func focusLater(sel string) {
+// focusSoon focuses (and selects) the element sel matches as soon as a
+// render has drawn it: not during the render (focus fires focusin, whose
+// Vugu handler would wait for the render to end, a deadlock), so from a
+// timer, which looks again every 20 ms for up to a second.
+func focusSoon(sel string) {
+	tries := 0
 	var f js.Func
 	f = js.FuncOf(func(js.Value, []js.Value) any {
-		f.Release()
 		doc := js.Global().Get("document")
 		if !doc.Truthy() {
+			f.Release()
 			return nil
 		}
 		if el := doc.Call("querySelector", sel); el.Truthy() {
+			f.Release()
 			el.Call("focus")
 			el.Call("select")
+			return nil
 		}
+		if tries++; tries > 50 {
+			f.Release()
+			return nil
+		}
+		js.Global().Call("setTimeout", f, 20)
 		return nil
 	})
 	js.Global().Call("setTimeout", f, 0)
