@@ -55,7 +55,7 @@ func (a activation) constants() map[string]any {
 }
 
 // layout (re)makes the batch buffers for capacity examples and the passes
-// of one training step:
+// of one training step, in the order they run:
 //
 //	forward   each op: Dense = GEMM NN with bias and activation fused;
 //	          activation layer = elementwise forward; dropout = x ⊙ mask
@@ -70,6 +70,20 @@ func (a activation) constants() map[string]any {
 //	          factor κ the update multiplies the gradients by
 //	update    adam, sgd, rmsprop or adagrad on every trainable param
 func (s *session) layout(capacity int) error {
+	s.makeBatchBuffers(capacity)
+	b := newBuilder(s)
+	b.forward()
+	b.loss()
+	b.backward()
+	b.clip()
+	b.update()
+	return b.finish()
+}
+
+// makeBatchBuffers destroys the batch buffers and makes them anew for
+// capacity examples: the input and labels, each op's output and gradient
+// (and dropout mask), and the per-row losses.
+func (s *session) makeBatchBuffers(capacity int) {
 	for _, b := range s.batchBuffers {
 		b.Call("destroy")
 	}
@@ -92,30 +106,22 @@ func (s *session) layout(capacity int) error {
 	}
 	s.rowLoss = nb(2*capacity, usageStorage, "row losses")
 	s.capacity, s.uniformN = capacity, 0
+}
 
-	b := &builder{s: s}
-	input := func(i int) (js.Value, int) {
-		if i == 0 {
-			return s.x, pad4(s.plan.Input)
-		}
-		return s.act[i-1], pad4(ops[i-1].Out)
+// input is op i's input buffer and its row stride in floats.
+func (b *builder) input(i int) (js.Value, int) {
+	s := b.s
+	if i == 0 {
+		return s.x, pad4(s.plan.Input)
 	}
-	kernel, bias := map[int]*param{}, map[int]*param{}
-	first := len(ops) // the first trainable Dense op: gradients are needed from there on
-	for _, p := range s.params {
-		if p.bias {
-			bias[p.op] = p
-		} else {
-			kernel[p.op] = p
-		}
-		if p.trainable {
-			first = min(first, p.op)
-		}
-	}
+	return s.act[i-1], pad4(s.plan.Ops[i-1].Out)
+}
 
-	// Forward.
-	for i, op := range ops {
-		x, xld := input(i)
+// forward appends each op's forward pass.
+func (b *builder) forward() {
+	s := b.s
+	for i, op := range s.plan.Ops {
+		x, xld := b.input(i)
 		if op.Dropout {
 			b.elementwise("mul", linear, op.Out, x, s.mask[i], s.act[i])
 			continue
@@ -124,13 +130,18 @@ func (s *session) layout(capacity int) error {
 			b.elementwise("forward", actOf(op), op.Out, x, js.Null(), s.act[i])
 			continue
 		}
-		w, out := kernel[i], pad4(op.Out)
+		w, out := b.kernel[i], pad4(op.Out)
 		b.gemm(false, false, epilogueBiasAct, actOf(op), func(n int) [6]int { return [6]int{n, op.Out, op.In, xld, w.ld, out} },
-			x, w.w, s.act[i], bias[i].w)
+			x, w.w, s.act[i], b.bias[i].w)
 	}
+}
 
-	// Loss.
-	last := len(ops) - 1
+// loss appends the softmax cross-entropy of the last op's output (its
+// gradient and the per-row losses) and the loss sum, which runs only on
+// batches that read the loss back.
+func (b *builder) loss() {
+	s := b.s
+	last := len(s.plan.Ops) - 1
 	classes := s.plan.Classes
 	lossUniform := func(n int) []uint32 {
 		return []uint32{uint32(n), uint32(classes), uint32(pad4(classes)), math.Float32bits(1 / float32(n))}
@@ -139,14 +150,20 @@ func (s *session) layout(capacity int) error {
 		binding{index: 1, buf: s.act[last]}, binding{index: 2, buf: s.labels}, binding{index: 3, buf: s.grad[last]}, binding{index: 4, buf: s.rowLoss})
 	b.add(shaderSoftmaxCE, "loss_sum", nil, lossUniform, func(int) (int, int) { return 1, 1 }, true,
 		binding{index: 4, buf: s.rowLoss}, binding{index: 5, buf: s.total})
+}
 
-	// Backward.
+// backward appends the backward pass from the last op to the first
+// trainable one: the weight and bias gradients of every trained Dense,
+// and dL/dx while a trainable op is further back.
+func (b *builder) backward() {
+	s := b.s
+	ops := s.plan.Ops
 	premultiplied := make([]bool, len(ops)) // grad[i] is dL/dz already (the act' was fused)
-	for i := last; i >= 0; i-- {
+	for i := len(ops) - 1; i >= 0; i-- {
 		op := ops[i]
 		if !op.Dense {
 			switch {
-			case i-1 < first: // nothing further back learns
+			case i-1 < b.first: // nothing further back learns
 			case op.Dropout:
 				b.elementwise("mul", linear, op.Out, s.grad[i], s.mask[i], s.grad[i-1])
 			default:
@@ -157,16 +174,16 @@ func (s *session) layout(capacity int) error {
 		if op.Act != spec.ActLinear && !premultiplied[i] {
 			b.elementwise("grad_inplace", actOf(op), op.Out, js.Null(), s.act[i], s.grad[i])
 		}
-		x, xld := input(i)
-		w, out := kernel[i], pad4(op.Out)
+		x, xld := b.input(i)
+		w, out := b.kernel[i], pad4(op.Out)
 		if !op.Frozen {
 			b.gemm(true, false, epilogueNone, linear, func(n int) [6]int { return [6]int{op.In, op.Out, n, xld, out, out} },
 				x, s.grad[i], w.g, s.dummyBuffer())
 			b.add(shaderBiasGrad, "main", nil, func(n int) []uint32 { return []uint32{uint32(n), uint32(out)} },
 				func(int) (int, int) { return ceilDiv(out/4, 64), 1 }, false,
-				binding{index: 1, buf: s.grad[i]}, binding{index: 2, buf: bias[i].g})
+				binding{index: 1, buf: s.grad[i]}, binding{index: 2, buf: b.bias[i].g})
 		}
-		if i-1 < first {
+		if i-1 < b.first {
 			continue
 		}
 		epi, act, e := epilogueNone, linear, s.dummyBuffer()
@@ -177,24 +194,33 @@ func (s *session) layout(capacity int) error {
 		b.gemm(false, true, epi, act, func(n int) [6]int { return [6]int{n, op.In, op.Out, out, out, xld} },
 			s.grad[i], w.w, s.grad[i-1], e)
 	}
+}
 
-	// Clip.
-	o := s.plan.Optimizer
-	if c := o.GlobalClipNorm; c > 0 {
-		for k, p := range s.params {
-			if !p.trainable {
-				continue // its slot in clipParts stays 0
-			}
-			words := []uint32{uint32(p.floats() / 4), uint32(k), f32(c)}
-			b.add(shaderClip, "sum_squares", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
-				binding{index: 1, buf: p.g}, binding{index: 2, buf: s.clipParts})
-		}
-		words := []uint32{uint32(len(s.params)), 0, f32(c)}
-		b.add(shaderClip, "scale", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
-			binding{index: 2, buf: s.clipParts}, binding{index: 3, buf: s.kappa})
+// clip appends, with global_clipnorm, each trained gradient's Σ g² and
+// then the factor κ that the update multiplies the gradients by.
+func (b *builder) clip() {
+	s := b.s
+	c := s.plan.Optimizer.GlobalClipNorm
+	if !(c > 0) {
+		return
 	}
+	for k, p := range s.params {
+		if !p.trainable {
+			continue // its slot in clipParts stays 0
+		}
+		words := []uint32{uint32(p.floats() / 4), uint32(k), f32(c)}
+		b.add(shaderClip, "sum_squares", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
+			binding{index: 1, buf: p.g}, binding{index: 2, buf: s.clipParts})
+	}
+	words := []uint32{uint32(len(s.params)), 0, f32(c)}
+	b.add(shaderClip, "scale", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
+		binding{index: 2, buf: s.clipParts}, binding{index: 3, buf: s.kappa})
+}
 
-	// Update.
+// update appends the optimizer's update of every trainable param.
+func (b *builder) update() {
+	s := b.s
+	o := s.plan.Optimizer
 	for k, p := range s.params {
 		if !p.trainable {
 			continue
@@ -222,7 +248,6 @@ func (s *session) layout(capacity int) error {
 		}
 		b.add(shaderOptimizer, entry, nil, func(int) []uint32 { return words }, func(int) (int, int) { return strided(count), 1 }, false, bind...)
 	}
-	return b.finish()
 }
 
 // f32 is a float64 setting as the bits of a float32 uniform.
@@ -241,6 +266,25 @@ type builder struct {
 	passes []pass
 	binds  [][]binding
 	err    error
+
+	kernel, bias map[int]*param // each Dense op's params, by op index
+	first        int            // the first trainable op: gradients are needed from there on
+}
+
+// newBuilder returns a builder for s's passes, with its params indexed by op.
+func newBuilder(s *session) *builder {
+	b := &builder{s: s, kernel: map[int]*param{}, bias: map[int]*param{}, first: len(s.plan.Ops)}
+	for _, p := range s.params {
+		if p.bias {
+			b.bias[p.op] = p
+		} else {
+			b.kernel[p.op] = p
+		}
+		if p.trainable {
+			b.first = min(b.first, p.op)
+		}
+	}
+	return b
 }
 
 // add appends a pass of a shader's entry point; the uniform block is
