@@ -64,8 +64,8 @@ func (m Predict) check() error {
 }
 
 func (m DataProgress) check() error {
-	if m.Stage != StageDownload && m.Stage != StageParse {
-		return fmt.Errorf("unknown stage %q (want download or parse)", m.Stage)
+	if m.Stage != StageDownload && m.Stage != StageParse && m.Stage != StageDecode {
+		return fmt.Errorf("unknown stage %q (want download, parse or decode)", m.Stage)
 	}
 	if err := nonNegative("loaded", m.Loaded); err != nil {
 		return err
@@ -116,7 +116,7 @@ func (m EpochEnd) check() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"loss", m.Loss}, {"accuracy", m.Accuracy}, {"val_loss", m.ValLoss}, {"val_accuracy", m.ValAccuracy}} {
+	}{{"loss", m.Loss}, {"accuracy", m.Accuracy}, {"val_loss", m.ValLoss}, {"val_accuracy", m.ValAccuracy}, {"val_r2", m.ValR2}} {
 		if err := finite(f.name, f.v); err != nil {
 			return err
 		}
@@ -157,9 +157,16 @@ func (m Evaluation) check() error {
 	if len(m.Misclassified) > MaxMisclassified {
 		return fmt.Errorf("%d misclassified examples; at most %d are sent", len(m.Misclassified), MaxMisclassified)
 	}
+	size := ImageSize
+	if len(m.Shape) > 0 {
+		size = 1
+		for _, d := range m.Shape {
+			size *= d
+		}
+	}
 	for i, x := range m.Misclassified {
-		if len(x.Pixels) != ImageSize {
-			return fmt.Errorf("misclassified %d has %d pixels; want %d", i, len(x.Pixels), ImageSize)
+		if len(x.Pixels) != size {
+			return fmt.Errorf("misclassified %d has %d pixels; want %d", i, len(x.Pixels), size)
 		}
 		if x.True < 0 || x.True >= k || x.Predicted < 0 || x.Predicted >= k {
 			return fmt.Errorf("misclassified %d: classes %d→%d out of range 0..%d", i, x.True, x.Predicted, k-1)

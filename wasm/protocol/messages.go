@@ -149,6 +149,9 @@ type EpochEnd struct {
 	Accuracy    float64 `json:"accuracy"`
 	ValLoss     float64 `json:"val_loss"`
 	ValAccuracy float64 `json:"val_accuracy"`
+	// ValR2 is a regression's R² on the test split (its accuracy fields
+	// are then 0).
+	ValR2 float64 `json:"val_r2,omitempty"`
 }
 
 // State reports a change of the worker's state.
@@ -175,7 +178,7 @@ type Misclassified struct {
 	Index     int    `json:"index"` // in the test set
 	True      int    `json:"true"`
 	Predicted int    `json:"predicted"`
-	Pixels    []byte `json:"pixels"` // ImageSize grey levels, 0 = background
+	Pixels    []byte `json:"pixels"` // ImageSize grey levels, 0 = background (Evaluation.Shape bytes for other images)
 }
 
 // Evaluation answers Evaluate (ID 0: sent after each epoch).
@@ -186,6 +189,9 @@ type Evaluation struct {
 	Confusion     [][]int         `json:"confusion"` // [true][predicted]
 	Classes       []ClassStats    `json:"classes"`
 	Misclassified []Misclassified `json:"misclassified"`
+	// Shape is the misclassified examples' shape ([height, width,
+	// channels]) for a data set other than MNIST; absent: 784 MNIST pixels.
+	Shape []int `json:"shape,omitempty"`
 }
 
 // ParamData is one weight tensor: Data holds prod(Shape) little-endian float32.
