@@ -23,6 +23,7 @@ import (
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/npz"
+	"github.com/nnplay/nnplay/engine/share"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -387,4 +388,66 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPyTorchFromScratch checks the projects' Keras initializers (every
+// test model built without weights) and that train.py runs as one process
+// from scratch and writes weights nnplay imports.
+func TestPyTorchFromScratch(t *testing.T) {
+	py := python(t)
+	_, _, mnistDir := mnist(t)
+	checker, err := filepath.Abs(filepath.Join("testdata", "init_check.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var projects []string
+	var recipes []share.Payload
+	for _, tm := range exportcases.Models() {
+		recipe := modelio.ToPayload(mustBuild(t, tm.Spec), 0, 0)
+		recipe.Weights = nil
+		b, err := Export(recipe, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		projects = append(projects, unzip(t, b, t.TempDir()))
+		recipes = append(recipes, recipe)
+	}
+	out, err := exec.Command(py, append([]string{checker}, projects...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("init_check.py: %v\n%s", err, out)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		t.Logf("%s: Keras initializers in %s", exportcases.Models()[i].Name, line)
+	}
+
+	project, recipe := projects[0], recipes[0]
+	weights := filepath.Join(project, "trained.npz")
+	cmd := exec.Command(py, "train.py", "--data", mnistDir, "--max-steps", "3", "--out", weights, "--device", "cpu")
+	cmd.Dir = project
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("train.py: %v\n%s", err, out)
+	} else if !strings.Contains(string(out), "weights.npz is missing: starting from Keras' initializers") ||
+		!strings.Contains(string(out), "epoch 1/2: loss") || !strings.Contains(string(out), "test: loss") {
+		t.Errorf("train.py's log lacks its start, epoch or test lines:\n%s", out)
+	}
+	raw, err := os.ReadFile(weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ImportWeights(recipe, raw)
+	if err != nil {
+		t.Fatalf("importing what train.py wrote: %v", err)
+	}
+	if _, err := modelio.FromPayload(got); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustBuild(t *testing.T, s spec.Model) *nn.Sequential {
+	t.Helper()
+	m, err := nn.Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

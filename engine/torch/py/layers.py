@@ -375,10 +375,6 @@ class Recurrent(KerasLayer):
             self.act, self.ract = keras_act(act), keras_act(ract)
         self.reset_keras()
 
-    def freeze(self):
-        super().freeze()
-        return self
-
     # The gate permutation between Keras' and PyTorch's order (GRU only).
     def _to_torch(self, a):
         if self.kind != "GRU":

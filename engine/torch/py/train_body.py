@@ -124,7 +124,7 @@ def evaluate(model, x, y, classes, device, batch=1000):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=data.DATA_DIR, help="the data set's folder (default %(default)s)")
-    ap.add_argument("--weights", default=model_py.WEIGHTS, help="start from these weights (default %(default)s)")
+    ap.add_argument("--weights", default=model_py.WEIGHTS, help="start from these weights (default %(default)s; when missing, from scratch)")
     ap.add_argument("--from-scratch", action="store_true", help="start from Keras' initializers, seeded by SEED")
     ap.add_argument("--out", default=model_py.WEIGHTS, help="write the trained weights here (default %(default)s)")
     ap.add_argument("--epochs", type=int, default=EPOCHS)
@@ -146,7 +146,12 @@ def main():
         dist.init_process_group("nccl" if cuda else "gloo")  # env:// (torchrun's variables)
     torch.manual_seed(SEED)
 
-    net = model_py.build(None if args.from_scratch else args.weights).to(device)
+    start_from = None if args.from_scratch else args.weights
+    if start_from is not None and not os.path.exists(start_from):
+        if rank == 0:
+            print("%s is missing: starting from Keras' initializers (seed %d)" % (start_from, SEED), flush=True)
+        start_from = None
+    net = model_py.build(start_from).to(device)
     decayed = [p for layer in net.layers if isinstance(layer, model_py.KerasLayer) for p in layer.decayed()]
     ddp = DDP(net, device_ids=[local_rank] if cuda else None) if world > 1 else net
     optimizer = Optimizer(ddp.parameters(), decayed)
