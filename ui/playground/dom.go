@@ -33,7 +33,7 @@ func (p *Place) liveTexts() {
 	set("pg-train-acc", p.AccText(true))
 	set("pg-test-acc", p.AccText(false))
 	set("pg-fps", p.FPSText())
-	if p.view != nil && p.view.regions.Truthy() {
+	if p.view.regions.Truthy() {
 		p.view.regions.Call("setAttribute", "data-frames", strconv.Itoa(p.framesDrawn()))
 	}
 }
@@ -41,9 +41,6 @@ func (p *Place) liveTexts() {
 // redrawStatic redraws what does not wait for a frame: the points, and
 // the last frame in the current view settings.
 func (p *Place) redrawStatic() {
-	if p.view == nil {
-		return
-	}
 	p.view.drawPoints(p)
 	p.drawFrame()
 }
@@ -51,9 +48,6 @@ func (p *Place) redrawStatic() {
 // drawFrame draws the last frame (nil: blank regions and links): the
 // decision regions, the network and the loss curves.
 func (p *Place) drawFrame() {
-	if p.view == nil {
-		return
-	}
 	p.view.drawRegions(p, p.Frame)
 	p.view.net.draw(p, p.Frame)
 	p.view.drawCurves(p)
@@ -62,17 +56,18 @@ func (p *Place) drawFrame() {
 // nextFrame runs tick at the next animation frame (none outside a
 // browser: the tests under Node).
 func (p *Place) nextFrame() {
-	if p.requestFrame == nil {
-		if js.Global().Get("requestAnimationFrame").Type() != js.TypeFunction {
-			return
-		}
-		f := js.FuncOf(func(js.Value, []js.Value) any {
+	raf := js.Global().Get("requestAnimationFrame")
+	if raf.Type() != js.TypeFunction {
+		return
+	}
+	v := p.view
+	if v.tick.IsUndefined() {
+		v.tick = js.FuncOf(func(js.Value, []js.Value) any {
 			go p.tick() // a JS callback must not wait for Vugu's lock
 			return nil
-		})
-		p.requestFrame = func() { js.Global().Call("requestAnimationFrame", f) }
+		}).Value
 	}
-	p.requestFrame()
+	raf.Invoke(v.tick)
 }
 
 // locationHash is the page's location hash ("" outside a browser).

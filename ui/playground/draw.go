@@ -33,6 +33,8 @@ type view struct {
 	net   netView
 	chart chart.Chart
 	hover hover
+
+	tick js.Value // the animation frame callback (nextFrame)
 }
 
 func newCanvas(w, h int) js.Value {
@@ -94,11 +96,7 @@ func (v *view) drawRegions(p *Place, f *protocol.PlaygroundFrame) {
 			v.rgba[i], v.rgba[i+1], v.rgba[i+2], v.rgba[i+3] = 244, 246, 248, 255
 		}
 	} else {
-		var light [MaxClasses][3]uint8
-		for k := range light {
-			light[k] = lighten(ClassColors[k], regionLight)
-		}
-		regionPixels(v.rgba, f.Probs, f.Classes, light[:], p.Config.Discretize)
+		regionPixels(v.rgba, f.Probs, f.Classes, regionColors[:], p.Config.Discretize)
 	}
 	js.CopyBytesToJS(v.regionsImg.Get("data"), v.rgba)
 	v.rctx.Call("putImageData", v.regionsImg, 0, 0)

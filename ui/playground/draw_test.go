@@ -77,6 +77,18 @@ func TestRegionPixels(t *testing.T) {
 	if l := lighten([3]uint8{8, 119, 189}, 0.5); l != [3]uint8{132, 187, 222} {
 		t.Errorf("lighten half: %v", l)
 	}
+	// The regions' colours are the classes', lighter (the points, in the
+	// classes' own colours, stand out on them), and all distinct.
+	seen := map[[3]uint8]bool{}
+	for k, c := range regionColors {
+		for i := range c {
+			if c[i] < ClassColors[k][i] || c == [3]uint8{255, 255, 255} || c == ClassColors[k] || seen[c] {
+				t.Errorf("class %d: region colour %v for class colour %v", k, c, ClassColors[k])
+				break
+			}
+		}
+		seen[c] = true
+	}
 }
 
 // A hidden unit's map is white at 0, full blue at its largest positive

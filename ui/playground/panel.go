@@ -20,13 +20,8 @@ type Panel struct {
 
 func (c *Panel) p() *Place { return c.P }
 
-// view is the place's canvases, made on the first mount.
-func (c *Panel) view() *view {
-	if c.P.view == nil {
-		c.P.view = &view{}
-	}
-	return c.P.view
-}
+// view is the place's canvases.
+func (c *Panel) view() *view { return c.P.view }
 
 func (c *Panel) mountPlot(v js.Value) {
 	c.view().mountPlot(c.P, sjs.Value(v))

@@ -27,6 +27,14 @@ const (
 // rest is white), so that the points stand out on it.
 const regionLight = 0.55
 
+// regionColors are the class colours of the decision regions.
+var regionColors = func() (out [MaxClasses][3]uint8) {
+	for k := range out {
+		out[k] = lighten(ClassColors[k], regionLight)
+	}
+	return out
+}()
+
 // lighten mixes c with white, keeping share f of the colour.
 func lighten(c [3]uint8, f float64) [3]uint8 {
 	var out [3]uint8

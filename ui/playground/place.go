@@ -54,15 +54,12 @@ type Place struct {
 	started bool                   // the worker exists
 	active  bool                   // the place is on screen
 	loop    frameLoop
-	// requestFrame asks the page for an animation frame that runs tick
-	// (dom.go makes it on first use).
-	requestFrame func()
-	view         *view // the canvases (nil until the panel is mounted)
+	view    *view // the canvases, mounted by the panel (draw.go)
 }
 
 // New makes the playground; its worker starts when it is first shown.
 func New(s *session.Session) *Place {
-	p := &Place{s: s, Config: DefaultConfig(), Worker: session.WorkerStarting, Net: &model.Editor{}}
+	p := &Place{s: s, Config: DefaultConfig(), Worker: session.WorkerStarting, Net: &model.Editor{}, view: &view{}}
 	p.loadNet()
 	return p
 }
