@@ -204,6 +204,13 @@
 // grad_norm falling layer by layer towards the input, exploding ones as
 // grad_norm growing.
 //
+// # Why this prediction, the errors, every run kept, challenges
+//
+// explain, neighbours, flip, cell_examples, embedding, record_run and
+// view_snapshot, with their answers, are listed in explain.go (each
+// message type's doc comment gives its fields); the teacher's leaderboard
+// in challenge.go.
+//
 // # The 2-D playground
 //
 // playground_build switches the worker from MNIST to a toy data set and
