@@ -364,8 +364,15 @@ func (l *Lesson) FrozenText() string {
 	return fmt.Sprintf("The frozen layers' weights changed: CRC-32 %08x before, %08x after.", b.CRC, f.CRC)
 }
 
-// crcAttr is a fingerprint's CRC for a data attribute ("" when none).
-func crcAttr(p *frozenPrint) string {
+// CRCBefore is the frozen layers' CRC-32 after the head was replaced, in
+// hex for a data attribute ("" before).
+func (l *Lesson) CRCBefore() string { return l.FrozenBefore.crcText() }
+
+// CRCAfter is the frozen layers' CRC-32 after fine-tuning ("" before).
+func (l *Lesson) CRCAfter() string { return l.FrozenAfter.crcText() }
+
+// crcText is the CRC-32 in hex, "" without a print.
+func (p *frozenPrint) crcText() string {
 	if p == nil {
 		return ""
 	}

@@ -106,8 +106,8 @@ func TestLessonSteps(t *testing.T) {
 		}
 		return byte(i)
 	}))
-	if !strings.Contains(l.FrozenText(), "unchanged") {
-		t.Errorf("frozen text %q; want unchanged", l.FrozenText())
+	if !strings.Contains(l.FrozenText(), "unchanged") || l.CRCBefore() != l.CRCAfter() || len(l.CRCBefore()) != 8 {
+		t.Errorf("frozen text %q (CRC-32 %q before, %q after); want unchanged", l.FrozenText(), l.CRCBefore(), l.CRCAfter())
 	}
 	a.Handle(snapshotOf(snap.ID, tuned, func(int) byte { return 7 })) // an old id: ignored
 	if !strings.Contains(l.FrozenText(), "unchanged") {

@@ -23,15 +23,3 @@ type browser interface {
 	deleteModel(key string)
 	readModels(f func([]SavedModel))
 }
-
-// noBrowser is a page without a browser: nothing is kept or downloaded.
-type noBrowser struct{}
-
-func (noBrowser) pageURL() string                 { return "" }
-func (noBrowser) showLink(string)                 {}
-func (noBrowser) download(string, []byte, string) {}
-func (noBrowser) saveAutosave(savedModel)         {}
-func (noBrowser) readAutosave(func(savedModel))   {}
-func (noBrowser) putModel(SavedModel)             {}
-func (noBrowser) deleteModel(string)              {}
-func (noBrowser) readModels(func([]SavedModel))   {}
