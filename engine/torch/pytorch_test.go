@@ -356,6 +356,12 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 			if d := math.Abs(float64(got["loss"].Data[0]) - stepLoss); d > lossTolerance {
 				t.Errorf("one step's loss: PyTorch %.8g, nnplay %.8g (tolerance %g)", got["loss"].Data[0], stepLoss, lossTolerance)
 			}
+			for i, step := range []int{0, 37, 100, 250, 299} {
+				want := nn.ScheduledLearningRate(s.Optimizer, step, 100, s.Epochs)
+				if got := got["lrs"].Data[i]; math.Abs(float64(got)-want) > 1e-6*want {
+					t.Errorf("train.py's learning rate at step %d is %g, nnplay's %g", step, got, want)
+				}
+			}
 			raw, err := os.ReadFile(args[4])
 			if err != nil {
 				t.Fatal(err)
@@ -402,7 +408,10 @@ func TestPyTorchFromScratch(t *testing.T) {
 	}
 	var projects []string
 	var recipes []share.Payload
-	for _, tm := range exportcases.Models() {
+	for i, tm := range exportcases.Models() {
+		if i == 0 {
+			tm.Spec.ValidationSplit = 0.1 // train.py validates after each epoch
+		}
 		recipe := modelio.ToPayload(mustBuild(t, tm.Spec), 0, 0)
 		recipe.Weights = nil
 		b, err := Export(recipe, Options{})
@@ -427,6 +436,7 @@ func TestPyTorchFromScratch(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("train.py: %v\n%s", err, out)
 	} else if !strings.Contains(string(out), "weights.npz is missing: starting from Keras' initializers") ||
+		!strings.Contains(string(out), "54000 training examples") || !strings.Contains(string(out), "val_accuracy") ||
 		!strings.Contains(string(out), "epoch 1/2: loss") || !strings.Contains(string(out), "test: loss") {
 		t.Errorf("train.py's log lacks its start, epoch or test lines:\n%s", out)
 	}

@@ -6,8 +6,10 @@ REQUEST holds x (inputs to predict), bx and by (a batch and its class
 indices), lr (the step's learning rate) and mask0, mask1, ... (the Dropout
 layers' masks for the step, in nnplay's layout). OUT gets pred (the
 predictions with the project's weights.npz), loss (one training step's, from
-those weights and a fresh optimizer) and, with TRAINED, pred_trained (the
-predictions with those weights). STEP gets the weights after the step.
+those weights and a fresh optimizer), lrs (train.py's learning rate at
+steps 0, 37, 100, 250 and 299 of a run of 100 steps an epoch) and, with
+TRAINED, pred_trained (the predictions with those weights). STEP gets the
+weights after the step.
 """
 import sys
 
@@ -43,5 +45,6 @@ for i, layer in enumerate(dropouts):
         layer.next_mask = z["mask%d" % i]
 loss, _ = train.train_step(net, optimizer, torch.from_numpy(z["bx"]), torch.from_numpy(z["by"]).long(), float(z["lr"]), data.CLASSES)
 result["loss"] = np.float32(loss.item())
+result["lrs"] = np.float32([train.scheduled_lr(s, 100, train.EPOCHS) for s in (0, 37, 100, 250, 299)])
 model.save_weights(net, step_out)
 np.savez(out, **result)
