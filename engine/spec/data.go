@@ -54,6 +54,10 @@ type Data struct {
 	// TargetOffset and TargetScale map a regression output back to the target.
 	TargetOffset float64 `json:"target_offset,omitempty"`
 	TargetScale  float64 `json:"target_scale,omitempty"`
+	// Fit says how a photo of another size becomes Shape (images):
+	// FitCrop ("" too) cuts the longer side to a centred square, FitPad
+	// adds black bars, before scaling to height × width.
+	Fit string `json:"fit,omitempty"`
 }
 
 // Column is one input column of a table.
@@ -78,6 +82,9 @@ const (
 
 	ColumnNumeric     = "numeric"
 	ColumnCategorical = "categorical"
+
+	FitCrop = "crop"
+	FitPad  = "pad"
 
 	ScalingNone     = ""
 	ScalingStandard = "standard"
@@ -149,6 +156,12 @@ func (d Data) Check() string {
 		if msg := d.checkColumns(); msg != "" {
 			return msg
 		}
+	}
+	switch {
+	case d.Fit != "" && d.Fit != FitCrop && d.Fit != FitPad:
+		return fmt.Sprintf("data %q: unknown fit %q; use %s or %s", d.Name, d.Fit, FitCrop, FitPad)
+	case d.Fit != "" && d.Kind != KindImage:
+		return fmt.Sprintf("data %q: fit applies to images only", d.Name)
 	}
 	return d.checkScaling()
 }

@@ -3,9 +3,11 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -29,6 +31,14 @@ func (t *Trainer) predict(r protocol.Predict) error {
 
 // evaluate answers metrics on the whole test set.
 func (t *Trainer) evaluate(id int) error {
+	if t.userActive() && t.regression() {
+		ev, err := t.regressionEvaluation(id)
+		if err != nil {
+			return err
+		}
+		t.post(ev)
+		return nil
+	}
 	ev, err := t.evaluation(id)
 	if err != nil {
 		return err
@@ -45,7 +55,12 @@ func (t *Trainer) evaluation(id int) (protocol.Evaluation, error) {
 		return protocol.Evaluation{}, fmt.Errorf("evaluate: build a model first")
 	}
 	testX, testY := t.testX, t.testY
-	if t.play != nil {
+	if t.userActive() {
+		if err := t.checkUserData("evaluate"); err != nil {
+			return protocol.Evaluation{}, err
+		}
+		testX, testY = t.user.testX, t.user.testY
+	} else if t.play != nil {
 		testX, testY = t.play.testX, t.play.testY
 	} else if t.test == nil {
 		if err := t.loadData(t.dataBase); err != nil {
@@ -74,7 +89,11 @@ func (t *Trainer) evaluation(id int) (protocol.Evaluation, error) {
 		})
 	}
 	out.Misclassified = []protocol.Misclassified{}
-	if t.play == nil { // images to show: MNIST only
+	switch {
+	case t.userActive() && t.user.parts.Data.Kind == spec.KindImage:
+		out.Shape = slices.Clone(t.user.parts.Data.Shape)
+		out.Misclassified = t.misclassified(protocol.MaxMisclassified)
+	case t.play == nil && !t.userActive(): // MNIST's images
 		out.Misclassified = t.misclassified(protocol.MaxMisclassified)
 	}
 	return out, nil
@@ -100,8 +119,12 @@ func (t *Trainer) misclassified(limit int) []protocol.Misclassified {
 				continue
 			}
 			pixels := make([]byte, size)
-			for j, v := range part.AppendExample(nil, i) {
-				pixels[j] = byte(math.Round(float64(min(max(v, 0), 1)) * 255))
+			if part.Levels != nil { // the image's own bytes, before its scaling
+				copy(pixels, part.Pixels[i*size:(i+1)*size])
+			} else {
+				for j, v := range part.AppendExample(nil, i) {
+					pixels[j] = byte(math.Round(float64(min(max(v, 0), 1)) * 255))
+				}
 			}
 			out = append(out, protocol.Misclassified{Index: from + i, True: truth, Predicted: guess, Pixels: pixels})
 			if len(out) == limit {

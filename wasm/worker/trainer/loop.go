@@ -70,7 +70,11 @@ func (t *Trainer) start(step bool) error {
 	if t.model == nil {
 		return fmt.Errorf("build a model before training")
 	}
-	if t.play == nil && t.train == nil {
+	if t.userActive() || spec.IsDescribed(t.spec.Dataset) {
+		if err := t.checkUserData("train"); err != nil {
+			return err
+		}
+	} else if t.play == nil && t.train == nil {
 		if err := t.loadData(t.dataBase); err != nil {
 			return err
 		}
@@ -111,7 +115,7 @@ func (t *Trainer) trainBatch(report bool) {
 		// mid-run keeps the schedule's pace.
 		t.model.Optimizer().SetLearningRate(nn.ScheduledLearningRate(t.spec.Optimizer, (t.pos.epoch-1)*n+t.pos.pos, n, t.spec.Epochs))
 	}
-	x, labels := train.Batch(t.pos.perm[t.pos.pos:end])
+	x, labels := t.batch(train, t.pos.perm[t.pos.pos:end])
 	x, y := t.inputs(x), t.targets(labels)
 	report = report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery
 	var (
@@ -195,6 +199,9 @@ func (t *Trainer) freshOptimizer() error {
 // just trained on. It runs only when progress is posted (≤ 20 times a
 // second), so it costs a forward pass now and then, not on every batch.
 func (t *Trainer) sampleAccuracy(x, y *tensor.Dense) {
+	if t.regression() {
+		return // a regression has no accuracy; its loss is what progress shows
+	}
 	probs := t.model.Predict(x)
 	p := probs.Data().([]float32)
 	k := probs.Shape()[len(probs.Shape())-1]
@@ -224,6 +231,10 @@ func (t *Trainer) endEpoch() {
 		return // a run towards a goal checks its accuracy itself
 	}
 	t.gpuSync() // evaluate the weights the GPU has trained
+	if t.userActive() && t.regression() {
+		t.endRegressionEpoch()
+		return
+	}
 	ev, err := t.evaluation(0)
 	if err != nil {
 		t.setState(protocol.StatePaused)
@@ -318,8 +329,8 @@ func (t *Trainer) inputs(x *tensor.Dense) *tensor.Dense {
 // targets turns class indices into what the loss expects: indices for the
 // sparse cross-entropy, one-hot rows for the others.
 func (t *Trainer) targets(y *tensor.Dense) *tensor.Dense {
-	if t.spec.Loss == spec.LossSparseCategoricalCrossentropy {
-		return y
+	if t.spec.Loss == spec.LossSparseCategoricalCrossentropy || len(y.Shape()) == 2 {
+		return y // class indices, or a regression's (N, 1) targets
 	}
 	oh, err := nn.OneHot(y, t.classes())
 	if err != nil {
@@ -333,6 +344,9 @@ func (t *Trainer) classes() int {
 	if t.play != nil {
 		return t.play.classes
 	}
+	if t.userActive() {
+		return len(t.user.parts.Data.Classes)
+	}
 	if len(t.spec.Classes) > 0 {
 		return len(t.spec.Classes)
 	}
@@ -345,6 +359,9 @@ func (t *Trainer) trainSet() *data.Set {
 	if t.play != nil {
 		return t.play.train
 	}
+	if t.userActive() {
+		return t.user.parts.Train
+	}
 	if s := t.subset(); s != nil {
 		return s.train
 	}
@@ -354,6 +371,9 @@ func (t *Trainer) trainSet() *data.Set {
 func (t *Trainer) testSet() *data.Set {
 	if t.play != nil {
 		return t.play.test
+	}
+	if t.userActive() {
+		return t.user.parts.Test
 	}
 	if s := t.subset(); s != nil {
 		return s.test

@@ -44,8 +44,8 @@ func (t *Trainer) loadModel(r protocol.LoadModel) error {
 // what names where p came from in messages. A model that cannot be built
 // is an error and leaves the current model as it was.
 func (t *Trainer) openPayload(id int, p share.Payload, what string) error {
-	if p.Spec.Dataset != spec.DatasetMNIST {
-		return fmt.Errorf("%s holds a model for %q; this page opens mnist models", what, p.Spec.Dataset)
+	if p.Spec.Dataset != spec.DatasetMNIST && !spec.IsDescribed(p.Spec.Dataset) {
+		return fmt.Errorf("%s holds a model for %q; this page opens mnist models and models of described data sets", what, p.Spec.Dataset)
 	}
 	model, err := modelio.FromPayload(p)
 	if err != nil {

@@ -47,6 +47,10 @@ type Env struct {
 	// Mark notes a milestone on the host's timeline (performance.mark in
 	// the browser, for measuring a first load); nil: none.
 	Mark func(name string)
+	// DecodeImage decodes an encoded image (PNG, JPEG, WebP, GIF, BMP) to
+	// straight-alpha RGBA bytes, row-major: the browser's createImageBitmap
+	// in the worker. nil: Go's PNG, JPEG and GIF decoders.
+	DecodeImage func(encoded []byte) (rgba []byte, width, height int, err error)
 }
 
 func (t *Trainer) mark(name string) {
@@ -86,6 +90,9 @@ type Trainer struct {
 	gpu gpuState
 	// ex is the explain and compare views' state (explain.go).
 	ex explainState
+	// user is the user's own data set (dataset.go), kept beside MNIST;
+	// models of a described data set train on it.
+	user *userData
 }
 
 // New returns a trainer that reads requests from q.
@@ -245,6 +252,12 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.tuneExamples(r)
 	case protocol.TestPredict:
 		return t.testPredict(r)
+	case protocol.LoadDataset:
+		return t.loadDataset(r)
+	case protocol.AugmentRequest:
+		return t.augmentRequest(r)
+	case protocol.PredictData:
+		return t.predictData(r)
 	}
 	if ok, err := t.doExplain(r); ok {
 		return err
@@ -255,8 +268,16 @@ func (t *Trainer) do(r protocol.Request) error {
 // build replaces the model with one built from m and rewinds training.
 func (t *Trainer) build(m spec.Model) error {
 	m = m.Defaults()
-	if m.Dataset != spec.DatasetMNIST {
-		return fmt.Errorf("build: the worker trains on mnist; the spec asks for %q", m.Dataset)
+	switch {
+	case spec.IsDescribed(m.Dataset):
+		if t.user == nil || t.user.dataset != m.Dataset {
+			return fmt.Errorf("build: the spec is for the data set %q; load it first (load_dataset)", m.Dataset)
+		}
+		if m.Data == nil { // the loaded data set's own description
+			m.Data = t.user.parts.Data.Clone()
+		}
+	case m.Dataset != spec.DatasetMNIST:
+		return fmt.Errorf("build: the worker trains on mnist or a loaded data set; the spec asks for %q", m.Dataset)
 	}
 	model, err := nn.Build(m)
 	if err != nil {
