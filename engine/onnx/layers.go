@@ -134,9 +134,8 @@ func window(l spec.Layer, size, defaultStride, in []int) (strides, pads []int64)
 	pads = []int64{0, 0, 0, 0}
 	if l.Padding == spec.PaddingSame {
 		for axis := range 2 {
-			out := spec.OutputSize(in[axis], size[axis], s[axis], true)
-			total := max((out-1)*s[axis]+size[axis]-in[axis], 0)
-			pads[axis], pads[axis+2] = int64(total/2), int64(total-total/2)
+			before, after := spec.SamePadding(in[axis], size[axis], s[axis])
+			pads[axis], pads[axis+2] = int64(before), int64(after)
 		}
 	}
 	return strides, pads

@@ -398,3 +398,16 @@ func TestDecodeImageNames(t *testing.T) {
 		t.Errorf("kernel_size 3: %v", err)
 	}
 }
+
+// TestSamePadding: padding same's zeros before and after along one axis,
+// the odd one after, as TensorFlow pads.
+func TestSamePadding(t *testing.T) {
+	for _, c := range []struct{ n, k, s, before, after int }{
+		{28, 5, 1, 2, 2}, {28, 4, 1, 1, 2}, {28, 4, 2, 1, 1}, {28, 3, 2, 0, 1}, {7, 3, 2, 1, 1}, {5, 1, 3, 0, 0},
+	} {
+		b, a := SamePadding(c.n, c.k, c.s)
+		if b != c.before || a != c.after {
+			t.Errorf("n %d, k %d, stride %d: padding (%d, %d), want (%d, %d)", c.n, c.k, c.s, b, a, c.before, c.after)
+		}
+	}
+}

@@ -71,6 +71,15 @@ func OutputSize(n, k, s int, same bool) int {
 	return (n-k)/s + 1
 }
 
+// SamePadding is what padding same adds along that axis: before and after
+// zeros, max((out − 1)·s + k − n, 0) in all, the odd one after
+// (TensorFlow's rule), for the exporters that spell the padding out.
+func SamePadding(n, k, s int) (before, after int) {
+	const same = true
+	total := max((OutputSize(n, k, s, same)-1)*s+k-n, 0)
+	return total / 2, total - total/2
+}
+
 // inferConv2D: (H, W, C) → (H', W', filters) with kh·kw·C·filters + filters
 // weights.
 func (l Layer) inferConv2D(in []int) ([]int, int, *Error) {

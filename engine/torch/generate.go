@@ -59,18 +59,10 @@ func window(l spec.Layer, size, defaultStride []int, in []int) (strides []int, p
 		strides = defaultStride
 	}
 	if l.Padding == spec.PaddingSame {
-		pad[2], pad[3] = samePadding(in[0], size[0], strides[0])
-		pad[0], pad[1] = samePadding(in[1], size[1], strides[1])
+		pad[2], pad[3] = spec.SamePadding(in[0], size[0], strides[0])
+		pad[0], pad[1] = spec.SamePadding(in[1], size[1], strides[1])
 	}
 	return strides, pad
-}
-
-// samePadding is TensorFlow's padding same along one axis: (before, after),
-// the odd one after.
-func samePadding(n, k, s int) (before, after int) {
-	out := spec.OutputSize(n, k, s, true)
-	total := max((out-1)*s+k-n, 0)
-	return total / 2, total - total/2
 }
 
 func pad4(p [4]int) string { return pyTuple(p[:]) }
