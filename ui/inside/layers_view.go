@@ -77,7 +77,7 @@ func drawWeights(host js.Value, s *Layers) {
 // traced test image.
 func drawMaps(host js.Value, s *Layers) {
 	if !s.IsCNN() {
-		draw.ReplaceKids(host, draw.El("p", "hint", "This model has no convolutional layers. Choose a CNN preset (LeNet-5 or the small CNN) to see feature maps; the backprop panel shows every layer's output."))
+		draw.ReplaceKids(host, draw.El("p", "hint", "This model has no convolutional layers. Choose a CNN preset (LeNet-5 or the small CNN) in Build & train to see feature maps; the backprop step-through (Learn) shows every layer's output."))
 		return
 	}
 	tr := s.Maps

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -429,3 +430,16 @@ func (b *Backprop) SetH(h string) { b.HChoice = h }
 
 // HSelected says h is the chosen step (auto when none was chosen).
 func (b *Backprop) HSelected(h string) bool { return h == cmp.Or(b.HChoice, "auto") }
+
+// mostMoved is the indices of the n weights the update moves most (by
+// |Δw|, the first index first among equals), for the update's table.
+func mostMoved(update []float32, n int) []int {
+	idx := make([]int, len(update))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		return cmp.Compare(math.Abs(float64(update[j])), math.Abs(float64(update[i])))
+	})
+	return idx[:min(n, len(idx))]
+}

@@ -142,3 +142,13 @@ func TestCrumbsAndNotes(t *testing.T) {
 		t.Errorf("moving before the start: at %d, %q", b.At, b.StepNote())
 	}
 }
+
+func TestMostMovedWeights(t *testing.T) {
+	upd := []float32{0.1, -0.5, 0.5, 0, -0.01, 0.3}
+	if got := mostMoved(upd, 3); !slices.Equal(got, []int{1, 2, 5}) {
+		t.Errorf("mostMoved(%v, 3) = %v, want [1 2 5] (|Δw| 0.5, 0.5, 0.3; ties by index)", upd, got)
+	}
+	if got := mostMoved(upd[:2], 5); !slices.Equal(got, []int{1, 0}) {
+		t.Errorf("fewer weights than rows: %v", got)
+	}
+}

@@ -5,7 +5,6 @@ package learn
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"syscall/js"
 
@@ -181,11 +180,6 @@ func paramView(v []float32, shape []int, scale float64, what string) dom.Element
 // updateTable lists the five weights the step moves most: before, the
 // gradient, the step and after.
 func updateTable(layer string, p protocol.TraceParam, before, grad, upd, after []float32) dom.Element {
-	idx := make([]int, len(upd))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool { return math.Abs(float64(upd[idx[i]])) > math.Abs(float64(upd[idx[j]])) })
 	t := draw.El("table", "bp-update-table", "")
 	t.AppendChild(draw.El("caption", "", fmt.Sprintf("The %s weights of %s that move most", p.Name, layer)))
 	head := draw.El("tr", "", "")
@@ -193,7 +187,7 @@ func updateTable(layer string, p protocol.TraceParam, before, grad, upd, after [
 		head.AppendChild(draw.El("th", "", h))
 	}
 	t.AppendChild(head)
-	for _, i := range idx[:min(5, len(idx))] {
+	for _, i := range mostMoved(upd, 5) {
 		r := draw.El("tr", "", "")
 		r.SetAttribute("data-index", strconv.Itoa(i))
 		r.AppendChild(draw.El("td", "", p.Name+coords(i, p.Shape)))
