@@ -2,7 +2,8 @@
 // app and back. Each place has its own address, #/name; the addresses of
 // older versions keep working: #playground&… (or any hash with a dataset=
 // setting) opens the 2-D playground with those settings, and a model link
-// #m=… opens the Build & train place with that model.
+// #m=… opens the Build & train place with that model; a challenge link
+// #c=… opens the Challenges place.
 package route
 
 import "strings"
@@ -19,6 +20,9 @@ const (
 	Playground Place = "playground" // the 2-D playground
 	FineTune   Place = "finetune"   // the fine-tuning lesson
 	Keep       Place = "keep"       // links, my models, model files, TensorFlow.js
+	Explain    Place = "explain"    // why this prediction: attributions, neighbours, errors
+	Runs       Place = "runs"       // every training run kept, a timeline, two runs compared
+	Challenge  Place = "challenge"  // class challenges: links, rules, the teacher's leaderboard
 )
 
 // Entry is a place as the nav shows it.
@@ -37,6 +41,9 @@ var Places = []Entry{
 	{Playground, "2-D playground", "Small networks on 2-D points, with decision regions"},
 	{FineTune, "Fine-tune", "Reuse a trained network for new classes"},
 	{Keep, "Share & keep", "Links, saved models, model files and TensorFlow.js"},
+	{Explain, "Why?", "Why the model says what it says: attributions, nearest examples, its errors"},
+	{Runs, "Runs", "Every training run kept: curves, snapshots per epoch, two runs compared"},
+	{Challenge, "Challenges", "Class challenges: a task and rules as a link, and the teacher's leaderboard"},
 }
 
 // Label is the nav's text for p ("" for an unknown place).
@@ -72,6 +79,8 @@ func Parse(hash string) Route {
 		return Route{Place: Build}
 	case strings.HasPrefix(h, "m="):
 		return Route{Place: Build, Link: hash}
+	case strings.HasPrefix(h, "c="):
+		return Route{Place: Challenge} // a challenge link: the place reads it from the address
 	case IsPlayground(hash):
 		return Route{Place: Playground}
 	case strings.HasPrefix(h, "/"):

@@ -19,6 +19,9 @@ func TestParse(t *testing.T) {
 		"#playground&dataset=spiral":       {Place: Playground},
 		"#dataset=circle&noise=10":         {Place: Playground},
 		"#m=AQID":                          {Place: Build, Link: "#m=AQID"},
+		"#c=bm5jAQ":                        {Place: Challenge},
+		"#/explain&cell=3,8":               {Place: Explain},
+		"#/runs":                           {Place: Runs},
 		"#/nowhere":                        {Place: Build, Unknown: "nowhere"},
 		"#section-2":                       {Place: Build},
 	} {
