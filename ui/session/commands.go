@@ -206,6 +206,9 @@ func (s *Session) build() {
 	s.Training = ""
 	s.pending = nil
 	s.send(protocol.Build{Spec: m})
+	for _, r := range s.AfterBuild {
+		s.send(r)
+	}
 }
 
 // buildIfChanged builds the edited model when it is valid and differs from

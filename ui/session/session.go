@@ -85,6 +85,11 @@ type Session struct {
 	// made its pad).
 	Pad Drawing
 
+	// AfterBuild are requests sent right after every build, before any
+	// queued start (the Runs place's record_run: the fresh weights'
+	// snapshot, then one per epoch).
+	AfterBuild []protocol.Request
+
 	send   func(protocol.Request)
 	subs   []Subscriber
 	nextID int

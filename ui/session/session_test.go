@@ -171,3 +171,24 @@ func TestEditWhileLoadingRebuildsOnDataReady(t *testing.T) {
 		t.Errorf("on data_ready after an edit the app sent %v, want [build]", got)
 	}
 }
+
+// TestAfterBuildGoesBeforeTheStart: AfterBuild's requests (the run
+// recorder's record_run) follow every build and come before a queued
+// start, so the recorder has the fresh weights before the first batch.
+func TestAfterBuildGoesBeforeTheStart(t *testing.T) {
+	a, w := newTestApp()
+	a.AfterBuild = []protocol.Request{protocol.RecordRun{Precision: "int8"}}
+	a.Handle(protocol.Ready{})
+	if got := w.take(); !reflect.DeepEqual(got, []string{"load_data", "build", "record_run"}) {
+		t.Errorf("on ready the app sent %v, want [load_data build record_run]", got)
+	}
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	a.Handle(protocol.Built{})
+	a.Model.Epochs = "1"
+	a.Model.Changed()
+	a.Train()
+	a.Handle(protocol.Built{})
+	if got := w.take(); !reflect.DeepEqual(got, []string{"build", "record_run", "start"}) {
+		t.Errorf("Train after an edit sent %v, want [build record_run start]", got)
+	}
+}
