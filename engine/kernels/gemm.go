@@ -13,6 +13,12 @@ package kernels
 
 import "fmt"
 
+// Gemm's transA and transB, as BLAS names them.
+const (
+	NoTrans = false // the operand as stored
+	Trans   = true  // its transpose
+)
+
 // Gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, like
 // BLAS sgemm: op(A) is m×k, op(B) is k×n and C is m×n.
 //

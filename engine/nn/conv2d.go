@@ -132,7 +132,7 @@ func (c *Conv2D) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 		m := min(size, n-e)
 		col := c.scratch(m)
 		kernels.Im2Col(g, m, xs[e*g.ImageSize():], col)
-		kernels.Gemm(false, false, m*rows, f, k, 1, col, k, w, f, 1, z[e*rows*f:], f)
+		kernels.Gemm(kernels.NoTrans, kernels.NoTrans, m*rows, f, k, 1, col, k, w, f, 1, z[e*rows*f:], f)
 	}
 	if c.act == nil {
 		return c.z
@@ -168,11 +168,11 @@ func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 		col := c.scratch(m)
 		dzg := dzs[e*rows*f:]
 		kernels.Im2Col(g, m, xs[e*g.ImageSize():], col)
-		kernels.Gemm(true, false, k, f, m*rows, 1, col, k, dzg, f, 1, dw, f) // dK += colᵀ·dz
+		kernels.Gemm(kernels.Trans, kernels.NoTrans, k, f, m*rows, 1, col, k, dzg, f, 1, dw, f) // dK += colᵀ·dz
 		if c.noInputGrad {
 			continue
 		}
-		kernels.Gemm(false, true, m*rows, k, f, 1, dzg, f, w, f, 0, col, k) // dcol = dz·Kᵀ
+		kernels.Gemm(kernels.NoTrans, kernels.Trans, m*rows, k, f, 1, dzg, f, w, f, 0, col, k) // dcol = dz·Kᵀ
 		kernels.Col2Im(g, m, col, dx[e*g.ImageSize():])
 	}
 	if c.noInputGrad {

@@ -120,7 +120,7 @@ func (d *Dense) affine(x *tensor.Dense) *tensor.Dense {
 	d.z = reuse(d.z, n, d.Units)
 	z := floats(d.z)
 	kernels.BiasBroadcast(z, floats(d.Bias.Value))
-	kernels.Gemm(false, false, n, d.Units, d.In, 1, floats(x), d.In, floats(d.Kernel.Value), d.Units, 1, z, d.Units)
+	kernels.Gemm(kernels.NoTrans, kernels.NoTrans, n, d.Units, d.In, 1, floats(x), d.In, floats(d.Kernel.Value), d.Units, 1, z, d.Units)
 	return d.z
 }
 
@@ -133,13 +133,13 @@ func (d *Dense) affineBackward(dz *tensor.Dense) *tensor.Dense {
 	n, _ := rows(d.x)
 	mustMatch("Dense", "dL/dz", dz.Shape(), tensor.Shape{n, d.Units})
 	g := floats(dz)
-	kernels.Gemm(true, false, d.In, d.Units, n, 1, floats(d.x), d.In, g, d.Units, 1, floats(d.Kernel.Grad), d.Units)
+	kernels.Gemm(kernels.Trans, kernels.NoTrans, d.In, d.Units, n, 1, floats(d.x), d.In, g, d.Units, 1, floats(d.Kernel.Grad), d.Units)
 	kernels.BiasGrad(floats(d.Bias.Grad), g)
 	if d.noInputGrad {
 		return nil
 	}
 	d.dx = reuse(d.dx, n, d.In)
-	kernels.Gemm(false, true, n, d.In, d.Units, 1, g, d.Units, floats(d.Kernel.Value), d.Units, 0, floats(d.dx), d.In)
+	kernels.Gemm(kernels.NoTrans, kernels.Trans, n, d.In, d.Units, 1, g, d.Units, floats(d.Kernel.Value), d.Units, 0, floats(d.dx), d.In)
 	return d.dx
 }
 

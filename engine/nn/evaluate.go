@@ -47,7 +47,7 @@ func (m *Sequential) Evaluate(x, y *tensor.Dense) (Evaluation, error) {
 		}
 		out := xc
 		for _, l := range m.train {
-			out = l.Forward(out, false)
+			out = l.Forward(out, Inference)
 		}
 		if err = CheckTarget(m.trainLoss, out, yc); err != nil {
 			err = fmt.Errorf("examples %d to %d: %w", from, from+yc.Shape()[0]-1, err)

@@ -45,7 +45,7 @@ func ReplaceHead(m *Sequential, classes int, seed int64) (*Sequential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the model's optimizer cannot be copied: %w", err)
 	}
-	loss, err := NewLoss(s.Loss, false)
+	loss, err := NewLoss(s.Loss, s.FromLogits)
 	if err != nil {
 		return nil, fmt.Errorf("the model's loss cannot be copied: %w", err)
 	}

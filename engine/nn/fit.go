@@ -182,7 +182,7 @@ func (m *Sequential) checkTargets(y *tensor.Dense) error {
 	one := newTensor(append([]int{1}, m.input...)...)
 	out := one
 	for _, l := range m.train {
-		out = l.Forward(out, false)
+		out = l.Forward(out, Inference)
 	}
 	pred := newTensor(append([]int{n}, out.Shape()[1:]...)...)
 	return CheckTarget(m.trainLoss, pred, y)

@@ -110,7 +110,7 @@ func GradientCheck(m *Sequential, x, y *tensor.Dense, picks []ParamIndex, h floa
 func (m *Sequential) inferenceLoss(x, y *tensor.Dense) (float64, error) {
 	out := x
 	for _, l := range m.train {
-		out = l.Forward(out, false)
+		out = l.Forward(out, Inference)
 	}
 	if err := CheckTarget(m.trainLoss, out, y); err != nil {
 		return 0, err

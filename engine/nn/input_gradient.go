@@ -84,7 +84,7 @@ func (m *Sequential) InputGradient(x *tensor.Dense, classes []int, of Score) (*I
 		}
 		out := xc
 		for _, l := range layers {
-			out = l.Forward(out, false)
+			out = l.Forward(out, Inference)
 		}
 		nr, k := rows(out)
 		if res.Logits == nil {
@@ -192,7 +192,7 @@ func (m *Sequential) LayerOutput(x *tensor.Dense, layer int) (*tensor.Dense, err
 	forChunks(x, nil, m.inferenceChunk(), func(from int, xc, _ *tensor.Dense) {
 		out := xc
 		for _, l := range m.layers[:layer+1] {
-			out = l.Forward(out, false)
+			out = l.Forward(out, Inference)
 		}
 		if result == nil {
 			result = newTensor(append([]int{x.Shape()[0]}, out.Shape()[1:]...)...)

@@ -13,10 +13,17 @@ import (
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
+// Forward's training argument.
+const (
+	Training  = true  // fitting: Dropout drops units, BatchNormalization uses the batch's statistics
+	Inference = false // evaluating, predicting, inspecting
+)
+
 // Layer is one step of a Sequential model.
 type Layer interface {
-	// Forward maps a batch x to the layer's output. training switches
-	// behaviour that differs between fitting and inference (Dropout).
+	// Forward maps a batch x to the layer's output. training (Training or
+	// Inference) switches behaviour that differs between fitting and
+	// inference (Dropout, BatchNormalization).
 	Forward(x *tensor.Dense, training bool) *tensor.Dense
 	// Backward takes dL/dy for the last Forward's output, adds dL/dθ to the
 	// layer's Param grads and returns dL/dx.

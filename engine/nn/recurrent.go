@@ -121,14 +121,14 @@ func (r *recurrentCore) project(z []float32) {
 	} else {
 		clear(z[:rows*width])
 	}
-	kernels.Gemm(false, false, rows, width, r.Features, 1, floats(r.x), r.Features, floats(r.Kernel.Value), width, 1, z, width)
+	kernels.Gemm(kernels.NoTrans, kernels.NoTrans, rows, width, r.Features, 1, floats(r.x), r.Features, floats(r.Kernel.Value), width, 1, z, width)
 }
 
 // projectBackward is project's backward for dL/dz (N·T, k·U):
 // dW += xᵀ·dz, db += Σ_rows dz (the first k·U bias values), dx = dz·Wᵀ.
 func (r *recurrentCore) projectBackward(dz []float32) *tensor.Dense {
 	rows, width := r.n*r.Timesteps, r.k*r.Units
-	kernels.Gemm(true, false, r.Features, width, rows, 1, floats(r.x), r.Features, dz, width, 1, floats(r.Kernel.Grad), width)
+	kernels.Gemm(kernels.Trans, kernels.NoTrans, r.Features, width, rows, 1, floats(r.x), r.Features, dz, width, 1, floats(r.Kernel.Grad), width)
 	if r.Bias != nil {
 		addRowSums(floats(r.Bias.Grad)[:width], dz, rows, width, width)
 	}
@@ -136,7 +136,7 @@ func (r *recurrentCore) projectBackward(dz []float32) *tensor.Dense {
 		return nil
 	}
 	r.dx = reuse(r.dx, r.n, r.Timesteps, r.Features)
-	kernels.Gemm(false, true, rows, r.Features, width, 1, dz, width, floats(r.Kernel.Value), width, 0, floats(r.dx), r.Features)
+	kernels.Gemm(kernels.NoTrans, kernels.Trans, rows, r.Features, width, 1, dz, width, floats(r.Kernel.Value), width, 0, floats(r.dx), r.Features)
 	return r.dx
 }
 
@@ -149,7 +149,7 @@ func (r *recurrentCore) skipInputGradient(skip bool) { r.noDx = skip }
 // columns (and z's), from column from.
 func (r *recurrentCore) recurrent(t int, h []float32, z []float32, from, cols int) {
 	u, width := r.Units, r.k*r.Units
-	kernels.Gemm(false, false, r.n, cols, u, 1, h[(t-1)*u:], r.Timesteps*u,
+	kernels.Gemm(kernels.NoTrans, kernels.NoTrans, r.n, cols, u, 1, h[(t-1)*u:], r.Timesteps*u,
 		floats(r.RecurrentKernel.Value)[from:], width, 1, z[t*width+from:], r.Timesteps*width)
 }
 
@@ -176,7 +176,7 @@ func (r *recurrentCore) beginBackward() {
 // step t's rows of dz (N, T, k·U) and U's columns from … from+cols.
 func (r *recurrentCore) stateGrads(t int, dz []float32, from, cols int, dh []float32, beta float32) {
 	u, width := r.Units, r.k*r.Units
-	kernels.Gemm(false, false, r.n, u, cols, 1, dz[t*width+from:], r.Timesteps*width, r.uT[from*u:], u, beta, dh, u)
+	kernels.Gemm(kernels.NoTrans, kernels.NoTrans, r.n, u, cols, 1, dz[t*width+from:], r.Timesteps*width, r.uT[from*u:], u, beta, dh, u)
 }
 
 // recurrentGrad adds dU += Σ_t h_{t−1}ᵀ·dz_t for U's columns from …
@@ -184,7 +184,7 @@ func (r *recurrentCore) stateGrads(t int, dz []float32, from, cols int, dh []flo
 // h_{t−1} (N, T, U), zero at t = 0 (see shifted).
 func (r *recurrentCore) recurrentGrad(states, dz []float32, from, cols int) {
 	u, width := r.Units, r.k*r.Units
-	kernels.Gemm(true, false, u, cols, r.n*r.Timesteps, 1, states, u, dz[from:], width, 1, floats(r.RecurrentKernel.Grad)[from:], width)
+	kernels.Gemm(kernels.Trans, kernels.NoTrans, u, cols, r.n*r.Timesteps, 1, states, u, dz[from:], width, 1, floats(r.RecurrentKernel.Grad)[from:], width)
 }
 
 // shifted returns the states h (N, T, U) moved one step later: step t

@@ -81,10 +81,10 @@ func (m *Sequential) RecurrentTrace(x *tensor.Dense) (*RecurrentTrace, error) {
 	c := rec.core()
 	out := m.asInput(x)
 	for _, l := range m.layers[:at] {
-		out = l.Forward(out, false)
+		out = l.Forward(out, Inference)
 	}
 	seq := tensor.New(tensor.WithShape(out.Shape()...), tensor.WithBacking(append([]float32(nil), floats(out)...)))
-	rec.Forward(seq, false)
+	rec.Forward(seq, Inference)
 	tr := &RecurrentTrace{Layer: at, Type: rec.Spec().Type, Timesteps: c.Timesteps, Units: c.Units, Features: c.Features, GateNames: rec.gateNames()}
 	xs := floats(seq)
 	for t := 0; t < c.Timesteps; t++ {
@@ -129,10 +129,10 @@ func (m *Sequential) endingAt(at int, rec stepReader, tr *RecurrentTrace, xs []f
 		for t := 0; t < T; t++ {
 			copy(floats(cut)[t*T*f:], xs[:(t+1)*f])
 		}
-		out = rec.Forward(cut, false)
+		out = rec.Forward(cut, Inference)
 	}
 	for _, l := range m.layers[at+1:] {
-		out = l.Forward(out, false)
+		out = l.Forward(out, Inference)
 	}
 	return out
 }

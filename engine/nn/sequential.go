@@ -158,7 +158,7 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 	out := x
 	m.outs = m.outs[:0]
 	for _, l := range m.train {
-		out = l.Forward(out, true)
+		out = l.Forward(out, Training)
 		m.outs = append(m.outs, out) // for TrainBatchWithStats
 	}
 	if err := CheckTarget(m.trainLoss, out, y); err != nil {
@@ -320,7 +320,7 @@ func (m *Sequential) Predict(x *tensor.Dense) *tensor.Dense {
 	forChunks(x, nil, m.inferenceChunk(), func(from int, xc, _ *tensor.Dense) {
 		out := xc
 		for _, l := range m.layers {
-			out = l.Forward(out, false)
+			out = l.Forward(out, Inference)
 		}
 		if result == nil {
 			shape := append([]int{x.Shape()[0]}, out.Shape()[1:]...)

@@ -96,7 +96,7 @@ type SoftmaxEnder interface {
 //
 //	train, trainLoss, _ := FuseSoftmax(layers, loss)     // once, at Compile
 //	// TrainBatch / Evaluate's loss: the same code as the unfused case,
-//	//   h := x; for _, l := range train { h = l.Forward(h, true) }
+//	//   h := x; for _, l := range train { h = l.Forward(h, Training) }
 //	//   L := trainLoss.Forward(h, y); g := trainLoss.Backward()
 //	//   for i := len(train)-1; i >= 0; i-- { g = train[i].Backward(g) }
 //	// Predict: the original layers, so it returns probabilities.

@@ -68,7 +68,7 @@ func (m *Sequential) BatchStats(x, y *tensor.Dense) (loss float64, stats []Layer
 	out := x
 	m.outs = m.outs[:0]
 	for _, l := range m.train {
-		out = l.Forward(out, false)
+		out = l.Forward(out, Inference)
 		m.outs = append(m.outs, out)
 	}
 	if err := CheckTarget(m.trainLoss, out, y); err != nil {

@@ -106,7 +106,7 @@ func (m *Sequential) Trace(x, y *tensor.Dense) (*Trace, error) {
 	out := x
 	for i, l := range m.train {
 		in := out
-		out = l.Forward(in, false)
+		out = l.Forward(in, Inference)
 		tr.Layers = append(tr.Layers, LayerTrace{
 			Type: m.layers[i].Spec().Type, Input: cloneTensor(in), Output: cloneTensor(out),
 		})
@@ -193,7 +193,7 @@ func (m *Sequential) traceSoftmax(tr *Trace) error {
 		if !ok || !ender.EndsInSoftmax() {
 			return nil
 		}
-		logits = floats(ender.ForwardLogits(last.Input, false))
+		logits = floats(ender.ForwardLogits(last.Input, Inference))
 	}
 	k := len(logits)
 	target, err := targetRow(tr.Target, k)
@@ -278,7 +278,7 @@ func (m *Sequential) Activations(x *tensor.Dense) ([]*tensor.Dense, error) {
 	out := m.asInput(x)
 	acts := make([]*tensor.Dense, len(m.layers))
 	for i, l := range m.layers {
-		out = l.Forward(out, false)
+		out = l.Forward(out, Inference)
 		acts[i] = cloneTensor(out)
 	}
 	return acts, nil

@@ -9,6 +9,13 @@ import (
 // state from step to step: their input is (timesteps, features), such as
 // an MNIST digit read as 28 rows of 28 pixels.
 
+// The returnSequences argument of SimpleRNN, LSTM and GRU (Keras'
+// return_sequences).
+const (
+	ReturnSequences = true  // every timestep's state: output (timesteps, units)
+	LastState       = false // the last timestep's state: output (units)
+)
+
 // SimpleRNN returns a SimpleRNN layer (tanh, with bias), Keras' defaults.
 func SimpleRNN(units int, returnSequences bool) Layer {
 	return Layer{Type: TypeSimpleRNN, Units: units, Activation: ActTanh, ReturnSequences: returnSequences}

@@ -42,6 +42,12 @@ func (c config) num(key string, def float64) (float64, error) {
 	return f, nil
 }
 
+// boolean's def, the value of an absent or null field.
+const (
+	defaultTrue  = true
+	defaultFalse = false
+)
+
 // boolean reads a true/false field; def when absent or null.
 func (c config) boolean(key string, def bool) (bool, error) {
 	if !c.has(key) {
@@ -99,7 +105,7 @@ const importedLayers = "Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAve
 // a layer that does nothing (Activation("linear")).
 func importLayer(class string, c config) (l spec.Layer, skip bool, from weightsFrom, err error) {
 	from.axis = -1
-	trainable, err := c.boolean("trainable", true)
+	trainable, err := c.boolean("trainable", defaultTrue)
 	if err != nil {
 		return l, false, from, err
 	}
@@ -166,7 +172,7 @@ func importLayer(class string, c config) (l spec.Layer, skip bool, from weightsF
 		return l, false, from, err
 	case "GlobalAveragePooling2D", "GlobalAvgPool2D":
 		l.Type = spec.TypeGlobalAveragePooling2D
-		if keep, err := c.boolean("keepdims", false); err != nil || keep {
+		if keep, err := c.boolean("keepdims", defaultFalse); err != nil || keep {
 			if err != nil {
 				return l, false, from, err
 			}
@@ -254,7 +260,7 @@ func denseCommon(c config, l *spec.Layer, from *weightsFrom) error {
 	if err := kernelInit(c, l); err != nil {
 		return err
 	}
-	useBias, err := c.boolean("use_bias", true)
+	useBias, err := c.boolean("use_bias", defaultTrue)
 	from.noBias = !useBias
 	return err
 }
@@ -292,15 +298,15 @@ func importBatchNormalization(c config, l spec.Layer) (spec.Layer, bool, weights
 	if l.Epsilon, err = c.num("epsilon", 1e-3); err != nil {
 		return l, false, from, err
 	}
-	center, err := c.boolean("center", true)
+	center, err := c.boolean("center", defaultTrue)
 	if err != nil {
 		return l, false, from, err
 	}
-	scale, err := c.boolean("scale", true)
+	scale, err := c.boolean("scale", defaultTrue)
 	if err != nil {
 		return l, false, from, err
 	}
-	if renorm, err := c.boolean("renorm", false); err != nil || renorm {
+	if renorm, err := c.boolean("renorm", defaultFalse); err != nil || renorm {
 		if err != nil {
 			return l, false, from, err
 		}

@@ -76,7 +76,7 @@ func importRecurrent(class string, c config, l spec.Layer) (spec.Layer, bool, we
 		}
 	}
 	for _, key := range []string{"return_state", "go_backwards", "stateful", "time_major"} {
-		if on, err := c.boolean(key, false); err != nil || on {
+		if on, err := c.boolean(key, defaultFalse); err != nil || on {
 			if err != nil {
 				return l, false, from, err
 			}
@@ -91,10 +91,10 @@ func importRecurrent(class string, c config, l spec.Layer) (spec.Layer, bool, we
 			return l, false, from, fmt.Errorf("%s %g is not supported; nnplay's recurrent layers have no dropout (set it to 0, or add a Dropout layer)", key, rate)
 		}
 	}
-	if l.ReturnSequences, err = c.boolean("return_sequences", false); err != nil {
+	if l.ReturnSequences, err = c.boolean("return_sequences", defaultFalse); err != nil {
 		return l, false, from, err
 	}
-	useBias, err := c.boolean("use_bias", true)
+	useBias, err := c.boolean("use_bias", defaultTrue)
 	if err != nil {
 		return l, false, from, err
 	}
@@ -102,7 +102,7 @@ func importRecurrent(class string, c config, l spec.Layer) (spec.Layer, bool, we
 		l.UseBias = spec.Bool(false)
 	}
 	if class == "GRU" {
-		after, err := c.boolean("reset_after", true) // Keras' default; TF.js writes false
+		after, err := c.boolean("reset_after", defaultTrue) // Keras' default; TF.js writes false
 		if err != nil {
 			return l, false, from, err
 		}

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"unsafe"
 
+	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
@@ -21,6 +22,12 @@ type pass struct {
 	groups         func(n int) (x, y int)
 	readOnly       bool // only on batches whose loss is read back
 }
+
+// builder.add's readOnly: which batches run the pass.
+const (
+	onEveryBatch  = false
+	onLossBatches = true // only those whose loss is read back
+)
 
 // uniformSlot is the stride of the passes' uniform blocks (WebGPU's
 // minUniformBufferOffsetAlignment); each block is at most uniformSize.
@@ -131,7 +138,7 @@ func (b *builder) forward() {
 			continue
 		}
 		w, out := b.kernel[i], pad4(op.Out)
-		b.gemm(false, false, epilogueBiasAct, actOf(op), func(n int) [6]int { return [6]int{n, op.Out, op.In, xld, w.ld, out} },
+		b.gemm(kernels.NoTrans, kernels.NoTrans, epilogueBiasAct, actOf(op), func(n int) [6]int { return [6]int{n, op.Out, op.In, xld, w.ld, out} },
 			x, w.w, s.act[i], b.bias[i].w)
 	}
 }
@@ -146,9 +153,9 @@ func (b *builder) loss() {
 	lossUniform := func(n int) []uint32 {
 		return []uint32{uint32(n), uint32(classes), uint32(pad4(classes)), math.Float32bits(1 / float32(n))}
 	}
-	b.add(shaderSoftmaxCE, "main", nil, lossUniform, func(n int) (int, int) { return ceilDiv(n, 64), 1 }, false,
+	b.add(shaderSoftmaxCE, "main", nil, lossUniform, func(n int) (int, int) { return ceilDiv(n, 64), 1 }, onEveryBatch,
 		binding{index: 1, buf: s.act[last]}, binding{index: 2, buf: s.labels}, binding{index: 3, buf: s.grad[last]}, binding{index: 4, buf: s.rowLoss})
-	b.add(shaderSoftmaxCE, "loss_sum", nil, lossUniform, func(int) (int, int) { return 1, 1 }, true,
+	b.add(shaderSoftmaxCE, "loss_sum", nil, lossUniform, func(int) (int, int) { return 1, 1 }, onLossBatches,
 		binding{index: 4, buf: s.rowLoss}, binding{index: 5, buf: s.total})
 }
 
@@ -177,10 +184,10 @@ func (b *builder) backward() {
 		x, xld := b.input(i)
 		w, out := b.kernel[i], pad4(op.Out)
 		if !op.Frozen {
-			b.gemm(true, false, epilogueNone, linear, func(n int) [6]int { return [6]int{op.In, op.Out, n, xld, out, out} },
+			b.gemm(kernels.Trans, kernels.NoTrans, epilogueNone, linear, func(n int) [6]int { return [6]int{op.In, op.Out, n, xld, out, out} },
 				x, s.grad[i], w.g, s.dummyBuffer())
 			b.add(shaderBiasGrad, "main", nil, func(n int) []uint32 { return []uint32{uint32(n), uint32(out)} },
-				func(int) (int, int) { return ceilDiv(out/4, 64), 1 }, false,
+				func(int) (int, int) { return ceilDiv(out/4, 64), 1 }, onEveryBatch,
 				binding{index: 1, buf: s.grad[i]}, binding{index: 2, buf: b.bias[i].g})
 		}
 		if i-1 < b.first {
@@ -191,7 +198,7 @@ func (b *builder) backward() {
 			epi, act, e = epilogueActGrad, actOf(prev), s.act[i-1]
 			premultiplied[i-1] = true
 		}
-		b.gemm(false, true, epi, act, func(n int) [6]int { return [6]int{n, op.In, op.Out, out, out, xld} },
+		b.gemm(kernels.NoTrans, kernels.Trans, epi, act, func(n int) [6]int { return [6]int{n, op.In, op.Out, out, out, xld} },
 			s.grad[i], w.w, s.grad[i-1], e)
 	}
 }
@@ -209,11 +216,11 @@ func (b *builder) clip() {
 			continue // its slot in clipParts stays 0
 		}
 		words := []uint32{uint32(p.floats() / 4), uint32(k), f32(c)}
-		b.add(shaderClip, "sum_squares", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
+		b.add(shaderClip, "sum_squares", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, onEveryBatch,
 			binding{index: 1, buf: p.g}, binding{index: 2, buf: s.clipParts})
 	}
 	words := []uint32{uint32(len(s.params)), 0, f32(c)}
-	b.add(shaderClip, "scale", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, false,
+	b.add(shaderClip, "scale", nil, func(int) []uint32 { return words }, func(int) (int, int) { return 1, 1 }, onEveryBatch,
 		binding{index: 2, buf: s.clipParts}, binding{index: 3, buf: s.kappa})
 }
 
@@ -246,7 +253,7 @@ func (b *builder) update() {
 		if o.Name == spec.OptAdam {
 			bind = append(bind, binding{index: 5, buf: p.v})
 		}
-		b.add(shaderOptimizer, entry, nil, func(int) []uint32 { return words }, func(int) (int, int) { return strided(count), 1 }, false, bind...)
+		b.add(shaderOptimizer, entry, nil, func(int) []uint32 { return words }, func(int) (int, int) { return strided(count), 1 }, onEveryBatch, bind...)
 	}
 }
 
@@ -315,7 +322,7 @@ func (b *builder) gemm(transA, transB bool, epilogue int, act activation, dims f
 		d := dims(n)
 		return ceilDiv(d[1], 64), ceilDiv(d[0], 64)
 	}
-	b.add(shaderGemm, "main", constants, uniform, groups, false,
+	b.add(shaderGemm, "main", constants, uniform, groups, onEveryBatch,
 		binding{index: 1, buf: a}, binding{index: 2, buf: bm}, binding{index: 3, buf: c}, binding{index: 4, buf: e})
 }
 
@@ -333,7 +340,7 @@ func (b *builder) elementwise(entry string, act activation, width int, x, y, out
 	bind = append(bind, binding{index: 3, buf: out})
 	b.add(shaderElementwise, entry, act.constants(),
 		func(n int) []uint32 { return []uint32{uint32(n), uint32(width), uint32(ld)} },
-		func(n int) (int, int) { return strided(n * ld / 4), 1 }, false, bind...)
+		func(n int) (int, int) { return strided(n * ld / 4), 1 }, onEveryBatch, bind...)
 }
 
 // finish makes the uniform buffer and every pass's bind group.

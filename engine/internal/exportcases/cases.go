@@ -71,11 +71,11 @@ func imageLayers() spec.Model {
 // a sequence's features, Reshape to an image and back, Sigmoid, a Softmax
 // layer; RMSProp with global_clipnorm.
 func sequenceLayers() spec.Model {
-	rnn := spec.SimpleRNN(12, true)
+	rnn := spec.SimpleRNN(12, spec.ReturnSequences)
 	rnn.Activation = spec.ActReLU
-	gru := spec.GRU(10, true)
+	gru := spec.GRU(10, spec.ReturnSequences)
 	gru.ResetAfter = spec.Bool(false)
-	lstm := spec.LSTM(8, false)
+	lstm := spec.LSTM(8, spec.LastState)
 	lstm.RecurrentActivation, lstm.Activation = spec.ActTanh, spec.ActLinear
 	opt := spec.Optimizer{Name: spec.OptRMSProp, LearningRate: 0.003, Rho: 0.9, Epsilon: 1e-7, GlobalClipNorm: 0.5}
 	return spec.Model{

@@ -51,6 +51,6 @@ func biasGradKernel() *function {
 
 // biasModule adds the bias kernels to m, exported.
 func biasModule(m *module) {
-	m.add(biasBroadcastKernel(), true)
-	m.add(biasGradKernel(), true)
+	m.add(biasBroadcastKernel(), exported)
+	m.add(biasGradKernel(), exported)
 }

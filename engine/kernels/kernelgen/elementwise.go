@@ -91,11 +91,11 @@ func reluGradKernel() *function {
 
 // elementwiseModule adds the element-wise kernels to m, exported.
 func elementwiseModule(m *module) {
-	m.add(adamKernel(), true)
-	m.add(reluKernel(), true)
-	m.add(reluGradKernel(), true)
+	m.add(adamKernel(), exported)
+	m.add(reluKernel(), exported)
+	m.add(reluGradKernel(), exported)
 	for _, f := range activationKernels() {
-		m.add(f, true)
+		m.add(f, exported)
 	}
 }
 

@@ -134,14 +134,20 @@ func (f *function) forStep(i *local, from, to expr, step int32, unsigned bool, b
 	f.end()
 }
 
+// forStep's unsigned argument: how i < to compares.
+const (
+	signedLess   = false // counts
+	unsignedLess = true  // byte addresses
+)
+
 // forRange is forStep over counts: for i := from; i < to; i += step.
 func (f *function) forRange(i *local, from, to expr, step int32, body func()) {
-	f.forStep(i, from, to, step, false, body)
+	f.forStep(i, from, to, step, signedLess, body)
 }
 
 // forPtr is forStep over byte addresses: for p := from; p < to; p += step.
 func (f *function) forPtr(p *local, from, to expr, step int32, body func()) {
-	f.forStep(p, from, to, step, true, body)
+	f.forStep(p, from, to, step, unsignedLess, body)
 }
 
 // call calls g (a function with no result) with args.

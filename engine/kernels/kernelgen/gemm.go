@@ -314,16 +314,16 @@ func gemmModule(m *module) {
 	micro := map[[2]int]*function{}
 	for mr := 1; mr <= MR; mr++ {
 		for nv := 0; nv <= NV; nv++ {
-			micro[[2]int{mr, nv}] = m.add(microKernel(mr, nv), false)
+			micro[[2]int{mr, nv}] = m.add(microKernel(mr, nv), internal)
 		}
 	}
 	panel := make([]*function, MR+1)
 	for mr := 1; mr <= MR; mr++ {
-		panel[mr] = m.add(panelKernel(mr, micro), false)
+		panel[mr] = m.add(panelKernel(mr, micro), internal)
 	}
-	scale := m.add(scaleKernel(), false)
-	transpose := m.add(transposeKernel(), false)
-	pack := m.add(packKernel(), false)
-	m.add(gemmWorkBytes(), true)
-	m.add(gemmKernel(scale, transpose, pack, panel), true)
+	scale := m.add(scaleKernel(), internal)
+	transpose := m.add(transposeKernel(), internal)
+	pack := m.add(packKernel(), internal)
+	m.add(gemmWorkBytes(), exported)
+	m.add(gemmKernel(scale, transpose, pack, panel), exported)
 }

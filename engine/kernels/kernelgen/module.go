@@ -11,6 +11,12 @@ type module struct {
 	exports            []*function
 }
 
+// add's export argument.
+const (
+	exported = true  // an export of the module, called from Go
+	internal = false // called only by other kernels
+)
+
 // add appends f to the module and returns it (exported when export is true).
 // Functions must be added before code that calls them is generated.
 func (m *module) add(f *function, export bool) *function {

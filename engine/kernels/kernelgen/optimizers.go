@@ -121,7 +121,8 @@ func sgdMomentumKernel() *function {
 		}
 	}
 	u.prepare()
-	u.f.ifElse(nesterov, func() { u.run([]int{0, 2}, update(true)) }, func() { u.run([]int{0, 2}, update(false)) })
+	const withNesterov, plain = true, false // update's nest
+	u.f.ifElse(nesterov, func() { u.run([]int{0, 2}, update(withNesterov)) }, func() { u.run([]int{0, 2}, update(plain)) })
 	return u.f
 }
 
@@ -154,8 +155,8 @@ func adagradKernel() *function {
 
 // optimizerModule adds the optimizer kernels to m, exported.
 func optimizerModule(m *module) {
-	m.add(sgdKernel(), true)
-	m.add(sgdMomentumKernel(), true)
-	m.add(rmsPropKernel(), true)
-	m.add(adagradKernel(), true)
+	m.add(sgdKernel(), exported)
+	m.add(sgdMomentumKernel(), exported)
+	m.add(rmsPropKernel(), exported)
+	m.add(adagradKernel(), exported)
 }

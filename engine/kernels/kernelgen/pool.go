@@ -115,6 +115,6 @@ func maxPoolGradKernel() *function {
 
 // poolModule adds the pooling kernels to m, exported.
 func poolModule(m *module) {
-	m.add(maxPoolKernel(), true)
-	m.add(maxPoolGradKernel(), true)
+	m.add(maxPoolKernel(), exported)
+	m.add(maxPoolGradKernel(), exported)
 }
