@@ -64,6 +64,8 @@ func main() {
 		Now:   time.Now,
 		GPU:   webgpu.New(),
 		Mark:  func(name string) { self.Get("performance").Call("mark", name) },
+		// Uploaded images (load_dataset) decode through the browser.
+		DecodeImage: decodeImage,
 	}, queue)
 	ready, _ := protocol.Encode(protocol.Ready{})
 	post(ready)

@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // decoders for DecodeImage's fallback
-	_ "image/jpeg" // (the browser decodes through Env.DecodeImage)
-	_ "image/png"
 	"math"
 	"reflect"
 	"slices"
@@ -344,35 +340,13 @@ func (t *Trainer) imageSet(r protocol.LoadDataset, f split.Fractions, ready *pro
 	return parts, nil
 }
 
-// decodeImage decodes an encoded image to RGBA bytes: through the host
-// (the browser's createImageBitmap) when it can, else with Go's PNG, JPEG
-// and GIF decoders.
+// decodeImage decodes an encoded image to RGBA bytes through the host
+// (the browser's createImageBitmap; tests give Go's decoders).
 func (t *Trainer) decodeImage(b []byte) (rgba []byte, w, h int, err error) {
-	if t.env.DecodeImage != nil {
-		return t.env.DecodeImage(b)
+	if t.env.DecodeImage == nil {
+		return nil, 0, 0, errors.New("this worker cannot decode images")
 	}
-	img, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	bounds := img.Bounds()
-	w, h = bounds.Dx(), bounds.Dy()
-	if w*h > resize.MaxInput {
-		return nil, 0, 0, fmt.Errorf("image of %d×%d pixels is too large", w, h)
-	}
-	rgba = make([]byte, 0, 4*w*h)
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			r, g, b, a := img.At(x, y).RGBA()
-			if a == 0 {
-				rgba = append(rgba, 0, 0, 0, 0)
-				continue
-			}
-			// Un-premultiply, as a canvas's getImageData gives straight alpha.
-			rgba = append(rgba, byte(r*0xff/a), byte(g*0xff/a), byte(b*0xff/a), byte(a>>8))
-		}
-	}
-	return rgba, w, h, nil
+	return t.env.DecodeImage(b)
 }
 
 // augmentRequest sets training's augmentation and previews it.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
+	_ "image/gif"
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
@@ -18,9 +20,26 @@ import (
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
-// dataHarness is a running trainer that fetches from static/.
+// dataHarness is a running trainer that fetches from static/ and decodes
+// images with Go's PNG, JPEG and GIF decoders (the browser's stand-in).
 func dataHarness(t *testing.T) *harness {
-	return newHarness(t, fileFetch(staticDir(t))).run()
+	h := newHarness(t, fileFetch(staticDir(t)))
+	h.tr.env.DecodeImage = goDecode
+	return h.run()
+}
+
+// goDecode decodes an image to straight-alpha RGBA, as a canvas's
+// getImageData gives it.
+func goDecode(b []byte) (rgba []byte, w, h int, err error) {
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	bounds := img.Bounds()
+	w, h = bounds.Dx(), bounds.Dy()
+	out := image.NewNRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(out, out.Bounds(), img, bounds.Min, draw.Src)
+	return out.Pix, w, h, nil
 }
 
 func (h *harness) loadDataset(r protocol.LoadDataset) protocol.DatasetReady {

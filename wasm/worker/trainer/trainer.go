@@ -49,7 +49,7 @@ type Env struct {
 	Mark func(name string)
 	// DecodeImage decodes an encoded image (PNG, JPEG, WebP, GIF, BMP) to
 	// straight-alpha RGBA bytes, row-major: the browser's createImageBitmap
-	// in the worker. nil: Go's PNG, JPEG and GIF decoders.
+	// in the worker. nil: images cannot be loaded.
 	DecodeImage func(encoded []byte) (rgba []byte, width, height int, err error)
 }
 
