@@ -95,7 +95,7 @@ func Export(p share.Payload, opts Options) ([]byte, error) {
 	}{
 		{ReadmeFile, []byte(g.readme(len(p.Weights) > 0, len(opts.Data) > 0))},
 		{ModelFile, []byte(g.modelPy())},
-		{DataFile, []byte(g.dataPy())},
+		{DataFile, []byte(g.dataPy(len(opts.Data) > 0))},
 		{TrainFile, []byte(g.trainPy())},
 	}
 	if len(p.Weights) > 0 {

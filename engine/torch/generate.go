@@ -302,40 +302,6 @@ from model import ENDS_IN_SOFTMAX  # noqa: E402
 	return b.String()
 }
 
-func (g *generator) dataPy() string {
-	var b strings.Builder
-	b.WriteString(`"""The data set the nnplay model trains on, preprocessed as nnplay does."""
-`)
-	b.WriteString(header)
-	b.WriteString(`import gzip
-import os
-import struct
-
-import numpy as np
-import torch
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-`)
-	fmt.Fprintf(&b, "DATASET = %s\n", pyStr(g.m.Dataset))
-	fmt.Fprintf(&b, "INPUT_SHAPE = %s  # one example, channels last\n", pyTuple(g.m.Input))
-	out := g.output()
-	fmt.Fprintf(&b, "CLASSES = %d  # the model's outputs\n", out[len(out)-1])
-	if len(g.m.Classes) > 0 {
-		fmt.Fprintf(&b, "DIGITS = %s  # the classes kept, relabelled 0, 1, ... in this order\n", strings.ReplaceAll(fmt.Sprint(g.m.Classes), " ", ", "))
-	} else {
-		b.WriteString("DIGITS = None  # all classes\n")
-	}
-	b.WriteString("# Per-feature statistics of the training set, applied as (x - MEAN) / STD; None: none.\n")
-	b.WriteString("MEAN = None\nSTD = None\n")
-	if g.m.Dataset == spec.DatasetMNIST {
-		b.WriteString("DATA_DIR = os.path.join(HERE, \"mnist\")  # the four idx files, plain or .gz\n")
-	} else {
-		b.WriteString("DATA_DIR = HERE  # data.npz\n")
-	}
-	b.WriteString(dataBodyPy)
-	return b.String()
-}
-
 func (g *generator) readme(weights, arrays bool) string {
 	var b strings.Builder
 	b.WriteString("# nnplay model as a PyTorch project\n\n")
@@ -352,15 +318,14 @@ func (g *generator) readme(weights, arrays bool) string {
 	b.WriteString("- `data.py`: the data set, preprocessed as nnplay does.\n")
 	b.WriteString("- `train.py`: nnplay's training: optimizer and settings, schedule, clipping, loss, batch size, epochs.\n\n")
 	b.WriteString("Needs Python 3 with PyTorch (1.13 or newer) and NumPy.\n\n## Data\n\n")
-	if g.m.Dataset == spec.DatasetMNIST {
-		b.WriteString("Put MNIST's four idx files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,\n" +
-			"`t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, plain or `.gz`) in `mnist/` here, or pass\n" +
-			"`--data FOLDER` (nnplay's `make data` writes them to `static/data/mnist`).\n\n")
-	} else if arrays {
-		b.WriteString("`data.npz` holds the data set (x_train, y_train, x_test, y_test).\n\n")
-	} else {
-		b.WriteString("Put the data set in `data.npz` here: arrays x_train, y_train (class indices) and optionally\nx_test, y_test.\n\n")
+	w := g.where(arrays)
+	b.WriteString(strings.ToUpper(w[:1]) + w[1:] + ".\n")
+	if g.dataKind() == kindTable || g.dataKind() == kindImage {
+		b.WriteString("`data.py` encodes and scales it with the constants nnplay fitted on its training split.\n" +
+			"nnplay's own train/validation/test split is drawn by its generator; here the last\n" +
+			"`VALIDATION_SPLIT` of the rows validate and a separate test file is the test set.\n")
 	}
+	b.WriteString("\n")
 	b.WriteString("## Train\n\n```sh\npython3 train.py                              # one process: a CPU or one GPU\n" +
 		"torchrun --nproc_per_node=4 train.py          # 4 processes (4 GPUs, or CPU cores), DistributedDataParallel\n" +
 		"torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py   # on each of 2 machines\n" +

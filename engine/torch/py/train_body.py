@@ -78,12 +78,22 @@ def clip_global_norm(params, c):
 def loss_and_correct(model, x, y, classes):
     """The batch's mean loss (nnplay's: from logits when the model ends in
     softmax and the loss is a cross-entropy; else probabilities clipped to
-    [1e-7, 1 - 1e-7]) and how many predictions are right. y holds class
-    indices."""
+    [1e-7, 1 - 1e-7]) and how many predictions are right (for a regression,
+    the sum of absolute errors in the target's units). y holds class
+    indices, or a regression's scaled targets."""
     fused = ENDS_IN_SOFTMAX and LOSS != "mean_squared_error" and not FROM_LOGITS
     out = model(x, logits=fused)
+    if data.TASK == "regression":
+        err = out.reshape(-1) - y.to(out.dtype)
+        if LOSS == "mean_absolute_error":
+            loss = err.abs().mean()
+        elif LOSS == "huber":  # delta 1: d^2 / 2 within 1, |d| - 1/2 beyond
+            loss = F.huber_loss(out.reshape(-1), y.to(out.dtype), delta=1.0)
+        else:
+            loss = (err ** 2).mean()
+        return loss, err.detach().abs().sum() * (data.TARGET_SCALE or 1.0)
     if LOSS == "mean_squared_error":
-        target = F.one_hot(y, classes).to(out.dtype) if out.dim() == 2 and y.dim() == 1 else y
+        target = F.one_hot(y, classes).to(out.dtype)
         loss = ((out - target) ** 2).mean()
     elif fused or FROM_LOGITS:
         loss = F.cross_entropy(out, y)
@@ -109,6 +119,13 @@ def train_step(model, optimizer, x, y, lr, classes):
     return loss.detach(), correct
 
 
+def metric(v):
+    """Accuracy, or a regression's mean absolute error in the target's units."""
+    if data.TASK == "regression":
+        return "mae %.4g" % v
+    return "accuracy %.2f%%" % (100 * v)
+
+
 @torch.no_grad()
 def evaluate(model, x, y, classes, device, batch=1000):
     model.eval()
@@ -117,7 +134,7 @@ def evaluate(model, x, y, classes, device, batch=1000):
         xb, yb = x[i:i + batch].to(device), y[i:i + batch].to(device)
         loss, c = loss_and_correct(model, xb, yb, classes)
         total += loss.item() * len(xb)
-        correct += c.item()
+        correct += float(c)
     return total / max(len(x), 1), correct / max(len(x), 1)
 
 
@@ -191,17 +208,17 @@ def main():
             dist.all_reduce(total)
         seconds = time.time() - start
         if rank == 0:
-            line = "epoch %d/%d: loss %.4f, accuracy %.2f%%" % (epoch, args.epochs, total[0] / total[2], 100 * total[1] / total[2])
+            line = "epoch %d/%d: loss %.4f, %s" % (epoch, args.epochs, total[0] / total[2], metric(total[1] / total[2]))
             if len(x_val):
                 vl, va = evaluate(net, x_val, y_val, classes, device)
-                line += ", val_loss %.4f, val_accuracy %.2f%%" % (vl, 100 * va)
+                line += ", val_loss %.4f, val_%s" % (vl, metric(va))
             print(line + ", %.1f s" % seconds, flush=True)
         if args.max_steps and step >= args.max_steps:
             break
     if rank == 0:
         if len(x_test):
             tl, ta = evaluate(net, x_test, y_test, classes, device)
-            print("test: loss %.4f, accuracy %.2f%%" % (tl, 100 * ta), flush=True)
+            print("test: loss %.4f, %s" % (tl, metric(ta)), flush=True)
         model_py.save_weights(net, args.out)
         print("weights written to %s; bring them back with nnplay's Import weights" % args.out, flush=True)
     if world > 1:
