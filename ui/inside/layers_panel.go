@@ -21,21 +21,28 @@ type LayersPanel struct {
 
 	index indexInput // the test image number field
 
+	section              sjs.Value // the panel's element, watched for visibility
 	weights, maps, table sjs.Value
 	drawn                int // Layers.Version last drawn
 	grad, std, dead      chart.Chart
 	statsDrawn           int
 }
 
-func (c *LayersPanel) mountWeights(v js.Value) {
-	host := sjs.Value(v)
-	if c.weights.Equal(host) {
-		return
+// watch follows the panel's element (made again each time the place is
+// shown) in and out of view.
+func (c *LayersPanel) watch(v js.Value) {
+	if el := sjs.Value(v); !c.section.Equal(el) {
+		c.section = el
+		s := c.P.Layers
+		s.watch(c.P.S.Env, el, s.shown)
 	}
-	c.weights, c.drawn = host, -1
-	s := c.P.Layers
-	s.watch(c.P.S.Env, host, s.shown)
-	c.draw()
+}
+
+func (c *LayersPanel) mountWeights(v js.Value) {
+	if host := sjs.Value(v); !c.weights.Equal(host) {
+		c.weights, c.drawn = host, -1
+		c.draw()
+	}
 }
 
 func (c *LayersPanel) mountMaps(v js.Value) {

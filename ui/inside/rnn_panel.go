@@ -18,20 +18,27 @@ import (
 type RnnPanel struct {
 	P *Place
 
-	index indexInput // the test image number field
-	view  rnnView
+	index   indexInput // the test image number field
+	view    rnnView
+	section sjs.Value // the panel's element, watched for visibility
+}
+
+// watch follows the panel's element (made again each time the place is
+// shown) in and out of view.
+func (c *RnnPanel) watch(v js.Value) {
+	if el := sjs.Value(v); !c.section.Equal(el) {
+		c.section = el
+		r := c.P.RNN
+		r.watch(c.P.S.Env, el, r.refresh)
+	}
 }
 
 // mount takes the view's host element, made again each time the place is
-// shown: the reading is drawn in it and its visibility watched.
+// shown, and draws the reading in it.
 func (c *RnnPanel) mount(v js.Value) {
-	host := sjs.Value(v)
-	if !c.view.mount(host) {
-		return
+	if c.view.mount(sjs.Value(v)) {
+		c.draw()
 	}
-	r := c.P.RNN
-	r.watch(c.P.S.Env, host, r.refresh)
-	c.draw()
 }
 
 func (c *RnnPanel) draw() { c.view.draw(c.P.RNN) }

@@ -22,20 +22,24 @@ import (
 type BackpropPanel struct {
 	P *Place
 
-	index indexInput // the test image number field
-	view  stepView
+	index   indexInput // the test image number field
+	view    stepView
+	section sjs.Value // the panel's element, watched for visibility
+}
+
+// watch follows the panel's element (made again each time the place is
+// shown) in and out of view.
+func (c *BackpropPanel) watch(v js.Value) {
+	if el := sjs.Value(v); !c.section.Equal(el) {
+		c.section = el
+		b := c.P.Backprop
+		b.watch(c.P.S.Env, el, b.refresh)
+	}
 }
 
 // mount takes the view's host element, made again each time the place is
-// shown: the step is drawn in it and its visibility watched.
-func (c *BackpropPanel) mount(v js.Value) {
-	host := sjs.Value(v)
-	if !c.view.mount(c.P, host) {
-		return
-	}
-	b := c.P.Backprop
-	b.watch(c.P.S.Env, host, b.refresh)
-}
+// shown, and draws the step in it.
+func (c *BackpropPanel) mount(v js.Value) { c.view.mount(c.P, sjs.Value(v)) }
 
 // crumbClass marks the current step in the track of steps.
 func (c *BackpropPanel) crumbClass(i int, st Step) string {

@@ -18,20 +18,24 @@ import (
 type SoftmaxPanel struct {
 	P *Place
 
-	index indexInput // the test image number field
-	table softmaxTable
+	index   indexInput // the test image number field
+	table   softmaxTable
+	section sjs.Value // the panel's element, watched for visibility
+}
+
+// watch follows the panel's element (made again each time the place is
+// shown) in and out of view.
+func (c *SoftmaxPanel) watch(v js.Value) {
+	if el := sjs.Value(v); !c.section.Equal(el) {
+		c.section = el
+		s := c.P.Softmax
+		s.watch(c.P.S.Env, el, s.refresh)
+	}
 }
 
 // mount takes the table's host element, made again each time the place
-// is shown: the table is rebuilt in it and its visibility watched.
-func (c *SoftmaxPanel) mount(v js.Value) {
-	host := sjs.Value(v)
-	if !c.table.mount(c.P, host) {
-		return
-	}
-	s := c.P.Softmax
-	s.watch(c.P.S.Env, host, s.refresh)
-}
+// is shown, and builds the table in it.
+func (c *SoftmaxPanel) mount(v js.Value) { c.table.mount(c.P, sjs.Value(v)) }
 
 func (c *SoftmaxPanel) setSource(ev vugu.DOMEvent) {
 	c.P.Softmax.SetSource(ev.PropString("target", "value"))

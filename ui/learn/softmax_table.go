@@ -47,11 +47,11 @@ type softmaxRow struct {
 // middle): z and the gradient.
 var signedColumns = [4]bool{true, false, false, true}
 
-// mount builds the table in host and draws it; it says whether host is
-// new (Vugu calls mount on every render).
-func (tb *softmaxTable) mount(p *Place, host js.Value) bool {
+// mount builds the table in host and draws it, once per host (Vugu calls
+// mount on every render).
+func (tb *softmaxTable) mount(p *Place, host js.Value) {
 	if tb.host.Equal(host) {
-		return false
+		return
 	}
 	tb.env, tb.s, tb.host, tb.drawn = p.S.Env, p.Softmax, host, -1
 	knobs := draw.El("div", "sm-knobs", "")
@@ -103,7 +103,6 @@ func (tb *softmaxTable) mount(p *Place, host js.Value) bool {
 	tb.note.SetID("sm-note")
 	draw.ReplaceKids(host, knobs, grid, foot, lossLine, tb.note)
 	tb.draw()
-	return true
 }
 
 // knob adds a labelled range input and the text showing its value.

@@ -24,15 +24,14 @@ type stepView struct {
 	drawn string
 }
 
-// mount draws into host; it says whether host is new (Vugu calls mount on
-// every render).
-func (v *stepView) mount(p *Place, host js.Value) bool {
+// mount draws into host, once per host (Vugu calls mount on every
+// render).
+func (v *stepView) mount(p *Place, host js.Value) {
 	if v.host.Equal(host) {
-		return false
+		return
 	}
 	v.p, v.host, v.drawn = p, host, ""
 	v.draw()
-	return true
 }
 
 func (v *stepView) draw() {
