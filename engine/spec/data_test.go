@@ -121,6 +121,8 @@ func TestDataRules(t *testing.T) {
 			*m = ImageCNN(DatasetShapes, shapesData())
 			m.Data.Scaling, m.Data.Offset, m.Data.Scale = ScalingStandard, []float64{0.5}, []float64{0.2}
 		}, `data "shapes": 1 offsets and 1 scales; give one of each per channel (3) or none`},
+		{"fit", func(m *Model) { *m = ImageCNN(DatasetShapes, shapesData()); m.Data.Fit = "stretch" }, `data "shapes": unknown fit "stretch"; use crop or pad`},
+		{"fit on a table", func(m *Model) { m.Data.Fit = FitPad }, `data "penguins": fit applies to images only`},
 		{"too big", func(m *Model) {
 			*m = ImageMLP(DatasetShapes, shapesData())
 			m.Data.Shape = []int{512, 512, 3}
