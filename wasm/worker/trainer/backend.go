@@ -36,7 +36,7 @@ func (t *Trainer) backend(r protocol.BackendRequest) error {
 		t.gpu.failed = ""
 		t.gpu.decided = false
 	}
-	t.announceBackend(true)
+	t.announceBackend(announceAlways)
 	return nil
 }
 
@@ -59,6 +59,12 @@ func (t *Trainer) backendEvent() protocol.Backend {
 	}
 	return b
 }
+
+// announceBackend's force.
+const (
+	announceAlways   = true
+	announceOnChange = false
+)
 
 // announceBackend posts a backend event: always when force is set,
 // otherwise only when the page has asked about backends once and what

@@ -123,7 +123,7 @@ func (t *Trainer) trainGoal(r protocol.TrainGoal) error {
 	}
 	g.model = t.model
 	t.goal = g
-	if err := t.start(false); err != nil {
+	if err := t.start(keepTraining); err != nil {
 		t.dropGoal()
 		return err
 	}
@@ -157,7 +157,7 @@ func (t *Trainer) goalBatch() {
 	r := g.req
 	check := r.Target > 0 && g.batches%r.Every == 0
 	if g.batches >= r.MaxBatches {
-		t.finishGoal(false)
+		t.finishGoal(goalEnded)
 		return
 	}
 	if check {
@@ -166,7 +166,7 @@ func (t *Trainer) goalBatch() {
 		if err != nil {
 			t.post(protocol.Error{Message: err.Error()})
 		} else if acc >= r.Target {
-			t.finishGoal(false)
+			t.finishGoal(goalEnded)
 			return
 		}
 	}
@@ -184,6 +184,13 @@ func (t *Trainer) goalEpoch() bool {
 	t.pos = position{epoch: t.pos.epoch + 1, global: t.pos.global}
 	return true
 }
+
+// finishGoal's stopped: a Stop ended the run, or its goal did (the target
+// accuracy or the most batches).
+const (
+	goalStopped = true
+	goalEnded   = false
+)
 
 // finishGoal ends the run: the test set is evaluated (evaluation, for the
 // Evaluate panel), the worker's own model comes back after a scratch run,
@@ -247,7 +254,7 @@ func (t *Trainer) goalRequest(r protocol.Request) {
 		g.mark = t.env.Now()
 	case protocol.Stop:
 		if t.state == protocol.StateRunning || t.state == protocol.StatePaused {
-			t.finishGoal(true)
+			t.finishGoal(goalStopped)
 		}
 	case protocol.Build, protocol.Reset, protocol.LoadModel, protocol.ImportTFJS,
 		protocol.ReplaceHead, protocol.PlaygroundBuild:

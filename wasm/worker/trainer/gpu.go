@@ -327,7 +327,7 @@ func (t *Trainer) gpuFail(why string) {
 	g.close()
 	g.failed = fmt.Sprintf("%s; training continues on %s from the weights last read back", why, cpuName())
 	g.decided = false
-	t.announceBackend(true)
+	t.announceBackend(announceAlways)
 }
 
 // gpuBefore keeps the Go model and the device consistent around a

@@ -65,6 +65,12 @@ func (m mean) value() float64 {
 	return m.sum / float64(m.n)
 }
 
+// start's step: train on, or one batch.
+const (
+	keepTraining = false
+	oneBatch     = true
+)
+
 // start begins (or, for step, advances by one batch) training.
 func (t *Trainer) start(step bool) error {
 	if t.model == nil {
@@ -89,12 +95,18 @@ func (t *Trainer) start(step bool) error {
 	t.resetPace()
 	if step {
 		t.setState(protocol.StatePaused)
-		t.trainBatch(true)
+		t.trainBatch(reportNow)
 		return nil
 	}
 	t.setState(protocol.StateRunning)
 	return nil
 }
+
+// trainBatch's report: progress now, or when it is due.
+const (
+	reportNow     = true
+	reportWhenDue = false
+)
 
 // trainBatch trains the next batch of the epoch and reports progress when
 // it is due (always when report is set). A batch that fails (a NaN loss) leaves the weights as they
