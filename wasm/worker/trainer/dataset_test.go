@@ -82,6 +82,29 @@ func TestPenguinsInTheWorker(t *testing.T) {
 		t.Errorf("prediction %+v", p)
 	}
 
+	// Its link, opened by a fresh worker that has no data loaded, predicts
+	// the same for the same raw row: the link carries the columns,
+	// categories, fill values and scaling constants.
+	h.send(protocol.ExportModel{ID: 8, Format: "link", Precision: "float32"})
+	link := h.await("model_export", isType("model_export")).(protocol.ModelExport).Link
+	fresh := dataHarness(t)
+	fresh.send(protocol.LoadModel{ID: 1, Link: link})
+	fresh.await("idle", isState(protocol.StateIdle))
+	for _, row := range [][]string{
+		{"Torgersen", "39.1", "18.7", "181", "3750", "MALE"},
+		{"Dream", "", "", "", "", ""},
+		{"Biscoe", "46.1", "13.2", "211", "4500", "FEMALE"},
+	} {
+		h.send(protocol.PredictData{ID: 9, Row: row})
+		fresh.send(protocol.PredictData{ID: 9, Row: row})
+		a := h.await("data_prediction", isType("data_prediction")).(protocol.DataPrediction)
+		b := fresh.await("data_prediction", isType("data_prediction")).(protocol.DataPrediction)
+		if fmt.Sprint(a.Probs) != fmt.Sprint(b.Probs) {
+			t.Errorf("row %q: the trained worker says %v, the link's model %v", row, a.Probs, b.Probs)
+		}
+	}
+	t.Logf("penguins link: %d characters", len(link))
+
 	// Bad input: a ragged table names its line; the data set and model stay.
 	h.send(protocol.LoadDataset{ID: 2, Source: protocol.SourceTable, Table: []byte("a,b,c\n1,2,x\n3,4\n")})
 	h.await("the ragged-row error", isError("line 3 has 2 fields but the header (line 1) has 3"))
