@@ -72,7 +72,9 @@ type Raw struct {
 	Header    bool
 }
 
-// Parse reads a table. Errors name the line (or record) and the cap.
+// Parse reads a table. Errors name the line (or record) and the cap. In
+// delimited text whose delimiter is not the comma, numbers with a
+// decimal comma ("3,75") read as numbers ("3.75").
 func Parse(b []byte, opt Options) (*Raw, error) {
 	if len(b) > MaxBytes {
 		return nil, fmt.Errorf("the file is %d bytes, more than the limit %d", len(b), MaxBytes)
@@ -222,7 +224,25 @@ func parseDelimited(b []byte, opt Options) (*Raw, error) {
 		}
 	}
 	r.Rows, r.Lines = records, lines
+	if delim != ',' {
+		decimalCommas(r.Rows)
+	}
 	return r, nil
+}
+
+// decimalCommas rewrites numbers written with a decimal comma ("3,75", as
+// spreadsheets in much of Europe save them with ; between columns) with a
+// point, in tables whose delimiter is not the comma.
+func decimalCommas(rows [][]string) {
+	for _, row := range rows {
+		for j, c := range row {
+			if i := strings.IndexByte(c, ','); i > 0 && strings.Count(c, ",") == 1 && !strings.Contains(c, ".") {
+				if dotted := c[:i] + "." + c[i+1:]; isNumber(dotted) {
+					row[j] = dotted
+				}
+			}
+		}
+	}
 }
 
 // detectDelimiter picks, among , ; tab and |, the one that splits the

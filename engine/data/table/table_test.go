@@ -28,7 +28,7 @@ func TestParseDetectsDelimiterAndHeader(t *testing.T) {
 		delim      rune
 	}{
 		{"comma", "a,b,c\n1,2,x\n3,4,y\n", ','},
-		{"semicolon with decimal commas quoted", "a;b;c\n\"1,5\";2;x\n3;4;y\n", ';'},
+		{"semicolon with a quoted decimal comma", "a;b;c\n\"1,5\";2;x\n3;4;y\n", ';'},
 		{"tab", "a\tb\tc\n1\t2\tx\n3\t4\ty\n", '\t'},
 		{"bar", "a|b|c\n1|2|x\n3|4|y\n", '|'},
 		{"CRLF and BOM", "\ufeffa,b,c\r\n1,2,x\r\n3,4,y\r\n", ','},
@@ -38,8 +38,13 @@ func TestParseDetectsDelimiterAndHeader(t *testing.T) {
 			t.Errorf("%s: delimiter %q header %v columns %q rows %d", c.name, r.Delimiter, r.Header, r.Columns, len(r.Rows))
 		}
 	}
+	// Decimal commas, where ; separates the columns.
+	r := mustParse(t, "a;b;c\n1,5;2;x,y\n-3,25;4;1,2,3\n", Options{})
+	if fmt.Sprint(r.Rows) != "[[1.5 2 x,y] [-3.25 4 1,2,3]]" {
+		t.Errorf("decimal commas: %q", r.Rows)
+	}
 	// No header: the first row has numbers.
-	r := mustParse(t, "1,2\n3,4\n", Options{})
+	r = mustParse(t, "1,2\n3,4\n", Options{})
 	if r.Header || !slices.Equal(r.Columns, []string{"column 1", "column 2"}) || len(r.Rows) != 2 {
 		t.Errorf("numbers only: header %v, columns %q, %d rows", r.Header, r.Columns, len(r.Rows))
 	}
