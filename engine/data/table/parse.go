@@ -179,7 +179,9 @@ func parseDelimited(b []byte, opt Options) (*Raw, error) {
 			continue // a blank line
 		}
 		if len(records) > MaxRows {
-			return nil, fmt.Errorf("the table has more than %d rows, the limit", MaxRows)
+			rest := body[min(int(cr.InputOffset()), len(body)):]
+			about := len(records) + bytes.Count(rest, []byte{'\n'})
+			return nil, fmt.Errorf("the table has about %d rows, more than the limit %d", about, MaxRows)
 		}
 		if len(rec) > MaxColumns {
 			return nil, fmt.Errorf("line %d has %d columns, more than the limit %d", line+opt.SkipLines, len(rec), MaxColumns)
@@ -344,7 +346,15 @@ func parseJSON(b []byte) (*Raw, error) {
 	for dec.More() {
 		n := len(records) + 1
 		if n > MaxRows {
-			return nil, fmt.Errorf("the table has more than %d records, the limit", MaxRows)
+			total := n - 1
+			for dec.More() { // count the rest, for the message
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					break
+				}
+				total++
+			}
+			return nil, fmt.Errorf("the table has %d records or more, more than the limit %d", total, MaxRows)
 		}
 		tok, err := dec.Token()
 		if err != nil {

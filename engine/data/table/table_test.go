@@ -102,9 +102,13 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}
 	}
-	many := "v\n" + strings.Repeat("1\n", MaxRows+1)
-	if _, err := Parse([]byte(many), Options{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("more than %d rows, the limit", MaxRows)) {
+	many := "v\n" + strings.Repeat("1\n", MaxRows+500)
+	if _, err := Parse([]byte(many), Options{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the table has about %d rows, more than the limit %d", MaxRows+500, MaxRows)) {
 		t.Errorf("too many rows: %v", err)
+	}
+	manyJSON := "[" + strings.Repeat(`{"v": 1},`, MaxRows+9) + `{"v": 2}]`
+	if _, err := Parse([]byte(manyJSON), Options{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the table has %d records or more, more than the limit %d", MaxRows+10, MaxRows)) {
+		t.Errorf("too many records: %v", err)
 	}
 	if _, err := Parse(make([]byte, MaxBytes+1), Options{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("more than the limit %d", MaxBytes)) {
 		t.Errorf("too big: %v", err)
