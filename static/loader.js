@@ -53,8 +53,12 @@
   try {
     if (typeof Worker === "function") {
       // It may start on MNIST at once, unless the page opens on the
-      // playground (which does not need it).
-      var onPlayground = /^#playground/.test(window.location.hash);
+      // playground (which does not need it): the test ui/route's
+      // IsPlayground makes (#/playground…, #playground…, or an older link
+      // with a dataset= setting).
+      var h = window.location.hash.replace(/^#\/?/, "");
+      var onPlayground = h === "playground" || h.indexOf("playground&") === 0 ||
+        (h.indexOf("m=") !== 0 && h.split("&").some(function (p) { return p.indexOf("dataset=") === 0; }));
       early.worker = new Worker(onPlayground ? "worker.js" : "worker.js?prefetch=mnist");
       early.worker.onmessage = function (e) { early.messages.push(e); };
       early.worker.onerror = function (e) { e.preventDefault(); early.errors.push(e); };

@@ -5,8 +5,17 @@ package build
 import (
 	"syscall/js"
 
+	"github.com/nnplay/nnplay/engine/data/drawing"
 	"github.com/nnplay/nnplay/ui/store"
 )
+
+// pageExamples keeps the drawings in IndexedDB.
+type pageExamples struct{}
+
+var _ examples = pageExamples{}
+
+func (pageExamples) put(d Example)   { store.Put(store.Drawings, float64(d.ID), drawingRecord(d)) }
+func (pageExamples) remove(id int64) { store.Delete(store.Drawings, float64(id)) }
 
 // drawingRecord is a handwriting example as IndexedDB keeps it.
 func drawingRecord(d Example) map[string]any {
@@ -15,6 +24,7 @@ func drawingRecord(d Example) map[string]any {
 
 // readDrawings reads the handwriting examples kept from earlier visits.
 func readDrawings(h *Handwriting) {
+	h.store = pageExamples{}
 	store.ReadAll(store.Drawings, func(recs []js.Value) {
 		var list []Example
 		for _, r := range recs {
@@ -32,4 +42,29 @@ func readDrawings(h *Handwriting) {
 		h.setDrawings(list)
 		h.s.Env.UnlockRender()
 	})
+}
+
+// URL is a PNG data URL of the drawing, dark ink on light as on the pad.
+func (d *Example) URL() string {
+	if d.url != "" {
+		return d.url
+	}
+	doc := js.Global().Get("document")
+	if !doc.Truthy() {
+		return ""
+	}
+	cv := doc.Call("createElement", "canvas")
+	cv.Set("width", drawing.Side)
+	cv.Set("height", drawing.Side)
+	ctx := cv.Call("getContext", "2d")
+	img := ctx.Call("createImageData", drawing.Side, drawing.Side)
+	rgba := make([]byte, 4*drawingPixels)
+	for i, v := range d.Pixels {
+		g := 250 - byte(int(v)*221/255)
+		rgba[4*i], rgba[4*i+1], rgba[4*i+2], rgba[4*i+3] = g, g, g, 255
+	}
+	js.CopyBytesToJS(img.Get("data"), rgba)
+	ctx.Call("putImageData", img, 0, 0)
+	d.url = cv.Call("toDataURL", "image/png").String()
+	return d.url
 }

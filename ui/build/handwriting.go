@@ -1,5 +1,3 @@
-//go:build js && wasm
-
 package build
 
 import (
@@ -7,20 +5,24 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"syscall/js"
 	"time"
 
 	"github.com/nnplay/nnplay/engine/data/drawing"
 	"github.com/nnplay/nnplay/engine/units"
 	"github.com/nnplay/nnplay/ui/session"
-	"github.com/nnplay/nnplay/ui/store"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
 // "Teach it your handwriting": digits drawn on the pad and labelled are
-// kept as the user's own data set (IndexedDB, store.Drawings); the
+// kept as the user's own data set (IndexedDB); the
 // model is fine-tuned on them (tune_examples: a few epochs, mixed with
 // some MNIST so it does not forget), and the pad then predicts with it.
+
+// examples keeps the drawings between visits (the page's IndexedDB).
+type examples interface {
+	put(Example)
+	remove(id int64)
+}
 
 // handIDBase keeps the request ids apart from the others'.
 const handIDBase = 1 << 28
@@ -48,8 +50,9 @@ type Example struct {
 
 // Handwriting is the "Teach it your handwriting" state.
 type Handwriting struct {
-	s   *session.Session
-	pad *Pad
+	s     *session.Session
+	pad   *Pad
+	store examples // where the drawings are kept (nil: nowhere)
 
 	Label    int // the digit the next example is labelled
 	Drawings []Example
@@ -81,17 +84,19 @@ func (h *Handwriting) newID() int64 {
 // the next one.
 func (h *Handwriting) Add() {
 	p := h.pad
-	if p.ctx == nil || !p.inked {
+	if !p.Inked() {
 		h.Note = "Draw a digit on the pad first."
 		return
 	}
-	input := p.readInput()
+	input := p.Input()
 	d := Example{ID: h.newID(), Label: h.Label, Pixels: make([]byte, drawingPixels)}
 	for i, v := range input {
 		d.Pixels[i] = byte(min(1, max(0, v))*255 + 0.5)
 	}
 	h.Drawings = append(h.Drawings, d)
-	store.Put(store.Drawings, float64(d.ID), drawingRecord(d))
+	if h.store != nil {
+		h.store.put(d)
+	}
 	h.Note = fmt.Sprintf("Added a %d: %d of them now.", d.Label, h.Count(d.Label))
 	p.Clear()
 }
@@ -104,7 +109,9 @@ func (h *Handwriting) Delete(id int64) {
 	}
 	d := h.Drawings[i]
 	h.Drawings = slices.Delete(h.Drawings, i, i+1)
-	store.Delete(store.Drawings, float64(id))
+	if h.store != nil {
+		h.store.remove(id)
+	}
 	h.Note = fmt.Sprintf("Deleted a %d.", d.Label)
 }
 
@@ -197,56 +204,4 @@ func (h *Handwriting) apply(ev protocol.Event) {
 			h.Tuning, h.Note = false, ""
 		}
 	}
-}
-
-// Refresh asks for a new prediction of the drawing on the pad (the model
-// changed under it).
-func (p *Pad) Refresh() {
-	if p.inked {
-		p.dirty.Store(true)
-		p.Kick()
-	}
-}
-
-// allDigits spreads the probabilities of a model that tells apart some
-// digits only (spec Classes, as after the fine-tuning lesson) over the
-// ten digits, 0 for the others; other answers are returned as they are.
-func (p *Pad) allDigits(probs []float32) []float32 {
-	if len(probs) == protocol.Classes || p.s == nil {
-		return probs
-	}
-	m, err := p.s.Model.Spec()
-	if err != nil || len(m.Classes) != len(probs) {
-		return probs
-	}
-	out := make([]float32, protocol.Classes)
-	for i, d := range m.Classes {
-		out[d] = probs[i]
-	}
-	return out
-}
-
-// URL is a PNG data URL of the drawing, dark ink on light as on the pad.
-func (d *Example) URL() string {
-	if d.url != "" {
-		return d.url
-	}
-	doc := js.Global().Get("document")
-	if !doc.Truthy() {
-		return ""
-	}
-	cv := doc.Call("createElement", "canvas")
-	cv.Set("width", drawing.Side)
-	cv.Set("height", drawing.Side)
-	ctx := cv.Call("getContext", "2d")
-	img := ctx.Call("createImageData", drawing.Side, drawing.Side)
-	rgba := make([]byte, 4*drawingPixels)
-	for i, v := range d.Pixels {
-		g := 250 - byte(int(v)*221/255)
-		rgba[4*i], rgba[4*i+1], rgba[4*i+2], rgba[4*i+3] = g, g, g, 255
-	}
-	js.CopyBytesToJS(img.Get("data"), rgba)
-	ctx.Call("putImageData", img, 0, 0)
-	d.url = cv.Call("toDataURL", "image/png").String()
-	return d.url
 }

@@ -1,5 +1,3 @@
-//go:build js && wasm
-
 package build
 
 import (
@@ -13,7 +11,20 @@ type Place struct {
 	Pad  *Pad
 	Hand *Handwriting
 
+	// ModelNote says where the model on screen came from when it was not
+	// built here ("Opened a shared model: …"); set by the page from the
+	// Share & keep place, where links and files are opened. May be nil.
+	ModelNote func() string
+
 	drawCharts func() // the Train panel's chart redraw, for live updates
+}
+
+// Note is ModelNote's text, "" without one.
+func (p *Place) Note() string {
+	if p.ModelNote == nil {
+		return ""
+	}
+	return p.ModelNote()
 }
 
 // New makes the place and hands the session its pad (the softmax
@@ -22,9 +33,8 @@ func New(s *session.Session) *Place {
 	p := &Place{S: s, Pad: &Pad{s: s}}
 	p.Hand = newHandwriting(s, p.Pad)
 	s.Pad = p.Pad
-	s.Live = p.live
 	s.Subscribe(p.handle)
-	readDrawings(p.Hand)
+	p.attach()
 	return p
 }
 

@@ -23,6 +23,7 @@ import (
 func TestFineTuneLessonFreezesAndRaisesAccuracy(t *testing.T) {
 	u, _ := openApp(t, 6*time.Minute)
 	u.catchDownloads()
+	u.goTo("finetune")
 	u.scrollTo("#lesson-base")
 	u.click("#lesson-base")
 	u.waitJS("step 1 done", 150*time.Second, `document.querySelector("#lesson-base-result").dataset.accuracy !== ""`)
@@ -38,6 +39,7 @@ func TestFineTuneLessonFreezesAndRaisesAccuracy(t *testing.T) {
 	if acc := u.accuracyAttr("#lesson-before"); acc > 0.4 {
 		t.Errorf("with the new head the accuracy on 5–9 is %.3f; want about chance (0.2)", acc)
 	}
+	u.goTo("build")
 	if s := u.text("#summary"); !strings.Contains(s, "Frozen") {
 		t.Errorf("the model panel does not show frozen layers after step 2:\n%s", s)
 	}
@@ -94,9 +96,11 @@ func (u *user) accuracyAttr(sel string) float64 {
 // modelFile downloads the model (Share panel, float32) and decodes it.
 func (u *user) modelFile(t *testing.T) share.Payload {
 	t.Helper()
+	u.goTo("keep")
 	u.waitEnabled("#share-download", 30*time.Second)
 	u.click("#share-download")
 	files := u.downloads(1, 60*time.Second)
+	u.goTo("finetune")
 	p, err := modelio.DecodeFile(files[0].Data)
 	if err != nil {
 		t.Fatalf("the downloaded model file does not decode: %v", err)

@@ -86,6 +86,7 @@ func openFresh(t *testing.T, path string, timeout time.Duration) *user {
 // digits, their CRC of the probabilities and how many are right.
 func (u *user) check100() (digits []string, crc string, right string) {
 	u.t.Helper()
+	u.goTo("keep")
 	u.js("forget the last check", `document.querySelector("#share-check-result").dataset.predicted = ""`, nil)
 	u.waitEnabled("#share-check", 30*time.Second)
 	u.click("#share-check")

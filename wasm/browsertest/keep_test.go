@@ -29,6 +29,7 @@ func TestModelsSaveRenameDeleteLoadAcrossReload(t *testing.T) {
 	u.stepN(3)
 	summary := u.text("#summary")
 	probs := u.drawnProbs()
+	u.goTo("keep")
 	u.typeInto("#model-save-name", "first")
 	u.click("#model-save-as")
 	u.waitJS("first saved", 60*time.Second, `!!document.querySelector('`+modelRow("first")+`')`)
@@ -39,8 +40,10 @@ func TestModelsSaveRenameDeleteLoadAcrossReload(t *testing.T) {
 		t.Errorf("architecture %q", arch)
 	}
 
+	u.goTo("build")
 	u.choose("#preset", "softmax")
 	u.stepN(u.batchCounter() + 1)
+	u.goTo("keep")
 	u.click("#model-save-as") // no name: "Model 2"
 	u.waitJS("Model 2 saved", 60*time.Second, `!!document.querySelector('`+modelRow("Model 2")+`')`)
 	if got := strings.Join(u.modelNames(), ","); got != "Model 2,first" {
@@ -67,6 +70,7 @@ func TestModelsSaveRenameDeleteLoadAcrossReload(t *testing.T) {
 	time.Sleep(time.Second) // IndexedDB writes
 	u.Run("reload", chromedp.Reload())
 	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("keep")
 	u.waitJS("My models read back", 30*time.Second, `document.querySelectorAll("#models-list .model-row").length > 0`)
 	if got := strings.Join(u.modelNames(), ","); got != "mlp" {
 		t.Fatalf("after a reload My models lists %q; want mlp", got)
@@ -76,6 +80,7 @@ func TestModelsSaveRenameDeleteLoadAcrossReload(t *testing.T) {
 	u.click(modelRow("mlp") + " .model-load")
 	u.WaitText("#share-opened", 60*time.Second, func(s string) bool { return strings.Contains(s, "Loaded “mlp” from My models") })
 	u.WaitText("#status", 60*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("build")
 	if got := u.text("#summary"); got != summary {
 		t.Errorf("loaded summary differs:\n%s\nwant\n%s", got, summary)
 	}
@@ -94,11 +99,13 @@ func TestModelsSaveRenameDeleteLoadAcrossReload(t *testing.T) {
 		{png, "this is not an nnplay model file: it is a PNG image"},
 		{js, "it is a TensorFlow.js model.json; import it as a TensorFlow.js model"},
 	} {
+		u.goTo("keep")
 		u.Run("upload "+c.file, chromedp.SetUploadFiles("#share-upload", []string{c.file}, chromedp.ByQuery))
 		u.WaitText("#error-banner", 30*time.Second, func(s string) bool { return strings.Contains(s, c.want) })
 		if got := u.drawnProbs(); strings.Join(got, ",") != strings.Join(loaded, ",") {
 			t.Errorf("after uploading %s the probabilities are %v; want %v (unchanged)", filepath.Base(c.file), got, loaded)
 		}
+		u.goTo("build")
 		if got := u.text("#summary"); got != summary {
 			t.Errorf("after uploading %s the summary changed", filepath.Base(c.file))
 		}
@@ -125,6 +132,7 @@ func TestTFJSExportThenImportPredictsTheSame(t *testing.T) {
 	digits, crc, _ := u.check100()
 
 	u.catchDownloads()
+	u.goTo("keep")
 	u.click("#tfjs-export")
 	files := u.downloads(2, 60*time.Second)
 	byName := map[string][]byte{}
@@ -147,12 +155,15 @@ func TestTFJSExportThenImportPredictsTheSame(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(dir, tfjs.WeightsFile), weights, 0o644))
 
 	// Another model first, so the import visibly brings this one back.
+	u.goTo("build")
 	u.choose("#preset", "softmax")
 	u.stepN(u.batchCounter() + 1)
+	u.goTo("keep")
 	u.Run("import the TF.js files", chromedp.SetUploadFiles("#tfjs-import",
 		[]string{filepath.Join(dir, "model.json"), filepath.Join(dir, tfjs.WeightsFile)}, chromedp.ByQuery))
 	u.WaitText("#share-opened", 60*time.Second, func(s string) bool { return strings.Contains(s, "Opened the TensorFlow.js model model.json") })
 	u.WaitText("#status", 60*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("build")
 	if got := u.text("#summary"); got != summary {
 		t.Errorf("imported summary differs:\n%s\nwant\n%s", got, summary)
 	}
@@ -167,6 +178,7 @@ func TestTFJSExportThenImportPredictsTheSame(t *testing.T) {
 	// A layer nnplay does not have: the message names it; nothing changes.
 	bad := bytes.Replace(modelJSON, []byte(`"class_name": "Dense"`), []byte(`"class_name": "MultiHeadAttention"`), 1)
 	must(t, os.WriteFile(filepath.Join(dir, "model.json"), bad, 0o644))
+	u.goTo("keep")
 	u.Run("import a bad model.json", chromedp.SetUploadFiles("#tfjs-import",
 		[]string{filepath.Join(dir, "model.json"), filepath.Join(dir, tfjs.WeightsFile)}, chromedp.ByQuery))
 	u.WaitText("#error-banner", 30*time.Second, func(s string) bool {
@@ -176,6 +188,7 @@ func TestTFJSExportThenImportPredictsTheSame(t *testing.T) {
 		t.Errorf("after a refused import the probabilities are %v; want %v (unchanged)", got, probs)
 	}
 	// Only a .bin: the page says a model.json is needed.
+	u.goTo("keep")
 	u.Run("import a .bin alone", chromedp.SetUploadFiles("#tfjs-import", []string{filepath.Join(dir, tfjs.WeightsFile)}, chromedp.ByQuery))
 	u.WaitText("#error-banner", 30*time.Second, func(s string) bool { return strings.Contains(s, "has no .json file") })
 }
@@ -212,6 +225,7 @@ func TestModelsLinkPredicts100TestImagesAlike(t *testing.T) {
 	for _, p := range []string{"float32", "int8"} {
 		link := links[p]
 		v := openFresh(t, "/"+link[strings.Index(link, "#"):], 3*time.Minute)
+		v.goTo("keep")
 		v.WaitText("#share-opened", 60*time.Second, func(s string) bool { return strings.Contains(s, p+" weights") })
 		v.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
 		got, gotCRC, _ := v.check100()

@@ -26,7 +26,7 @@ func openPlayground(t *testing.T, hash string, timeout time.Duration) *user {
 // waitPlaygroundReady waits for Play to be enabled and a frame drawn.
 func (u *user) waitPlaygroundReady() {
 	u.t.Helper()
-	u.waitJS("the playground to be shown", 60*time.Second, `!document.querySelector("#playground").hidden`)
+	u.waitJS("the playground to be shown", 60*time.Second, `!!document.querySelector("#playground")`)
 	u.waitEnabled("#pg-play", 60*time.Second)
 	u.waitJS("a first frame", 30*time.Second, `+(document.querySelector("#pg-heatmap canvas.regions")?.dataset.frames || 0) > 0`)
 }

@@ -5,6 +5,7 @@ package browsertest
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 // spiralLink is the 3-class spiral with every feature and two hidden ReLU
 // layers of 8 units (tanh with Adam 0.03 stalls on it; ReLU with Adam 0.01
 // passes 90% in a few thousand batches).
-const spiralLink = "#playground&dataset=spiral&classes=3&points=500&noise=0&ratio=50&test=1" +
+const spiralLink = "#/playground&dataset=spiral&classes=3&points=500&noise=0&ratio=50&test=1" +
 	"&features=x,y,x2,y2,xy,sinx,siny&layers=8,8&activation=relu&optimizer=adam&lr=0.01&batch=10&seed=1&discretize=0"
 
 // TestPlaygroundTrainsTheSpiral opens the spiral link, presses Play and
@@ -184,7 +185,7 @@ func TestPlaygroundLinkRoundTrips(t *testing.T) {
 		Dataset: "spiral", Classes: "4", Points: "200", Noise: "15", Ratio: "70", LR: "0.1", Optimizer: "rmsprop", Batch: "30", Seed: "42",
 		Features: []string{"x", "x2", "sinx"}, Units: []string{"5", "2", "2"}, Acts: []string{"tanh", "tanh", "sigmoid"},
 		ShowTest: true, Discretize: true,
-		Hash: "#playground&dataset=spiral&classes=4&points=200&noise=15&ratio=70&test=1&features=x,x2,sinx&layers=5:tanh,dropout:0.25,2:tanh,2:sigmoid" +
+		Hash: "#/playground&dataset=spiral&classes=4&points=200&noise=15&ratio=70&test=1&features=x,x2,sinx&layers=5:tanh,dropout:0.25,2:tanh,2:sigmoid" +
 			"&optimizer=rmsprop&lr=0.1&batch=30&seed=42&discretize=1",
 	}
 	if got := u.pgControls(); !reflect.DeepEqual(got, want) {
@@ -223,7 +224,7 @@ func TestPlaygroundBadLinkSaysWhyAndWorks(t *testing.T) {
 	if c.Dataset != "circle" || c.Noise != "0" || c.LR != "0.03" || c.Seed != "5" || len(c.Units) != 2 {
 		t.Errorf("controls after a bad link: %+v; want the defaults for the bad settings and seed 5", c)
 	}
-	if !strings.HasPrefix(c.Hash, "#playground&dataset=circle&") || !strings.Contains(c.Hash, "&seed=5&") {
+	if !strings.HasPrefix(c.Hash, "#/playground&dataset=circle&") || !strings.Contains(c.Hash, "&seed=5&") {
 		t.Errorf("the address bar holds %s; want the settings in use", c.Hash)
 	}
 	u.click("#pg-play")
@@ -232,34 +233,46 @@ func TestPlaygroundBadLinkSaysWhyAndWorks(t *testing.T) {
 	u.waitJS("the message to go", 5*time.Second, `document.querySelector("#pg-message").hidden`)
 }
 
-// TestTabsSwitchBetweenMNISTAndPlayground: the page opens on MNIST; the
-// tab shows the playground and puts its settings in the address bar;
-// MNIST takes them out; a playground link pasted in the address bar opens
-// the playground with its settings.
-func TestTabsSwitchBetweenMNISTAndPlayground(t *testing.T) {
+// TestNavMovesBetweenBuildAndPlayground: the page opens on Build & train;
+// the nav shows the playground and puts its settings in the address bar;
+// Build & train takes its own address; a playground link pasted in the
+// address bar opens the playground with its settings; back returns to
+// the settings before the link; the playground left while training
+// pauses, and shows its last frame again on return.
+func TestNavMovesBetweenBuildAndPlayground(t *testing.T) {
 	u, _ := openApp(t, 3*time.Minute)
-	if hidden := u.pgHidden(); !hidden {
+	if u.pgShown() {
 		t.Fatalf("the playground is shown on a plain page load")
 	}
-	u.click("#tab-playground")
+	u.goTo("playground")
 	u.waitPlaygroundReady()
 	var hash string
 	u.js("read the hash", `location.hash`, &hash)
-	if !strings.HasPrefix(hash, "#playground&dataset=circle&") {
-		t.Errorf("after the tab the address bar holds %q", hash)
+	if !strings.HasPrefix(hash, "#/playground&dataset=circle&") {
+		t.Errorf("after the nav the address bar holds %q", hash)
 	}
-	u.click("#tab-mnist")
-	u.waitJS("the MNIST view", 10*time.Second, `!document.querySelector("#mnist-view").hidden && document.querySelector("#playground").hidden && location.hash === ""`)
+	u.click("#pg-play")
+	u.waitJS("frames while training", 30*time.Second, `+document.querySelector("#pg-heatmap canvas.regions").dataset.frames > 5`)
+	u.goTo("build")
+	u.waitJS("Build & train", 10*time.Second, `!document.querySelector("#playground") && location.hash === "#/build"`)
+	u.goTo("playground")
+	u.waitJS("the playground again, paused, with its settings and its last frame drawn", 10*time.Second, `document.querySelector("#pg-play").textContent === "Play" &&
+		location.hash === `+strconv.Quote(hash)+` && (() => {
+		const d = document.querySelector("#pg-heatmap canvas.regions").getContext("2d").getImageData(0, 0, 50, 50).data;
+		for (let i = 0; i < d.length; i += 4) if (d[i] !== 244 || d[i+1] !== 246 || d[i+2] !== 248) return true;
+		return false })()`)
 	u.js("paste a link", `location.hash = "#dataset=xor&noise=25&layers=3"`, nil)
+	u.waitJS("the link's settings", 10*time.Second, `document.querySelector("#pg-ds-xor").getAttribute("aria-pressed") === "true" && document.querySelector("#pg-noise").value === "25" && document.querySelectorAll("#pg-layers .layer-row").length === 1 && location.hash.startsWith("#/playground&dataset=xor&")`)
 	u.waitPlaygroundReady()
-	u.waitJS("the link's settings", 10*time.Second, `document.querySelector("#pg-ds-xor").getAttribute("aria-pressed") === "true" && document.querySelector("#pg-noise").value === "25" && document.querySelectorAll("#pg-layers .layer-row").length === 1`)
+	u.js("back", `history.back()`, nil)
+	u.waitJS("the settings before the link", 10*time.Second, `document.querySelector("#pg-ds-circle").getAttribute("aria-pressed") === "true" && location.hash === `+strconv.Quote(hash))
 }
 
-func (u *user) pgHidden() bool {
+func (u *user) pgShown() bool {
 	u.t.Helper()
-	var h bool
-	u.js("is the playground hidden", `document.querySelector("#playground").hidden`, &h)
-	return h
+	var shown bool
+	u.js("is the playground shown", `!!document.querySelector("#playground")`, &shown)
+	return shown
 }
 
 func (u *user) mouseTo(x, y float64) {

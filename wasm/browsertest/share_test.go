@@ -36,6 +36,7 @@ func (u *user) stepN(n int) {
 // bars' data-p strings once they are there and steady.
 func (u *user) drawnProbs() []string {
 	u.t.Helper()
+	u.goTo("build")
 	u.click("#pad-clear")
 	u.waitJS("the pad cleared", 10*time.Second, `document.querySelectorAll("#probs .prob").length === 0`)
 	u.drawStroke(0.25, 0.25, 0.75, 0.25, 8)
@@ -73,6 +74,7 @@ func (u *user) value(sel string) string {
 func TestShareLinkOpensTheSameModel(t *testing.T) {
 	u, _ := openApp(t, 6*time.Minute)
 	u.stepN(5)
+	u.goTo("keep")
 	for _, p := range []string{"float32", "int8", "int8c", "int4", "int4c", "recipe", "float16"} {
 		u.choose("#share-precision", p)
 		u.waitJS("the "+p+" link", 60*time.Second, `document.querySelector("#share-accuracy").textContent !== "" && document.querySelector("#share-make").textContent === "Make link"`)
@@ -85,15 +87,24 @@ func TestShareLinkOpensTheSameModel(t *testing.T) {
 	if _, err := share.Decode(link); err != nil {
 		t.Fatalf("the page's link does not decode: %v", err)
 	}
+	// Away and back: the link box is drawn again with the link.
+	u.goTo("build")
+	u.goTo("keep")
+	if again := u.value("#share-link"); again != link {
+		t.Errorf("back on Share & keep the link box holds %.40q; want the link", again)
+	}
+	u.goTo("build")
 	summary := u.text("#summary")
 	probs := u.drawnProbs()
 
 	hash := link[strings.Index(link, "#"):]
 	v := &user{NewTab(t, server.URL, "/"+hash, 4*time.Minute)}
+	v.goTo("keep")
 	v.WaitText("#share-opened", 60*time.Second, func(s string) bool {
 		return strings.Contains(s, "MLP 128 → 64 → 10 (seed), float16 weights, trained 5 batches")
 	})
 	v.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	v.goTo("build")
 	if got := v.text("#summary"); got != summary {
 		t.Errorf("the opened link's summary differs:\n%s\nwant\n%s", got, summary)
 	}
@@ -140,9 +151,11 @@ func TestShareBadLinksKeepThePageWorking(t *testing.T) {
 	} {
 		u, _ := openApp2(t, "/"+c.hash)
 		u.WaitText("#error-banner", 10*time.Second, func(s string) bool { return strings.Contains(s, c.want) })
+		u.goTo("keep")
 		if u.text("#share-opened") != "" {
 			t.Errorf("%s: #share-opened says %q; want nothing opened", c.hash, u.text("#share-opened"))
 		}
+		u.goTo("build")
 		u.stepN(1)
 	}
 }
@@ -168,9 +181,11 @@ func TestShareReloadRestoresAndFilesRoundTrip(t *testing.T) {
 	probs := u.drawnProbs()
 	time.Sleep(2 * time.Second) // the autosave's IndexedDB write
 	u.Run("reload", chromedp.Reload())
+	u.goTo("keep")
 	u.WaitText("#share-restored", 90*time.Second, func(s string) bool { return strings.Contains(s, "Restored your model from ") })
 	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
 	t.Logf("after reload: %s", u.text("#share-restored"))
+	u.goTo("build")
 	if got := u.text("#summary"); got != summary {
 		t.Errorf("restored summary differs:\n%s\nwant\n%s", got, summary)
 	}
@@ -189,6 +204,7 @@ func TestShareReloadRestoresAndFilesRoundTrip(t *testing.T) {
 				let s = ""; for (const x of new Uint8Array(b)) s += String.fromCharCode(x);
 				window.__dl = btoa(s); window.__dlName = name; });
 		}; return true })()`, nil)
+	u.goTo("keep")
 	u.click("#share-download")
 	u.waitJS("the download", 30*time.Second, `window.__dl !== null`)
 	var b64, name string
@@ -211,11 +227,14 @@ func TestShareReloadRestoresAndFilesRoundTrip(t *testing.T) {
 	}
 
 	// A different model first, so the upload visibly changes it back.
+	u.goTo("build")
 	u.choose("#preset", "seed")
 	u.stepN(u.batchCounter() + 1)
+	u.goTo("keep")
 	u.Run("upload the model file", chromedp.SetUploadFiles("#share-upload", []string{good}, chromedp.ByQuery))
 	u.WaitText("#share-opened", 60*time.Second, func(s string) bool { return strings.Contains(s, "Opened "+name) })
 	u.WaitText("#status", 60*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("build")
 	if got := u.text("#summary"); got != summary {
 		t.Errorf("uploaded model's summary differs:\n%s\nwant\n%s", got, summary)
 	}
@@ -223,8 +242,10 @@ func TestShareReloadRestoresAndFilesRoundTrip(t *testing.T) {
 	if strings.Join(after, ",") != strings.Join(probs, ",") {
 		t.Errorf("uploaded model's probabilities %v; want %v", after, probs)
 	}
+	u.goTo("keep")
 	u.Run("upload a damaged file", chromedp.SetUploadFiles("#share-upload", []string{bad}, chromedp.ByQuery))
 	u.WaitText("#error-banner", 30*time.Second, func(s string) bool { return strings.Contains(s, "checksum does not match") })
+	u.goTo("build")
 	if got := u.drawnProbs(); strings.Join(got, ",") != strings.Join(after, ",") {
 		t.Errorf("after a damaged upload the probabilities are %v; want %v (unchanged)", got, after)
 	}

@@ -129,8 +129,8 @@ func TestUnreadableWorkerMessagesShowErrors(t *testing.T) {
 		}
 	}
 	readFailure("#error-banner", "worker")
-	u.click("#tab-playground")
+	u.goTo("playground")
 	readFailure("#pg-error", "playground's worker")
-	u.click("#tab-mnist")
-	u.waitJS("the MNIST tab to show again", 10*time.Second, `document.querySelector("#playground").hidden`)
+	u.goTo("build")
+	u.waitJS("Build & train to show again", 10*time.Second, `!document.querySelector("#playground")`)
 }

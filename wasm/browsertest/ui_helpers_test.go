@@ -130,6 +130,7 @@ func (u *user) waitJS(what string, timeout time.Duration, expr string) {
 // window through the menu button first), and waits until it is on screen.
 func (u *user) goTo(place string) {
 	u.t.Helper()
+	u.waitJS("the nav", 60*time.Second, `!!document.querySelector("#nav-toggle")`)
 	var menu bool
 	u.js("is the nav behind its menu button", `getComputedStyle(document.querySelector("#nav-toggle")).display !== "none" && document.querySelector("#nav-toggle").getAttribute("aria-expanded") !== "true"`, &menu)
 	if menu {

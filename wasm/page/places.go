@@ -25,7 +25,9 @@ type places struct {
 }
 
 func newPlaces(s *session.Session) *places {
-	return &places{s: s, build: build.New(s), keep: keep.New(s)}
+	p := &places{s: s, build: build.New(s), keep: keep.New(s)}
+	p.build.ModelNote = p.keep.ModelNote // a link opened lands on Build & train: say so there
+	return p
 }
 
 // make is the router's place maker.
