@@ -131,3 +131,25 @@ func TestLayerLabelsAreTheWorkersNames(t *testing.T) {
 		t.Errorf("a layer past the end: %q, want %q", l, want)
 	}
 }
+
+// TestAnErrorEndsTheWait: the worker's error about one of the panel's
+// requests lets the next one go at once.
+func TestAnErrorEndsTheWait(t *testing.T) {
+	ss, p, sent := testPlace()
+	in := p.Layers
+	in.Visible = true
+	in.shown()
+	if in.snapWant == 0 || in.statsWant == 0 {
+		t.Fatalf("coming on screen sent %v; want weights and statistics", *sent)
+	}
+	ss.Handle(protocol.Error{Message: "snapshot: build a model first"})
+	ss.Handle(protocol.Error{Message: "stats: build a model first"})
+	if in.snapWant != 0 || in.statsWant != 0 {
+		t.Errorf("after the errors: waiting for snapshot %d, stats %d", in.snapWant, in.statsWant)
+	}
+	*sent = nil
+	in.RefreshWeights()
+	if count(*sent, "snapshot") != 1 {
+		t.Errorf("Refresh the weights after the error sent %v", *sent)
+	}
+}

@@ -76,6 +76,10 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 		case strings.HasPrefix(e.Message, "trace"):
 			p.Layers.mapWant = 0
 			render = true
+		case strings.HasPrefix(e.Message, "snapshot"):
+			p.Layers.snapWant = 0
+		case strings.HasPrefix(e.Message, "stats"):
+			p.Layers.statsWant = 0
 		case strings.HasPrefix(e.Message, "rnn trace"), strings.HasPrefix(e.Message, "recurrent trace"):
 			render = p.RNN.failed(e.Message)
 		}
