@@ -23,10 +23,11 @@ const (
 	FaultDevice = "device"
 )
 
-// BackendRequest chooses where later batches train (between two batches;
-// the CPU backends give the same bits, WebGPU agrees within float
-// rounding). An empty Name changes nothing and only asks which is in use.
-// Answered by Backend.
+// BackendRequest chooses where later batches train (between two batches; the
+// CPU backends give the same bits, WebGPU agrees within float rounding). An
+// empty Name changes nothing and only asks which is in use. The page sends
+// it when it starts (to ask) and when the user picks a backend; the worker
+// answers Backend.
 type BackendRequest struct {
 	Name string `json:"name,omitempty"`
 	// Fault, a test hook, makes the WebGPU backend fail on purpose so the
@@ -34,10 +35,12 @@ type BackendRequest struct {
 	Fault string `json:"fault,omitempty"`
 }
 
-// Backend says where the worker trains now and what it could use. It
-// answers a BackendRequest, and comes unasked (once the page has asked
-// once) when that changes: a build of a model WebGPU cannot run, or a
-// WebGPU failure that fell back to the CPU.
+// Backend says where the worker trains now (webgpu, simd, gonum or go), what
+// it could use (fastest first, go last), the page's choice, the WebGPU
+// adapter, and why the choice is not in use or what failed. The worker sends
+// it to answer a BackendRequest, and unasked (once the page has asked once)
+// when that changes: a build of a model WebGPU cannot run, or a WebGPU
+// failure that fell back to the CPU.
 type Backend struct {
 	// Name is what trains now: webgpu, or the CPU kernels (simd, gonum, go).
 	Name string `json:"name"`

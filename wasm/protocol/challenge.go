@@ -8,19 +8,16 @@ import (
 // Messages of the teacher's leaderboard (issue 17's class challenges): the
 // page sends the challenge link and the pasted submissions, the worker
 // re-measures every model on the challenge's test split
-// (engine/challenge.Leaderboard with engine/challenge/measure):
-//
-//	page → worker                               worker → page
-//	leaderboard {id, challenge, submissions}    leaderboard_progress {id, done, total} (a model
-//	                                                 measured), then leaderboard {id, title, entries
-//	                                                 [{rank, line, name, accuracy?, params, epochs,
-//	                                                 claimed?, claim_note?, broken?, error?}], csv}
+// (engine/challenge.Leaderboard with engine/challenge/measure).
 
 // MaxSubmissionsText bounds the pasted submissions (a class of 40 model
 // links at int8 is well under 4 MB).
 const MaxSubmissionsText = 32 << 20
 
-// LeaderboardRequest asks for a challenge's leaderboard.
+// LeaderboardRequest asks for a challenge's leaderboard. The page sends it
+// when the teacher pastes or uploads the class's submissions; the worker
+// reports LeaderboardProgress as it measures each model, then answers
+// Leaderboard with the same ID.
 type LeaderboardRequest struct {
 	ID int `json:"id"`
 	// Challenge is the challenge link (a URL, "#c=…" or its value).
@@ -30,16 +27,17 @@ type LeaderboardRequest struct {
 	Submissions string `json:"submissions"`
 }
 
-// LeaderboardProgress reports the models measured so far.
+// LeaderboardProgress reports the models measured so far: the worker sends
+// it after each model while it works on a LeaderboardRequest.
 type LeaderboardProgress struct {
 	ID    int `json:"id"`
 	Done  int `json:"done"`
 	Total int `json:"total"`
 }
 
-// Leaderboard answers LeaderboardRequest: Entries in board order (ranked
-// entries, then those that break a rule, then those that could not be
-// measured) and the same as CSV for a download.
+// Leaderboard answers LeaderboardRequest: the worker sends Entries in board
+// order (ranked entries, then those that break a rule, then those that could
+// not be measured) and the same as CSV for a download.
 type Leaderboard struct {
 	ID      int                `json:"id"`
 	Title   string             `json:"title"`

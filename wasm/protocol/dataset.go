@@ -14,22 +14,6 @@ import (
 // beside MNIST and answers what it is. A model whose spec names the data
 // set (spec.Model.Dataset and .Data, from dataset_ready) then trains,
 // evaluates and predicts on it; MNIST models are unaffected.
-//
-//	page → worker                              worker → page
-//	load_dataset {id, source, ...}             data_progress {stage decode, ...} while images
-//	                                           decode, then dataset_ready {id, dataset, data,
-//	                                           train, validation, test, class_counts, columns?,
-//	                                           report?, samples, skipped?, undecodable?},
-//	                                           or error (the current data set and model stay)
-//	augment {id, augment, preview?}            augment_preview {id, shape, originals, images}
-//	predict_data {id, pixels | rgba+width+height | row}
-//	                                           data_prediction {id, probs | value, class?}
-//	evaluate {id} (a regression's model)       regression_evaluation {id, loss, mse, mae, r2,
-//	                                           rmse, pairs, residual_bins, residual_lo, residual_hi}
-//
-// After each epoch of a regression the worker sends epoch_end (with
-// val_r2) and regression_evaluation with id 0, where a classifier's get
-// evaluation.
 
 // Data set sources, for LoadDataset.Source.
 const (
@@ -60,7 +44,10 @@ const (
 
 // LoadDataset asks the worker to read a data set and make it the one that
 // models of its name train on. Fields beyond Source are those the source
-// uses; zero values take the defaults given.
+// uses; zero values take the defaults given. The page sends it when the user
+// picks a built-in set or brings their own; the worker reports DataProgress
+// (StageDecode) while images decode, then answers DatasetReady with the same
+// ID, or an error event (the current data set and model stay).
 type LoadDataset struct {
 	ID     int    `json:"id"`
 	Source string `json:"source"`
@@ -132,8 +119,10 @@ type Frame struct {
 	RGBA   []byte `json:"rgba"`
 }
 
-// DatasetReady answers LoadDataset: the data set is loaded. A model for
-// it sets spec.Model.Dataset to Dataset and .Data to Data.
+// DatasetReady answers LoadDataset: the data set is loaded. The worker sends
+// its description, split sizes, class counts, sample images and, for a
+// table, its columns and what reading it did. A model for it sets
+// spec.Model.Dataset to Dataset and .Data to Data.
 type DatasetReady struct {
 	ID      int       `json:"id"`
 	Dataset string    `json:"dataset"` // shapes, shapes-grey, penguins, cars or custom
@@ -196,9 +185,10 @@ type Sample struct {
 	Pixels []byte `json:"pixels"`
 }
 
-// AugmentRequest sets the augmentation that training applies to the
-// loaded image set and asks for Preview varied copies of its first
-// training images.
+// AugmentRequest sets the augmentation that training applies to the loaded
+// image set and asks for Preview varied copies of its first training images.
+// The page sends it when the user changes the augmentation; the worker
+// answers AugmentPreview with the same ID.
 type AugmentRequest struct {
 	ID      int            `json:"id"`
 	Augment augment.Config `json:"augment"`
@@ -208,8 +198,8 @@ type AugmentRequest struct {
 	Seed int64 `json:"seed,omitempty"`
 }
 
-// AugmentPreview answers AugmentRequest: Originals[i] varied is Images[i],
-// each Shape bytes (channels last).
+// AugmentPreview answers AugmentRequest: the worker sends Originals[i]
+// varied as Images[i], each Shape bytes (channels last).
 type AugmentPreview struct {
 	ID        int      `json:"id"`
 	Shape     []int    `json:"shape"`
@@ -219,8 +209,10 @@ type AugmentPreview struct {
 
 // PredictData asks the model of the loaded data set for one raw example:
 // Pixels (the data's shape, channels last), or RGBA of any Width × Height
-// (fitted as the data set's images were), or Row (a table row: one cell
-// per Data.Columns entry, "" for missing).
+// (fitted as the data set's images were), or Row (a table row: one cell per
+// Data.Columns entry, "" for missing). The page sends it when the user tries
+// the model on an example of their own; the worker answers DataPrediction
+// with the same ID.
 type PredictData struct {
 	ID     int      `json:"id"`
 	Pixels []byte   `json:"pixels,omitempty"`
@@ -230,10 +222,10 @@ type PredictData struct {
 	Row    []string `json:"row,omitempty"`
 }
 
-// DataPrediction answers PredictData: a classifier's class probabilities
-// and most likely class, or a regression's value in the target's units.
-// Pixels are the example as the model saw it (before scaling), for the
-// page to show what the network sees.
+// DataPrediction answers PredictData: the worker sends a classifier's class
+// probabilities and most likely class, or a regression's value in the
+// target's units. Pixels are the example as the model saw it (before
+// scaling), for the page to show what the network sees.
 type DataPrediction struct {
 	ID     int       `json:"id"`
 	Probs  []float32 `json:"probs,omitempty"`
@@ -244,9 +236,11 @@ type DataPrediction struct {
 
 // RegressionEvaluation is a regression model on the test split, in the
 // target's units: the loss (on the scaled targets, as training sees it),
-// MSE, MAE, R², RMSE; up to MaxPairs [predicted, true] pairs for a
-// scatter plot; and a histogram of the residuals (predicted − true) over
-// [ResidualLo, ResidualHi] in ResidualBins bins.
+// MSE, MAE, R², RMSE; up to MaxPairs [predicted, true] pairs for a scatter
+// plot; and a histogram of the residuals (predicted − true) over
+// [ResidualLo, ResidualHi] in ResidualBins bins. The worker sends it to
+// answer Evaluate for a regression, and with ID 0 after each epoch's
+// EpochEnd.
 type RegressionEvaluation struct {
 	ID           int          `json:"id"`
 	Loss         float64      `json:"loss"`

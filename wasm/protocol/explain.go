@@ -6,30 +6,10 @@ import (
 )
 
 // Messages of the "why this prediction?", "look at the errors" and "every
-// run kept" views (issue 17). The worker answers with engine/explain,
-// engine/embed and engine/runs:
-//
-//	page → worker                                   worker → page
-//	explain       {id, source, index?|input?,       explanation {id, method, score, class, predicted,
-//	               method, class?, score?, steps?,               label?, input, image?, values, output,
-//	               patch?, stride?, baseline?}                   baseline, probs}
-//	neighbours    {id, source, index?|input?, k?}   neighbours  {id, layer, name, dim, items [{index,
-//	                                                             label, distance, input}]}
-//	flip          {id, source, index?|input?,       flip        {id, from, target, flipped, steps,
-//	               target, steps?, step_size?}                   changed, distance, original, input, probs}
-//	cell_examples {id, true, predicted, offset?,    cell_examples {id, true, predicted, count, offset,
-//	               max?}                                         examples [{index, prob, true_prob, probs, input}]}
-//	embedding     {id, method, n?, perplexity?,     embedding_progress {id, done, total} (t-SNE, every
-//	               iterations?, seed?}                           10 iterations), then embedding {id, method,
-//	                                                             layer, name, dim, points, indices, labels,
-//	                                                             predicted, explained?}
-//	record_run    {precision}                       run_snapshot {epoch, steps, precision, bytes, data}
-//	                                                             now, then after every epoch_end
-//	view_snapshot {id, data?}                       snapshot_viewed {id, epoch, steps, live}
-//
-// Every example-taking request names a Subject: a test example by index,
-// or an input the page holds (a drawing, a table row; a 2-D point in the
-// playground).
+// run kept" views (issue 17), which the worker answers with engine/explain,
+// engine/embed and engine/runs. Every example-taking request names a
+// Subject: a test example by index, or an input the page holds (a drawing,
+// a table row; a 2-D point in the playground).
 
 // MaxInputValues bounds an input a Subject may carry (a 64×64×3 image
 // has 12,288 values).
@@ -94,7 +74,9 @@ func (s Subject) check() error {
 }
 
 // ExplainRequest asks for an attribution map of one input: how much each
-// pixel or feature pushed one class's score up or down.
+// pixel or feature pushed one class's score up or down. The page sends it
+// from the "why this prediction?" view; the worker answers Explanation with
+// the same ID.
 type ExplainRequest struct {
 	ID int `json:"id"`
 	Subject
@@ -116,7 +98,8 @@ type ExplainRequest struct {
 	Baseline float32 `json:"baseline,omitempty"`
 }
 
-// Explanation answers ExplainRequest.
+// Explanation answers ExplainRequest: the worker sends the attribution
+// Values over the input, with the model's output and probabilities for it.
 type Explanation struct {
 	ID        int    `json:"id"`
 	Method    string `json:"method"`
@@ -142,16 +125,18 @@ type Explanation struct {
 	Probs    []float32 `json:"probs"`
 }
 
-// NeighboursRequest asks for the training examples nearest an input in
-// the model's last hidden layer (the input of its last layer with
-// weights), by Euclidean distance.
+// NeighboursRequest asks for the training examples nearest an input in the
+// model's last hidden layer (the input of its last layer with weights), by
+// Euclidean distance. The page sends it from the "why this prediction?"
+// view; the worker answers Neighbours with the same ID.
 type NeighboursRequest struct {
 	ID int `json:"id"`
 	Subject
 	K int `json:"k,omitempty"` // 0: 6
 }
 
-// Neighbours answers NeighboursRequest, nearest first.
+// Neighbours answers NeighboursRequest: the worker sends the nearest
+// training examples, nearest first, with the layer it measured in.
 type Neighbours struct {
 	ID    int         `json:"id"`
 	Layer int         `json:"layer"` // the hidden layer's index (−1: the input itself)
@@ -169,7 +154,9 @@ type Neighbour struct {
 }
 
 // FlipRequest asks "what would make it a <target>?": gradient steps on the
-// input towards the target class (engine/explain.FlipSearch).
+// input towards the target class (engine/explain.FlipSearch). The page sends
+// it from the "why this prediction?" view; the worker answers Flip with the
+// same ID.
 type FlipRequest struct {
 	ID int `json:"id"`
 	Subject
@@ -178,7 +165,9 @@ type FlipRequest struct {
 	StepSize float64 `json:"step_size,omitempty"` // each step's length (0: 0.2)
 }
 
-// Flip answers FlipRequest.
+// Flip answers FlipRequest: the worker sends whether the input flipped to
+// the target, after how many steps, how far it moved, and the changed input
+// with its probabilities.
 type Flip struct {
 	ID      int  `json:"id"`
 	From    int  `json:"from"` // the class predicted before
@@ -195,7 +184,9 @@ type Flip struct {
 }
 
 // CellRequest asks for the test examples counted in one cell of the
-// confusion matrix: true class True, predicted Predicted.
+// confusion matrix: true class True, predicted Predicted. The page sends it
+// when the user opens a cell in the errors view; the worker answers
+// CellExamples with the same ID.
 type CellRequest struct {
 	ID        int `json:"id"`
 	True      int `json:"true"`
@@ -205,9 +196,9 @@ type CellRequest struct {
 	Max    int `json:"max,omitempty"`
 }
 
-// CellExamples answers CellRequest: Count is the cell's whole count (the
-// confusion matrix's number), Examples those from Offset on, most
-// confident first.
+// CellExamples answers CellRequest: the worker sends Count, the cell's whole
+// count (the confusion matrix's number), and Examples, those from Offset on,
+// most confident first.
 type CellExamples struct {
 	ID        int           `json:"id"`
 	True      int           `json:"true"`
@@ -227,7 +218,9 @@ type CellExample struct {
 }
 
 // EmbeddingRequest asks for the last hidden layer of the first N test
-// examples projected to 2-D.
+// examples projected to 2-D. The page sends it from the embedding view; the
+// worker answers Embedding with the same ID, after EmbeddingProgress reports
+// for a t-SNE.
 type EmbeddingRequest struct {
 	ID     int    `json:"id"`
 	Method string `json:"method"`      // EmbedPCA or EmbedTSNE
@@ -239,15 +232,17 @@ type EmbeddingRequest struct {
 	Seed       uint64  `json:"seed,omitempty"`
 }
 
-// EmbeddingProgress reports a t-SNE's iterations (every 10).
+// EmbeddingProgress reports a t-SNE's iterations: the worker sends it every
+// 10 iterations while it works on an EmbeddingRequest.
 type EmbeddingProgress struct {
 	ID    int `json:"id"`
 	Done  int `json:"done"`
 	Total int `json:"total"`
 }
 
-// Embedding answers EmbeddingRequest: point i (Points[2i], Points[2i+1])
-// is test example Indices[i].
+// Embedding answers EmbeddingRequest: the worker sends point i (Points[2i],
+// Points[2i+1]) for test example Indices[i], with the examples' labels and
+// predictions.
 type Embedding struct {
 	ID        int       `json:"id"`
 	Method    string    `json:"method"`
@@ -262,15 +257,18 @@ type Embedding struct {
 	Explained []float64 `json:"explained,omitempty"`
 }
 
-// RecordRun turns run recording on (a precision: float32, float16, int8
-// or int4) or off (""): the worker answers with a RunSnapshot of the
-// current weights and sends one after every epoch_end.
+// RecordRun turns run recording on (a precision: float32, float16, int8 or
+// int4) or off (""). The page sends it when the user keeps every run's
+// epochs; the worker answers with a RunSnapshot of the current weights and
+// sends one after every EpochEnd.
 type RecordRun struct {
 	Precision string `json:"precision"`
 }
 
 // RunSnapshot is the weights at the end of an epoch (engine/runs.Snapshot:
-// share's binary format at Precision). Bytes is what it costs to keep.
+// share's binary format at Precision); Bytes is what it costs to keep. The
+// worker sends one when RecordRun turns recording on and after every
+// EpochEnd while it is on.
 type RunSnapshot struct {
 	Epoch     int    `json:"epoch"`
 	Steps     int    `json:"steps"`
@@ -280,15 +278,17 @@ type RunSnapshot struct {
 }
 
 // ViewSnapshot moves every view to a snapshot's weights (Data, a
-// RunSnapshot's), or back to the live weights (no Data). Not while
-// training; training, building or loading a model goes back to the live
-// weights first.
+// RunSnapshot's), or back to the live weights (no Data). The page sends it
+// when the user picks an epoch of a kept run; the worker answers
+// SnapshotViewed with the same ID. Not while training; training, building or
+// loading a model goes back to the live weights first.
 type ViewSnapshot struct {
 	ID   int    `json:"id"`
 	Data []byte `json:"data,omitempty"`
 }
 
-// SnapshotViewed answers ViewSnapshot: the weights every view now shows.
+// SnapshotViewed answers ViewSnapshot: the worker sends which weights every
+// view now shows (an epoch's, or the live ones).
 type SnapshotViewed struct {
 	ID    int  `json:"id"`
 	Epoch int  `json:"epoch"`

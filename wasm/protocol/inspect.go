@@ -2,7 +2,7 @@ package protocol
 
 // Messages for looking inside a model: the trace of one example (softmax
 // explorer, backprop step-through), the gradient check, and per-layer
-// training statistics. See the package doc for the flow.
+// training statistics.
 
 // Example sources, for Example.Source.
 const (
@@ -16,7 +16,18 @@ const (
 	MaxLabels = 10 // a label is a class index below this (MNIST's 10; the playground has 2 to 5)
 )
 
-// Example picks the one example a trace or a gradient check follows.
+// Example picks the one example a trace, a gradient check or an RNN trace
+// follows, by Source:
+//
+//	{"source":"test","index":5}               test example 5, with its own label
+//	{"source":"test","index":5,"label":3}     the same image, judged as if 3 were right
+//	{"source":"input","input":[...784 pixels in [0,1]...],"label":7}   a drawn digit (MNIST)
+//	{"source":"input","input":[1.5,-2],"label":0}                      a point (playground);
+//	                                          the worker computes the chosen features
+//
+// "test" is the test set of the current mode (MNIST, or the playground's
+// test points). Label is required with "input": a class below MaxLabels and
+// below the data set's classes.
 type Example struct {
 	// Source is SourceTest or SourceInput.
 	Source string `json:"source"`
@@ -32,15 +43,19 @@ type Example struct {
 	Label *int `json:"label,omitempty"`
 }
 
-// TraceRequest asks for the trace of one example: one training step on
-// it, laid bare, without taking it.
+// TraceRequest asks for the trace of one example: one training step on it,
+// laid bare, without taking it. The page sends it when the student picks an
+// example in the softmax explorer, the backprop step-through or the model's
+// insides; the worker answers Trace with the same ID.
 type TraceRequest struct {
 	ID int `json:"id"`
 	Example
 }
 
-// GradCheckRequest asks to compare backprop's gradient of a few weights
-// with finite differences, on one example.
+// GradCheckRequest asks to compare backprop's gradient of a few weights with
+// finite differences, on one example. The page sends it from the backprop
+// step-through; the worker answers GradCheck with the same ID, or an error
+// event when a pick names no such weight, or layer state.
 type GradCheckRequest struct {
 	ID int `json:"id"`
 	Example
@@ -57,7 +72,10 @@ type ParamPick struct {
 	Index int    `json:"index"`
 }
 
-// StatsRequest asks for the latest per-layer training statistics.
+// StatsRequest asks for the latest per-layer training statistics. The page
+// sends it after each Progress while the training charts are shown, which
+// gives them one point per progress; the worker answers Stats with the same
+// ID.
 type StatsRequest struct {
 	ID int `json:"id"`
 }
@@ -69,7 +87,26 @@ type Tensor struct {
 	Data  []byte `json:"data"`
 }
 
-// Trace answers TraceRequest. Every number is the engine's own.
+// Trace answers TraceRequest: the worker follows the example through one
+// training step without taking it, so weights, gradients, optimizer state
+// (Adam's moments) and the training position are left exactly as they were.
+// It runs in inference mode like predict (no dropout, BatchNormalization's
+// moving averages), so its output equals predict's bit for bit. Every number
+// is the engine's own.
+//
+// Input and InputGrad are the example as the model sees it and dL/d(input),
+// a saliency map. Layers[i].Output is layer i's output y (forward, in order)
+// and DOutput dL/dy (backward); a layer's input is the previous layer's
+// output (Input for layer 0). Each param's Update is the step the current
+// optimizer would take (Adam with its real moments and step count, SGD with
+// its velocity, …), and After is θ after it: without Dropout or
+// BatchNormalization, exactly what training on this example alone would
+// leave. The layer's formula is the page's to show; Name, Type and
+// Activation say which layer it is. Loss is the loss the model trains with
+// on this example (the mean over a batch of one).
+//
+// A trace of a large model is megabytes of JSON: ask for one when the
+// student picks an example, not per frame.
 type Trace struct {
 	ID    int `json:"id"`
 	Label int `json:"label"` // the true class used
@@ -132,7 +169,17 @@ type SoftmaxTrace struct {
 	Fused bool `json:"fused"`
 }
 
-// GradCheck answers GradCheckRequest.
+// GradCheck answers GradCheckRequest: the worker sends, for each pick in
+// order, backprop's analytic gradient of the example's loss against the
+// central difference numeric = (L(θ+h) − L(θ−h)) / 2h, with rel_error = |a −
+// n| / max(|a|, |n|) (0 when both are 0), and the H used (0 asks for 1e-2,
+// the step that suits float32 forward passes).
+//
+// Around 1e-4 to 1e-3 means backprop is right; a wrong formula gives 0.1 or
+// more. Weights with a near-zero gradient (a weight from a 0 pixel, into a
+// ReLU that is off) or whose ±h moves an output across a kink (ReLU at 0,
+// the winner of a max-pooling window; a conv kernel weight moves hundreds of
+// outputs) give noisy values.
 type GradCheck struct {
 	ID      int               `json:"id"`
 	H       float64           `json:"h"` // the step used
@@ -148,8 +195,13 @@ type GradCheckResult struct {
 	RelError float64 `json:"rel_error"` // |a − n| / max(|a|, |n|)
 }
 
-// Stats answers StatsRequest with the statistics of the last measured
-// training batch (the worker measures one whenever it posts progress).
+// Stats answers StatsRequest with the statistics of the last training batch
+// the worker measured: it measures one whenever it posts Progress (at most
+// 20 a second). Per layer: the mean and spread of its outputs, the fraction
+// of a ReLU's units that are dead, and per trained param the L2 norms of its
+// gradient (of the batch's mean loss) and of its values after the step.
+// Vanishing gradients show as GradNorm falling layer by layer towards the
+// input, exploding ones as GradNorm growing.
 type Stats struct {
 	ID int `json:"id"`
 	// GlobalBatch is the batch measured; 0 (and no layers) when no batch

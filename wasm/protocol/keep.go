@@ -9,18 +9,6 @@ import (
 // Messages for keeping and adapting models: TensorFlow.js files, fine-
 // tuning (a new head, frozen layers, training towards a goal, the user's
 // own drawings) and a fixed check on the first test images.
-//
-//	type             data                                  what the worker does
-//	export_tfjs      {id}                                  answer tfjs_export: model.json and its weights file
-//	import_tfjs      {id, model_json, files}               open a TF.js Layers model (as load_model:
-//	                                                       model_loaded, built, state idle; or error)
-//	replace_head     {id, classes, freeze, seed}           new head for classes, freeze layers; answer
-//	                                                       head_replaced, then built and state idle
-//	train_goal       {id, target, every, max_batches, scratch, scratch_seed}
-//	                                                       train now until the goal; answer goal_done
-//	tune_examples    {id, pixels, labels, epochs, mix, seed}
-//	                                                       train on the user's drawings; answer examples_tuned
-//	test_predict     {id, count}                           answer test_predictions: the first count test images
 
 // Limits of the messages below.
 const (
@@ -38,13 +26,15 @@ const (
 	MaxTFJSFiles = 64
 )
 
-// ExportTFJS asks for the model in the TensorFlow.js Layers format.
+// ExportTFJS asks for the model in the TensorFlow.js Layers format. The page
+// sends it when the user downloads the model for TensorFlow.js; the worker
+// answers TFJSExport with the same ID.
 type ExportTFJS struct {
 	ID int `json:"id"`
 }
 
-// TFJSExport answers ExportTFJS: model.json and the weights file it
-// names (WeightsName), to be saved side by side.
+// TFJSExport answers ExportTFJS: the worker sends model.json and the weights
+// file it names (WeightsName), to be saved side by side.
 type TFJSExport struct {
 	ID          int    `json:"id"`
 	ModelJSON   []byte `json:"model_json"`
@@ -53,9 +43,10 @@ type TFJSExport struct {
 }
 
 // ImportTFJS asks the worker to replace its model with a TensorFlow.js
-// Layers model: model.json and its weight files by name. It is answered
-// as LoadModel is (ModelLoaded with the same ID, or an error event that
-// names what nnplay cannot read, the current model kept).
+// Layers model: model.json and its weight files by name. The page sends it
+// when the user opens TensorFlow.js files. It is answered as LoadModel is
+// (ModelLoaded with the same ID, Built and State idle, or an error event
+// that names what nnplay cannot read, the current model kept).
 type ImportTFJS struct {
 	ID        int               `json:"id"`
 	ModelJSON []byte            `json:"model_json"`
@@ -65,8 +56,9 @@ type ImportTFJS struct {
 // ReplaceHead asks the worker to adapt its model to new classes: the last
 // Dense layer is replaced by a new Dense(len(Classes), softmax) head drawn
 // from Seed (nn.ReplaceHead), the layers listed in Freeze (0-based) are
-// frozen, and the model learns the digits Classes from then on. Answered
-// by HeadReplaced, then built and state idle.
+// frozen, and the model learns the digits Classes from then on. The page
+// sends it from the fine-tune place; the worker answers HeadReplaced, then
+// Built and State idle.
 type ReplaceHead struct {
 	ID      int   `json:"id"`
 	Classes []int `json:"classes"`
@@ -74,8 +66,8 @@ type ReplaceHead struct {
 	Seed    int64 `json:"seed"`
 }
 
-// HeadReplaced answers ReplaceHead: the new model's spec and its accuracy
-// on the test images of its classes before any training.
+// HeadReplaced answers ReplaceHead: the worker sends the new model's spec
+// and its accuracy on the test images of its classes before any training.
 type HeadReplaced struct {
 	ID       int        `json:"id"`
 	Spec     spec.Model `json:"spec"`
@@ -83,12 +75,14 @@ type HeadReplaced struct {
 }
 
 // TrainGoal starts training now towards a goal: it ends when the model's
-// accuracy on the test images of its classes, measured every Every
-// batches, reaches Target, or after MaxBatches batches (Target 0: exactly
-// MaxBatches). Epochs do not end it. With Scratch the worker trains a
-// fresh copy of its model instead (the same layers, none frozen, weights
-// from ScratchSeed) and puts its own model back at the end. Progress is
-// reported as usual; the end is answered by GoalDone (also after a stop).
+// accuracy on the test images of its classes, measured every Every batches,
+// reaches Target, or after MaxBatches batches (Target 0: exactly
+// MaxBatches). Epochs do not end it. With Scratch the worker trains a fresh
+// copy of its model instead (the same layers, none frozen, weights from
+// ScratchSeed) and puts its own model back at the end. The page sends it
+// from the fine-tune place to compare fine-tuning with training from
+// scratch. Progress is reported as usual; the end is answered by GoalDone
+// (also after a stop).
 type TrainGoal struct {
 	ID          int     `json:"id"`
 	Target      float64 `json:"target,omitempty"`
@@ -98,10 +92,10 @@ type TrainGoal struct {
 	ScratchSeed int64   `json:"scratch_seed,omitempty"`
 }
 
-// GoalDone answers TrainGoal: whether Target was reached, the batches
-// trained, the test accuracy at the end (on the model's classes) and the
-// seconds spent training (the accuracy checks left out). Stopped: the run
-// was stopped before its goal.
+// GoalDone answers TrainGoal: the worker sends it when the run ends, saying
+// whether Target was reached, the batches trained, the test accuracy at the
+// end (on the model's classes) and the seconds spent training (the accuracy
+// checks left out). Stopped: the run was stopped before its goal.
 type GoalDone struct {
 	ID       int     `json:"id"`
 	Reached  bool    `json:"reached"`
@@ -111,11 +105,12 @@ type GoalDone struct {
 	Seconds  float64 `json:"seconds"`
 }
 
-// TuneExamples fine-tunes the model on the user's own drawings: Pixels
-// holds len(Labels) images of ImageSize grey levels (0 = background, 255
-// = ink), Labels their digits. Each epoch trains on the drawings and on
-// Mix MNIST training images drawn with Seed (so the model does not forget
-// the rest). Answered by ExamplesTuned.
+// TuneExamples fine-tunes the model on the user's own drawings: Pixels holds
+// len(Labels) images of ImageSize grey levels (0 = background, 255 = ink),
+// Labels their digits. Each epoch trains on the drawings and on Mix MNIST
+// training images drawn with Seed (so the model does not forget the rest).
+// The page sends it when the user teaches the model their handwriting; the
+// worker answers ExamplesTuned with the same ID.
 type TuneExamples struct {
 	ID     int    `json:"id"`
 	Pixels []byte `json:"pixels"`
@@ -125,9 +120,10 @@ type TuneExamples struct {
 	Seed   int64  `json:"seed,omitempty"`
 }
 
-// ExamplesTuned answers TuneExamples: the share of the drawings the model
-// labels right before and after, its test accuracy before and after (what
-// it may have forgotten), the batches trained and the seconds they took.
+// ExamplesTuned answers TuneExamples: the worker sends the share of the
+// drawings the model labels right before and after, its test accuracy before
+// and after (what it may have forgotten), the batches trained and the
+// seconds they took.
 type ExamplesTuned struct {
 	ID           int     `json:"id"`
 	Before       float64 `json:"before"`
@@ -139,16 +135,18 @@ type ExamplesTuned struct {
 }
 
 // TestPredict asks for the model's predictions on the first Count test
-// images (of the model's classes).
+// images (of the model's classes). The page sends it to check that a model
+// opened from a link or file predicts as the one it came from; the worker
+// answers TestPredictions with the same ID.
 type TestPredict struct {
 	ID    int `json:"id"`
 	Count int `json:"count"`
 }
 
-// TestPredictions answers TestPredict: the predicted and true digits, how
-// many are right, and a CRC-32 of the probabilities' float32 bits, so two
-// models that predict exactly alike can be told from ones that merely
-// agree on the digits.
+// TestPredictions answers TestPredict: the worker sends the predicted and
+// true digits, how many are right, and a CRC-32 of the probabilities'
+// float32 bits, so two models that predict exactly alike can be told from
+// ones that merely agree on the digits.
 type TestPredictions struct {
 	ID        int    `json:"id"`
 	Predicted []int  `json:"predicted"`

@@ -47,64 +47,103 @@ const DefaultDataBase = "/data/mnist"
 
 // ---- page → worker ----
 
-// LoadData asks the worker to fetch and parse MNIST.
+// LoadData asks the worker to fetch the four MNIST .gz files from Base and
+// parse them. The page sends it when it starts, with its first Build; the
+// worker, which begins loading MNIST as soon as it runs, reports
+// DataProgress while it downloads and parses, then DataReady, or an Error.
 type LoadData struct {
 	// Base is the URL folder holding the four .gz files; "" means DefaultDataBase.
 	Base string `json:"base,omitempty"`
 }
 
-// Build asks the worker to build a model from Spec (replacing any other).
+// Build asks the worker to build a model from Spec, replacing any other;
+// from the 2-D playground it goes back to MNIST (or to the data set Spec
+// names). The page sends it when the model is first shown and whenever the
+// user changes it. The worker answers Built, then State idle; a spec it
+// cannot build is answered by an Error.
 type Build struct {
 	Spec spec.Model `json:"spec"`
 }
 
-// Start, Pause, Resume, Step, Stop and Reset control training; see the
-// package doc for the state each leads to.
-type (
-	Start  struct{}
-	Pause  struct{}
-	Resume struct{}
-	Step   struct{}
-	Stop   struct{}
-	Reset  struct{}
-)
+// Start asks the worker to train from the current position (state running).
+// The page sends it when the user starts training. The worker loads MNIST
+// first if LoadData was not sent; after done or stopped it trains another
+// Epochs epochs from the current weights, as a second call to Keras' fit
+// does.
+type Start struct{}
 
-// Set changes training settings between batches. A zero field is unchanged.
+// Pause asks the worker to stop after the current batch (state paused). The
+// page sends it when the user pauses training.
+type Pause struct{}
+
+// Resume asks the worker to go on training after a pause (state running).
+// The page sends it when the user resumes.
+type Resume struct{}
+
+// Step asks the worker to train exactly one batch and then pause, from idle
+// or paused; the worker posts Progress for that batch. The page sends it
+// when the user steps through training.
+type Step struct{}
+
+// Stop asks the worker to end training and keep the model (state stopped).
+// The page sends it when the user stops a run.
+type Stop struct{}
+
+// Reset asks the worker to rebuild the last spec from its seed: fresh
+// weights, the same data, state idle. The page sends it when the user resets
+// the model.
+type Reset struct{}
+
+// Set changes the learning rate or the batch size between two batches; a
+// zero field is unchanged. The page sends it when the user edits either
+// during a run, and the worker answers with Progress.
 type Set struct {
 	LearningRate float64 `json:"learning_rate,omitempty"`
 	BatchSize    int     `json:"batch_size,omitempty"`
 }
 
-// Predict asks for the class probabilities of one image.
+// Predict asks for the class probabilities of one MNIST image. The page
+// sends it for each drawing on the digit pad; the worker answers Prediction
+// with the same ID.
 type Predict struct {
 	ID    int       `json:"id"`
 	Image []float32 `json:"image"` // ImageSize pixels in [0,1], row-major
 }
 
-// Evaluate asks for metrics on the whole test set.
+// Evaluate asks for metrics on the whole test set: MNIST's 10,000 images,
+// the playground's test points or a data set's test split. The page sends it
+// when the user evaluates the model; the worker answers Evaluation with the
+// same ID (RegressionEvaluation for a regression).
 type Evaluate struct {
 	ID int `json:"id"`
 }
 
-// SnapshotRequest asks for the model's weights.
+// SnapshotRequest asks for the model's weights. The page sends it when a
+// view draws them (the model's insides, fine-tuning); the worker answers
+// Snapshot with the same ID.
 type SnapshotRequest struct {
 	ID int `json:"id"`
 }
 
 // ---- worker → page ----
 
-// Ready says the worker's Go instance is running and listening.
+// Ready says the worker's Go instance is running and listening. The worker
+// sends it once, when it starts; requests the page sent before it are kept
+// (static/worker.js queues them) and handled in order.
 type Ready struct{}
 
-// DataProgress reports loading of one MNIST file.
+// DataProgress reports how far loading one file has come. The worker sends
+// it while it downloads and parses MNIST (StageDownload, StageParse) and
+// while it decodes a data set's images (StageDecode).
 type DataProgress struct {
-	Stage  string `json:"stage"` // StageDownload or StageParse
+	Stage  string `json:"stage"` // StageDownload, StageParse or StageDecode
 	File   string `json:"file"`
 	Loaded int64  `json:"loaded"` // bytes so far
 	Total  int64  `json:"total"`  // bytes in all; 0 when unknown
 }
 
-// DataReady says MNIST is loaded.
+// DataReady says MNIST is loaded, with its example counts. The worker sends
+// it when loading ends, answering LoadData.
 type DataReady struct {
 	Train int `json:"train"`
 	Test  int `json:"test"`
@@ -118,14 +157,20 @@ type SummaryRow struct {
 	Params int    `json:"params"`
 }
 
-// Built says the model is built, with its summary.
+// Built says the model is built, with its summary. The worker sends it after
+// every request that builds a model (Build, PlaygroundBuild, LoadModel,
+// ImportTFJS, ReplaceHead), before State idle.
 type Built struct {
 	Rows            []SummaryRow `json:"rows"`
 	TotalParams     int          `json:"total_params"`
 	TrainableParams int          `json:"trainable_params"`
 }
 
-// Progress reports training, at most about 20 times a second.
+// Progress reports training. The worker sends it while running, at most
+// about 20 times a second, for every Step and after a Set. Loss and accuracy
+// are smoothed over recent batches; epoch and batch are 1-based and
+// GlobalBatch counts every batch. In the playground Epochs and ETASeconds
+// are 0: it trains until paused.
 type Progress struct {
 	Epoch         int     `json:"epoch"`   // 1-based
 	Epochs        int     `json:"epochs"`  // in all
@@ -142,7 +187,10 @@ type Progress struct {
 	LearningRate float64 `json:"learning_rate,omitempty"`
 }
 
-// EpochEnd reports a finished epoch; Val* are measured on the test set.
+// EpochEnd reports a finished epoch; Val* are measured on the test set. The
+// worker sends it at the end of every epoch of a run (not in the playground,
+// whose epochs are a few batches, nor in a TrainGoal run), followed by that
+// evaluation with ID 0 (an Evaluation, or a RegressionEvaluation).
 type EpochEnd struct {
 	Epoch       int     `json:"epoch"`
 	Loss        float64 `json:"loss"`
@@ -154,12 +202,15 @@ type EpochEnd struct {
 	ValR2 float64 `json:"val_r2,omitempty"`
 }
 
-// State reports a change of the worker's state.
+// State reports the worker's new state (StateIdle, StateRunning, …). The
+// worker sends it whenever the state changes; the package doc draws the
+// state machine.
 type State struct {
 	State string `json:"state"`
 }
 
-// Prediction answers Predict.
+// Prediction answers Predict: the worker sends it with the request's ID and
+// the Classes probabilities.
 type Prediction struct {
 	ID    int       `json:"id"`
 	Probs []float32 `json:"probs"`
@@ -181,7 +232,10 @@ type Misclassified struct {
 	Pixels    []byte `json:"pixels"` // ImageSize grey levels, 0 = background (Evaluation.Shape bytes for other images)
 }
 
-// Evaluation answers Evaluate (ID 0: sent after each epoch).
+// Evaluation answers Evaluate with the same ID: the loss, the accuracy, the
+// confusion matrix, each class's metrics and at most MaxMisclassified test
+// examples the model got wrong (none in the playground). The worker also
+// sends one with ID 0 after each epoch.
 type Evaluation struct {
 	ID            int             `json:"id"`
 	Loss          float64         `json:"loss"`
@@ -202,14 +256,19 @@ type ParamData struct {
 	Data  []byte `json:"data"`
 }
 
-// Snapshot answers SnapshotRequest.
+// Snapshot answers SnapshotRequest with the same ID: the model's spec and
+// every weight tensor. The worker sends it only when asked.
 type Snapshot struct {
 	ID     int         `json:"id"`
 	Spec   spec.Model  `json:"spec"`
 	Params []ParamData `json:"params"`
 }
 
-// Error reports a problem. Fatal means the worker cannot go on and must be restarted.
+// Error reports a problem. The worker sends it for a request it cannot carry
+// out (non-fatal: nothing changed) and for a batch whose loss is NaN or
+// infinite (non-fatal, naming the epoch and batch: the batch is not applied
+// and the worker pauses with the last good weights). Fatal means the worker
+// cannot go on and must be restarted.
 type Error struct {
 	Message string `json:"message"`
 	Fatal   bool   `json:"fatal"`

@@ -18,11 +18,13 @@ const (
 // PrecisionRecipe asks ExportModel for the spec and seed only, no weights.
 const PrecisionRecipe = "recipe"
 
-// LoadModel asks the worker to replace its model with a shared one: a
-// link's value (Link, checked again by the worker with share.Decode) or a
-// model file's bytes (File, base64 in JSON). Exactly one is set. The
-// worker answers ModelLoaded, built and state idle; a link or file it
-// cannot use is answered by an error event and the current model stays.
+// LoadModel asks the worker to replace its model with a shared one: a link's
+// value (Link, checked again by the worker with share.Decode) or a model
+// file's bytes (File, base64 in JSON). Exactly one is set. The page sends it
+// when it opens on a #m= link or the user opens a model file or a kept
+// model. The worker answers ModelLoaded, Built and State idle; a link or
+// file it cannot use is answered by an error event and the current model
+// stays.
 type LoadModel struct {
 	ID   int    `json:"id"`
 	Link string `json:"link,omitempty"`
@@ -30,11 +32,12 @@ type LoadModel struct {
 }
 
 // ExportModel asks for the current model as a link or a model file at a
-// precision (float32, float16, int8, int4 or recipe; PerChannel gives
-// int8 and int4 a scale per output channel). With Evaluate the worker also
-// measures test accuracy of its model and of the model decoded back from
-// the export, so the page can show what the precision costs. Answered by
-// ModelExport.
+// precision (float32, float16, int8, int4 or recipe; PerChannel gives int8
+// and int4 a scale per output channel). With Evaluate the worker also
+// measures test accuracy of its model and of the model decoded back from the
+// export, so the page can show what the precision costs. The page sends it
+// when the user shares, saves or keeps the model (the page never needs the
+// training code for that); the worker answers ModelExport with the same ID.
 type ExportModel struct {
 	ID         int    `json:"id"`
 	Format     string `json:"format"`
@@ -43,9 +46,10 @@ type ExportModel struct {
 	Evaluate   bool   `json:"evaluate,omitempty"`
 }
 
-// ModelLoaded says the worker has built a shared model (LoadModel with
-// the same ID): its spec, the training it had had, and how its weights
-// were stored (Weights false: a recipe, fresh weights from the seed).
+// ModelLoaded says the worker has built a shared model (LoadModel or
+// ImportTFJS with the same ID): its spec, the training it had had, and how
+// its weights were stored (Weights false: a recipe, fresh weights from the
+// seed). The worker sends it before Built.
 type ModelLoaded struct {
 	ID         int        `json:"id"`
 	Spec       spec.Model `json:"spec"`
@@ -56,10 +60,10 @@ type ModelLoaded struct {
 	PerChannel bool       `json:"per_channel,omitempty"`
 }
 
-// ModelExport answers ExportModel: Link (FormatLink) or File
-// (FormatFile, base64 in JSON) holds the model. Evaluated says Accuracy
-// (the worker's model) and DecodedAccuracy (the export decoded again)
-// were measured on the test set.
+// ModelExport answers ExportModel: the worker sends Link (FormatLink) or
+// File (FormatFile, base64 in JSON) holding the model. Evaluated says
+// Accuracy (the worker's model) and DecodedAccuracy (the export decoded
+// again) were measured on the test set.
 type ModelExport struct {
 	ID              int     `json:"id"`
 	Format          string  `json:"format"`

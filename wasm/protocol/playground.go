@@ -3,8 +3,7 @@ package protocol
 import "github.com/nnplay/nnplay/engine/spec"
 
 // Messages of the 2-D playground: the worker trains a small network on a
-// toy data set and draws frames of its decision regions on request. See
-// the package doc for the flow.
+// toy data set and draws frames of its decision regions on request.
 
 // The playground's plane: every toy point, and every frame's grid, lies in
 // [PlaneLo, PlaneHi]².
@@ -21,9 +20,22 @@ const (
 	MaxFeatures  = 7  // x, y, x2, y2, xy, sinx, siny
 )
 
-// PlaygroundBuild switches the worker to a toy data set and builds a model
-// for it (replacing any other). Training then uses the usual start, pause,
-// resume, step, stop, reset and set requests.
+// PlaygroundBuild switches the worker from MNIST to a toy data set and
+// builds a model for it, replacing any other. The page sends it when the
+// playground opens and whenever its settings change, for example:
+//
+//	{"type":"playground_build","data":{"dataset":"spiral","points":500,"noise":0.1,
+//	 "classes":3,"train_fraction":0.5,"features":["x","y","x2","y2","xy","sinx","siny"],
+//	 "seed":1,"epochs_per_second":30,"spec":{...layers ending in Dense(classes, softmax)...}}}
+//
+// The worker answers PlaygroundData, then Built and State idle; any error (a
+// bad spec, feature or option) leaves it as it was. Then start, pause,
+// resume, step, stop, reset (fresh weights, the same points), set, evaluate
+// (its confusion matrix; no misclassified images), snapshot, trace,
+// gradcheck and stats work as with MNIST; predict does not (it takes an
+// MNIST image). The playground trains until paused: an epoch is a few
+// batches, so it never reaches done and sends no EpochEnd. Build (an MNIST
+// spec) goes back to MNIST.
 type PlaygroundBuild struct {
 	Dataset       string  `json:"dataset"`        // circle, xor, gauss or spiral
 	Points        int     `json:"points"`         // 10 to 10000, train and test together
@@ -45,15 +57,18 @@ type PlaygroundBuild struct {
 	EpochsPerSecond float64 `json:"epochs_per_second,omitempty"`
 }
 
-// PlaygroundFrameRequest asks for a frame: the model over a Grid×Grid
-// grid of the plane, and the losses.
+// PlaygroundFrameRequest asks for a frame: the model over a Grid×Grid grid
+// of the plane, and the losses. The page sends it while the playground is
+// shown, asking for the next frame when the last has arrived (one in
+// flight), so frames never queue up; the worker answers PlaygroundFrame with
+// the same ID.
 type PlaygroundFrameRequest struct {
 	ID   int `json:"id"`
 	Grid int `json:"grid"` // MinFrameGrid to MaxFrameGrid points a side
 }
 
-// PlaygroundData carries the toy points, sent after playground_build so
-// the page can draw them.
+// PlaygroundData carries the toy points. The worker sends it after
+// PlaygroundBuild, before Built, so the page can draw them.
 type PlaygroundData struct {
 	Dataset  string   `json:"dataset"`
 	Classes  int      `json:"classes"`
@@ -66,11 +81,16 @@ type PlaygroundData struct {
 	TestLabels  []int     `json:"test_labels"`
 }
 
-// PlaygroundFrame answers PlaygroundFrameRequest.
+// PlaygroundFrame answers PlaygroundFrameRequest: the worker sends the
+// model's outputs and hidden units over the grid, the losses and accuracies
+// on all the train and test points now, where training is, and every weight
+// tensor (as in Snapshot: kernels for the links' thickness and colour,
+// biases for the nodes).
 //
-// Grid point (row r, column c) is the centre of that pixel of the plane:
-// x = PlaneLo + (c + ½)·12/Grid, y = PlaneHi − (r + ½)·12/Grid, so row 0 is
-// the top. Maps are row-major, one byte a point.
+// Grid point (row r, column c) is the centre of that pixel of the plane: x =
+// PlaneLo + (c + ½)·12/Grid, y = PlaneHi − (r + ½)·12/Grid, so row 0 is the
+// top. Maps are row-major, one byte a point: bytes, not float32, are a
+// quarter of the size and several times faster to encode and decode.
 type PlaygroundFrame struct {
 	ID      int `json:"id"`
 	Grid    int `json:"grid"`

@@ -10,15 +10,18 @@ import "fmt"
 // rows has 28; a digit read pixel by pixel would have 784).
 const MaxRNNSteps = ImageSize
 
-// RNNTraceRequest asks for the step-by-step trace of one example through
-// the first recurrent layer.
+// RNNTraceRequest asks for the step-by-step trace of one example through the
+// model's first recurrent layer. The page sends it when the user picks a
+// digit in the row-by-row view; the worker answers RNNTrace with the same
+// ID.
 type RNNTraceRequest struct {
 	ID int `json:"id"`
 	Example
 }
 
-// RNNTrace answers RNNTraceRequest: what the recurrent layer holds after
-// each step, and what the model would predict if the sequence ended there.
+// RNNTrace answers RNNTraceRequest: the worker sends what the recurrent
+// layer holds after each step, and what the model would predict if the
+// sequence ended there.
 type RNNTrace struct {
 	ID    int `json:"id"`
 	Label int `json:"label"` // the example's true class
