@@ -4,8 +4,10 @@ package torch
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"os"
@@ -265,6 +267,8 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, _ := test.Slice(0, checked).Tensors()
+	srv := startChecker(t, py, checker)
+	defer srv.close()
 	for _, tm := range exportcases.Models() {
 		t.Run(strings.ReplaceAll(tm.Name, " ", "_"), func(t *testing.T) {
 			s := tm.Spec
@@ -344,9 +348,7 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 				args = append(args, weights)
 			}
 			writeNPZ(t, args[2], request)
-			if out, err := exec.Command(py, args...).CombinedOutput(); err != nil {
-				t.Fatalf("check.py: %v\n%s", err, out)
-			}
+			srv.run(t, args[1:]...)
 			got := readNPZ(t, args[3])
 			if d := maxDiff(t, "predictions", got["pred"].Data, want); d > predictTolerance {
 				t.Errorf("PyTorch's predictions differ from nnplay's by up to %.3g (tolerance %g)", d, predictTolerance)
@@ -460,4 +462,51 @@ func mustBuild(t *testing.T, s spec.Model) *nn.Sequential {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// checker is check.py serving requests, so torch is imported once.
+type checker struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	stderr bytes.Buffer
+}
+
+func startChecker(t *testing.T, py, script string) *checker {
+	t.Helper()
+	c := &checker{cmd: exec.Command(py, script, "--serve")}
+	c.cmd.Stderr = &c.stderr
+	in, err := c.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c.in, c.out = in, bufio.NewReader(out)
+	return c
+}
+
+// run asks for one check (check.py's arguments) and fails t on an error.
+func (c *checker) run(t *testing.T, args ...string) {
+	t.Helper()
+	if _, err := fmt.Fprintln(c.in, strings.Join(args, "\t")); err != nil {
+		t.Fatalf("check.py: %v\n%s", err, c.stderr.String())
+	}
+	line, err := c.out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("check.py: %v\n%s", err, c.stderr.String())
+	}
+	if line = strings.TrimSpace(line); line != "ok" {
+		t.Fatalf("check.py: %s", strings.ReplaceAll(line, " | ", "\n"))
+	}
+}
+
+func (c *checker) close() {
+	c.in.Close()
+	c.cmd.Wait()
 }
