@@ -98,6 +98,14 @@ func (t *Trainer) loadDataset(r protocol.LoadDataset) error {
 	u := &userData{dataset: ready.Dataset, parts: parts, augment: r.Augment}
 	u.testX, u.testY = parts.Test.Tensors()
 	describe(&ready, parts)
+	if t.userActive() {
+		// The model's data changed under it: its epoch's order indexes the
+		// old set. It keeps its weights; training waits for a rebuild.
+		t.pos = position{epoch: 1, global: t.pos.global}
+		if t.state == protocol.StateRunning || t.state == protocol.StatePaused {
+			t.setState(protocol.StateStopped)
+		}
+	}
 	t.user = u
 	t.post(ready)
 	return nil

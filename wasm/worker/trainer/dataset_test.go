@@ -344,13 +344,22 @@ func TestIDXUnderOtherNames(t *testing.T) {
 	if ev.Accuracy < 0.90 || fmt.Sprint(ev.Shape) != "[28 28 1]" {
 		t.Errorf("evaluation: accuracy %v, shape %v", ev.Accuracy, ev.Shape)
 	}
-	// A model built for another reading of the data is refused.
+	// A spec made for another reading of the data is refused.
 	other := *m.Data
 	other.Classes = append([]string(nil), other.Classes...)
 	other.Classes[0] = "nought"
 	m.Data = &other
 	h.send(protocol.Build{Spec: m})
-	h.await("idle", isState(protocol.StateIdle))
+	h.await("mismatch", isError("made for another reading"))
+
+	// Loading another data set while a model of the old one trains stops
+	// it; training again needs a model built for the new one.
+	m.Data, m.Epochs = &ready.Data, 50
+	h.send(protocol.Build{Spec: m}, protocol.Start{})
+	h.await("running", isState(protocol.StateRunning))
+	h.send(protocol.LoadDataset{ID: 2, Source: protocol.SourceIDX, IDXImages: images, IDXLabels: labels, Seed: 2})
+	h.await("stopped", isState(protocol.StateStopped))
+	h.await("dataset_ready", isType("dataset_ready"))
 	h.send(protocol.Start{})
-	h.await("mismatch", isError("built for another reading"))
+	h.await("the old model refused", isError("built for another reading"))
 }

@@ -9,6 +9,7 @@ package trainer
 
 import (
 	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -275,6 +276,9 @@ func (t *Trainer) build(m spec.Model) error {
 		}
 		if m.Data == nil { // the loaded data set's own description
 			m.Data = t.user.parts.Data.Clone()
+		}
+		if !reflect.DeepEqual(*m.Data, t.user.parts.Data) {
+			return fmt.Errorf("build: the spec was made for another reading of %q (its shape, classes or scaling differ from the data set loaded now); take the data description from dataset_ready", m.Dataset)
 		}
 	case m.Dataset != spec.DatasetMNIST:
 		return fmt.Errorf("build: the worker trains on mnist or a loaded data set; the spec asks for %q", m.Dataset)
