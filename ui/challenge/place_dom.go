@@ -1,0 +1,157 @@
+//go:build js && wasm
+
+package challenge
+
+import (
+	"strconv"
+	"strings"
+	sjs "syscall/js"
+
+	"github.com/vugu/vugu"
+
+	"github.com/nnplay/nnplay/engine/challenge"
+	"github.com/nnplay/nnplay/ui/store"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Shown reads a challenge link from the address (#c=…).
+func (p *Place) Shown() {
+	p.shown = true
+	p.Open(sjs.Global().Get("location").Get("hash").String())
+}
+
+// Hidden is called when the place leaves the screen.
+func (p *Place) Hidden() { p.shown = false }
+
+func layerTypes() []string { return challenge.LayerTypes }
+
+// RulesPanel shows an opened challenge to a student.
+type RulesPanel struct{ P *Place }
+
+func (c *RulesPanel) title() string {
+	if c.P.Opened != nil {
+		return "Challenge: " + c.P.Opened.Title
+	}
+	return "Challenge"
+}
+
+func (c *RulesPanel) checkText() string {
+	if broken := c.P.ModelCheck(); len(broken) > 0 {
+		return "The model in Build & train breaks " + strconv.Itoa(len(broken)) + " of the rules:"
+	}
+	return "The model in Build & train keeps to every rule."
+}
+
+// MakePanel is the teacher's challenge form.
+type MakePanel struct{ P *Place }
+
+func (c *MakePanel) set(ev vugu.DOMEvent, field string) {
+	v := ev.PropString("target", "value")
+	f := &c.P.Form
+	switch field {
+	case "title":
+		f.Title = v
+	case "notes":
+		f.Notes = v
+	case "classes":
+		f.Classes = v
+	case "seed":
+		f.Seed = v
+	case "params":
+		f.MaxParams = v
+	case "epochs":
+		f.MaxEpochs = v
+	case "deadline":
+		f.Deadline = v
+	}
+}
+
+func (c *MakePanel) toggle(t string) {
+	if c.P.Form.Layers == nil {
+		c.P.Form.Layers = map[string]bool{}
+	}
+	c.P.Form.Layers[t] = !c.P.Form.Layers[t]
+}
+
+// fullLink is the challenge link as an address of this page.
+func (c *MakePanel) fullLink() string {
+	loc := sjs.Global().Get("location")
+	return loc.Get("origin").String() + loc.Get("pathname").String() + challenge.Hash(c.P.Link)
+}
+
+// BoardPanel is the teacher's leaderboard.
+type BoardPanel struct{ P *Place }
+
+func (c *BoardPanel) setLink(ev vugu.DOMEvent) { c.P.BoardLink = ev.PropString("target", "value") }
+func (c *BoardPanel) setSubs(ev vugu.DOMEvent) { c.P.Submissions = ev.PropString("target", "value") }
+func (c *BoardPanel) total() int               { return max(1, c.P.Total) }
+
+func (c *BoardPanel) acc(e protocol.LeaderboardEntry) string {
+	if e.Accuracy == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*e.Accuracy, 'g', -1, 64)
+}
+
+func (c *BoardPanel) rowClass(e protocol.LeaderboardEntry) string {
+	switch {
+	case e.Rank > 0:
+		return "board-row ranked"
+	case e.Error != "":
+		return "board-row failed"
+	}
+	return "board-row broken"
+}
+
+// readFile puts a chosen file's text into the submissions. FileReader
+// calls back on the event loop, which must not block: a goroutine takes
+// Vugu's lock.
+func (c *BoardPanel) readFile(ev vugu.DOMEvent) {
+	files := sjs.Value(ev.JSEventTarget()).Get("files")
+	if !files.Truthy() || files.Length() == 0 {
+		return
+	}
+	file := files.Index(0)
+	if file.Get("size").Int() > protocol.MaxSubmissionsText {
+		c.P.BoardErr = "The file is larger than " + strconv.Itoa(protocol.MaxSubmissionsText>>20) + " MiB; that is not a list of submissions."
+		return
+	}
+	reader := sjs.Global().Get("FileReader").New()
+	var done sjs.Func
+	done = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
+		done.Release()
+		text := reader.Get("result").String()
+		go func() {
+			env := c.P.S.Env
+			env.Lock()
+			c.P.Submissions = strings.TrimSpace(text)
+			env.UnlockRender()
+		}()
+		return nil
+	})
+	reader.Set("onload", done)
+	reader.Call("readAsText", file)
+}
+
+// download saves the board as CSV.
+func (c *BoardPanel) download() {
+	if c.P.Board == nil {
+		return
+	}
+	doc := sjs.Global().Get("document")
+	blob := sjs.Global().Get("Blob").New([]any{store.JSBytes([]byte(c.P.Board.CSV))}, map[string]any{"type": "text/csv"})
+	url := sjs.Global().Get("URL").Call("createObjectURL", blob)
+	a := doc.Call("createElement", "a")
+	a.Set("href", url)
+	a.Set("download", "leaderboard.csv")
+	doc.Get("body").Call("appendChild", a)
+	a.Call("click")
+	a.Call("remove")
+	var revoke sjs.Func
+	revoke = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
+		sjs.Global().Get("URL").Call("revokeObjectURL", url)
+		revoke.Release()
+		return nil
+	})
+	sjs.Global().Call("setTimeout", revoke, 60000)
+}

@@ -1,0 +1,212 @@
+package runs
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nnplay/nnplay/engine/runs"
+	"github.com/nnplay/nnplay/engine/share"
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/ui/session"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// memStore keeps runs as the page's IndexedDB would.
+type memStore struct {
+	saved   map[string][]byte
+	deleted []string
+}
+
+func (m *memStore) Save(r *runs.Run) {
+	b, err := r.Encode()
+	if err != nil {
+		panic(err)
+	}
+	m.saved[r.ID] = b
+}
+func (m *memStore) Delete(id string) { delete(m.saved, id); m.deleted = append(m.deleted, id) }
+
+// clock advances a second a call.
+func clock() func() time.Time {
+	t := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	return func() time.Time { t = t.Add(time.Second); return t }
+}
+
+// snapshotData is a tiny share payload's bytes (a model link's binary).
+func snapshotData(t *testing.T, epoch int) []byte {
+	m := spec.Seed()
+	ws, err := share.ExpectedWeights(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := share.Payload{Spec: m, Epochs: epoch}
+	for _, w := range ws {
+		n := 1
+		for _, d := range w.Shape {
+			n *= d
+		}
+		v := make([]float32, n)
+		v[0] = float32(epoch)
+		p.Weights = append(p.Weights, share.Tensor{Name: w.Name, Shape: w.Shape, Values: v})
+	}
+	b, err := share.EncodeBinary(p, share.Options{Precision: share.Float32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func newRecording(t *testing.T) (*session.Session, *Recorder, *memStore, *[]protocol.Request) {
+	var sent []protocol.Request
+	s := session.New(func(r protocol.Request) { sent = append(sent, r) })
+	st := &memStore{saved: map[string][]byte{}}
+	rec := NewRecorder(s, st, clock())
+	return s, rec, st, &sent
+}
+
+// train plays a run of epochs through the session as the worker sends
+// it: progress, epoch_end, the evaluation, the snapshot, done.
+func train(t *testing.T, s *session.Session, epochs, batches, from int) {
+	for e := 1; e <= epochs; e++ {
+		for b := 1; b <= batches; b++ {
+			s.Handle(protocol.Progress{Epoch: e, Epochs: epochs, Batch: b, Batches: batches, GlobalBatch: from + (e-1)*batches + b, Loss: 1 / float64(e), Accuracy: 0.5, State: protocol.StateRunning})
+		}
+		s.Handle(protocol.EpochEnd{Epoch: e, Loss: 0.5, Accuracy: 0.8, ValLoss: 0.4, ValAccuracy: 0.85 + 0.01*float64(e)})
+		s.Handle(protocol.Evaluation{Confusion: [][]int{{9, 1}, {2, 8}}})
+		d := snapshotData(t, e)
+		s.Handle(protocol.RunSnapshot{Epoch: e, Steps: from + e*batches, Precision: "float32", Bytes: len(d), Data: d})
+	}
+	s.Handle(protocol.State{State: protocol.StateDone})
+}
+
+// TestRecordsARun: a build asks for the fresh weights, the run keeps them
+// as epoch 0, every epoch's curve point, per-class accuracy and snapshot,
+// and is stored; it decodes as engine/runs reads runs.
+func TestRecordsARun(t *testing.T) {
+	s, rec, st, sent := newRecording(t)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	found := false
+	for _, r := range *sent {
+		if rr, ok := r.(protocol.RecordRun); ok && rr.Precision == DefaultPrecision {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the build was not followed by record_run: %v", *sent)
+	}
+	s.Handle(protocol.Built{})
+	d0 := snapshotData(t, 0)
+	s.Handle(protocol.RunSnapshot{Epoch: 0, Precision: "float32", Bytes: len(d0), Data: d0})
+	train(t, s, 2, 5, 0)
+	if len(rec.Runs) != 1 || rec.Current != nil {
+		t.Fatalf("%d runs, current %v", len(rec.Runs), rec.Current)
+	}
+	r := rec.Runs[0]
+	if r.Status != "finished" || len(r.Epochs) != 2 || len(r.Batches) != 10 || len(r.Snapshots) != 3 || r.Name != "Run 1" {
+		t.Fatalf("run %q: status %s, %d epochs, %d batches, %d snapshots", r.Name, r.Status, len(r.Epochs), len(r.Batches), len(r.Snapshots))
+	}
+	if r.Snapshots[0].Epoch != 0 || r.Snapshots[2].Epoch != 2 || r.Epochs[1].Steps != 0 && r.Epochs[1].Steps != 10 {
+		t.Errorf("snapshots at epochs %d..%d", r.Snapshots[0].Epoch, r.Snapshots[2].Epoch)
+	}
+	if pc := r.Epochs[1].PerClass; len(pc) != 2 || math.Abs(float64(pc[0])-0.9) > 1e-12 || math.Abs(float64(pc[1])-0.8) > 1e-12 {
+		t.Errorf("per-class accuracy %v, want [0.9 0.8]", pc)
+	}
+	back, err := runs.Decode(st.saved[r.ID])
+	if err != nil || back.Status != "finished" || len(back.Snapshots) != 3 {
+		t.Fatalf("the stored run: %v, %+v", err, back)
+	}
+	loss, _, _, valAcc := Curves(r)
+	if len(loss) != 10 || len(valAcc) != 2 || valAcc[1].X != 2 || math.Abs(valAcc[1].Y-0.87) > 1e-12 {
+		t.Errorf("curves: %d loss points, val acc %v", len(loss), valAcc)
+	}
+}
+
+// TestTrainMoreContinuesAndBuildStartsAnew: Train more (later steps, same
+// model) continues the run; a new build starts Run 2.
+func TestTrainMoreContinuesAndBuildStartsAnew(t *testing.T) {
+	s, rec, _, _ := newRecording(t)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 1, 4, 0)
+	train(t, s, 1, 4, 4)
+	if len(rec.Runs) != 1 || len(rec.Runs[0].Epochs) != 2 || rec.Runs[0].Epochs[1].Epoch != 2 {
+		t.Fatalf("Train more: %d runs, epochs %+v", len(rec.Runs), rec.Runs[0].Epochs)
+	}
+	s.Handle(protocol.Built{})
+	train(t, s, 1, 4, 0)
+	if len(rec.Runs) != 2 || rec.Runs[1].Name != "Run 2" {
+		t.Fatalf("after a build: %d runs", len(rec.Runs))
+	}
+}
+
+// TestCapDropsTheOldest: past the cap the oldest runs go, from storage
+// too, with a message naming them.
+func TestCapDropsTheOldest(t *testing.T) {
+	s, rec, st, _ := newRecording(t)
+	rec.Limits = runs.Limits{Runs: 2}
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	for range 3 {
+		s.Handle(protocol.Built{})
+		train(t, s, 1, 2, 0)
+	}
+	if len(rec.Runs) != 2 || rec.Runs[0].Name != "Run 2" || len(st.saved) != 2 {
+		t.Fatalf("kept %d runs (first %q), %d stored", len(rec.Runs), rec.Runs[0].Name, len(st.saved))
+	}
+	if !strings.Contains(rec.Note, `"Run 1"`) || !strings.Contains(rec.Note, "at most 2 runs") {
+		t.Errorf("note %q", rec.Note)
+	}
+}
+
+// TestTimelineAndCompare: the timeline sends the snapshot's bytes, the
+// answer says which epoch every view shows and asks for a fresh
+// evaluation; a running model refuses; two runs compare their settings
+// and per-class accuracy.
+func TestTimelineAndCompare(t *testing.T) {
+	s, rec, _, sent := newRecording(t)
+	p := newPlace(s, rec)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 2, 3, 0)
+	*sent = nil
+	p.View(0)
+	v, ok := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)
+	if !ok || string(v.Data) != string(rec.Runs[0].Snapshots[0].Data) {
+		t.Fatalf("View(0) sent %v", *sent)
+	}
+	s.Handle(protocol.SnapshotViewed{ID: v.ID, Epoch: 1, Steps: 3})
+	if !strings.Contains(p.ViewText(), "Run 1's weights after epoch 1") {
+		t.Errorf("view text %q", p.ViewText())
+	}
+	if _, ok := (*sent)[len(*sent)-1].(protocol.Evaluate); !ok {
+		t.Errorf("no evaluation after the view: %v", *sent)
+	}
+	s.Handle(protocol.State{State: protocol.StateRunning})
+	if p.Viewed != nil || p.ViewBlocked(p.Run()) == "" {
+		t.Errorf("while running: viewed %v, blocked %q", p.Viewed, p.ViewBlocked(p.Run()))
+	}
+	s.Handle(protocol.State{State: protocol.StateDone})
+
+	s.Model.LR = "0.01"
+	s.Model.Changed()
+	s.Train()
+	s.Handle(protocol.Built{})
+	train(t, s, 2, 3, 0)
+	a, b := p.Compared()
+	if a == nil || b == nil || a.Name != "Run 1" || b.Name != "Run 2" {
+		t.Fatalf("compared %v, %v", a, b)
+	}
+	d := Differences(a, b)
+	if len(d) == 0 || d[0].Setting != "optimizer.learning_rate" || d[0].B != "0.01" {
+		t.Errorf("differences %+v", d)
+	}
+	rows := PerClass(a, b)
+	if len(rows) != 2 || rows[0].A != "90.0%" || rows[0].Better != "" {
+		t.Errorf("per class %+v", rows)
+	}
+}
