@@ -331,7 +331,8 @@ func (g *generator) readme(weights, arrays bool) string {
 		"torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py   # on each of 2 machines\n" +
 		"python3 train.py --epochs 10 --batch-size 256 --from-scratch --out trained.npz\n```\n\n" +
 		"Processes split the batch and average their gradients (gloo on CPUs, nccl on GPUs), so one step\n" +
-		"is the step nnplay takes. Each epoch logs loss and accuracy; the end writes `weights.npz`.\n\n" +
+		"is the step nnplay takes. Each epoch logs loss and accuracy; the end writes `weights.npz`\n" +
+		"(`--out FILE` writes elsewhere and keeps the exported weights).\n\n" +
 		"Where `torchrun` is missing or broken (Debian's torch 1.13 on Python 3.11 fails in `to_map`), start\n" +
 		"the processes yourself with the variables torchrun sets:\n\n```sh\n" +
 		"for r in 0 1; do MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=$r LOCAL_RANK=$r python3 train.py & done; wait\n```\n\n")
