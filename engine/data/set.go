@@ -19,7 +19,7 @@ import (
 // row-major order; its class is Labels[i], in 0..Classes-1. A set of
 // images may hold its values as bytes instead (Pixels, value = byte/255):
 // MNIST's training images are 47 MB as bytes and 188 MB as float32, and
-// converting them all took the browser worker 0.4–0.8 s of a first visit.
+// converting them all up front delayed a first visit (README: Performance).
 // Batch, Slice, Subset, Tensors and AppendExample read either form.
 //
 // A regression set holds Targets (one value per example) instead of

@@ -108,8 +108,8 @@ func (g ConvGeometry) insideColumns() (lo, hi int) {
 
 // shortRun is the length below which move and zero use a plain loop:
 // copy and clear call the runtime, which costs more than moving a few
-// values, and a 3×3 kernel over one channel moves runs of 3. (Measured
-// under wasm with BenchmarkIm2Col: the loop wins below about 8 values.)
+// values, and a 3×3 kernel over one channel moves runs of 3. The
+// threshold is BenchmarkIm2Col's under wasm (README: Performance).
 const shortRun = 8
 
 // move is copy(dst, src[:len(dst)]).

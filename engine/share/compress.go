@@ -17,11 +17,10 @@ const (
 	// CodecNone stores the body as it is.
 	CodecNone Codec = 1
 	// CodecDeflate is RFC 1951 deflate (compress/flate, level 9) with
-	// specDictionary as its preset dictionary. On the seed model's trained
-	// weights at every precision, brotli (quality 11) came out 0.6–2.6%
-	// smaller (5% on per-tensor int4) and zstd (best) 1–6% larger, while
-	// their decoders would add 700 KB (brotli) or 230 KB (zstd) of gzipped
-	// wasm to the page, against 27 KB for compress/flate.
+	// specDictionary as its preset dictionary. Brotli and zstd compress
+	// the seed model's weights little better or worse, while their
+	// decoders would add far more to the page's wasm than compress/flate
+	// (README: Performance).
 	CodecDeflate Codec = 2
 	// CodecDeflate2 is CodecDeflate with specDictionary2, which also holds
 	// the settings and presets added since (learning-rate schedules,

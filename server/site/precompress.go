@@ -202,10 +202,9 @@ func compress(w io.Writer, src []byte, encoding string) error {
 	return zw.Close()
 }
 
-// brotliQuality is what the Go library uses: 11 (the best) for files under 1 MiB and 9 above.
-// Measured on a 3.7 MB Go wasm file with this library on one core: quality 9 makes 884 KB in under
-// 1 s, quality 11 makes 780 KB in 8-20 s (gzip -9: 1,052 KB). Files of 1 MiB or more go to the
-// brotli command instead where there is one (BrotliLarge).
+// brotliQuality is what the Go library uses: 11 (the best) for files under 1 MiB and 9 above,
+// where 11 takes the library many times longer for a little more (README: Performance). Files of
+// 1 MiB or more go to the brotli command instead where there is one (BrotliLarge).
 func brotliQuality(size int) int {
 	if size < 1<<20 {
 		return brotli.BestCompression
@@ -221,11 +220,10 @@ type BrotliCompressor struct {
 
 // BrotliLarge picks the compressor for large files once: the brotli command (Debian package
 // brotli, C) at quality 11 with a 16 MiB window if it is on PATH, else the Go library at quality
-// 9. On this project's wasm the command makes files 13% smaller than the library's quality 9
-// (page.wasm 8.5 MB: 1.55 → 1.35 MB; worker.wasm 8.8 MB: 1.77 → 1.54 MB; quality 10: 1.40 and
-// 1.58 MB in half the time) but costs 20-45 s of CPU per binary on a busy 2-core machine, against
-// 3-5 s; files are compressed in parallel. Its output, like the library's, depends only on the
-// input. NNPLAY_BROTLI=go forces the library (quick rebuilds); NNPLAY_BROTLI=PATH names the command.
+// 9. On this project's wasm the command makes smaller files than the library's quality 9 but
+// costs several times the CPU (README: Performance); files are compressed in parallel. Its
+// output, like the library's, depends only on the input. NNPLAY_BROTLI=go forces the library
+// (quick rebuilds); NNPLAY_BROTLI=PATH names the command.
 func BrotliLarge() BrotliCompressor { return brotliLarge() }
 
 var brotliLarge = sync.OnceValue(func() BrotliCompressor { return pickBrotli(os.Getenv("NNPLAY_BROTLI")) })

@@ -71,7 +71,8 @@ func fetch(url string, progress func(loaded, total int64)) ([]byte, error) {
 
 // gunzipNative returns gzip data decompressed by the browser's
 // DecompressionStream, which runs in native code: Go's compress/gzip
-// under WebAssembly took 3–5 s of the first load for MNIST's 11.6 MB. Data
+// under WebAssembly took seconds of the first load for MNIST (README:
+// Performance). Data
 // that is not gzip, a browser without DecompressionStream, or a stream it
 // cannot decompress come back unchanged, so Go's reader reads them and
 // reports a damaged file in its own words.

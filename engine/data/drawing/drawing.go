@@ -2,8 +2,8 @@
 //
 // It is separate from engine/data, and imports nothing but the standard
 // library, because the page (main thread) uses it for the draw-a-digit pad:
-// engine/data imports the tensor library, which would add about 20 MB to the
-// page's wasm. engine/data re-exports it as data.PreprocessDrawing.
+// engine/data imports the tensor library, which would multiply the size of
+// the page's wasm. engine/data re-exports it as data.PreprocessDrawing.
 package drawing
 
 import "math"

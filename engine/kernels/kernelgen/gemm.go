@@ -29,12 +29,12 @@ import "fmt"
 
 // Block shape of the register-blocked micro-kernel: MR rows × 4·NV columns
 // need MR·NV accumulators + NV vectors of B + 1 splat of A in V8's 15
-// usable xmm registers. Measured under Node 20 on this project's machine
-// (AMD EPYC, GFLOP/s for 128×128×784): 4×8 and 2×16 about 55, 3×8 and 2×12
-// about 49, 8×4 and 1×32 (eight loads a step) about 23, and every shape
-// with more than 8 accumulators (4×12, 6×8, 3×16, 5×8) 20–33, as V8 then
-// spills registers. The -mr and -nv flags override
-// these for such experiments; `make kernels` uses the defaults.
+// usable xmm registers. 4×8 is among the fastest shapes under Node; shapes
+// with eight loads a step (8×4, 1×32) are slower, and every shape with
+// more than 8 accumulators is slower too, as V8 then spills registers
+// (GFLOP/s per shape in the README's performance section). The -mr and
+// -nv flags override these for such experiments; `make kernels` uses the
+// defaults.
 var (
 	MR = 4
 	NV = 2

@@ -85,9 +85,10 @@ type gpuState struct {
 }
 
 // gpuKeepEvery bounds what a GPU failure loses: while training, the
-// weights and optimizer state are read back at least this often (for the
-// seed MLP with Adam, 1.3 MB: milliseconds), so a lost device costs at
-// most these seconds of training, not the epoch since the last read back.
+// weights and optimizer state are read back at least this often (a read
+// back is short next to this; README: Performance), so a lost device costs
+// at most these seconds of training, not the epoch since the last read
+// back.
 const gpuKeepEvery = 5 * time.Second
 
 // gpuStatsEvery paces the statistics of GPU training: the device measures
