@@ -81,7 +81,7 @@ func encodeRows(t *testing.T, raw *table.Raw, d spec.Data) (xs []float32, ys []f
 // 1e-5), and one training step (loss within 1e-5, weights within 1e-4).
 func TestPyTorchTables(t *testing.T) {
 	py := python(t)
-	checker, err := filepath.Abs(filepath.Join("testdata", "table_check.py"))
+	checker, err := filepath.Abs(filepath.Join("testdata", "data_check.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestPyTorchTables(t *testing.T) {
 			out, step := filepath.Join(project, "table.npz"), filepath.Join(project, "step.npz")
 			lr := fresh.Optimizer().LearningRate()
 			if o, err := exec.Command(py, checker, project, out, step, pyFloat(lr), pyFloat(float64(s.BatchSize))).CombinedOutput(); err != nil {
-				t.Fatalf("table_check.py: %v\n%s", err, o)
+				t.Fatalf("data_check.py: %v\n%s", err, o)
 			}
 			got := readNPZ(t, out)
 			if len(got["y"].Data) != n {

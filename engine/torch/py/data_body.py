@@ -23,7 +23,7 @@ def scale_pixels(x):
     channel (v - OFFSET[c]) / SCALE[c] when the data set stores them."""
     x = x.astype(np.float32) / np.float32(255)
     if OFFSET:
-        x = x.reshape(len(x), -1, CHANNELS)
+        x = x.reshape(len(x), int(np.prod(x.shape[1:])) // CHANNELS, CHANNELS)
         x = ((x - np.float32(OFFSET)) / np.float32(SCALE)).astype(np.float32)
     return x
 

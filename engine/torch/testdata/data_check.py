@@ -1,9 +1,9 @@
-"""Reads a table through an exported project's data.py, for engine/torch's
+"""Reads a data set through an exported project's data.py, for engine/torch's
 tests.
 
-    table_check.py PROJECT OUT.npz STEP.npz LR BATCH
+    data_check.py PROJECT OUT.npz STEP.npz LR BATCH
 
-OUT gets x and y (every usable row, encoded and scaled by data.py), pred
+OUT gets x and y (every usable example, encoded and scaled by data.py), pred
 (the model's predictions for x) and loss (one training step on the first
 BATCH rows with learning rate LR from a fresh optimizer); STEP the weights
 after it.
