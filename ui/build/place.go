@@ -41,13 +41,16 @@ func New(s *session.Session) *Place {
 // handle follows the worker's events: predictions for the pad, a model
 // change that the pad should answer again for, the handwriting
 // fine-tuning's result.
-func (p *Place) handle(ev protocol.Event) bool {
+func (p *Place) handle(ev protocol.Event) (render bool) {
 	switch e := ev.(type) {
 	case protocol.Prediction:
 		p.Pad.SetPrediction(e)
+		render = true
+	case protocol.ExamplesTuned:
+		render = true
 	case protocol.Built, protocol.State, protocol.Progress:
 		p.Pad.Kick()
 	}
 	p.Hand.apply(ev)
-	return false
+	return render
 }

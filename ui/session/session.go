@@ -202,12 +202,13 @@ func (s *Session) Handle(ev protocol.Event) (render bool) {
 	s.apply(ev)
 	switch ev.(type) {
 	case protocol.Progress:
-		render = s.Training != before
-	case protocol.EpochEnd, protocol.Stats:
-		// the charts redraw without a render
-	default:
-		render = true
+		render = s.Training != before // else the numbers and charts update live
+	case protocol.Ready, protocol.DataProgress, protocol.DataReady, protocol.Built, protocol.State,
+		protocol.Evaluation, protocol.Backend, protocol.Error:
+		render = true // the status line, the training buttons, the evaluation, the banner
 	}
+	// Everything else (traces, snapshots, predictions, exports …) concerns
+	// a place, which says whether it shows it.
 	for _, f := range s.subs {
 		if f(ev) {
 			render = true
