@@ -25,7 +25,7 @@ func (f *fakeInk) clear()           { f.cleared = true }
 // fakeExamples records what would be kept in IndexedDB.
 type fakeExamples struct{ kept map[int64]Example }
 
-func (f *fakeExamples) put(d Example)    { f.kept[d.ID] = d }
+func (f *fakeExamples) put(d Example)   { f.kept[d.ID] = d }
 func (f *fakeExamples) remove(id int64) { delete(f.kept, id) }
 
 // readyPlace is the Build place with a built model and a worker that
