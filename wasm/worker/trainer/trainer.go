@@ -141,7 +141,7 @@ func (t *Trainer) Run() {
 			}
 			continue
 		}
-		t.safely("training", func() { t.trainBatch(false) })
+		t.safely("training", func() { t.trainBatch(reportWhenDue) })
 		if now := t.env.Now(); now.Sub(lastYield) >= yieldEvery {
 			t.env.Yield()
 			lastYield = t.env.Now()
@@ -157,7 +157,7 @@ func (t *Trainer) handle(r protocol.Request) {
 			t.post(protocol.Error{Message: err.Error()})
 		}
 		t.gpu.decided = false // the model or the choice may have changed
-		t.announceBackend(false)
+		t.announceBackend(announceOnChange)
 	})
 }
 
@@ -200,9 +200,9 @@ func (t *Trainer) do(r protocol.Request) error {
 		}
 		return t.build(t.spec)
 	case protocol.Start, protocol.Resume:
-		return t.start(false)
+		return t.start(keepTraining)
 	case protocol.Step:
-		return t.start(true)
+		return t.start(oneBatch)
 	case protocol.Pause:
 		if t.state == protocol.StateRunning {
 			t.setState(protocol.StatePaused)
