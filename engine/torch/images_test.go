@@ -14,6 +14,7 @@ import (
 	"github.com/nnplay/nnplay/engine/data/split"
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/engine/npz"
 	"github.com/nnplay/nnplay/engine/spec"
 )
 
@@ -133,6 +134,100 @@ func TestPyTorchImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i, w := range after.Weights {
+		if diff := maxDiff(t, w.Name, w.Values, stepped.Weights[i].Values); diff > weightTolerance {
+			t.Errorf("after one step %s differs by up to %.3g", w.Name, diff)
+		}
+	}
+}
+
+// TestPyTorchArrays exports a 2-D playground model with its points in the
+// zip (Options.Data, data.npz) and checks that data.py reads them as they
+// are, that PyTorch predicts as nnplay does and one training step.
+func TestPyTorchArrays(t *testing.T) {
+	py := python(t)
+	checker, err := filepath.Abs(filepath.Join("testdata", "data_check.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, err := data.Toy(spec.DatasetSpiral, data.DefaultToyOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := spec.Model{
+		Input:     []int{2},
+		Layers:    []spec.Layer{spec.Dense(8, spec.ActTanh), spec.Dense(train.Classes, spec.ActSoftmax)},
+		Optimizer: spec.Optimizer{Name: spec.OptSGD, LearningRate: 0.1, Momentum: 0.5},
+		Loss:      spec.LossSparseCategoricalCrossentropy,
+		BatchSize: 10, Epochs: 1, Seed: 1, Dataset: spec.DatasetSpiral,
+	}
+	m, err := nn.Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := train.Tensors()
+	if _, err := m.TrainBatch(x, y); err != nil {
+		t.Fatal(err)
+	}
+	p := modelio.ToPayload(m, 0, 1)
+	labels := func(s *data.Set) []float32 {
+		out := make([]float32, s.Len())
+		for i, l := range s.Labels {
+			out[i] = float32(l)
+		}
+		return out
+	}
+	tx, _ := test.Tensors()
+	zipped, err := Export(p, Options{Data: []npz.Array{
+		{Name: "x_train", Shape: []int(x.Shape()), Data: x.Float32s()},
+		{Name: "y_train", Shape: []int{train.Len()}, Data: labels(train)},
+		{Name: "x_test", Shape: []int(tx.Shape()), Data: tx.Float32s()},
+		{Name: "y_test", Shape: []int{test.Len()}, Data: labels(test)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := unzip(t, zipped, t.TempDir())
+	want := m.Predict(x).Float32s()
+	fresh, err := modelio.FromPayload(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make([]int, s.BatchSize)
+	for i := range all {
+		all[i] = i
+	}
+	bx, by := train.Batch(all)
+	stepLoss, err := fresh.TrainBatch(bx, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, step := filepath.Join(project, "arrays.npz"), filepath.Join(project, "step.npz")
+	if o, err := exec.Command(py, checker, project, out, step, pyFloat(fresh.Optimizer().LearningRate()), pyFloat(float64(s.BatchSize))).CombinedOutput(); err != nil {
+		t.Fatalf("data_check.py: %v\n%s", err, o)
+	}
+	got := readNPZ(t, out)
+	if diff := maxDiff(t, "x", got["x"].Data, x.Float32s()); diff != 0 {
+		t.Errorf("data.py's points differ from the exported ones by up to %.3g", diff)
+	}
+	if diff := maxDiff(t, "y", got["y"].Data, labels(train)); diff != 0 {
+		t.Errorf("data.py's labels differ from the exported ones")
+	}
+	if diff := maxDiff(t, "predictions", got["pred"].Data, want); diff > predictTolerance {
+		t.Errorf("PyTorch's predictions differ from nnplay's by up to %.3g", diff)
+	}
+	if diff := math.Abs(float64(got["loss"].Data[0]) - stepLoss); diff > lossTolerance {
+		t.Errorf("one step's loss: PyTorch %.8g, nnplay %.8g", got["loss"].Data[0], stepLoss)
+	}
+	raw, err := os.ReadFile(step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := ImportWeights(p, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepped := modelio.ToPayload(fresh, 0, 2)
 	for i, w := range after.Weights {
 		if diff := maxDiff(t, w.Name, w.Values, stepped.Weights[i].Values); diff > weightTolerance {
 			t.Errorf("after one step %s differs by up to %.3g", w.Name, diff)
