@@ -19,6 +19,7 @@ import (
 	"github.com/nnplay/nnplay/engine/data/split"
 	"github.com/nnplay/nnplay/engine/data/table"
 	"github.com/nnplay/nnplay/engine/metrics"
+	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -40,7 +41,22 @@ type userData struct {
 	dataset      string // spec.Model.Dataset: shapes, shapes-grey, penguins, cars or custom
 	parts        *data.Parts
 	testX, testY *tensor.Dense
+	valX, valY   *tensor.Dense // nil when there is no validation split
 	augment      augment.Config
+}
+
+// validation evaluates the model on the user's validation split, for
+// epoch_end's val_* (MNIST's are measured on its test set); false when
+// the model is not of the user's data or there is no validation split.
+func (t *Trainer) validation() (nn.Evaluation, bool) {
+	if !t.userActive() || t.user.valX == nil {
+		return nn.Evaluation{}, false
+	}
+	ev, err := t.model.Evaluate(t.inputs(t.user.valX), t.targets(t.user.valY))
+	if err != nil || math.IsNaN(ev.Loss) || math.IsInf(ev.Loss, 0) {
+		return nn.Evaluation{}, false
+	}
+	return ev, true
 }
 
 // userActive says whether the model trains on the user's data set.
@@ -92,11 +108,17 @@ func (t *Trainer) loadDataset(r protocol.LoadDataset) error {
 	if err != nil {
 		return fmt.Errorf("load data: %v", err)
 	}
+	if parts.Train.Len() == 0 || parts.Test.Len() == 0 {
+		return fmt.Errorf("load data: %d examples split into %d to train on and %d to test on; each needs at least 1", parts.Train.Len()+parts.Validation.Len()+parts.Test.Len(), parts.Train.Len(), parts.Test.Len())
+	}
 	if r.Augment.On() && parts.Data.Kind != spec.KindImage {
 		return fmt.Errorf("load data: augmentation varies images; %s is a table", parts.Data.Name)
 	}
 	u := &userData{dataset: ready.Dataset, parts: parts, augment: r.Augment}
 	u.testX, u.testY = parts.Test.Tensors()
+	if parts.Validation.Len() > 0 {
+		u.valX, u.valY = parts.Validation.Tensors()
+	}
 	describe(&ready, parts)
 	if t.userActive() {
 		// The model's data changed under it: its epoch's order indexes the
@@ -470,16 +492,13 @@ func (t *Trainer) regressionEvaluation(id int) (protocol.RegressionEvaluation, e
 	if math.IsNaN(ev.Loss) || math.IsInf(ev.Loss, 0) {
 		return protocol.RegressionEvaluation{}, fmt.Errorf("evaluate: the test loss is %v; the model has diverged — reset it or lower the learning rate", ev.Loss)
 	}
-	d := t.user.parts.Data
-	out := t.model.Predict(t.inputs(t.user.testX)).Float32s()
-	targets := t.user.parts.Test.Targets
-	pred, truth := make([]float64, len(targets)), make([]float64, len(targets))
-	for i := range targets {
-		pred[i], truth[i] = table.Target(d, out[i]), table.Target(d, targets[i])
-	}
+	pred, truth := t.predictTargets(t.user.testX, t.user.parts.Test)
 	r, err := metrics.Regress(pred, truth)
 	if err != nil {
 		return protocol.RegressionEvaluation{}, fmt.Errorf("evaluate: %v", err)
+	}
+	if math.IsNaN(r.R2) || math.IsInf(r.MSE, 0) {
+		return protocol.RegressionEvaluation{}, fmt.Errorf("evaluate: the predictions are not finite; the model has diverged — reset it or lower the learning rate")
 	}
 	res := protocol.RegressionEvaluation{ID: id, Loss: ev.Loss, MSE: r.MSE, MAE: r.MAE, R2: r.R2, RMSE: r.RMSE(), Pairs: [][2]float64{}}
 	var lim float64
@@ -499,6 +518,23 @@ func (t *Trainer) regressionEvaluation(id int) (protocol.RegressionEvaluation, e
 	return res, nil
 }
 
+// predictTargets predicts x (set's examples) and returns the predictions
+// and set's targets in the target's units.
+func (t *Trainer) predictTargets(x *tensor.Dense, set *data.Set) (pred, truth []float64) {
+	d := t.user.parts.Data
+	out := t.model.Predict(t.inputs(x)).Float32s()
+	pred, truth = make([]float64, set.Len()), make([]float64, set.Len())
+	for i, v := range set.Targets {
+		pred[i], truth[i] = table.Target(d, out[i]), table.Target(d, v)
+	}
+	return pred, truth
+}
+
+// regressionOn measures the model on x (set's examples), in the target's units.
+func (t *Trainer) regressionOn(x *tensor.Dense, set *data.Set) (metrics.Regression, error) {
+	return metrics.Regress(t.predictTargets(x, set))
+}
+
 // endRegressionEpoch reports a regression's epoch: epoch_end with the test
 // loss and R², then regression_evaluation with id 0.
 func (t *Trainer) endRegressionEpoch() {
@@ -508,7 +544,14 @@ func (t *Trainer) endRegressionEpoch() {
 		t.post(protocol.Error{Message: fmt.Sprintf("evaluating epoch %d: %v", t.pos.epoch, err)})
 		return
 	}
-	t.post(protocol.EpochEnd{Epoch: t.pos.epoch, Loss: t.stats.epochLoss.value(), ValLoss: ev.Loss, ValR2: ev.R2})
+	end := protocol.EpochEnd{Epoch: t.pos.epoch, Loss: t.stats.epochLoss.value(), ValLoss: ev.Loss, ValR2: ev.R2}
+	if v, ok := t.validation(); ok {
+		end.ValLoss = v.Loss
+		if r, err := t.regressionOn(t.user.valX, t.user.parts.Validation); err == nil {
+			end.ValR2 = r.R2
+		}
+	}
+	t.post(end)
 	t.epochsDone++
 	t.post(ev)
 	t.recordEpoch()

@@ -69,6 +69,19 @@ func TestPenguinsInTheWorker(t *testing.T) {
 	}
 	m := spec.TableMLP(spec.DatasetPenguins, ready.Data)
 	h.trainToEnd(m)
+	// epoch_end's val_* are measured on the validation split, the
+	// evaluation sent with it (id 0) on the test split.
+	var end protocol.EpochEnd
+	for _, e := range h.seen {
+		switch e := e.(type) {
+		case protocol.EpochEnd:
+			end = e
+		case protocol.Evaluation:
+			if e.ID == 0 && end.Epoch == m.Epochs && (e.Loss == end.ValLoss || end.ValLoss == 0) {
+				t.Errorf("epoch %d: val_loss %v is the test loss %v", end.Epoch, end.ValLoss, e.Loss)
+			}
+		}
+	}
 	h.send(protocol.Evaluate{ID: 5})
 	ev := h.await("evaluation", func(e protocol.Event) bool { v, ok := e.(protocol.Evaluation); return ok && v.ID == 5 }).(protocol.Evaluation)
 	t.Logf("penguins in the worker: test accuracy %.2f%% (%d test rows)", 100*ev.Accuracy, ready.Test)
@@ -116,6 +129,7 @@ func TestPenguinsInTheWorker(t *testing.T) {
 		{protocol.LoadDataset{Source: protocol.SourceTable, Table: []byte("a,b\n1,x\n2,x\n3,y\n4,x\n")}, `class "y" has 1 example(s)`},
 		{protocol.LoadDataset{Source: protocol.SourceTable, Table: []byte("a,b\ncaf\xe9,1\n")}, "line 2 is not UTF-8 text"},
 		{protocol.LoadDataset{Source: protocol.SourceZip, Zip: []byte("not a zip")}, "not a readable zip file"},
+		{protocol.LoadDataset{Source: protocol.SourceBuiltin, Name: spec.DatasetCars, Validation: 0.3}, "split into 274 to train on and 0 to test on; each needs at least 1"},
 	} {
 		h.send(bad.r)
 		h.await(bad.want, isError(bad.want))

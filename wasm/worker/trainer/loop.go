@@ -253,9 +253,13 @@ func (t *Trainer) endEpoch() {
 		t.post(protocol.Error{Message: fmt.Sprintf("evaluating epoch %d: %v", t.pos.epoch, err)})
 		return
 	}
+	valLoss, valAcc := ev.Loss, ev.Accuracy
+	if v, ok := t.validation(); ok { // the user's data set has its own validation split
+		valLoss, valAcc = v.Loss, v.Accuracy
+	}
 	t.post(protocol.EpochEnd{
 		Epoch: t.pos.epoch, Loss: t.stats.epochLoss.value(), Accuracy: t.stats.epochAcc.value(),
-		ValLoss: ev.Loss, ValAccuracy: ev.Accuracy,
+		ValLoss: valLoss, ValAccuracy: valAcc,
 	})
 	t.epochsDone++
 	t.post(ev)
