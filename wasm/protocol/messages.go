@@ -187,7 +187,9 @@ type Progress struct {
 	LearningRate float64 `json:"learning_rate,omitempty"`
 }
 
-// EpochEnd reports a finished epoch; Val* are measured on the test set. The
+// EpochEnd reports a finished epoch; Val* are measured on MNIST's test set,
+// or on a loaded data set's validation split (its test split when it has
+// none); the evaluation that follows is on the test split. The
 // worker sends it at the end of every epoch of a run (not in the playground,
 // whose epochs are a few batches, nor in a TrainGoal run), followed by that
 // evaluation with ID 0 (an Evaluation, or a RegressionEvaluation).
