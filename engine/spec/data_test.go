@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -139,6 +140,14 @@ func TestDataRules(t *testing.T) {
 				t.Errorf("Validate() = %v\n                  want %s", err, c.want)
 			}
 		})
+	}
+}
+
+func TestDefaultsTakeTheDataShape(t *testing.T) {
+	m := ImageCNN(DatasetShapes, shapesData())
+	m.Input = nil
+	if got := m.Defaults().Input; fmt.Sprint(got) != "[32 32 3]" {
+		t.Errorf("Defaults().Input = %v, want the data's [32 32 3]", got)
 	}
 }
 

@@ -48,7 +48,7 @@ func (m Model) Validate() error {
 // Defaults returns m with unset (zero) settings filled in with Keras'
 // defaults: the optimizer's (Optimizer.Defaults, and a learning rate of 0.01
 // for SGD, 0.001 otherwise), batch size 32, 1 epoch, the data set's usual
-// input shape, alpha 0.3 for LeakyReLU layers, momentum 0.99 and
+// input shape (a described data set's Data.Shape), alpha 0.3 for LeakyReLU layers, momentum 0.99 and
 // epsilon 0.001 for BatchNormalization layers, and tanh and sigmoid gates
 // for recurrent layers. m itself is not changed.
 func (m Model) Defaults() Model {
@@ -71,6 +71,8 @@ func (m Model) Defaults() Model {
 			m.Input = []int{784}
 		case isToy(m.Dataset):
 			m.Input = []int{MinToyFeatures}
+		case m.Data != nil:
+			m.Input = append([]int(nil), m.Data.Shape...)
 		}
 	}
 	m.Layers = append([]Layer(nil), m.Layers...) // don't write to the caller's layers
