@@ -48,9 +48,9 @@ func (m Model) Validate() error {
 // Defaults returns m with unset (zero) settings filled in with Keras'
 // defaults: the optimizer's (Optimizer.Defaults, and a learning rate of 0.01
 // for SGD, 0.001 otherwise), batch size 32, 1 epoch, the data set's usual
-// input shape (a described data set's Data.Shape), alpha 0.3 for LeakyReLU layers, momentum 0.99 and
-// epsilon 0.001 for BatchNormalization layers, and tanh and sigmoid gates
-// for recurrent layers. m itself is not changed.
+// input shape (a described data set's Data.Shape), alpha 0.3 for LeakyReLU
+// layers, momentum 0.99 and epsilon 0.001 for BatchNormalization layers,
+// and tanh and sigmoid gates for recurrent layers. m itself is not changed.
 func (m Model) Defaults() Model {
 	m.Optimizer = m.Optimizer.Defaults()
 	if m.Optimizer.LearningRate == 0 {
