@@ -50,7 +50,7 @@ func (s *MisclassifiedStrip) Draw(ses *session.Session) {
 			for i, b := range m.Pixels {
 				img[i] = float32(b) / 255
 			}
-			drawDigit(cv.GetContext2d(), img)
+			draw.Digit(cv.GetContext2d(), img)
 			cap := draw.New("figcaption")
 			cap.SetInnerHTML(fmt.Sprintf(`<span class="pred">%d</span> <span class="true">true %d</span>`, m.Predicted, m.True))
 			fig.AppendChild(cv)

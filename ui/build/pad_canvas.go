@@ -89,7 +89,7 @@ func (p *Pad) MountPreview(host js.Value) {
 	cv.SetAttribute("aria-label", "The 28×28 input the model sees")
 	host.Call("replaceChildren", cv.Underlying())
 	c.preview = cv.GetContext2d()
-	drawDigit(c.preview, p.shown)
+	draw.Digit(c.preview, p.shown)
 }
 
 // canvasXY maps a pointer event to canvas pixels.
@@ -152,31 +152,12 @@ func (c *padCanvas) input() []float32 {
 }
 
 // show draws the input the model was sent on the preview.
-func (c *padCanvas) show(input []float32) { drawDigit(c.preview, input) }
+func (c *padCanvas) show(input []float32) { draw.Digit(c.preview, input) }
 
 // clear wipes the drawing and the preview.
 func (c *padCanvas) clear() {
 	if c.ctx != nil {
 		c.ctx.ClearRect(0, 0, padSize, padSize)
 	}
-	drawDigit(c.preview, nil)
-}
-
-// drawDigit paints a 28×28 image (values in [0,1], nil for blank) on ctx,
-// dark ink on a light background like the pad.
-func drawDigit(ctx *dom.CanvasRenderingContext2D, v []float32) {
-	if ctx == nil {
-		return
-	}
-	n := drawing.Side * drawing.Side
-	rgba := make([]byte, 4*n)
-	for i := 0; i < n; i++ {
-		ink := float32(0)
-		if i < len(v) {
-			ink = v[i]
-		}
-		g := byte(250 - 221*min(1, max(0, ink))) // #fafafa → #1d1d1d
-		rgba[4*i], rgba[4*i+1], rgba[4*i+2], rgba[4*i+3] = g, g, g, 255
-	}
-	draw.PutPixels(ctx, rgba, drawing.Side, drawing.Side)
+	draw.Digit(c.preview, nil)
 }

@@ -35,8 +35,8 @@ func (c *Run) AddProgress(p protocol.Progress) {
 		return
 	}
 	x := float64(p.Epoch-1) + float64(p.Batch)/float64(p.Batches)
-	c.Loss = appendPoint(c.Loss, Point{x, p.Loss})
-	c.Acc = appendPoint(c.Acc, Point{x, p.Accuracy})
+	c.Loss = AppendPoint(c.Loss, Point{x, p.Loss})
+	c.Acc = AppendPoint(c.Acc, Point{x, p.Accuracy})
 	c.Epochs = p.Epochs
 	c.Version++
 }
@@ -49,7 +49,11 @@ func (c *Run) AddEpoch(e protocol.EpochEnd) {
 	c.Version++
 }
 
-func appendPoint(s []Point, p Point) []Point {
+// AppendPoint adds p to a curve of at most maxPoints points: beyond it
+// every other point is dropped, which keeps the curve's shape and the
+// drawing cheap. A point before the curve's last (a late message from
+// before a reset) is left out.
+func AppendPoint(s []Point, p Point) []Point {
 	if n := len(s); n > 0 && p.X < s[n-1].X {
 		return s // a late message from before a reset
 	}

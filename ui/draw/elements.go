@@ -5,6 +5,7 @@ package draw
 import (
 	"syscall/js"
 
+	"github.com/nnplay/nnplay/engine/data/drawing"
 	"honnef.co/go/js/dom/v2"
 )
 
@@ -47,4 +48,23 @@ func PutPixels(ctx *dom.CanvasRenderingContext2D, rgba []byte, w, h int) {
 	img := ctx.CreateImageData(w, h)
 	js.CopyBytesToJS(img.Data(), rgba)
 	ctx.PutImageData(img, 0, 0)
+}
+
+// Digit paints a 28×28 image (values in [0,1], nil for blank) on ctx,
+// dark ink on a light background like the pad.
+func Digit(ctx *dom.CanvasRenderingContext2D, v []float32) {
+	if ctx == nil {
+		return
+	}
+	n := drawing.Side * drawing.Side
+	rgba := make([]byte, 4*n)
+	for i := 0; i < n; i++ {
+		ink := float32(0)
+		if i < len(v) {
+			ink = v[i]
+		}
+		g := byte(250 - 221*min(1, max(0, ink))) // #fafafa → #1d1d1d
+		rgba[4*i], rgba[4*i+1], rgba[4*i+2], rgba[4*i+3] = g, g, g, 255
+	}
+	PutPixels(ctx, rgba, drawing.Side, drawing.Side)
 }

@@ -19,9 +19,9 @@ import (
 // styles, which the page's CSP forbids; bar lengths are set through the
 // CSSOM (element.style), which the CSP allows.
 
-// maxTiles bounds the small images of one grid (feature maps, filters,
+// MaxTiles bounds the small images of one grid (feature maps, filters,
 // weight images).
-const maxTiles = 64
+const MaxTiles = 64
 
 // floats decodes a protocol tensor's little-endian float32 bytes (nil on
 // a malformed one; the protocol's Decode has checked sizes already).
@@ -125,16 +125,16 @@ func TensorView(v []float32, shape []int, scale float64, what string) dom.Elemen
 }
 
 // mapGrid draws an (H, W, C) tensor as C small H×W images (at most
-// maxTiles), sharing one colour scale.
+// MaxTiles), sharing one colour scale.
 func Maps(v []float32, h, w, c int, scale float64, what string) dom.Element {
 	grid := El("div", "map-grid", "")
-	for k := 0; k < min(c, maxTiles); k++ {
+	for k := 0; k < min(c, MaxTiles); k++ {
 		cv := Heat(v[k:], h, w, w*c, c, scale, fmt.Sprintf("%s, channel %d", what, k))
 		grid.AppendChild(cv)
 	}
 	note := fmt.Sprintf("%s: %d maps of %d×%d", what, c, h, w)
-	if c > maxTiles {
-		note += fmt.Sprintf(" (the first %d shown)", maxTiles)
+	if c > MaxTiles {
+		note += fmt.Sprintf(" (the first %d shown)", MaxTiles)
 	}
 	return Figure("tv maps", note, grid)
 }

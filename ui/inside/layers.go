@@ -6,6 +6,7 @@ import (
 
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/ui/draw"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -23,7 +24,7 @@ const (
 // for a chosen test image (from a trace), and per-layer training
 // statistics over time (from stats, polled while training).
 type Layers struct {
-	visibility
+	draw.Visibility
 	s *session.Session
 
 	Snap      *protocol.Snapshot
@@ -177,14 +178,14 @@ func (s *Layers) setStats(e protocol.Stats) {
 	for _, l := range e.Layers {
 		s.Names[l.Layer] = l.Name
 		if len(l.Params) > 0 {
-			s.GradNorm[l.Layer] = appendPoint(s.GradNorm[l.Layer], chart.Point{X: x, Y: l.Params[0].GradNorm})
+			s.GradNorm[l.Layer] = chart.AppendPoint(s.GradNorm[l.Layer], chart.Point{X: x, Y: l.Params[0].GradNorm})
 		}
 		if l.Type != spec.TypeFlatten && l.Type != spec.TypeReshape && l.Type != spec.TypeDropout {
-			s.ActStd[l.Layer] = appendPoint(s.ActStd[l.Layer], chart.Point{X: x, Y: l.Std})
-			s.ActMean[l.Layer] = appendPoint(s.ActMean[l.Layer], chart.Point{X: x, Y: l.Mean})
+			s.ActStd[l.Layer] = chart.AppendPoint(s.ActStd[l.Layer], chart.Point{X: x, Y: l.Std})
+			s.ActMean[l.Layer] = chart.AppendPoint(s.ActMean[l.Layer], chart.Point{X: x, Y: l.Mean})
 		}
 		if l.ReLU {
-			s.Dead[l.Layer] = appendPoint(s.Dead[l.Layer], chart.Point{X: x, Y: l.Dead})
+			s.Dead[l.Layer] = chart.AppendPoint(s.Dead[l.Layer], chart.Point{X: x, Y: l.Dead})
 		}
 	}
 	s.StatsVer++
@@ -243,26 +244,6 @@ func layerLabel(m spec.Model, i int) string {
 		types[j] = l.Type
 	}
 	return fmt.Sprintf("%s (%s)", spec.KerasNames(types)[i], m.Layers[i].Type)
-}
-
-// maxStatsPoints bounds a statistics curve; beyond it every other point is
-// dropped, which keeps the curve's shape and the drawing cheap.
-const maxStatsPoints = 4000
-
-// appendPoint adds p to a curve (the same thinning as ui/chart's training
-// curves).
-func appendPoint(s []chart.Point, p chart.Point) []chart.Point {
-	if n := len(s); n > 0 && p.X < s[n-1].X {
-		return s // a late message from before a reset
-	}
-	if len(s) >= maxStatsPoints {
-		half := s[:0]
-		for i := 0; i < len(s); i += 2 {
-			half = append(half, s[i])
-		}
-		s = half
-	}
-	return append(s, p)
 }
 
 // wrapIndex maps i onto the test set's images, wrapping around both ends

@@ -8,6 +8,7 @@ import (
 	"github.com/vugu/vugu/js"
 
 	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/ui/draw"
 )
 
 // LayersPanel shows what a trained MNIST model has learned and how its
@@ -19,9 +20,9 @@ import (
 type LayersPanel struct {
 	P *Place
 
-	index indexInput // the test image number field
+	index draw.IndexInput // the test image number field
 
-	section              sjs.Value // the panel's element, watched for visibility
+	section              sjs.Value // the panel's element, watched for draw.Visibility
 	weights, maps, table sjs.Value
 	drawn                int // Layers.Version last drawn
 	grad, std, dead      chart.Chart
@@ -34,7 +35,7 @@ func (c *LayersPanel) watch(v js.Value) {
 	if el := sjs.Value(v); !c.section.Equal(el) {
 		c.section = el
 		s := c.P.Layers
-		s.watch(c.P.S.Env, el, s.shown)
+		s.Watch(c.P.S.Env, el, s.shown)
 	}
 }
 

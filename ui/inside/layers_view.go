@@ -39,7 +39,7 @@ func drawWeights(host js.Value, s *Layers) {
 	switch {
 	case typ == spec.TypeDense && len(p.Shape) == 2 && p.Shape[0] == protocol.ImageSize:
 		units := p.Shape[1]
-		for u := 0; u < min(units, maxTiles); u++ {
+		for u := 0; u < min(units, draw.MaxTiles); u++ {
 			col := make([]float32, protocol.ImageSize)
 			for i := range col {
 				col[i] = w[i*units+u]
@@ -50,10 +50,10 @@ func drawWeights(host js.Value, s *Layers) {
 			grid.AppendChild(cv)
 		}
 		note = fmt.Sprintf("%s: each unit's 784 weights as a 28×28 image (%d of %d units). Red pixels push the unit up, blue ones down: the unit looks for that pattern.",
-			layerLabel(s.Snap.Spec, p.Layer), min(units, maxTiles), units)
+			layerLabel(s.Snap.Spec, p.Layer), min(units, draw.MaxTiles), units)
 	case typ == spec.TypeConv2D && len(p.Shape) == 4:
 		kh, kw, c, f := p.Shape[0], p.Shape[1], p.Shape[2], p.Shape[3]
-		for fi := 0; fi < min(f, maxTiles); fi++ {
+		for fi := 0; fi < min(f, draw.MaxTiles); fi++ {
 			filt := make([]float32, kh*kw) // channel 0 (MNIST has one)
 			for i := range filt {
 				filt[i] = w[i*c*f+fi]
@@ -148,6 +148,3 @@ func statsSeries(m map[int][]chart.Point, names map[int]string) []chart.Series {
 	}
 	return out
 }
-
-// maxTiles bounds the small images of one grid, as in ui/draw's grids.
-const maxTiles = 64

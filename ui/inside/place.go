@@ -46,9 +46,9 @@ func (p *Place) Shown() { p.shown = true }
 // reading stops playing.
 func (p *Place) Hidden() {
 	p.shown = false
-	p.Layers.hide()
+	p.Layers.Hide()
 	p.Layers.drawStats = nil
-	p.RNN.hide()
+	p.RNN.Hide()
 	p.RNN.pause()
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/ui/draw"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -16,7 +17,7 @@ import (
 // computes every number (its rnn_trace answer); the panel chooses the
 // image and the step to show.
 type RNN struct {
-	visibility
+	draw.Visibility
 	s *session.Session
 
 	Index      int // the test image

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	sjs "syscall/js"
 
+	"github.com/nnplay/nnplay/ui/draw"
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/js"
 )
@@ -18,9 +19,9 @@ import (
 type RnnPanel struct {
 	P *Place
 
-	index   indexInput // the test image number field
+	index   draw.IndexInput // the test image number field
 	view    rnnView
-	section sjs.Value // the panel's element, watched for visibility
+	section sjs.Value // the panel's element, watched for draw.Visibility
 }
 
 // watch follows the panel's element (made again each time the place is
@@ -29,7 +30,7 @@ func (c *RnnPanel) watch(v js.Value) {
 	if el := sjs.Value(v); !c.section.Equal(el) {
 		c.section = el
 		r := c.P.RNN
-		r.watch(c.P.S.Env, el, r.refresh)
+		r.Watch(c.P.S.Env, el, r.refresh)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/ui/draw"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -18,7 +19,7 @@ import (
 // worker's forward values, loss, backward values and the update it would
 // make), walked one step at a time.
 type Backprop struct {
-	visibility
+	draw.Visibility
 	s *session.Session
 
 	Index      int // the test image to trace

@@ -22,9 +22,9 @@ import (
 type BackpropPanel struct {
 	P *Place
 
-	index   indexInput // the test image number field
+	index   draw.IndexInput // the test image number field
 	view    stepView
-	section sjs.Value // the panel's element, watched for visibility
+	section sjs.Value // the panel's element, watched for draw.Visibility
 }
 
 // watch follows the panel's element (made again each time the place is
@@ -33,7 +33,7 @@ func (c *BackpropPanel) watch(v js.Value) {
 	if el := sjs.Value(v); !c.section.Equal(el) {
 		c.section = el
 		b := c.P.Backprop
-		b.watch(c.P.S.Env, el, b.refresh)
+		b.Watch(c.P.S.Env, el, b.refresh)
 	}
 }
 

@@ -40,8 +40,8 @@ func (p *Place) Shown() { p.shown = true }
 // asking, and catch up when shown again.
 func (p *Place) Hidden() {
 	p.shown = false
-	p.Softmax.hide()
-	p.Backprop.hide()
+	p.Softmax.Hide()
+	p.Backprop.Hide()
 }
 
 // handle sees every worker event after the session has applied it: it

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/nnplay/nnplay/ui/draw"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -26,7 +27,7 @@ const (
 // e^z, their sum and the probabilities, then the cross-entropy and its
 // gradient for the chosen true label.
 type Softmax struct {
-	visibility
+	draw.Visibility
 	s *session.Session
 
 	Source  string

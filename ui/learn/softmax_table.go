@@ -203,7 +203,7 @@ func (tb *softmaxTable) draw() {
 	if sliders {
 		img = nil
 	}
-	drawDigit(tb.image, img)
+	draw.Digit(tb.image, img)
 	v, ok := s.Numbers()
 	zScale := 1.0
 	for _, z := range v.Z {
@@ -283,23 +283,4 @@ func softmaxNote(s *Softmax, v Numbers) string {
 		out += " (Updating…)"
 	}
 	return out
-}
-
-// drawDigit paints a 28×28 image (values in [0,1], nil for blank) on ctx,
-// dark ink on a light background like the pad.
-func drawDigit(ctx *dom.CanvasRenderingContext2D, v []float32) {
-	if ctx == nil {
-		return
-	}
-	n := drawing.Side * drawing.Side
-	rgba := make([]byte, 4*n)
-	for i := 0; i < n; i++ {
-		ink := float32(0)
-		if i < len(v) {
-			ink = v[i]
-		}
-		g := byte(250 - 221*min(1, max(0, ink))) // #fafafa → #1d1d1d
-		rgba[4*i], rgba[4*i+1], rgba[4*i+2], rgba[4*i+3] = g, g, g, 255
-	}
-	draw.PutPixels(ctx, rgba, drawing.Side, drawing.Side)
 }

@@ -165,8 +165,8 @@ func paramView(v []float32, shape []int, scale float64, what string) dom.Element
 		kh, kw, c, f := shape[0], shape[1], shape[2], shape[3]
 		grid := draw.El("div", "map-grid kernels", "")
 		n := 0
-		for fi := 0; fi < f && n < maxTiles; fi++ {
-			for ci := 0; ci < c && n < maxTiles; ci++ {
+		for fi := 0; fi < f && n < draw.MaxTiles; fi++ {
+			for ci := 0; ci < c && n < draw.MaxTiles; ci++ {
 				grid.AppendChild(draw.Heat(v[ci*f+fi:], kh, kw, kw*c*f, c*f, scale, fmt.Sprintf("%s filter %d channel %d", what, fi, ci)))
 				n++
 			}
@@ -197,6 +197,3 @@ func updateTable(layer string, p protocol.TraceParam, before, grad, upd, after [
 	}
 	return t
 }
-
-// maxTiles bounds the small images of one grid, as in ui/draw's grids.
-const maxTiles = 64

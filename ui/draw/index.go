@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package learn
+package draw
 
 import (
 	"strconv"
@@ -8,14 +8,14 @@ import (
 	"github.com/vugu/vugu"
 )
 
-// indexInput is a test-image number field that keeps what is being typed:
+// IndexInput is a test-image number field that keeps what is being typed:
 // Vugu re-sets .value on every render, and a trace arriving mid-typing
 // would otherwise put the old number back. The number is applied on
 // change (Enter or leaving the field).
-type indexInput struct{ typed string }
+type IndexInput struct{ typed string }
 
 // Value is the field's text: what is being typed, else the current index.
-func (f *indexInput) Value(current int) string {
+func (f *IndexInput) Value(current int) string {
 	if f.typed != "" {
 		return f.typed
 	}
@@ -23,10 +23,10 @@ func (f *indexInput) Value(current int) string {
 }
 
 // Typed records a keystroke's result.
-func (f *indexInput) Typed(ev vugu.DOMEvent) { f.typed = ev.PropString("target", "value") }
+func (f *IndexInput) Typed(ev vugu.DOMEvent) { f.typed = ev.PropString("target", "value") }
 
 // Apply sets the typed number (ignoring text that is not one).
-func (f *indexInput) Apply(ev vugu.DOMEvent, set func(int)) {
+func (f *IndexInput) Apply(ev vugu.DOMEvent, set func(int)) {
 	f.typed = ""
 	if i, err := strconv.Atoi(ev.PropString("target", "value")); err == nil {
 		set(i)
@@ -34,7 +34,7 @@ func (f *indexInput) Apply(ev vugu.DOMEvent, set func(int)) {
 }
 
 // Go sets index i (the ◀ ▶ buttons), dropping any half-typed number.
-func (f *indexInput) Go(set func(int), i int) {
+func (f *IndexInput) Go(set func(int), i int) {
 	f.typed = ""
 	set(i)
 }

@@ -1,21 +1,22 @@
-package learn
+package draw
 
-// visibility says whether a panel is on screen: its place is shown and
+// Visibility says whether a panel is on screen: its place is shown and
 // its element is in (or near) the viewport. A panel off screen asks for
-// nothing (a trace of the seed model is ~2 MB to decode) and catches up
+// nothing (a trace or a snapshot is hundreds of kilobytes to decode) and
+// catches up
 // when it comes into view.
 //
 // The place's DOM is made again each time the place is shown, so each new
-// element is watched anew (watch, in visibility_dom.go); gen tells the
+// element is watched anew (Watch); gen tells the
 // current watch from the callbacks of elements that are gone.
-type visibility struct {
+type Visibility struct {
 	Visible bool
 	gen     int
 	stop    func() // disconnects the current watch (nil: none)
 }
 
-// hide marks the panel off screen and ends its watch: its place left.
-func (v *visibility) hide() {
+// Hide marks the panel off screen and ends its watch: its place left.
+func (v *Visibility) Hide() {
 	v.gen++
 	v.Visible = false
 	if v.stop != nil {

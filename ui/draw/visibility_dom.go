@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package learn
+package draw
 
 import (
 	"syscall/js"
@@ -8,13 +8,13 @@ import (
 	"github.com/vugu/vugu"
 )
 
-// watch observes el, a panel's new element: when it comes into view,
+// Watch observes el, a panel's new element: when it comes into view,
 // Visible turns true and shown runs (to send the requests the panel
 // skipped); when it leaves, Visible turns false. Any earlier element's
 // watch ends. The observer's callback must not block, so a goroutine
 // takes Vugu's lock.
-func (v *visibility) watch(env vugu.EventEnv, el js.Value, shown func()) {
-	v.hide()
+func (v *Visibility) Watch(env vugu.EventEnv, el js.Value, shown func()) {
+	v.Hide()
 	gen := v.gen
 	ctor := js.Global().Get("IntersectionObserver")
 	if ctor.IsUndefined() {
