@@ -1,14 +1,12 @@
-package inside
+package model
 
-// The models this place's RNN panel reads, made in the model editor.
-// (These test ui/model's editor; they belong there once it settles.)
+// Recurrent layers in the model editor (the Inside place's RNN panel reads them).
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/nnplay/nnplay/engine/spec"
-	"github.com/nnplay/nnplay/ui/model"
 )
 
 // TestRecurrentRowsRoundTrip: a recurrent layer's row shows units,
@@ -18,7 +16,7 @@ func TestRecurrentRowsRoundTrip(t *testing.T) {
 	gru := spec.GRU(16, true)
 	gru.ResetAfter, gru.UseBias, gru.RecurrentActivation = spec.Bool(false), spec.Bool(false), spec.ActTanh
 	for _, l := range []spec.Layer{spec.LSTM(64, false), spec.SimpleRNN(8, true), gru} {
-		r := model.RowOf(l)
+		r := RowOf(l)
 		var names []string
 		for _, f := range r.Fields() {
 			names = append(names, f.Name+"="+*r.Text(f.Name))
@@ -32,7 +30,7 @@ func TestRecurrentRowsRoundTrip(t *testing.T) {
 			t.Errorf("%s: row gives %+v (%q), want %+v", l.Type, back, msg, l)
 		}
 	}
-	r := model.RowOf(spec.LSTM(64, false))
+	r := RowOf(spec.LSTM(64, false))
 	*r.Text("sequences") = "true"
 	if l, _ := r.Layer(); !l.ReturnSequences {
 		t.Error("choosing return sequences true is not read")
@@ -42,7 +40,7 @@ func TestRecurrentRowsRoundTrip(t *testing.T) {
 // TestBuildRowByRowInTheEditor: palette LSTM after a Reshape gives the
 // preset's weights; without the Reshape the row says to add one.
 func TestBuildRowByRowInTheEditor(t *testing.T) {
-	e := model.NewEditor(model.PresetSeed)
+	e := NewEditor(PresetSeed)
 	for len(e.Rows) > 0 {
 		e.Remove(0)
 	}
