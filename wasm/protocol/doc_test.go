@@ -22,38 +22,45 @@ Event's "the worker". doc.go keeps only the framing and the state machine.`
 // added in any file documents itself on its type.
 func TestMessageDocs(t *testing.T) {
 	fset := token.NewFileSet()
-	notTest := func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }
-	pkgs, err := parser.ParseDir(fset, ".", notTest, parser.ParseComments)
+	entries, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, e := range entries {
+		if name := e.Name(); strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
+			f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, f)
+		}
 	}
 	kinds := map[string]string{}           // type name → "Request" or "Event"
 	docs := map[string]*ast.CommentGroup{} // type name → its doc comment
 	where := map[string]token.Pos{}
-	for _, pkg := range pkgs {
-		for _, f := range pkg.Files {
-			for _, d := range f.Decls {
-				switch d := d.(type) {
-				case *ast.FuncDecl:
-					if d.Recv == nil || len(d.Recv.List) != 1 {
-						continue
+	for _, f := range files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil || len(d.Recv.List) != 1 {
+					continue
+				}
+				kind := map[string]string{"isRequest": "Request", "isEvent": "Event"}[d.Name.Name]
+				if kind != "" {
+					kinds[receiverName(d.Recv.List[0].Type)] = kind
+				}
+			case *ast.GenDecl:
+				if d.Tok != token.TYPE {
+					continue
+				}
+				for _, s := range d.Specs {
+					ts := s.(*ast.TypeSpec)
+					doc := ts.Doc
+					if doc == nil && !d.Lparen.IsValid() {
+						doc = d.Doc // type T struct{...}: the comment sits on the declaration
 					}
-					kind := map[string]string{"isRequest": "Request", "isEvent": "Event"}[d.Name.Name]
-					if kind != "" {
-						kinds[receiverName(d.Recv.List[0].Type)] = kind
-					}
-				case *ast.GenDecl:
-					if d.Tok != token.TYPE {
-						continue
-					}
-					for _, s := range d.Specs {
-						ts := s.(*ast.TypeSpec)
-						doc := ts.Doc
-						if doc == nil && !d.Lparen.IsValid() {
-							doc = d.Doc // type T struct{...}: the comment sits on the declaration
-						}
-						docs[ts.Name.Name], where[ts.Name.Name] = doc, ts.Pos()
-					}
+					docs[ts.Name.Name], where[ts.Name.Name] = doc, ts.Pos()
 				}
 			}
 		}
