@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/nnplay/nnplay/engine/share"
+	"github.com/nnplay/nnplay/engine/units"
 )
 
 // Submission is one student's entry: a model link and what came with it.
@@ -266,7 +267,7 @@ func broken(c Challenge, p share.Payload, params int) []string {
 		out = append(out, fmt.Sprintf("classes: the model tells %v apart, the challenge %v", classList(p.Spec.Classes), classList(t.Classes)))
 	}
 	if r.MaxParams > 0 && params > r.MaxParams {
-		out = append(out, fmt.Sprintf("max parameters: the model has %s, the limit is %s", thousands(params), thousands(r.MaxParams)))
+		out = append(out, fmt.Sprintf("max parameters: the model has %s, the limit is %s", units.Thousands(params), units.Thousands(r.MaxParams)))
 	}
 	if r.MaxEpochs > 0 && p.Epochs > r.MaxEpochs {
 		out = append(out, fmt.Sprintf("max epochs: trained %d epochs, the limit is %d", p.Epochs, r.MaxEpochs))
@@ -286,15 +287,6 @@ func classList(c []int) string {
 		return "all ten digits"
 	}
 	return fmt.Sprint(c)
-}
-
-// thousands formats n with thousands separators: 109,386.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // CSV is the board as a spreadsheet: rank (empty when not ranked), name,
