@@ -20,6 +20,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nnplay/nnplay/engine/units"
 )
 
 func main() {
@@ -132,11 +134,7 @@ func num(v float64) string {
 	if v < 100 {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
-	s := strconv.FormatInt(int64(v+0.5), 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return units.Thousands(int(v + 0.5))
 }
 
 // row is one line of the table: where its three numbers come from.
