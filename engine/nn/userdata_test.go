@@ -69,8 +69,8 @@ func TestPenguinsAccuracy(t *testing.T) {
 	s := spec.TableMLP(spec.DatasetPenguins, parts.Data)
 	m := mustBuild(t, s)
 	ev := fitParts(t, m, s, parts)
-	t.Logf("penguins: %d train / %d validation / %d test rows, %d features; MLP %v; test accuracy %.2f%% (loss %.4f) in %v",
-		parts.Train.Len(), parts.Validation.Len(), parts.Test.Len(), parts.Data.Features(), s.Layers, 100*ev.Accuracy, ev.Loss, time.Since(start).Round(time.Millisecond))
+	t.Logf("penguins: %d train / %d validation / %d test rows, %d features; MLP 32-16-3, %d epochs; test accuracy %.2f%% (loss %.4f) in %v",
+		parts.Train.Len(), parts.Validation.Len(), parts.Test.Len(), parts.Data.Features(), s.Epochs, 100*ev.Accuracy, ev.Loss, time.Since(start).Round(time.Millisecond))
 	if ev.Accuracy < 0.95 {
 		t.Errorf("penguins test accuracy %.2f%%, want at least 95%%", 100*ev.Accuracy)
 	}
