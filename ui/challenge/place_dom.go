@@ -8,6 +8,7 @@ import (
 	sjs "syscall/js"
 
 	"github.com/vugu/vugu"
+	"github.com/vugu/vugu/js"
 
 	"github.com/nnplay/nnplay/engine/challenge"
 	"github.com/nnplay/nnplay/ui/store"
@@ -80,11 +81,48 @@ func (c *MakePanel) fullLink() string {
 }
 
 // BoardPanel is the teacher's leaderboard.
-type BoardPanel struct{ P *Place }
+type BoardPanel struct {
+	P *Place
 
-func (c *BoardPanel) setLink(ev vugu.DOMEvent) { c.P.BoardLink = ev.PropString("target", "value") }
-func (c *BoardPanel) setSubs(ev vugu.DOMEvent) { c.P.Submissions = ev.PropString("target", "value") }
+	subs sjs.Value // the submissions' textarea
+}
+
+// mountSubs takes the submissions' textarea (made again each time the
+// place is shown) and follows it with a listener of its own: a class's
+// links run to megabytes, more than Vugu's events and renders carry.
+func (c *BoardPanel) mountSubs(v js.Value) {
+	el := sjs.Value(v)
+	if c.subs.Equal(el) {
+		return
+	}
+	c.subs = el
+	el.Set("value", c.P.Submissions)
+	var changed sjs.Func
+	changed = sjs.FuncOf(func(this sjs.Value, _ []sjs.Value) any {
+		text := this.Get("value").String()
+		go func() {
+			env := c.P.S.Env
+			env.Lock()
+			c.P.Submissions = text
+			env.UnlockRender()
+		}()
+		return nil
+	})
+	el.Call("addEventListener", "input", changed)
+	el.Call("addEventListener", "change", changed)
+}
+
+// setLink reads the field itself: Vugu's copy of an event's properties
+// is cut short.
+func (c *BoardPanel) setLink(ev vugu.DOMEvent) { c.P.BoardLink = targetValue(ev) }
 func (c *BoardPanel) total() int               { return max(1, c.P.Total) }
+
+func targetValue(ev vugu.DOMEvent) string {
+	if t := sjs.Value(ev.JSEventTarget()); t.Truthy() {
+		return t.Get("value").String()
+	}
+	return ev.PropString("target", "value")
+}
 
 func (c *BoardPanel) acc(e protocol.LeaderboardEntry) string {
 	if e.Accuracy == nil {
@@ -125,6 +163,9 @@ func (c *BoardPanel) readFile(ev vugu.DOMEvent) {
 			env := c.P.S.Env
 			env.Lock()
 			c.P.Submissions = strings.TrimSpace(text)
+			if c.subs.Truthy() {
+				c.subs.Set("value", c.P.Submissions)
+			}
 			env.UnlockRender()
 		}()
 		return nil

@@ -1,0 +1,274 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nnplay/nnplay/engine/challenge/measure"
+	"github.com/nnplay/nnplay/engine/data"
+	"github.com/nnplay/nnplay/engine/modelio"
+	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/engine/share"
+	"github.com/nnplay/nnplay/engine/spec"
+)
+
+// Tests of the Why?, Runs and Challenges places (issue 17).
+
+// trainEpochs sets the seed model's epochs and trains until it finishes.
+func (u *user) trainEpochs(epochs int) {
+	u.t.Helper()
+	u.typeInto("#epochs", strconv.Itoa(epochs))
+	u.waitEnabled("#train", 30*time.Second)
+	u.click("#train")
+	u.WaitText("#status", 6*time.Minute, func(s string) bool { return strings.Contains(s, "Training finished") })
+}
+
+// number reads an attribute as a number, failing the test on anything else.
+func (u *user) number(sel, name string) float64 {
+	u.t.Helper()
+	s := u.attr(sel, name)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		u.t.Fatalf("%s[%s] = %q, want a number", sel, name, s)
+	}
+	return v
+}
+
+// TestExplainWhyAndErrors trains the seed model one epoch, draws a 1 and
+// opens "Why?" from Try it: covering the strokes of the 1 lowers p(1) (the
+// occlusion map's numbers on the page), the three maps and six nearest
+// training examples are drawn, and the flip search changes pixels. Then a
+// confusion-matrix cell clicked in Evaluate lists exactly its count of
+// test examples, each opening in "Why?"; and PCA projects 2,000 of them.
+func TestExplainWhyAndErrors(t *testing.T) {
+	u, _ := openApp(t, 12*time.Minute)
+	u.trainEpochs(1)
+
+	u.drawStroke(0.5, 0.15, 0.5, 0.85, 12)
+	u.waitJS("probability bars", 30*time.Second, `document.querySelectorAll("#probs .prob").length === 10`)
+	if top := u.text("#pad-guess"); top != "1" {
+		t.Fatalf("a vertical stroke is read as %q, want 1", top)
+	}
+	u.scrollTo("#pad-why")
+	u.click("#pad-why")
+	u.waitJS("the Why? place", 30*time.Second, `!!document.getElementById("place-explain")`)
+	u.waitAttr("#why-subject", "data-pad", "true", 30*time.Second)
+	for _, m := range []string{"gradient_x_input", "integrated_gradients", "occlusion"} {
+		u.waitJS(m+"'s map", 2*time.Minute, fmt.Sprintf(`!!document.querySelector("#map-%s canvas") && document.querySelector("#text-%s").dataset.output !== ""`, m, m))
+	}
+	if c := u.attr("#text-occlusion", "data-class"); c != "1" {
+		t.Fatalf("occlusion explains class %q, want 1", c)
+	}
+	p1 := u.number("#text-occlusion", "data-output")
+	covered := u.number("#text-occlusion", "data-baseline")
+	stroke := u.number("#text-occlusion", "data-stroke")
+	t.Logf("p(1) = %.4f as drawn, %.4f with everything covered; a patch on the strokes lowers it by %.4f on average (%s)", p1, covered, stroke, u.text("#text-occlusion"))
+	if !(stroke > 0) || !(covered < p1) || p1 < 0.5 {
+		t.Errorf("occluding the strokes of a drawn 1: p(1) %.4f, mean change on the strokes %.4f, all covered %.4f; want the strokes to hold p(1) up", p1, stroke, covered)
+	}
+	if !strings.Contains(u.text("#text-occlusion"), "lowers it by") {
+		t.Errorf("the occlusion text does not say covering the strokes lowers p(1): %q", u.text("#text-occlusion"))
+	}
+	u.waitJS("six nearest training examples", time.Minute, `document.querySelectorAll("#neighbours .neighbour").length === 6`)
+
+	u.choose("#flip-target", "7")
+	u.click("#flip-go")
+	u.waitJS("the flip search", 2*time.Minute, `document.querySelector("#flip-result").dataset.flipped !== ""`)
+	if changed := u.number("#flip-result", "data-changed"); changed < 1 {
+		t.Errorf("the flip search changed %v pixels", changed)
+	}
+	t.Logf("flip: %s", u.text("#flip-result"))
+
+	// A confusion cell off the diagonal with a few examples.
+	u.goTo("build")
+	u.waitJS("the confusion matrix", 30*time.Second, `document.querySelectorAll("#confusion a.cell-link").length === 100`)
+	var cell struct {
+		ID    string
+		Count int
+	}
+	u.js("pick a cell", `(() => { for (const a of document.querySelectorAll("#confusion a.cell-link")) {
+		const [_, t, p] = a.id.split("-"); const n = +a.textContent;
+		if (t !== p && n >= 2 && n <= 100) return {ID: a.id, Count: n}; }
+		return {ID: "", Count: 0} })()`, &cell)
+	if cell.ID == "" {
+		t.Fatalf("no off-diagonal confusion cell holds 2 to 100 examples")
+	}
+	u.scrollTo("#" + cell.ID)
+	u.click("#" + cell.ID)
+	u.waitAttr("#cell-h", "data-count", strconv.Itoa(cell.Count), time.Minute)
+	u.waitJS("the cell's examples", 30*time.Second, fmt.Sprintf(`document.querySelectorAll("#cell-examples .cell-example").length === %d`, cell.Count))
+	t.Logf("%s: %s", cell.ID, u.text("#cell-h"))
+	var first string
+	u.js("the first example", `document.querySelector("#cell-examples .cell-example").dataset.index`, &first)
+	u.click("#cell-examples .cell-example a.cell-why")
+	u.WaitText("#why-subject", time.Minute, func(s string) bool { return strings.Contains(s, "test example "+first+":") })
+
+	u.click("#embed-pca")
+	u.WaitText("#embed-text", 2*time.Minute, func(s string) bool { return strings.HasPrefix(s, "PCA of 2000 test examples") })
+	t.Logf("embedding: %s", u.text("#embed-text"))
+}
+
+// TestRunsTimelineMovesTheFilterView records a 2-epoch run at float32,
+// then moves the model along its timeline: Inside the model's first-layer
+// images change with the snapshot, and the last snapshot draws exactly the
+// live weights' pixels.
+func TestRunsTimelineMovesTheFilterView(t *testing.T) {
+	u, _ := openApp(t, 12*time.Minute)
+	u.goTo("runs")
+	u.choose("#runs-precision", "float32")
+	u.goTo("build")
+	u.trainEpochs(2)
+
+	u.goTo("runs")
+	u.waitJS("the run with 3 snapshots", time.Minute, `!!document.querySelector('#runs-list .run-row.selected[data-snapshots="3"]')`)
+	t.Logf("run: %s · %s", u.text("#runs-list .run-row.selected"), u.text("#run-timeline-label"))
+
+	pixels := func() string {
+		u.goTo("inside")
+		u.scrollTo("#inside-panel")
+		u.waitJS("64 weight images", time.Minute, `document.querySelectorAll("#weights-grid canvas").length === 64`)
+		var px []int
+		u.js("read unit 5's pixels", `[...document.querySelector('#weights-grid canvas[data-unit="5"]').getContext("2d").getImageData(0, 0, 28, 28).data]`, &px)
+		return fmt.Sprint(px)
+	}
+	view := func(pos int) string {
+		u.goTo("runs")
+		u.waitEnabled("#run-timeline", 30*time.Second)
+		u.choose("#run-timeline", strconv.Itoa(pos))
+		want := strconv.Itoa(pos) // snapshot i is after epoch i
+		u.waitAttr("#run-viewing", "data-epoch", want, time.Minute)
+		// Inside asks for the weights again when it comes on screen; wait
+		// until its images are of this snapshot (they change from the last).
+		return pixels()
+	}
+	live := pixels()
+	first := view(0)
+	for i := 0; i < 50 && first == live; i++ { // the weights' answer may come after the first draw
+		time.Sleep(200 * time.Millisecond)
+		first = pixels()
+	}
+	if first == live {
+		t.Fatalf("the timeline at epoch 0 left the filter images as the live weights drew them")
+	}
+	mid := view(1)
+	if mid == first || mid == live {
+		t.Errorf("epoch 1's filter images equal those of epoch 0 (%v) or of the live weights (%v)", mid == first, mid == live)
+	}
+	last := view(2)
+	if last != live {
+		t.Errorf("the last snapshot (float32) draws other pixels than the live weights")
+	}
+	u.goTo("runs")
+	u.click("#run-live")
+	u.waitAttr("#run-viewing", "data-epoch", "live", time.Minute)
+}
+
+// submissionLink trains a Dense(units) → Dense(10) model natively on the
+// first n training images for one epoch and returns its model link (int8
+// weights) and its accuracy on the test set, as the worker measures it.
+func submissionLink(t *testing.T, train, test *data.Set, units, n int) (string, float64) {
+	t.Helper()
+	s := spec.Seed()
+	s.Epochs = 1
+	s.Layers = []spec.Layer{spec.Dense(units, spec.ActReLU), spec.Dense(10, spec.ActSoftmax)}
+	m, err := nn.Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := train.Slice(0, n).Tensors()
+	if _, err := m.Fit(x, y, nn.FitConfig{Epochs: 1, BatchSize: 32, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	p := modelio.ToPayload(m, 1, (n+31)/32)
+	v, err := share.Encode(p, share.Options{Precision: share.Int8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := share.Decode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := measure.OnSet(test)(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return share.Hash(v), acc
+}
+
+// TestChallengeLeaderboard: a teacher makes a challenge (at most 30,000
+// parameters), a student's page opening the link sees the rules, and the
+// teacher's board ranks three submissions made here — one within the
+// rules, one with too many parameters, one whose line claims 99 % — by
+// the accuracy the page measures, names the broken rule, ignores the
+// claim and exports CSV.
+func TestChallengeLeaderboard(t *testing.T) {
+	train, test, err := data.LoadMNIST(filepath.Join(staticDir, "data", "mnist"))
+	if err != nil {
+		t.Fatalf("MNIST: %v", err)
+	}
+	ada, adaAcc := submissionLink(t, train, test, 16, 6000)
+	bo, _ := submissionLink(t, train, test, 64, 6000)
+	cy, cyAcc := submissionLink(t, train, test, 16, 300)
+	if !(adaAcc > cyAcc) {
+		t.Fatalf("the submissions' accuracies: Ada %.4f, Cy %.4f; want Ada's above", adaAcc, cyAcc)
+	}
+	t.Logf("made here: Ada %.4f, Cy %.4f (claims 0.99), Bo with 50,890 parameters", adaAcc, cyAcc)
+
+	u, _ := openApp(t, 8*time.Minute)
+	u.goTo("challenge")
+	u.typeInto("#ch-title", "Small digits")
+	u.typeInto("#ch-params", "30000")
+	u.click("#ch-make")
+	u.waitJS("the challenge link", 10*time.Second, `(document.querySelector("#ch-link") || {}).value?.includes("#c=")`)
+	var link string
+	u.js("read the link", `document.querySelector("#ch-link").value`, &link)
+
+	// A student opens the link in another tab: the rules, and the seed
+	// model (109,386 parameters) breaking one of them.
+	student := &user{NewTab(t, server.URL, link[strings.Index(link, "/#"):], 3*time.Minute)}
+	student.WaitText("#rules-h", time.Minute, func(s string) bool { return s == "Challenge: Small digits" })
+	if r := student.text("#challenge-rules"); !strings.Contains(r, "At most 30,000 parameters") {
+		t.Errorf("the student sees the rules %q", r)
+	}
+	student.WaitText("#challenge-check", time.Minute, func(s string) bool { return strings.Contains(s, "breaks 1 of the rules") })
+
+	subs := fmt.Sprintf("name,link,claimed\nAda: %s\nBo: %s\nCy: %s 99%%\n", ada, bo, cy)
+	u.js("paste the submissions", fmt.Sprintf(`(() => { const e = document.querySelector("#board-submissions"); e.value = %q;
+		e.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, subs), nil)
+	u.waitEnabled("#board-go", 30*time.Second)
+	u.click("#board-go")
+	u.waitJS("the board", 3*time.Minute, `document.querySelectorAll("#board .board-row").length === 3`)
+	var rows []struct{ Name, Rank, Acc, Claimed, Problem string }
+	u.js("read the board", `[...document.querySelectorAll("#board .board-row")].map(r => ({Name: r.dataset.name, Rank: r.dataset.rank,
+		Acc: r.dataset.accuracy, Claimed: r.querySelector(".claimed").textContent, Problem: r.querySelector(".problem").textContent}))`, &rows)
+	t.Logf("board: %+v", rows)
+	if len(rows) != 3 || rows[0].Name != "Ada" || rows[1].Name != "Cy" || rows[2].Name != "Bo" {
+		t.Fatalf("board order %+v; want Ada, Cy (ranked by measure, not by Cy's claim), then Bo (broken rule)", rows)
+	}
+	for i, want := range []float64{adaAcc, cyAcc} {
+		got, err := strconv.ParseFloat(rows[i].Acc, 64)
+		if err != nil || math.Abs(got-want) > 0.0005 || rows[i].Rank != strconv.Itoa(i+1) {
+			t.Errorf("%s: rank %s, accuracy %q; want rank %d at %.4f (measured here)", rows[i].Name, rows[i].Rank, rows[i].Acc, i+1, want)
+		}
+	}
+	if !strings.Contains(rows[1].Claimed, "ignored") || !strings.Contains(rows[1].Claimed, "claims 99.00 %") {
+		t.Errorf("Cy's claim is shown as %q; want it noted and ignored", rows[1].Claimed)
+	}
+	if rows[2].Rank != "0" || !strings.HasPrefix(rows[2].Problem, "max parameters: the model has 50,890, the limit is 30,000") {
+		t.Errorf("Bo: rank %s, problem %q; want unranked for its parameters", rows[2].Rank, rows[2].Problem)
+	}
+
+	u.catchDownloads()
+	u.click("#board-csv")
+	dl := u.downloads(1, 10*time.Second)
+	if dl[0].Name != "leaderboard.csv" || !strings.HasPrefix(string(dl[0].Data), "rank,name,accuracy") || strings.Count(string(dl[0].Data), "\n") != 4 {
+		t.Errorf("CSV %s:\n%s", dl[0].Name, dl[0].Data)
+	}
+}
