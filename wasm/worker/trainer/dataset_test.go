@@ -76,6 +76,9 @@ func TestPenguinsInTheWorker(t *testing.T) {
 		switch e := e.(type) {
 		case protocol.EpochEnd:
 			end = e
+			if e.Accuracy == 0 {
+				t.Errorf("epoch %d reports a training accuracy of 0", e.Epoch)
+			}
 		case protocol.Evaluation:
 			if e.ID == 0 && end.Epoch == m.Epochs && (e.Loss == end.ValLoss || end.ValLoss == 0) {
 				t.Errorf("epoch %d: val_loss %v is the test loss %v", end.Epoch, end.ValLoss, e.Loss)

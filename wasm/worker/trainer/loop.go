@@ -129,7 +129,9 @@ func (t *Trainer) trainBatch(report bool) {
 	}
 	x, labels := t.batch(train, t.pos.perm[t.pos.pos:end])
 	x, y := t.inputs(x), t.targets(labels)
-	report = report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery
+	// An epoch's last batch always reports, so that an epoch shorter than
+	// progressEvery (a small table's) still measures its accuracy.
+	report = report || t.env.Now().Sub(t.stats.lastPost) >= progressEvery || (end == n && t.play == nil)
 	var (
 		loss   float64
 		layers []nn.LayerStats
