@@ -13,8 +13,9 @@ import (
 func (e *Editor) LoadSpec(m spec.Model) {
 	e.edit("", false)
 	e.Preset = PresetCustom
-	for _, p := range PresetNames {
-		if SameLayers(PresetModel(p[0]), m) {
+	e.setData(m.Dataset, m.Data)
+	for _, p := range e.Presets() {
+		if pm := e.presetModel(p[0]); SameLayers(pm, m) && pm.Loss == m.Loss {
 			e.Preset = p[0]
 		}
 	}

@@ -103,6 +103,10 @@ type Editor struct {
 	Selected int
 
 	base spec.Model // loss, dataset: what the editor does not show
+	// dataset and data are the data set the presets are for (data.go):
+	// nil data is MNIST.
+	dataset string
+	data    *spec.Data
 	// Tail are fixed layers after the rows (the playground's softmax
 	// output): in the summary, never edited.
 	Tail []spec.Layer
@@ -151,7 +155,7 @@ func (e *Editor) LoadPreset(name string) {
 }
 
 func (e *Editor) load(name string) {
-	e.loadSpec(PresetModel(name))
+	e.loadSpec(e.presetModel(name))
 	e.Preset = name
 }
 

@@ -178,6 +178,7 @@ func (s *Session) ClearRun() {
 	s.Progress = protocol.Progress{}
 	s.Charts.Clear()
 	s.Eval = nil
+	s.Regression = nil
 	s.EvalVersion++
 }
 

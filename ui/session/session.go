@@ -78,6 +78,12 @@ type Session struct {
 	EvalVersion int // bumps when Eval changes, so canvases know to redraw
 	evalID      int
 
+	// Dataset is the active data set other than MNIST (nil: MNIST), as
+	// the worker described it; Regression is the last evaluation of a
+	// regression model on its test split (dataset.go).
+	Dataset    *protocol.DatasetReady
+	Regression *protocol.RegressionEvaluation
+
 	// Backend is the Backend select's state (backend.go).
 	Backend BackendState
 
@@ -200,9 +206,10 @@ func (s *Session) WorkerDied(reason string) {
 func (s *Session) Handle(ev protocol.Event) (render bool) {
 	before := s.Training
 	s.apply(ev)
+	render = s.applyData(ev)
 	switch ev.(type) {
 	case protocol.Progress:
-		render = s.Training != before // else the numbers and charts update live
+		render = render || s.Training != before // else the numbers and charts update live
 	case protocol.Ready, protocol.DataProgress, protocol.DataReady, protocol.Built, protocol.State,
 		protocol.Evaluation, protocol.Backend, protocol.Error:
 		render = true // the status line, the training buttons, the evaluation, the banner
