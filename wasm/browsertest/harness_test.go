@@ -235,10 +235,18 @@ func freshContext(t testing.TB) (context.Context, context.CancelFunc) {
 // (for tests that provoke that error on purpose).
 func (tab *Tab) Allow(substr string) {
 	tab.mu.Lock()
+	defer tab.mu.Unlock()
 	tab.allowed = append(tab.allowed, substr)
-	tab.mu.Unlock()
+	// The page may have said it before the test could allow it (a page that
+	// fails at once, on a fast machine): forget those too.
+	kept := tab.problems[:0]
+	for _, p := range tab.problems {
+		if !strings.Contains(p, substr) {
+			kept = append(kept, p)
+		}
+	}
+	tab.problems = kept
 }
-
 func (tab *Tab) listen(ctx context.Context, where string) {
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
