@@ -332,14 +332,30 @@ func (g *generator) readme(weights, arrays bool) string {
 		"python3 train.py --epochs 10 --batch-size 256 --from-scratch --out trained.npz\n```\n\n" +
 		"Processes split the batch and average their gradients (gloo on CPUs, nccl on GPUs), so one step\n" +
 		"is the step nnplay takes. Each epoch logs loss and accuracy; the end writes `weights.npz`\n" +
-		"(`--out FILE` writes elsewhere and keeps the exported weights).\n\n" +
+		"(`--out FILE` writes elsewhere and keeps the exported weights).\n\n")
+	if g.has(spec.TypeBatchNormalization) {
+		b.WriteString("With several processes each BatchNormalization layer normalizes its process's share of the\n" +
+			"batch (as PyTorch's BatchNorm does under DistributedDataParallel), not the whole batch as nnplay\n" +
+			"does, and the moving statistics saved are rank 0's.\n\n")
+	}
+	b.WriteString(
 		"Where `torchrun` is missing or broken (Debian's torch 1.13 on Python 3.11 fails in `to_map`), start\n" +
-		"the processes yourself with the variables torchrun sets:\n\n```sh\n" +
-		"for r in 0 1; do MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=$r LOCAL_RANK=$r python3 train.py & done; wait\n```\n\n")
+			"the processes yourself with the variables torchrun sets:\n\n```sh\n" +
+			"for r in 0 1; do MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=$r LOCAL_RANK=$r python3 train.py & done; wait\n```\n\n")
 	b.WriteString("## Bring the weights back\n\n" +
 		"In nnplay, open this model and use **Import weights** with `weights.npz` (or this whole zip, re-zipped\n" +
 		"with the new `weights.npz`). Names and shapes are checked against the model; the first mismatch is\n" +
 		"named and nothing changes.\n\n" +
 		"```python\nimport model\nnet = model.build()           # loads weights.npz\nmodel.save_weights(net)       # writes weights.npz for nnplay\n```\n")
 	return b.String()
+}
+
+// has says whether the model has a layer of type t.
+func (g *generator) has(t string) bool {
+	for _, l := range g.m.Layers {
+		if l.Type == t {
+			return true
+		}
+	}
+	return false
 }
