@@ -60,10 +60,10 @@ func (p *Pad) Mount(host js.Value) {
 
 	// Pointer events are attached here rather than with @pointermove in the
 	// template: every Vugu event re-renders the whole page.
-	cv.AddEventListener("pointerdown", false, c.pointerDown)
-	cv.AddEventListener("pointermove", false, c.pointerMove)
+	cv.AddEventListener("pointerdown", draw.Bubble, c.pointerDown)
+	cv.AddEventListener("pointermove", draw.Bubble, c.pointerMove)
 	for _, t := range []string{"pointerup", "pointercancel", "lostpointercapture"} {
-		cv.AddEventListener(t, false, c.pointerUp)
+		cv.AddEventListener(t, draw.Bubble, c.pointerUp)
 	}
 	if p.wake == nil {
 		p.wake = make(chan struct{}, 1)
@@ -112,7 +112,7 @@ func (c *padCanvas) pointerDown(ev dom.Event) {
 	c.lastX, c.lastY = c.canvasXY(ev)
 	// A dot, so a tap leaves ink.
 	c.ctx.BeginPath()
-	c.ctx.Arc(c.lastX, c.lastY, penWidth/2, 0, 6.2832, false)
+	c.ctx.Arc(c.lastX, c.lastY, penWidth/2, 0, 6.2832, draw.Clockwise)
 	c.ctx.Fill()
 	c.p.changed()
 }

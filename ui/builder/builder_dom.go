@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/nnplay/nnplay/ui/draw"
 	"honnef.co/go/js/dom/v2"
 )
 
@@ -37,11 +38,11 @@ func attach(c *Builder) {
 	}
 	drag.attached = true
 	doc := dom.GetWindow().Document()
-	doc.AddEventListener("keydown", false, builderKey)
-	doc.AddEventListener("pointerdown", false, dragStart)
-	doc.AddEventListener("pointermove", false, dragMove)
-	doc.AddEventListener("pointerup", false, dragEnd)
-	doc.AddEventListener("pointercancel", false, dragCancel)
+	doc.AddEventListener("keydown", draw.Bubble, builderKey)
+	doc.AddEventListener("pointerdown", draw.Bubble, dragStart)
+	doc.AddEventListener("pointermove", draw.Bubble, dragMove)
+	doc.AddEventListener("pointerup", draw.Bubble, dragEnd)
+	doc.AddEventListener("pointercancel", draw.Bubble, dragCancel)
 }
 
 // shown is the builder whose rows are on the page now (one place is shown

@@ -109,9 +109,9 @@ func (c *Chart) Draw(version int, epochs int, series ...Series) {
 		}
 		ctx.SetStrokeStyle(s.Color)
 		ctx.SetFillStyle(s.Color)
-		ctx.Call("stroke", path2D(p, s.Points, false))
+		ctx.Call("stroke", path2D(p, s.Points, lineOnly))
 		if s.Markers {
-			ctx.Call("fill", path2D(p, s.Points, true))
+			ctx.Call("fill", path2D(p, s.Points, withDots))
 		}
 	}
 	ctx.Restore()
@@ -240,3 +240,9 @@ func line(ctx *dom.CanvasRenderingContext2D, x0, y0, x1, y1 float64) {
 }
 
 // ticks returns about n round values (1, 2 or 5 × 10^k apart) in [lo, hi].
+
+// path2D's argument: the line alone, or a dot at each point too.
+const (
+	lineOnly = false
+	withDots = true
+)

@@ -232,3 +232,18 @@ func ReplaceKids(host js.Value, els ...dom.Element) {
 	}
 	host.Call("replaceChildren", items...)
 }
+
+// SetBar's argument: the value is a magnitude (from 0), or signed (from
+// the middle).
+const (
+	Unsigned = false
+	Signed   = true
+)
+
+// Bubble is AddEventListener's useCapture for listening as events bubble
+// up (the usual way), and Clockwise is Arc's anticlockwise for a
+// clockwise arc.
+const (
+	Bubble    = false
+	Clockwise = false
+)

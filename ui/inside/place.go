@@ -85,14 +85,14 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 		}
 	case protocol.Built:
 		p.Layers.clearStats()
-		p.weightsChanged(true)
+		p.weightsChanged(newModel)
 		render = true
 	case protocol.State:
 		if e.State == protocol.StateIdle && p.S.Progress.GlobalBatch == 0 {
 			p.Layers.clearStats() // a reset
 		}
 		if e.State != protocol.StateRunning {
-			p.weightsChanged(false)
+			p.weightsChanged(sameModel)
 			if p.S.ModelReady() {
 				p.Layers.askStats(now) // the last batch's statistics
 			}
@@ -111,8 +111,8 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 // weightsChanged asks the panels on screen for fresh answers: the weights
 // moved (training settled) or the model is new (then old answers are
 // dropped at once, as they describe another model).
-func (p *Place) weightsChanged(newModel bool) {
-	if newModel {
+func (p *Place) weightsChanged(isNew bool) {
+	if isNew {
 		p.Layers.forget()
 		p.RNN.forget()
 	}
@@ -122,3 +122,9 @@ func (p *Place) weightsChanged(newModel bool) {
 	p.Layers.refreshMaps()
 	p.RNN.refresh()
 }
+
+// weightsChanged's argument: a new model was built, or the one there trained on.
+const (
+	newModel  = true
+	sameModel = false
+)

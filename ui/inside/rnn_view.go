@@ -173,7 +173,7 @@ func (v *rnnView) show(tr *protocol.RNNTrace, t int) {
 	top := topClass(st.Probs)
 	for k, b := range v.probs {
 		p := float64(st.Probs[k])
-		draw.SetBar(b.bar, p, 1, false)
+		draw.SetBar(b.bar, p, 1, draw.Unsigned)
 		b.pct.SetTextContent(strconv.FormatFloat(100*p, 'f', 1, 64) + "%")
 		b.row.SetAttribute("data-p", draw.Exact(p))
 		cls := "prob"

@@ -64,11 +64,11 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 			render = true
 		}
 	case protocol.Built:
-		p.weightsChanged(true)
+		p.weightsChanged(newModel)
 		render = true
 	case protocol.State:
 		if e.State != protocol.StateRunning {
-			p.weightsChanged(false)
+			p.weightsChanged(sameModel)
 		}
 		render = true
 	}
@@ -80,8 +80,8 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 // dropped at once, as they describe another model). A trace is ~2 MB to
 // decode for the seed model, too much to ask for on every batch, so
 // nothing is asked while training runs.
-func (p *Place) weightsChanged(newModel bool) {
-	if newModel {
+func (p *Place) weightsChanged(isNew bool) {
+	if isNew {
 		p.Softmax.forget()
 		p.Backprop.forget()
 	}
@@ -97,3 +97,9 @@ func wrapIndex(s *session.Session, i int) int {
 	n := max(1, s.DataTest)
 	return ((i % n) + n) % n
 }
+
+// weightsChanged's argument: a new model was built, or the one there trained on.
+const (
+	newModel  = true
+	sameModel = false
+)

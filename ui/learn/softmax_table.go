@@ -64,7 +64,7 @@ func (tb *softmaxTable) mount(p *Place, host js.Value) {
 	reset := draw.El("button", "", "T = 1, c = 0").(*dom.HTMLButtonElement)
 	reset.SetID("sm-knobs-reset")
 	reset.SetAttribute("type", "button")
-	reset.AddEventListener("click", false, func(dom.Event) {
+	reset.AddEventListener("click", draw.Bubble, func(dom.Event) {
 		tb.change(func() { tb.s.T, tb.s.C = 1, 0 })
 	})
 	knobs.AppendChild(reset)
@@ -121,7 +121,7 @@ func (tb *softmaxTable) knob(parent dom.Element, id, label string, lo, hi, step,
 	wrap.AppendChild(in)
 	wrap.AppendChild(out)
 	parent.AppendChild(wrap)
-	in.AddEventListener("input", false, func(dom.Event) {
+	in.AddEventListener("input", draw.Bubble, func(dom.Event) {
 		v, err := strconv.ParseFloat(in.Value(), 64)
 		if err != nil {
 			return
@@ -153,7 +153,7 @@ func (tb *softmaxTable) makeRow(k int) dom.Element {
 			r.slider.SetAttribute("max", draw.Exact(logitMax))
 			r.slider.SetAttribute("step", "0.1")
 			r.slider.SetAttribute("aria-label", fmt.Sprintf("logit of class %d", k))
-			r.slider.AddEventListener("input", false, func(dom.Event) {
+			r.slider.AddEventListener("input", draw.Bubble, func(dom.Event) {
 				v, err := strconv.ParseFloat(r.slider.Value(), 64)
 				if err == nil {
 					tb.change(func() { tb.s.Sliders[k] = v })

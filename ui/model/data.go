@@ -86,7 +86,7 @@ func DefaultDataPreset(d spec.Data) string { return DataPresets(d)[0][0] }
 // by d (nil, with dataset "" or mnist: MNIST again): its default preset,
 // as one undoable edit. The preset menu then offers Presets().
 func (e *Editor) UseData(dataset string, d *spec.Data) {
-	e.edit("", false)
+	e.edit("", newStep)
 	e.setData(dataset, d)
 	if e.data == nil {
 		e.load(PresetSeed)

@@ -52,6 +52,9 @@ func (e *Editor) restore(s editorState) {
 // says the change adds or deletes one character there, so it continues
 // a run of typing in the same field rather than starting a step (typing
 // over a selection starts one).
+// newStep is edit's keystroke for a change that is a step of its own.
+const newStep = false
+
 func (e *Editor) edit(typing string, keystroke bool) {
 	h := &e.hist
 	if typing == "" || typing != h.typing || !keystroke {
@@ -156,7 +159,7 @@ func (e *Editor) Add(typ string) {
 	if e.NewRow != nil {
 		newLayer = e.NewRow
 	}
-	e.edit("", false)
+	e.edit("", newStep)
 	e.Rows = append(e.Rows[:at], append([]LayerRow{RowOf(newLayer(typ))}, e.Rows[at:]...)...)
 	e.Selected = at
 	e.layersChanged()
@@ -167,7 +170,7 @@ func (e *Editor) Remove(i int) {
 	if i < 0 || i >= len(e.Rows) {
 		return
 	}
-	e.edit("", false)
+	e.edit("", newStep)
 	e.Rows = append(e.Rows[:i], e.Rows[i+1:]...)
 	switch {
 	case e.Selected == i:
@@ -184,7 +187,7 @@ func (e *Editor) Move(from, to int) {
 	if from < 0 || from >= n || to < 0 || to >= n || from == to {
 		return
 	}
-	e.edit("", false)
+	e.edit("", newStep)
 	r := e.Rows[from]
 	e.Rows = append(e.Rows[:from], e.Rows[from+1:]...)
 	e.Rows = append(e.Rows[:to], append([]LayerRow{r}, e.Rows[to:]...)...)
@@ -217,7 +220,7 @@ func (e *Editor) SetTrainable(i int, trainable bool) {
 	if i < 0 || i >= len(e.Rows) || e.Rows[i].Frozen == !trainable {
 		return
 	}
-	e.edit("", false)
+	e.edit("", newStep)
 	e.Rows[i].Frozen = !trainable
 	e.layersChanged()
 }
@@ -227,7 +230,7 @@ func (e *Editor) SetInput(v string) {
 	if v == e.Input {
 		return
 	}
-	e.edit("", false)
+	e.edit("", newStep)
 	e.Input = v
 	e.layersChanged()
 }

@@ -69,11 +69,11 @@ var LayerTypes = []string{
 func NewLayer(typ string) spec.Layer {
 	switch typ {
 	case spec.TypeSimpleRNN:
-		return spec.SimpleRNN(32, false)
+		return spec.SimpleRNN(32, spec.LastState)
 	case spec.TypeLSTM:
-		return spec.LSTM(32, false)
+		return spec.LSTM(32, spec.LastState)
 	case spec.TypeGRU:
-		return spec.GRU(32, false)
+		return spec.GRU(32, spec.LastState)
 	case spec.TypeDense:
 		return spec.Dense(32, spec.ActReLU)
 	case spec.TypeConv2D:
@@ -209,11 +209,11 @@ func (r LayerRow) Layer() (l spec.Layer, msg string) {
 		case "filters":
 			l.Filters, err = wholeNumber("filters", text)
 		case "kernel":
-			l.KernelSize, err = window("kernel", text, true)
+			l.KernelSize, err = window("kernel", text, required)
 		case "pool":
-			l.PoolSize, err = window("pool", text, true)
+			l.PoolSize, err = window("pool", text, required)
 		case "strides":
-			l.Strides, err = window("strides", text, false)
+			l.Strides, err = window("strides", text, optional)
 		case "padding":
 			l.Padding = text
 		case "activation":
@@ -320,3 +320,9 @@ func layerNames(rows []LayerRow) []string {
 	}
 	return names
 }
+
+// Whether window needs a value.
+const (
+	required = true
+	optional = false
+)

@@ -11,7 +11,7 @@ import (
 // autosave) in the editor, as one undoable edit. The preset menu names
 // the preset it is, if it is one.
 func (e *Editor) LoadSpec(m spec.Model) {
-	e.edit("", false)
+	e.edit("", newStep)
 	e.Preset = PresetCustom
 	e.setData(m.Dataset, m.Data)
 	for _, p := range e.Presets() {

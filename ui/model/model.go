@@ -150,7 +150,7 @@ func NewEditor(preset string) *Editor {
 
 // LoadPreset replaces every field with a preset's (an undoable edit).
 func (e *Editor) LoadPreset(name string) {
-	e.edit("", false)
+	e.edit("", newStep)
 	e.load(name)
 }
 

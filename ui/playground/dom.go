@@ -28,10 +28,10 @@ func (p *Place) liveTexts() {
 		}
 	}
 	set("pg-epoch", p.EpochText())
-	set("pg-train-loss", p.LossText(true))
-	set("pg-test-loss", p.LossText(false))
-	set("pg-train-acc", p.AccText(true))
-	set("pg-test-acc", p.AccText(false))
+	set("pg-train-loss", p.LossText(trainSet))
+	set("pg-test-loss", p.LossText(testSet))
+	set("pg-train-acc", p.AccText(trainSet))
+	set("pg-test-acc", p.AccText(testSet))
 	set("pg-fps", p.FPSText())
 	if p.view.regions.Truthy() {
 		p.view.regions.Call("setAttribute", "data-frames", strconv.Itoa(p.framesDrawn()))

@@ -100,7 +100,7 @@ func (p *Place) follow(hash string) {
 	p.Config = c
 	p.loadNet()
 	if p.started {
-		p.changed(true)
+		p.changed(rebuild)
 	}
 }
 
@@ -126,12 +126,12 @@ func (p *Place) request(r protocol.Request) {
 // changed records a settings change: the address follows it, and a
 // change to the data or the model rebuilds both (fresh points and
 // weights, paused, as TensorFlow Playground does).
-func (p *Place) changed(rebuild bool) {
+func (p *Place) changed(build bool) {
 	p.fixNet()
 	if p.active {
 		p.writeHash()
 	}
-	if rebuild {
+	if build {
 		p.rebuild()
 	}
 	p.redrawStatic()
@@ -313,3 +313,10 @@ func appendCurve(s []chart.Point, pt chart.Point) []chart.Point {
 	}
 	return append(s, pt)
 }
+
+// changed's argument: the change needs fresh points and weights, or only
+// a redraw and the address.
+const (
+	rebuild = true
+	keepRun = false
+)

@@ -26,14 +26,14 @@ func (p *Place) SetDataset(d string) {
 	if d != spec.DatasetSpiral {
 		p.Config.Classes = 2
 	}
-	p.changed(true)
+	p.changed(rebuild)
 }
 
 // SetClasses sets the spiral's number of arms (2 to MaxClasses).
 func (p *Place) SetClasses(s string) {
 	if n, err := strconv.Atoi(s); err == nil && n >= 2 && n <= MaxClasses && p.Config.Dataset == spec.DatasetSpiral && n != p.Config.Classes {
 		p.Config.Classes = n
-		p.changed(true)
+		p.changed(rebuild)
 	}
 }
 
@@ -46,7 +46,7 @@ func (p *Place) SetRatio(s string)  { p.setInt(s, MinRatio, MaxRatio, &p.Config.
 func (p *Place) setInt(s string, lo, hi int, dst *int) {
 	if n, err := strconv.Atoi(s); err == nil && n >= lo && n <= hi && n != *dst {
 		*dst = n
-		p.changed(true)
+		p.changed(rebuild)
 	}
 }
 
@@ -55,7 +55,7 @@ func (p *Place) setInt(s string, lo, hi int, dst *int) {
 func (p *Place) SetSeed(s string) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n >= 0 && n <= MaxSeed && n != p.Config.Seed {
 		p.Config.Seed = n
-		p.changed(true)
+		p.changed(rebuild)
 	}
 }
 
@@ -72,7 +72,7 @@ func (p *Place) SetFeature(f string, on bool) {
 		}
 	}
 	p.Config.Features = out
-	p.changed(true)
+	p.changed(rebuild)
 }
 
 // HasFeature says whether f is an input.
@@ -122,7 +122,7 @@ func (p *Place) netEdited() {
 		return
 	}
 	p.Config.Hidden = slices.Clone(hidden)
-	p.changed(true)
+	p.changed(rebuild)
 }
 
 // NetProblem is why the builder's network cannot be used, or "".
@@ -137,7 +137,7 @@ func (p *Place) NetProblem() string {
 func (p *Place) SetOptimizer(o string) {
 	if slices.Contains(Optimizers, o) && o != p.Config.Optimizer {
 		p.Config.Optimizer = o
-		p.changed(true)
+		p.changed(rebuild)
 	}
 }
 
@@ -147,7 +147,7 @@ func (p *Place) SetOptimizer(o string) {
 func (p *Place) SetLR(s string) {
 	if v, err := strconv.ParseFloat(s, 64); err == nil && v > 0 && v <= spec.MaxLearningRate {
 		p.Config.LR = v
-		p.changed(false)
+		p.changed(keepRun)
 		p.live()
 	}
 }
@@ -156,7 +156,7 @@ func (p *Place) SetLR(s string) {
 func (p *Place) SetBatch(s string) {
 	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= MaxBatch {
 		p.Config.Batch = n
-		p.changed(false)
+		p.changed(keepRun)
 		p.live()
 	}
 }
@@ -172,5 +172,5 @@ func (p *Place) live() {
 
 // SetShowTest draws the test points or not; SetDiscretize colours the
 // regions by the likeliest class only, or blends the classes' colours.
-func (p *Place) SetShowTest(on bool)   { p.Config.ShowTest = on; p.changed(false) }
-func (p *Place) SetDiscretize(on bool) { p.Config.Discretize = on; p.changed(false) }
+func (p *Place) SetShowTest(on bool)   { p.Config.ShowTest = on; p.changed(keepRun) }
+func (p *Place) SetDiscretize(on bool) { p.Config.Discretize = on; p.changed(keepRun) }

@@ -214,3 +214,9 @@ func (p *Place) pointText(fx, fy float64) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// LossText and AccText's argument: the training points or the test points.
+const (
+	trainSet = true
+	testSet  = false
+)
