@@ -80,8 +80,8 @@ func (c *Chart) Draw(version int, epochs int, series ...Series) {
 	c.drawn = version
 	if !hasPoints(series) {
 		// Only the plot's frame until there is data: tick labels would be
-		// the canvas's first text, a font lookup that cost a first visit
-		// 0.1–0.2 s before Train could work.
+		// the canvas's first text, a font lookup that a first visit waits
+		// on before Train can work (README, performance).
 		c.ctx.ClearRect(0, 0, chartW, chartH)
 		c.ctx.SetStrokeStyle("#e3e6ea")
 		c.ctx.SetLineWidth(1)

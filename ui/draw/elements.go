@@ -12,8 +12,8 @@ import (
 // New makes a tag element and wraps it for package dom. dom's
 // own Document.CreateElement asks the browser for the new element's
 // constructor and compares it with some 70 others, a few dozen calls into
-// JS per element: the softmax explorer's table alone took 0.17 s of a
-// first visit that way. Only the element types this package uses get
+// JS per element (the README's performance section says what it cost a
+// first visit). Only the element types this package uses get
 // their own wrapper; everything else is a plain HTML element.
 func New(tag string) dom.Element {
 	v := js.Global().Get("document").Call("createElement", tag)
@@ -36,8 +36,8 @@ func Canvas() *dom.HTMLCanvasElement {
 
 // Context2D is cv's 2-D context, kept in main memory
 // (willReadFrequently): a small chart drawn a few times a second gains
-// nothing from the GPU, and a GPU canvas's first drawImage waited
-// 0.3 s on the GPU process during a first visit.
+// nothing from the GPU, and a GPU canvas's first drawImage waits on the
+// GPU process during a first visit (README, performance).
 func Context2D(cv *dom.HTMLCanvasElement) *dom.CanvasRenderingContext2D {
 	return &dom.CanvasRenderingContext2D{Value: cv.Call("getContext", "2d", map[string]any{"willReadFrequently": true})}
 }

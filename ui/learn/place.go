@@ -77,9 +77,9 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 
 // weightsChanged asks the panels on screen for fresh answers: the weights
 // moved (training settled) or the model is new (then old answers are
-// dropped at once, as they describe another model). A trace is ~2 MB to
-// decode for the seed model, too much to ask for on every batch, so
-// nothing is asked while training runs.
+// dropped at once, as they describe another model). A trace holds every
+// layer's activations and gradients, too much to decode on every batch,
+// so nothing is asked while training runs.
 func (p *Place) weightsChanged(isNew bool) {
 	if isNew {
 		p.Softmax.forget()

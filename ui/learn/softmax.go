@@ -303,7 +303,7 @@ func (s *Softmax) ExampleText() string {
 }
 
 // runningNote says when the numbers catch up with a run in progress (a
-// trace is ~2 MB to decode, too much to ask for during training).
+// trace is too much to decode during training; see weightsChanged).
 func (s *Softmax) runningNote() string {
 	if s.s.Training == protocol.StateRunning {
 		return " Training is running: the numbers update when it pauses or ends."
