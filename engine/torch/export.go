@@ -89,6 +89,9 @@ func Export(p share.Payload, opts Options) ([]byte, error) {
 	if folder == "" {
 		folder = DefaultFolder
 	}
+	if strings.ContainsAny(folder, `/\:`) || strings.Trim(folder, ".") == "" {
+		return nil, fmt.Errorf("the folder name %q cannot hold the project; use a plain name such as %s", folder, DefaultFolder)
+	}
 	files := []struct {
 		name string
 		body []byte

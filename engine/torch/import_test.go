@@ -197,6 +197,11 @@ func TestExport(t *testing.T) {
 	if got := files(r); !slices.Equal(got, []string{"mine/README.md", "mine/model.py", "mine/data.py", "mine/train.py", "mine/data.npz"}) {
 		t.Errorf("recipe export: files %v", got)
 	}
+	for _, folder := range []string{"../up", "a/b", "..", `c:\x`} {
+		if _, err := Export(p, Options{Folder: folder}); err == nil || !strings.Contains(err.Error(), "cannot hold the project") {
+			t.Errorf("folder %q: error %v", folder, err)
+		}
+	}
 	for _, c := range []struct {
 		name   string
 		change func(p *share.Payload)
