@@ -196,3 +196,6 @@ func (c *BoardPanel) download() {
 	})
 	sjs.Global().Call("setTimeout", revoke, 60000)
 }
+
+// okAttr is data-ok: "true" when the model keeps every rule.
+func (c *RulesPanel) okAttr() string { return strconv.FormatBool(len(c.P.ModelCheck()) == 0) }

@@ -196,3 +196,7 @@ func (c *WhyPanel) drawAll() {
 		}
 	})
 }
+
+// padAttr is data-pad: "true" while the drawing is explained (Vugu writes
+// a bool attribute as its name).
+func (c *WhyPanel) padAttr() string { return strconv.FormatBool(c.P.Pad) }

@@ -30,7 +30,7 @@ type places struct {
 }
 
 func newPlaces(s *session.Session) *places {
-	p := &places{s: s, build: build.New(s), keep: keep.New(s)}
+	p := &places{s: s, build: build.New(s), keep: keep.New(s), runs: runs.New(s)}
 	p.build.ModelNote = p.keep.ModelNote // a link opened lands on Build & train: say so there
 	return p
 }
