@@ -111,12 +111,16 @@ type ImageFile struct {
 	Data []byte `json:"data"`
 }
 
-// Frame is one webcam frame: Width × Height RGBA bytes in class Class.
+// Frame is one webcam frame (or a drawing from the pad) in class Class:
+// Width × Height RGBA bytes, which the worker fits into the data set's
+// side; or Pixels already fitted by the page (engine/data/resize.Fit:
+// side × side × channels bytes, a fraction of a camera frame's size).
 type Frame struct {
 	Class  string `json:"class"`
-	Width  int    `json:"width"`
-	Height int    `json:"height"`
-	RGBA   []byte `json:"rgba"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+	RGBA   []byte `json:"rgba,omitempty"`
+	Pixels []byte `json:"pixels,omitempty"`
 }
 
 // DatasetReady answers LoadDataset: the data set is loaded. The worker sends
@@ -318,7 +322,16 @@ func (m LoadDataset) check() error {
 			return fmt.Errorf("no files")
 		}
 	case SourceFrames:
+		if len(m.Frames) == 0 {
+			return fmt.Errorf("no frames")
+		}
 		for i, f := range m.Frames {
+			if len(f.Pixels) > 0 {
+				if len(f.RGBA) > 0 {
+					return fmt.Errorf("frame %d has both rgba and pixels; send one", i)
+				}
+				continue
+			}
 			if f.Width < 1 || f.Height < 1 || len(f.RGBA) != 4*f.Width*f.Height {
 				return fmt.Errorf("frame %d is %d×%d with %d bytes; want %d RGBA bytes", i, f.Width, f.Height, len(f.RGBA), 4*f.Width*f.Height)
 			}

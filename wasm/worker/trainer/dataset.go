@@ -279,6 +279,7 @@ func (t *Trainer) imageSet(r protocol.LoadDataset, f split.Fractions, ready *pro
 		rgba        []byte
 		w, h        int
 		encoded     []byte
+		fitted      []byte // already side × side × channels (a frame the page fitted)
 	}
 	var items []item
 	var classes []string
@@ -316,7 +317,7 @@ func (t *Trainer) imageSet(r protocol.LoadDataset, f split.Fractions, ready *pro
 			if !slices.Contains(classes, fr.Class) {
 				classes = append(classes, fr.Class)
 			}
-			items = append(items, item{name: fmt.Sprintf("frame %d (%s)", i+1, fr.Class), class: fr.Class, rgba: fr.RGBA, w: fr.Width, h: fr.Height})
+			items = append(items, item{name: fmt.Sprintf("frame %d (%s)", i+1, fr.Class), class: fr.Class, rgba: fr.RGBA, w: fr.Width, h: fr.Height, fitted: fr.Pixels})
 		}
 		slices.Sort(classes)
 		if name == "" {
@@ -345,9 +346,14 @@ func (t *Trainer) imageSet(r protocol.LoadDataset, f split.Fractions, ready *pro
 			}
 			it.rgba, it.w, it.h = rgba, w, h
 		}
-		fitted, err := resize.Fit(it.rgba, it.w, it.h, side, channels, fit)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", it.name, err)
+		fitted := it.fitted
+		if fitted == nil {
+			var err error
+			if fitted, err = resize.Fit(it.rgba, it.w, it.h, side, channels, fit); err != nil {
+				return nil, fmt.Errorf("%s: %v", it.name, err)
+			}
+		} else if len(fitted) != size {
+			return nil, fmt.Errorf("%s has %d pixel values; %d×%d×%d images need %d (fit it with the same side and channels)", it.name, len(fitted), side, side, channels, size)
 		}
 		pixels = append(pixels, fitted...)
 		labels = append(labels, slices.Index(classes, it.class))

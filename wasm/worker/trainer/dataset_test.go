@@ -13,9 +13,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/nnplay/nnplay/engine/data/augment"
+	"github.com/nnplay/nnplay/engine/data/resize"
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -325,6 +327,23 @@ func TestWebcamFramesAndAugment(t *testing.T) {
 	if ev.Accuracy < 0.99 {
 		t.Errorf("bright against dark frames: test accuracy %v", ev.Accuracy)
 	}
+	// Frames the page fitted itself (resize.Fit), as pixels: the same set.
+	var fitted []protocol.Frame
+	for _, f := range frames {
+		px, err := resize.Fit(f.RGBA, f.Width, f.Height, 16, 3, resize.Pad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fitted = append(fitted, protocol.Frame{Class: f.Class, Pixels: px})
+	}
+	again := h.loadDataset(protocol.LoadDataset{ID: 2, Source: protocol.SourceFrames, Frames: fitted, Side: 16, Channels: 3, Fit: spec.FitPad, Seed: 2,
+		Augment: augment.Config{Shift: 0.1, Flip: true}})
+	if !reflect.DeepEqual(again.Data, ready.Data) || !bytes.Equal(again.Samples[3].Pixels, ready.Samples[3].Pixels) {
+		t.Errorf("frames fitted by the page differ from frames fitted by the worker")
+	}
+	fitted[5].Pixels = fitted[5].Pixels[:10]
+	h.send(protocol.LoadDataset{ID: 3, Source: protocol.SourceFrames, Frames: fitted, Side: 16})
+	h.await("a short frame", isError("frame 6 (right) has 10 pixel values; 16×16×3 images need 768"))
 	h.send(protocol.AugmentRequest{ID: 5, Augment: augment.Config{Rotation: 20, Brightness: 0.2}, Preview: 4, Seed: 1})
 	a := h.await("augment_preview", isType("augment_preview")).(protocol.AugmentPreview)
 	h.send(protocol.AugmentRequest{ID: 6, Augment: augment.Config{Rotation: 20, Brightness: 0.2}, Preview: 4, Seed: 1})
