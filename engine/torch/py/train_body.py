@@ -169,6 +169,8 @@ def main():
             print("%s is missing: starting from Keras' initializers (seed %d)" % (start_from, SEED), flush=True)
         start_from = None
     net = model_py.build(start_from).to(device)
+    if not any(p.requires_grad for p in net.parameters()):
+        raise SystemExit("every layer is frozen: there is nothing to train (unfreeze a layer in nnplay and export again)")
     decayed = [p for layer in net.layers if isinstance(layer, model_py.KerasLayer) for p in layer.decayed()]
     ddp = DDP(net, device_ids=[local_rank] if cuda else None) if world > 1 else net
     optimizer = Optimizer(ddp.parameters(), decayed)
