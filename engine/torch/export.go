@@ -92,10 +92,7 @@ func Export(p share.Payload, opts Options) ([]byte, error) {
 	if strings.ContainsAny(folder, `/\:`) || strings.Trim(folder, ".") == "" {
 		return nil, fmt.Errorf("the folder name %q cannot hold the project; use a plain name such as %s", folder, DefaultFolder)
 	}
-	files := []struct {
-		name string
-		body []byte
-	}{
+	files := []file{
 		{ReadmeFile, []byte(g.readme(len(p.Weights) > 0, len(opts.Data) > 0))},
 		{ModelFile, []byte(g.modelPy())},
 		{DataFile, []byte(g.dataPy(len(opts.Data) > 0))},
@@ -106,20 +103,14 @@ func Export(p share.Payload, opts Options) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, struct {
-			name string
-			body []byte
-		}{WeightsFile, w})
+		files = append(files, file{WeightsFile, w})
 	}
 	if len(opts.Data) > 0 {
 		d, err := npz.Encode(opts.Data)
 		if err != nil {
 			return nil, fmt.Errorf("the data set cannot be written: %w", err)
 		}
-		files = append(files, struct {
-			name string
-			body []byte
-		}{ArraysFile, d})
+		files = append(files, file{ArraysFile, d})
 	}
 	modified := opts.Modified
 	if modified.IsZero() {
@@ -144,6 +135,12 @@ func Export(p share.Payload, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// file is one file of the project.
+type file struct {
+	name string
+	body []byte
 }
 
 // WeightsNPZ is p's weights as a .npz file: one float32 array per tensor,
