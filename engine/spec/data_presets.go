@@ -22,13 +22,25 @@ func ImageMLP(dataset string, d Data) Model {
 // weights on Shapes' 32×32 RGB); Adam at 0.003 with a cosine schedule,
 // batch 32, 5 epochs. On Shapes it learns what an MLP cannot: the
 // outline wherever it is.
+//
+// Images smaller than 22 pixels a side take padding "same" in the
+// convolutions, so that every layer keeps at least one position; images
+// of 128 pixels a side or more are first averaged in k×k blocks, down to
+// 64 pixels or less, to stay within a tab's memory.
 func ImageCNN(dataset string, d Data) Model {
-	return forData(dataset, d, d.Shape, []Layer{
-		Conv2D(8, 3, ActReLU), MaxPool2D(2),
-		Conv2D(16, 3, ActReLU), MaxPool2D(2),
-		Conv2D(16, 3, ActReLU),
-		{Type: TypeFlatten}, Dense(32, ActReLU),
-	}, cosine(Adam(0.003)), 32, 5)
+	convs := []Layer{Conv2D(8, 3, ActReLU), Conv2D(16, 3, ActReLU), Conv2D(16, 3, ActReLU)}
+	if len(d.Shape) == 3 && min(d.Shape[0], d.Shape[1]) < 22 {
+		for i := range convs {
+			convs[i].Padding = PaddingSame
+		}
+	}
+	layers := []Layer{convs[0], MaxPool2D(2), convs[1], MaxPool2D(2), convs[2], {Type: TypeFlatten}, Dense(32, ActReLU)}
+	if len(d.Shape) == 3 && min(d.Shape[0], d.Shape[1]) >= 128 {
+		// Average k×k blocks first, down to 64 pixels or less a side.
+		k := (min(d.Shape[0], d.Shape[1]) + 63) / 64
+		layers = append([]Layer{AveragePooling2D(k)}, layers...)
+	}
+	return forData(dataset, d, d.Shape, layers, cosine(Adam(0.003)), 32, 5)
 }
 
 // forData ends hidden with d's output layer and loss.

@@ -143,6 +143,22 @@ func TestDataRules(t *testing.T) {
 	}
 }
 
+// TestImagePresetsFitEverySize: the image presets validate for every side
+// an upload may choose (4 to 256 pixels) and both channel counts.
+func TestImagePresetsFitEverySize(t *testing.T) {
+	for _, side := range []int{4, 8, 13, 16, 21, 22, 28, 32, 64, 128, 256} {
+		for _, c := range []int{1, 3} {
+			d := shapesData()
+			d.Shape = []int{side, side, c}
+			for name, m := range map[string]Model{"ImageCNN": ImageCNN(DatasetCustom, d), "ImageMLP": ImageMLP(DatasetCustom, d)} {
+				if err := m.Validate(); err != nil {
+					t.Errorf("%s for %d×%d×%d: %v", name, side, side, c, err)
+				}
+			}
+		}
+	}
+}
+
 func TestDefaultsTakeTheDataShape(t *testing.T) {
 	m := ImageCNN(DatasetShapes, shapesData())
 	m.Input = nil
