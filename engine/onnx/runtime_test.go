@@ -14,12 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nnplay/nnplay/engine/data"
 	"github.com/nnplay/nnplay/engine/internal/exportcases"
 	"github.com/nnplay/nnplay/engine/modelio"
-	"github.com/nnplay/nnplay/engine/nn"
-	"github.com/nnplay/nnplay/engine/spec"
-	"gorgonia.org/tensor"
 )
 
 // tolerance is the issue's: predictions within 1e-5.
@@ -45,72 +41,16 @@ func nodeDir(t *testing.T) string {
 	return dir
 }
 
-// mnist is MNIST from static/data/mnist under the module root.
-func mnist(t *testing.T) (train, test *data.Set) {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = filepath.Dir(dir)
-	}
-	train, test, err = data.LoadMNIST(filepath.Join(dir, "static", "data", "mnist"))
-	if err != nil {
-		t.Fatalf("loading MNIST (run `make data` first): %v", err)
-	}
-	return train, test
-}
-
-// trained is the model of s trained a few batches, so its weights and
-// BatchNorm statistics are not the initial ones.
-func trained(t *testing.T, s spec.Model, train *data.Set) *nn.Sequential {
-	t.Helper()
-	m, err := nn.Build(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for b := 0; b < 4; b++ {
-		idx := make([]int, s.BatchSize)
-		for i := range idx {
-			idx[i] = (b*s.BatchSize + i) * 7 % train.Len()
-		}
-		x, y := train.Batch(idx)
-		if s.Loss != spec.LossSparseCategoricalCrossentropy {
-			y = oneHot(y, 10)
-		}
-		if _, err := m.TrainBatch(x, y); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return m
-}
-
-func oneHot(y *tensor.Dense, k int) *tensor.Dense {
-	labels := y.Float32s()
-	hot := make([]float32, len(labels)*k)
-	for i, l := range labels {
-		hot[i*k+int(l)] = 1
-	}
-	return tensor.New(tensor.WithShape(len(labels), k), tensor.WithBacking(hot))
-}
-
 // TestONNXRuntimeMatchesNNPlay exports every test model, trained a little,
 // runs it with onnxruntime-node on 100 MNIST test images and wants
 // nnplay's predictions within 1e-5.
 func TestONNXRuntimeMatchesNNPlay(t *testing.T) {
 	dir := nodeDir(t)
-	train, test := mnist(t)
+	train, test, _ := exportcases.MNIST(t)
 	x, _ := test.Slice(0, checked).Tensors()
 	for _, c := range exportcases.Models() {
 		t.Run(strings.ReplaceAll(c.Name, " ", "_"), func(t *testing.T) {
-			m := trained(t, c.Spec, train)
+			m := exportcases.Trained(t, c.Spec, train)
 			b, err := Export(modelio.ToPayload(m, 0, 4))
 			if err != nil {
 				t.Fatal(err)

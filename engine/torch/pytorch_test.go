@@ -14,13 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"gorgonia.org/tensor"
-
-	"github.com/nnplay/nnplay/engine/data"
 	"github.com/nnplay/nnplay/engine/internal/exportcases"
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/nn"
@@ -51,76 +47,6 @@ func python(t *testing.T) string {
 		t.Fatalf("%s with PyTorch and NumPy is needed: %v\n%s\ninstall them with: make deps-torch   (apt-get install -y python3-torch python3-numpy)", py, err, out)
 	}
 	return py
-}
-
-var mnistOnce struct {
-	sync.Once
-	train, test *data.Set
-	dir         string
-	err         error
-}
-
-// mnist is MNIST from static/data/mnist under the module root.
-func mnist(t *testing.T) (train, test *data.Set, dir string) {
-	t.Helper()
-	mnistOnce.Do(func() {
-		wd, err := os.Getwd()
-		if err != nil {
-			mnistOnce.err = err
-			return
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(wd, "go.mod")); err == nil {
-				break
-			}
-			if filepath.Dir(wd) == wd {
-				mnistOnce.err = fmt.Errorf("no go.mod above the test's directory")
-				return
-			}
-			wd = filepath.Dir(wd)
-		}
-		mnistOnce.dir = filepath.Join(wd, "static", "data", "mnist")
-		mnistOnce.train, mnistOnce.test, mnistOnce.err = data.LoadMNIST(mnistOnce.dir)
-	})
-	if mnistOnce.err != nil {
-		t.Fatalf("loading MNIST (run `make data` first): %v", mnistOnce.err)
-	}
-	return mnistOnce.train, mnistOnce.test, mnistOnce.dir
-}
-
-// targets is y as the loss wants it: class indices, or one-hot rows for
-// the categorical and squared-error losses.
-func targets(s spec.Model, y *tensor.Dense, classes int) *tensor.Dense {
-	if s.Loss == spec.LossSparseCategoricalCrossentropy {
-		return y
-	}
-	labels := y.Float32s()
-	hot := make([]float32, len(labels)*classes)
-	for i, l := range labels {
-		hot[i*classes+int(l)] = 1
-	}
-	return tensor.New(tensor.WithShape(len(labels), classes), tensor.WithBacking(hot))
-}
-
-// trained is the model built from s and trained a few batches, so its
-// weights (and BatchNorm statistics) are not the initial ones.
-func trained(t *testing.T, s spec.Model, train *data.Set) *nn.Sequential {
-	t.Helper()
-	m, err := nn.Build(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for b := 0; b < 4; b++ {
-		idx := make([]int, s.BatchSize)
-		for i := range idx {
-			idx[i] = (b*s.BatchSize + i) * 7 % train.Len()
-		}
-		x, y := train.Batch(idx)
-		if _, err := m.TrainBatch(x, targets(s, y, 10)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return m
 }
 
 // unzip writes the zip's files under dir and returns the folder they are in.
@@ -261,7 +187,7 @@ func distributed(t *testing.T, py, project, mnistDir string) (string, string) {
 // imports and predicts with as PyTorch does (within 1e-5).
 func TestPyTorchMatchesNNPlay(t *testing.T) {
 	py := python(t)
-	train, test, mnistDir := mnist(t)
+	train, test, mnistDir := exportcases.MNIST(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "check.py"))
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +198,7 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 	for _, tm := range exportcases.Models() {
 		t.Run(strings.ReplaceAll(tm.Name, " ", "_"), func(t *testing.T) {
 			s := tm.Spec
-			m := trained(t, s, train)
+			m := exportcases.Trained(t, s, train)
 			p := modelio.ToPayload(m, 0, 4)
 			b, err := Export(p, Options{})
 			if err != nil {
@@ -314,7 +240,7 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 				request = append(request, npz.Array{Name: fmt.Sprintf("mask%d", masks), Shape: []int{n}, Data: mask})
 				masks++
 			}
-			stepLoss, err := fresh.TrainBatch(bx, targets(s, by, 10))
+			stepLoss, err := fresh.TrainBatch(bx, exportcases.Targets(s, by, 10))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -403,7 +329,7 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 // from scratch and writes weights nnplay imports.
 func TestPyTorchFromScratch(t *testing.T) {
 	py := python(t)
-	_, _, mnistDir := mnist(t)
+	_, _, mnistDir := exportcases.MNIST(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "init_check.py"))
 	if err != nil {
 		t.Fatal(err)

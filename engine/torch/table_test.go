@@ -16,6 +16,7 @@ import (
 	"github.com/nnplay/nnplay/engine/data"
 	"github.com/nnplay/nnplay/engine/data/split"
 	"github.com/nnplay/nnplay/engine/data/table"
+	"github.com/nnplay/nnplay/engine/internal/exportcases"
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/spec"
@@ -24,7 +25,7 @@ import (
 // tableFile is a built-in table's file under static/data/tables.
 func tableFile(t *testing.T, name string) string {
 	t.Helper()
-	_, _, mnistDir := mnist(t)
+	_, _, mnistDir := exportcases.MNIST(t)
 	path := filepath.Join(filepath.Dir(mnistDir), "tables", name)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("%v (make data-tables writes it)", err)
