@@ -10,6 +10,8 @@ type Place struct {
 	S    *session.Session
 	Pad  *Pad
 	Hand *Handwriting
+	// Try is Try it for a model of a table or of images (tryit_table.go).
+	Try *Try
 
 	// ModelNote says where the model on screen came from when it was not
 	// built here ("Opened a shared model: …"); set by the page from the
@@ -32,6 +34,7 @@ func (p *Place) Note() string {
 func New(s *session.Session) *Place {
 	p := &Place{S: s, Pad: &Pad{s: s}}
 	p.Hand = newHandwriting(s, p.Pad)
+	p.Try = newTry(s)
 	s.Pad = p.Pad
 	s.Subscribe(p.handle)
 	p.attach()

@@ -15,13 +15,14 @@ import (
 // kept between visits.
 const (
 	dbName    = "nnplay"
-	dbVersion = 3
+	dbVersion = 4
 
 	Models     = "models"   // the autosave, under CurrentKey
 	CurrentKey = "current"  // the autosave's key in Models
 	Library    = "library"  // "My models"
 	Drawings   = "drawings" // the handwriting examples
 	Runs       = "runs"     // the recorded training runs (ui/runs), by run ID
+	Datasets   = "datasets" // "My data": the user's data sets (ui/data)
 )
 
 // With opens the database (creating the stores it lacks) and calls f
@@ -37,7 +38,7 @@ func With(f func(db js.Value)) {
 	upgrade = js.FuncOf(func(js.Value, []js.Value) any {
 		db := req.Get("result")
 		names := db.Get("objectStoreNames")
-		for _, s := range []string{Models, Library, Drawings, Runs} {
+		for _, s := range []string{Models, Library, Drawings, Runs, Datasets} {
 			if !names.Call("contains", s).Bool() {
 				db.Call("createObjectStore", s)
 			}

@@ -1,0 +1,210 @@
+//go:build js && wasm
+
+package data
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	sjs "syscall/js"
+	"time"
+
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/ui/store"
+	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/vugu/vugu"
+)
+
+// My data: each kept data set is one record of store.Datasets, keyed by
+// the time it was kept: {name, kind, size, data (the request's JSON)}.
+
+// MyDataPanel lists the data sets kept in the browser.
+type MyDataPanel struct {
+	P *Place
+}
+
+// listSaved reads My data's list (names and sizes, not the bytes).
+func (p *Place) listSaved() {
+	store.ReadAll(store.Datasets, func(recs []sjs.Value) {
+		var saved []SavedSet
+		for _, r := range recs {
+			if r.Get("key").Type() != sjs.TypeString {
+				continue
+			}
+			saved = append(saved, SavedSet{Key: r.Get("key").String(), Name: r.Get("name").String(), Kind: r.Get("kind").String(), Size: r.Get("size").Int()})
+		}
+		sort.Slice(saved, func(i, j int) bool { return saved[i].Key < saved[j].Key })
+		p.S.Env.Lock()
+		p.Saved = saved
+		p.S.Env.UnlockRender()
+	})
+}
+
+// save keeps the data set in use; a full quota says so and loses nothing.
+func (c *MyDataPanel) save() {
+	p := c.P
+	if p.last == nil {
+		return
+	}
+	kind := spec.KindImage
+	if p.S.Dataset != nil {
+		kind = p.S.Dataset.Data.Kind
+	} else if p.last.Source == protocol.SourceTable {
+		kind = spec.KindTable
+	}
+	name := p.S.DataName()
+	b, err := encodeSaved(name, kind, *p.last)
+	if err != nil {
+		p.Note = err.Error()
+		return
+	}
+	key := fmt.Sprintf("%013d", time.Now().UnixMilli())
+	rec := map[string]any{"key": key, "name": name, "kind": kind, "size": len(b), "data": store.JSBytes(b)}
+	p.Note = "Keeping " + name + "…"
+	putReporting(key, rec, func(failure string) {
+		p.S.Env.Lock()
+		defer p.S.Env.UnlockRender()
+		if failure != "" {
+			p.Note = QuotaText(name, len(b), failure)
+			return
+		}
+		p.Note = fmt.Sprintf("Kept %s (%s) in My data.", name, SavedSet{Size: len(b)}.SizeText())
+		p.Saved = append(p.Saved, SavedSet{Key: key, Name: name, Kind: kind, Size: len(b)})
+	})
+}
+
+// putReporting stores rec under key and calls done ("" or the browser's
+// reason) in a goroutine once the transaction ends.
+func putReporting(key string, rec map[string]any, done func(failure string)) {
+	called := false
+	report := func(msg string) {
+		if !called {
+			called = true
+			go done(msg)
+		}
+	}
+	idb := sjs.Global().Get("indexedDB")
+	if !idb.Truthy() {
+		report("this browser keeps no data (IndexedDB is off)")
+		return
+	}
+	store.With(func(db sjs.Value) {
+		var tx sjs.Value
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					report(fmt.Sprint(r))
+				}
+			}()
+			tx = db.Call("transaction", store.Datasets, "readwrite")
+			tx.Call("objectStore", store.Datasets).Call("put", sjs.ValueOf(rec), key)
+		}()
+		if tx.IsUndefined() {
+			return
+		}
+		var ok, fail sjs.Func
+		ok = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
+			ok.Release()
+			fail.Release()
+			report("")
+			return nil
+		})
+		fail = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
+			msg := "the browser refused"
+			if e := tx.Get("error"); e.Truthy() {
+				msg = e.Get("name").String() + ": " + e.Get("message").String()
+			}
+			ok.Release()
+			fail.Release()
+			report(msg)
+			return nil
+		})
+		tx.Set("oncomplete", ok)
+		tx.Set("onerror", fail)
+		tx.Set("onabort", fail)
+	})
+}
+
+// getSaved reads one kept record's bytes.
+func getSaved(key string, f func(b []byte)) {
+	store.With(func(db sjs.Value) {
+		req := db.Call("transaction", store.Datasets, "readonly").Call("objectStore", store.Datasets).Call("get", key)
+		var done sjs.Func
+		done = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
+			done.Release()
+			r := req.Get("result")
+			var b []byte
+			if r.Truthy() {
+				b = store.GoBytes(r.Get("data"))
+			}
+			go f(b)
+			return nil
+		})
+		req.Set("onsuccess", done)
+	})
+}
+
+// use loads a kept data set.
+func (c *MyDataPanel) use(i int) {
+	p := c.P
+	if i < 0 || i >= len(p.Saved) {
+		return
+	}
+	s := p.Saved[i]
+	getSaved(s.Key, func(b []byte) {
+		p.S.Env.Lock()
+		defer p.S.Env.UnlockRender()
+		rec, r, err := decodeSaved(b)
+		if err != nil {
+			p.Err = err.Error()
+			return
+		}
+		r.Name = s.Name
+		_ = rec
+		p.Resend(r, s.Kind)
+	})
+}
+
+// rename renames a kept data set (its record's name; the data set loads
+// under the new name next time).
+func (c *MyDataPanel) rename(i int, ev vugu.DOMEvent) {
+	p := c.P
+	name := ev.PropString("target", "value")
+	if i < 0 || i >= len(p.Saved) || name == "" {
+		return
+	}
+	s := &p.Saved[i]
+	s.Name = name
+	key := s.Key
+	getSaved(key, func(b []byte) {
+		rec, r, err := decodeSaved(b)
+		if err != nil {
+			return
+		}
+		nb, err := encodeSaved(name, rec.Kind, r)
+		if err != nil {
+			return
+		}
+		putReporting(key, map[string]any{"key": key, "name": name, "kind": rec.Kind, "size": len(nb), "data": store.JSBytes(nb)}, func(failure string) {
+			p.S.Env.Lock()
+			defer p.S.Env.UnlockRender()
+			if failure != "" {
+				p.Note = QuotaText(name, len(nb), failure)
+				return
+			}
+			p.Note = "Renamed to " + name + "."
+		})
+	})
+}
+
+// remove deletes a kept data set.
+func (c *MyDataPanel) remove(i int) {
+	p := c.P
+	if i < 0 || i >= len(p.Saved) {
+		return
+	}
+	s := p.Saved[i]
+	store.Delete(store.Datasets, s.Key)
+	p.Saved = append(p.Saved[:i], p.Saved[i+1:]...)
+	p.Note = "Deleted " + s.Name + " (" + strconv.Itoa(s.Size) + " bytes freed)."
+}

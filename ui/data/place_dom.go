@@ -1,0 +1,98 @@
+//go:build js && wasm
+
+package data
+
+import (
+	"strconv"
+	"syscall/js"
+
+	"github.com/nnplay/nnplay/ui/draw"
+)
+
+// attach reads My data from the browser when the place is made.
+func (p *Place) attach() { p.listSaved() }
+
+// readFiles waits for the bytes of picked or dropped files (call it
+// outside JS callbacks) and gives them to the place under the event lock.
+func (p *Place) readFiles(paths []string, files []js.Value) {
+	go func() {
+		out := make([]File, 0, len(files))
+		total := 0
+		for i, f := range files {
+			total += f.Get("size").Int()
+			if total > MaxUploadBytes {
+				p.S.Env.Lock()
+				p.Err = "the files are more than " + strconv.Itoa(MaxUploadBytes>>20) + " MiB together, the limit of one upload; choose fewer or smaller files"
+				p.S.Env.UnlockRender()
+				return
+			}
+			out = append(out, File{Path: paths[i], Data: readFile(f)})
+		}
+		p.S.Env.Lock()
+		defer p.S.Env.UnlockRender()
+		p.SetUpload(out)
+	}()
+}
+
+// fileList collects a FileList's files with their paths (a folder
+// upload's relative path, else the name).
+func fileList(list js.Value) (paths []string, files []js.Value) {
+	if !list.Truthy() {
+		return nil, nil
+	}
+	for i := 0; i < list.Get("length").Int(); i++ {
+		f := list.Index(i)
+		path := f.Get("webkitRelativePath").String()
+		if f.Get("webkitRelativePath").IsUndefined() || path == "" {
+			path = f.Get("name").String()
+		}
+		paths = append(paths, path)
+		files = append(files, f)
+	}
+	return paths, files
+}
+
+// readFile waits for a File's bytes (call it outside JS callbacks).
+func readFile(f js.Value) []byte {
+	ch := make(chan []byte, 1)
+	var done, fail js.Func
+	done = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		arr := js.Global().Get("Uint8Array").New(args[0])
+		b := make([]byte, arr.Get("length").Int())
+		js.CopyBytesToGo(b, arr)
+		ch <- b
+		return nil
+	})
+	fail = js.FuncOf(func(js.Value, []js.Value) any {
+		ch <- nil
+		return nil
+	})
+	f.Call("arrayBuffer").Call("then", done, fail)
+	b := <-ch
+	done.Release()
+	fail.Release()
+	return b
+}
+
+// pixelsCanvas draws an example's bytes (h × w × c, channels last) on a
+// canvas of its size; CSS scales it up.
+func pixelsCanvas(px []byte, h, w, c int, label string) js.Value {
+	cv := draw.Canvas()
+	cv.SetWidth(w)
+	cv.SetHeight(h)
+	cv.SetAttribute("role", "img")
+	cv.SetAttribute("aria-label", label)
+	cv.SetAttribute("class", "sample")
+	rgba := make([]byte, 4*h*w)
+	for i := range h * w {
+		if c == 1 {
+			rgba[4*i], rgba[4*i+1], rgba[4*i+2] = px[i], px[i], px[i]
+		} else if 3*i+2 < len(px) {
+			rgba[4*i], rgba[4*i+1], rgba[4*i+2] = px[3*i], px[3*i+1], px[3*i+2]
+		}
+		rgba[4*i+3] = 255
+	}
+	draw.PutPixels(draw.Context2D(cv), rgba, w, h)
+	return cv.Underlying()
+}
+
