@@ -95,4 +95,3 @@ func pixelsCanvas(px []byte, h, w, c int, label string) js.Value {
 	draw.PutPixels(draw.Context2D(cv), rgba, w, h)
 	return cv.Underlying()
 }
-
