@@ -3,11 +3,21 @@
 package browsertest
 
 import (
+	"archive/zip"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 )
 
 // Tests of the Data place (issue 14): the user's own data sets drive
@@ -23,13 +33,17 @@ func (u *user) useBuiltin(name string) {
 }
 
 // trainOnData goes to Build & train, waits for the model of the data,
-// sets the epochs (0 keeps the preset's), trains and waits until it is done.
-func (u *user) trainOnData(preset string, epochs int, timeout time.Duration) {
+// sets the epochs and batch size (0 keeps the preset's), trains and waits
+// until it is done.
+func (u *user) trainOnData(preset string, epochs, batch int, timeout time.Duration) {
 	u.t.Helper()
 	u.goTo("build")
 	u.waitJS("the preset "+preset, 60*time.Second, fmt.Sprintf(`document.querySelector("#preset").value === %q`, preset))
 	if epochs > 0 {
 		u.typeInto("#epochs", strconv.Itoa(epochs))
+	}
+	if batch > 0 {
+		u.typeInto("#batch-size", strconv.Itoa(batch))
 	}
 	u.waitEnabled("#train", 60*time.Second)
 	u.click("#train")
@@ -59,10 +73,292 @@ func TestDataPenguins(t *testing.T) {
 		t.Errorf("%d class bars (want 3), %d column rows (want at least 5)", bars, cols)
 	}
 	t.Logf("penguins: %s; %s", u.text("#data-summary"), u.text("#data-report"))
-	u.trainOnData("table-mlp", 0, 4*time.Minute)
+	u.trainOnData("table-mlp", 0, 0, 4*time.Minute)
 	acc := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
 	t.Logf("penguins, table MLP: test accuracy %.2f%%", acc)
 	if acc < 95 {
 		t.Errorf("penguins test accuracy %.2f%%, want at least 95%%", acc)
 	}
+}
+
+// writeImageFolder writes n PNGs per class into dir/<class>/, each of a
+// size other than the model's (so fitting is exercised): "across" has
+// horizontal stripes, "down" vertical ones, "dots" a checkerboard, each in
+// a colour leaning to its class's hue, with noise. It returns the folder.
+func writeImageFolder(t *testing.T, dir string, n int) string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, class := range []string{"across", "down", "dots"} {
+		if err := os.MkdirAll(filepath.Join(dir, class), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			w, h := 40+rng.IntN(20), 30+rng.IntN(20)
+			img := image.NewRGBA(image.Rect(0, 0, w, h))
+			period := 4 + rng.IntN(4)
+			// Each class leans to one hue, as photos of one kind of thing often do.
+			fg := color.RGBA{uint8(80 + rng.IntN(100)), uint8(80 + rng.IntN(100)), uint8(80 + rng.IntN(100)), 255}
+			switch class {
+			case "across":
+				fg.R = 255
+			case "down":
+				fg.G = 255
+			default:
+				fg.B = 255
+			}
+			for y := range h {
+				for x := range w {
+					on := false
+					switch class {
+					case "across":
+						on = (y/period)%2 == 0
+					case "down":
+						on = (x/period)%2 == 0
+					default:
+						on = ((x/period)+(y/period))%2 == 0
+					}
+					c := color.RGBA{uint8(rng.IntN(40)), uint8(rng.IntN(40)), uint8(rng.IntN(40)), 255}
+					if on {
+						c = fg
+					}
+					img.Set(x, y, c)
+				}
+			}
+			f, err := os.Create(filepath.Join(dir, class, fmt.Sprintf("img%03d.png", i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := png.Encode(f, img); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}
+	}
+	return dir
+}
+
+// zipFolder zips dir's files (paths relative to dir) into file.
+func zipFolder(t *testing.T, dir, file string) string {
+	t.Helper()
+	out, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(out)
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		w, err := zw.Create(filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	return file
+}
+
+// upload sets files on a file input of the Data place and waits until
+// the upload form shows them.
+func (u *user) upload(sel string, files ...string) {
+	u.t.Helper()
+	u.Run("upload "+strings.Join(files, ", "), chromedp.SetUploadFiles(sel, files, chromedp.ByQuery))
+}
+
+// loadUpload presses "Use this data" and waits for the data set.
+func (u *user) loadUpload(name string) {
+	u.t.Helper()
+	u.waitEnabled("#data-load", 60*time.Second)
+	u.click("#data-load")
+	u.WaitText("#data-status", 3*time.Minute, func(s string) bool { return s == "In use: "+name+"." })
+}
+
+func TestDataImageFolderAndZip(t *testing.T) {
+	u, _ := openApp(t, 12*time.Minute)
+	dir := writeImageFolder(t, filepath.Join(t.TempDir(), "stripes"), 30)
+	u.goTo("data")
+	u.upload("#data-folder", dir)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "90 files") })
+	u.loadUpload("stripes")
+	if s := u.text("#data-summary"); !strings.Contains(s, "3 classes (across, dots, down)") || !strings.Contains(s, "32×32 pixels, RGB") {
+		t.Errorf("summary: %q", s)
+	}
+	var samples int
+	u.js("count the samples", `document.querySelectorAll("#data-samples canvas").length`, &samples)
+	if samples != 24 {
+		t.Errorf("%d sample images; want 8 per class", samples)
+	}
+	u.trainOnData("image-cnn", 6, 8, 5*time.Minute)
+	acc := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
+	t.Logf("image folder (3 classes × 30 PNGs), small CNN, 6 epochs of batch 8: test accuracy %.2f%%", acc)
+	if acc < 95 {
+		t.Errorf("image folder test accuracy %.2f%%, want at least 95%%", acc)
+	}
+
+	zipFile := zipFolder(t, dir, filepath.Join(t.TempDir(), "stripes-zip.zip"))
+	u.goTo("data")
+	u.upload("#data-upload", zipFile)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "Zip file stripes-zip") })
+	u.loadUpload("stripes-zip")
+	u.trainOnData("image-cnn", 6, 8, 5*time.Minute)
+	acc = percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
+	t.Logf("the same as a zip: test accuracy %.2f%%", acc)
+	if acc < 95 {
+		t.Errorf("zip test accuracy %.2f%%, want at least 95%%", acc)
+	}
+}
+
+func TestDataCarsRegression(t *testing.T) {
+	u, _ := openApp(t, 8*time.Minute)
+	u.useBuiltin("cars")
+	if s := u.text("#data-summary"); !strings.Contains(s, "predicting Miles_per_Gallon (regression)") {
+		t.Errorf("summary: %q", s)
+	}
+	t.Logf("cars: %s; %s", u.text("#data-summary"), u.text("#data-report"))
+	u.trainOnData("table-mlp", 0, 0, 4*time.Minute)
+	if s := u.text("#model-loss"); s != "mean squared error" {
+		t.Errorf("the model panel names the loss %q", s)
+	}
+	r2, err := strconv.ParseFloat(u.WaitText("#reg-r2", time.Minute, func(s string) bool { return s != "" }), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cars, table MLP (MSE): test R² %.3f, MSE %s, MAE %s, RMSE %s", r2, u.text("#reg-mse"), u.text("#reg-mae"), u.text("#reg-rmse"))
+	if r2 < 0.80 {
+		t.Errorf("cars test R² %.3f, want at least 0.80", r2)
+	}
+	var points, bins int
+	u.js("read the plots", `+(document.querySelector("#reg-scatter canvas") || {dataset: {}}).dataset.points || 0`, &points)
+	u.js("read the histogram", `+(document.querySelector("#reg-residuals canvas") || {dataset: {}}).dataset.bins || 0`, &bins)
+	if points < 50 || bins != 20 {
+		t.Errorf("the scatter has %d points and the residual histogram %d bins", points, bins)
+	}
+	// Try it: one field per input column; a car's row gives miles per gallon.
+	var fields int
+	u.js("count the fields", `document.querySelectorAll("#try-predict").length && document.querySelectorAll("[id^=try-col-]").length`, &fields)
+	if fields < 4 {
+		t.Fatalf("Try it has %d fields", fields)
+	}
+	u.js("fill a row", `(() => {
+		const row = {"Cylinders": "4", "Displacement": "97", "Horsepower": "88", "Weight_in_lbs": "2130", "Acceleration": "14.5", "Year": "1970-01-01", "Origin": "Japan"};
+		for (const el of document.querySelectorAll("[id^=try-col-]")) {
+			const v = row[el.dataset.column];
+			if (v === undefined) continue;
+			el.value = v;
+			el.dispatchEvent(new Event(el.tagName === "SELECT" ? "change" : "input", {bubbles: true}));
+		}
+	})()`, nil)
+	u.click("#try-predict")
+	v := u.WaitText("#try-result", 30*time.Second, func(s string) bool { return strings.HasPrefix(s, "Miles_per_Gallon: ") })
+	t.Logf("Try it on a 1970 Datsun-like row: %s", v)
+}
+
+func TestDataShapesCNNBeatsMLP(t *testing.T) {
+	u, _ := openApp(t, 14*time.Minute)
+	u.useBuiltin("shapes")
+	t.Logf("shapes: %s", u.text("#data-summary"))
+	u.trainOnData("image-cnn", 0, 0, 8*time.Minute)
+	cnn := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
+	u.choose("#preset", "image-mlp")
+	u.trainOnData("image-mlp", 5, 0, 4*time.Minute)
+	mlp := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
+	t.Logf("shapes 32×32 RGB: small CNN %.2f%% test accuracy; MLP 64 (5 epochs) %.2f%%", cnn, mlp)
+	if cnn < 95 {
+		t.Errorf("shapes CNN test accuracy %.2f%%, want at least 95%%", cnn)
+	}
+}
+
+// copyAs copies src to dir/name.
+func copyAs(t *testing.T, src, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, name)
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestDataIDXUploadTrainsLikeMNIST(t *testing.T) {
+	u, _ := openApp(t, 10*time.Minute)
+	dir := t.TempDir()
+	mnist := filepath.Join(staticDir, "data", "mnist")
+	// MNIST's test files under other names, the labels chosen first and raw.
+	labels := copyAs(t, filepath.Join(mnist, "t10k-labels-idx1-ubyte"), dir, "my-labels.bin")
+	images := copyAs(t, filepath.Join(mnist, "t10k-images-idx3-ubyte.gz"), dir, "pictures.gz")
+	u.goTo("data")
+	u.upload("#data-upload", labels, images)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "pictures.gz and my-labels.bin") })
+	u.typeInto("#data-classnames", "zero, one, two, three, four, five, six, seven, eight, nine")
+	u.typeInto("#data-name", "digits again")
+	u.loadUpload("digits again")
+	if s := u.text("#data-summary"); !strings.Contains(s, "28×28 pixels, grey, in 10 classes (zero, one,") {
+		t.Errorf("summary: %q", s)
+	}
+	u.trainOnData("image-cnn", 1, 0, 5*time.Minute)
+	acc := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
+	t.Logf("MNIST's 10,000 test images uploaded as idx files (7,000 to train on), small CNN, 1 epoch: test accuracy %.2f%%", acc)
+	if acc < 90 {
+		t.Errorf("idx upload test accuracy %.2f%%, want at least 90%% (MNIST's own level for one short epoch)", acc)
+	}
+}
+
+// hold presses the mouse on sel for d, as holding a button down.
+func (u *user) hold(sel string, d time.Duration) {
+	u.t.Helper()
+	var r struct{ X, Y, W, H float64 }
+	u.Run("scroll "+sel, chromedp.ScrollIntoView(sel, chromedp.ByQuery))
+	u.js("locate "+sel, fmt.Sprintf(`(() => { const b = document.querySelector(%q).getBoundingClientRect(); return {X: b.x, Y: b.y, W: b.width, H: b.height} })()`, sel), &r)
+	x, y := r.X+r.W/2, r.Y+r.H/2
+	u.Run("press "+sel, input.DispatchMouseEvent(input.MouseMoved, x, y), input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithClickCount(1))
+	time.Sleep(d)
+	u.Run("release "+sel, input.DispatchMouseEvent(input.MouseReleased, x, y).WithButton(input.Left).WithClickCount(1))
+}
+
+func TestDataWebcamRecordsAndTrains(t *testing.T) {
+	u, _ := openApp(t, 8*time.Minute)
+	u.goTo("data")
+	u.click("#cam-start")
+	u.waitEnabled("#cam-record-0", 30*time.Second)
+	u.waitJS("the camera's picture", 30*time.Second, `(() => { const v = document.querySelector("#cam-video video"); return !!v && v.videoWidth > 0 })()`)
+	u.typeInto("#cam-name-0", "left")
+	u.typeInto("#cam-name-1", "right")
+	u.hold("#cam-record-0", 1200*time.Millisecond)
+	u.hold("#cam-record-1", 1200*time.Millisecond)
+	u.WaitText("#cam-count-1", 10*time.Second, func(s string) bool { return s != "" && s != "0 frames" && s != "1 frame" })
+	var n0, n1, thumbs int
+	u.js("count frames", `parseInt(document.querySelector("#cam-count-0").textContent)`, &n0)
+	u.js("count frames", `parseInt(document.querySelector("#cam-count-1").textContent)`, &n1)
+	u.js("count thumbnails", `document.querySelectorAll("#cam-thumbs canvas").length`, &thumbs)
+	t.Logf("recorded %d frames of left and %d of right (%d thumbnails)", n0, n1, thumbs)
+	if n0 < 2 || n1 < 2 || thumbs != n0+n1 {
+		t.Fatalf("recorded %d and %d frames with %d thumbnails", n0, n1, thumbs)
+	}
+	// A click on a thumbnail deletes it.
+	u.click("#cam-thumbs canvas")
+	u.waitJS("one frame fewer", 10*time.Second, fmt.Sprintf(`document.querySelectorAll("#cam-thumbs canvas").length === %d`, n0+n1-1))
+	u.waitJS("the preview", 10*time.Second, `!!document.querySelector("#cam-preview canvas")`)
+	u.click("#cam-load")
+	u.WaitText("#data-status", 2*time.Minute, func(s string) bool { return s == "In use: webcam." })
+	if s := u.text("#data-summary"); !strings.Contains(s, "2 classes (left, right)") {
+		t.Errorf("summary: %q", s)
+	}
+	u.trainOnData("image-cnn", 2, 4, 3*time.Minute)
+	t.Logf("webcam set: %s", u.text("#test-accuracy"))
 }

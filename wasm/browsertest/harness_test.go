@@ -98,6 +98,9 @@ func run(m *testing.M) int {
 		// WebGPU in headless Chromium without a GPU: SwiftShader, a software
 		// adapter (webgpu_test.go). Pages that do not ask for it are unaffected.
 		chromedp.Flag("enable-unsafe-webgpu", true),
+		// The webcam (the Data place) through Chromium's fake camera, allowed without asking.
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
