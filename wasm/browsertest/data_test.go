@@ -270,14 +270,17 @@ func TestDataShapesCNNBeatsMLP(t *testing.T) {
 	u, _ := openApp(t, 14*time.Minute)
 	u.useBuiltin("shapes")
 	t.Logf("shapes: %s", u.text("#data-summary"))
-	u.trainOnData("image-cnn", 0, 0, 8*time.Minute)
+	u.trainOnData("image-cnn", 15, 0, 8*time.Minute)
 	cnn := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
 	u.choose("#preset", "image-mlp")
-	u.trainOnData("image-mlp", 5, 0, 4*time.Minute)
+	u.trainOnData("image-mlp", 15, 0, 4*time.Minute)
 	mlp := percentOf(t, u.WaitText("#test-accuracy", time.Minute, func(s string) bool { return strings.HasSuffix(s, "%") }))
-	t.Logf("shapes 32×32 RGB: small CNN %.2f%% test accuracy; MLP 64 (5 epochs) %.2f%%", cnn, mlp)
+	t.Logf("shapes 32×32 RGB, 15 epochs each: small CNN %.2f%% test accuracy; MLP 64 %.2f%%", cnn, mlp)
 	if cnn < 95 {
 		t.Errorf("shapes CNN test accuracy %.2f%%, want at least 95%%", cnn)
+	}
+	if mlp >= cnn {
+		t.Errorf("the MLP (%.2f%%) is not behind the CNN (%.2f%%)", mlp, cnn)
 	}
 }
 
