@@ -30,6 +30,7 @@ func TestInsideCNNShowsFiltersAndFeatureMaps(t *testing.T) {
 	u.choose("#preset", "lenet")
 	u.WaitText("#total-params", 5*time.Second, func(s string) bool { return s == "61,706" })
 	u.stepBatches(steps)
+	u.goTo("inside")
 	u.scrollTo("#inside-panel")
 	u.waitAttr("#inside-panel", "data-batch", fmt.Sprint(steps), time.Minute)
 	u.waitJS("6 filter images", 30*time.Second, `document.querySelectorAll("#weights-grid canvas").length === 6`)

@@ -23,11 +23,13 @@ import (
 func TestRNNBuiltByClicking(t *testing.T) {
 	u, _ := openApp(t, 10*time.Minute)
 	// The seed model reads no sequence: the panel says how to get one.
+	u.goTo("inside")
 	u.scrollTo("#rnn-panel")
 	u.waitAttr("#rnn-panel", "data-state", "hint", 5*time.Second)
 	if hint := u.text("#rnn-hint"); !strings.Contains(hint, "Row-by-row RNN") {
 		t.Errorf("#rnn-hint = %q, want it to name the recurrent presets", hint)
 	}
+	u.goTo("build")
 	u.scrollTo("#summary")
 	for n := u.rowCount(); n > 0; n-- {
 		u.click(row(0) + " .remove")
@@ -73,6 +75,7 @@ func TestRNNBuiltByClicking(t *testing.T) {
 		t.Errorf("test accuracy after one epoch of the LSTM = %q, want at least 93%%", acc)
 	}
 
+	u.goTo("inside")
 	u.scrollTo("#rnn-panel")
 	u.waitAttr("#rnn-panel", "data-state", "ready", time.Minute)
 	u.waitAttr("#rnn-steps", "data-steps", "28", 5*time.Second)

@@ -31,6 +31,7 @@ func TestSoftmaxExplorerShowsTheEnginesNumbers(t *testing.T) {
 	u := openAppWatchingCSP(t, 5*time.Minute) // the bars are sized through the CSSOM, which the CSP must allow
 	u.stepBatches(steps)
 
+	u.goTo("learn")
 	u.scrollTo("#softmax-panel")
 	u.typeInto("#sm-index", "123")
 	u.Run("press Enter", chromedp.SendKeys("#sm-index", kb.Enter, chromedp.ByQuery))
@@ -109,11 +110,10 @@ func TestSoftmaxExplorerShowsTheEnginesNumbers(t *testing.T) {
 
 	// The pad: a drawn digit's probabilities are the pad's prediction
 	// (the worker's predict and trace agree bit for bit).
+	// The pad is on Build & train; the explorer reads it from Learn.
+	u.goTo("build")
 	u.drawStroke(0.5, 0.15, 0.5, 0.85, 12)
 	u.waitJS("the pad's prediction", 30*time.Second, `document.querySelectorAll("#probs .prob").length === 10`)
-	u.choose("#sm-source", "pad")
-	u.waitAttr("#softmax-panel", "data-source", "pad", 10*time.Second)
-	u.waitAttr("#softmax-panel", "data-state", "ready", time.Minute)
 	padP := u.probs()
 	for range 20 { // until the pad's prediction is of the finished stroke
 		time.Sleep(200 * time.Millisecond)
@@ -123,6 +123,10 @@ func TestSoftmaxExplorerShowsTheEnginesNumbers(t *testing.T) {
 		}
 		break
 	}
+	u.goTo("learn")
+	u.choose("#sm-source", "pad")
+	u.waitAttr("#softmax-panel", "data-source", "pad", 10*time.Second)
+	u.waitAttr("#softmax-panel", "data-state", "ready", time.Minute)
 	for k, r := range u.softmaxTable().Rows {
 		if !near(r.P, padP[k], 1e-5) {
 			t.Errorf("drawing, class %d: explorer p = %v, the pad's prediction %v", k, r.P, padP[k])
@@ -211,6 +215,7 @@ func TestBackpropStepThroughWalksEveryLayer(t *testing.T) {
 	ref.seedAfterSteps(1)
 	u, _ := openApp(t, 5*time.Minute)
 	u.stepBatches(1)
+	u.goTo("learn")
 	u.scrollTo("#bp-panel")
 	u.waitAttr("#bp-panel", "data-state", "ready", time.Minute)
 	u.waitAttr("#bp-panel", "data-batch", "1", 30*time.Second)
@@ -277,6 +282,7 @@ func TestInsideViewsShowWeightsAndStats(t *testing.T) {
 	ref.seedAfterSteps(3)
 	u, _ := openApp(t, 5*time.Minute)
 	u.stepBatches(3)
+	u.goTo("inside")
 	u.scrollTo("#inside-panel")
 	u.waitAttr("#inside-panel", "data-batch", "3", time.Minute)
 	u.waitJS("64 weight images", 30*time.Second, `document.querySelectorAll("#weights-grid canvas").length === 64`)
@@ -324,10 +330,15 @@ func TestInsideViewsShowWeightsAndStats(t *testing.T) {
 	}
 
 	// Training: the table follows along (stats are polled ~2 a second).
+	// The training buttons are on Build & train.
+	u.goTo("build")
 	u.click("#pause") // Resume
+	u.goTo("inside")
 	u.waitJS("a later batch in the statistics", 60*time.Second, `+((document.querySelector("#stats-table caption") || {}).textContent || "").replace(/^Batch (\d+):.*/, "$1") > 20`)
+	u.goTo("build")
 	u.click("#pause")
 	u.WaitText("#status", 30*time.Second, func(s string) bool { return strings.Contains(s, "Paused") })
+	u.goTo("inside")
 	var charts int
 	u.js("count chart canvases", `["#grad-norm-chart", "#act-std-chart", "#dead-chart"].filter(s => document.querySelector(s + " canvas")).length`, &charts)
 	if charts != 3 {
