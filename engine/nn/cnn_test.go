@@ -290,6 +290,9 @@ func TestCNNTrainBatchFollowsTheGradient(t *testing.T) {
 // Under wasm: the first 2,000 images for 1 epoch (32 steps), tested on the
 // first 1,000: at least 60% (seeds 1 to 3 give 69.7–72.8%; chance is 10%).
 func TestLeNetMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	train, test := loadMNIST(t)
 	s := spec.LeNet()
 	s.Epochs, train = 2, train.Slice(0, 6000)

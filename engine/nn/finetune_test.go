@@ -54,6 +54,9 @@ func accuracy(t *testing.T, m *Sequential, set *dataset.Set) float64 {
 // Under wasm: 3,000 then 1,000 images, 1 and 3 epochs, tested on the first
 // 1,000 test images of 5–9: at least 70% (15.3% before, 78.1% after).
 func TestFineTuneOnNewDigits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	train, test := loadMNIST(t)
 	low, high := []int{0, 1, 2, 3, 4}, []int{5, 6, 7, 8, 9}
 	nBase, baseEpochs, nTune, tuneEpochs, nTest, bar := 6000, 2, 1000, 3, test.Len(), 0.80

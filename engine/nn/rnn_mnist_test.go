@@ -16,6 +16,9 @@ import (
 // least 30% (40.2%; the weights are bit-identical natively). Chance is
 // 10%. The full 3-epoch run is BenchmarkRowByRowMNIST.
 func TestRowByRowRNNMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	train, test := loadMNIST(t)
 	n, nt, bar := 10000, 2000, 0.75
 	if runtime.GOARCH == "wasm" {

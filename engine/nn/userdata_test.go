@@ -124,6 +124,9 @@ func TestCarsR2(t *testing.T) {
 // 3 epochs and wants the CNN at 60 % or more (chance is 20 %; this gives
 // 70.2 %) and ahead of both MLPs (22.8 % and 40.8 %).
 func TestShapesCNNBeatsMLP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	n, epochs, bar := 8000, 4, 0.95
 	if runtime.GOARCH == "wasm" {
 		n, epochs, bar = 3000, 3, 0.6

@@ -45,6 +45,9 @@ func nodeDir(t *testing.T) string {
 // runs it with onnxruntime-node on 100 MNIST test images and wants
 // nnplay's predictions within 1e-5.
 func TestONNXRuntimeMatchesNNPlay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	dir := nodeDir(t)
 	train, test, _ := exportcases.MNIST(t)
 	x, _ := test.Slice(0, checked).Tensors()

@@ -187,6 +187,9 @@ func bnCNN() spec.Model {
 // tf.loadLayersModel and checks TF.js' predictions on 100 test images
 // against nnplay's to 1e-4.
 func TestTFJSLoadsNNPlayExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	node := nodeDir(t)
 	train, test := mnistSets(t)
 	tmp := t.TempDir()
@@ -253,6 +256,9 @@ func TestTFJSLoadsNNPlayExport(t *testing.T) {
 // nnplay imports each and predicts the same 100 test images as TF.js did,
 // to 1e-4.
 func TestTFJSModelOpensInNNPlay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	node := nodeDir(t)
 	_, test := mnistSets(t)
 	tmp := t.TempDir()

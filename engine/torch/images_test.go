@@ -32,6 +32,9 @@ func idxFile(shape []int, body []byte) []byte {
 // idx files and scales them as nnplay does (within 1e-6), that PyTorch
 // predicts as nnplay does (within 1e-5), and one training step.
 func TestPyTorchImages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	py := python(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "data_check.py"))
 	if err != nil {
@@ -145,6 +148,9 @@ func TestPyTorchImages(t *testing.T) {
 // zip (Options.Data, data.npz) and checks that data.py reads them as they
 // are, that PyTorch predicts as nnplay does and one training step.
 func TestPyTorchArrays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	py := python(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "data_check.py"))
 	if err != nil {

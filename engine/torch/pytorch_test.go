@@ -186,6 +186,9 @@ func distributed(t *testing.T, py, project, mnistDir string) (string, string) {
 // processes training through DistributedDataParallel, whose weights nnplay
 // imports and predicts with as PyTorch does (within 1e-5).
 func TestPyTorchMatchesNNPlay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	py := python(t)
 	train, test, mnistDir := exportcases.MNIST(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "check.py"))
@@ -328,6 +331,9 @@ func TestPyTorchMatchesNNPlay(t *testing.T) {
 // test model built without weights) and that train.py runs as one process
 // from scratch and writes weights nnplay imports.
 func TestPyTorchFromScratch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	py := python(t)
 	_, _, mnistDir := exportcases.MNIST(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "init_check.py"))

@@ -81,6 +81,9 @@ func encodeRows(t *testing.T, raw *table.Raw, d spec.Data) (xs []float32, ys []f
 // (within 1e-6), that PyTorch predicts from it as nnplay does (within
 // 1e-5), and one training step (loss within 1e-5, weights within 1e-4).
 func TestPyTorchTables(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	py := python(t)
 	checker, err := filepath.Abs(filepath.Join("testdata", "data_check.py"))
 	if err != nil {

@@ -12,6 +12,9 @@ import (
 // where there is one): the variant decodes to the original, and two runs on
 // the same input give the same bytes.
 func TestPrecompressLargeFileIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	big := textLike(1<<20 + 4096)
 	var outs [2][]byte
 	for i := range outs {

@@ -17,6 +17,9 @@ import (
 // and get the precompressed variant, which must decode to the same bytes. The run is bounded:
 // one request per client, a 30 s client timeout, and the time is logged, not asserted.
 func TestConcurrentDownloadsOfALargeWasm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	const clients = 200
 	const size = 4 << 20
 	dir := t.TempDir()

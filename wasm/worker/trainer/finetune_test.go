@@ -68,6 +68,9 @@ func layerUnchanged(a, b protocol.Snapshot, layer int) bool {
 // bit for bit; a scratch run towards the fine-tuned accuracy puts the
 // fine-tuned model back afterwards; a stop ends a goal as stopped.
 func TestFineTuneLesson(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a long cross-check or training run: make test runs it (make check is -short)")
+	}
 	train, test := mnist(t)
 	nTrain, base, tune := 12000, 60, 60
 	if runtime.GOARCH == "wasm" {
