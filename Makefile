@@ -161,10 +161,15 @@ check: lint
 deps: chromium brotli tfjs-deps deps-vega deps-torch deps-onnx
 
 ## test-native: every test package on this machine (go test ./...: engine, server, protocol,
-## trainer, the ui/ packages' logic; the browser tests carry a build tag of their own).
+## trainer, the ui/ packages' logic; the browser tests carry a build tag of their own), but
+## the cross-checks test-export and test-tfjs run.
 ## (engine/tfjs's tests run the real @tensorflow/tfjs under Node: tfjs-deps.)
 test-native: deps data
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -skip '$(CROSS_CHECKS)' ./...
+
+# The cross-checks against reference implementations that test-export and test-tfjs run
+# (test-native leaves them to those targets instead of running them twice).
+CROSS_CHECKS := PyTorch|ONNXRuntime|NumPy|TFJS
 
 ## test-wasm: the engine's (and the worker logic's and UI state's) tests compiled to js/wasm and run under Node.
 ## Then the engine again on the SIMD kernels (-tags nnsimd, static/kernels.wasm loaded),
