@@ -206,9 +206,11 @@ func TestWebGPUPageBackend(t *testing.T) {
 	}
 	// The Inside panel's statistics work on WebGPU too (the CPU measures
 	// them from the weights read back): a batch's table, all 3 layers.
+	u.goTo("inside")
 	u.scrollTo("#inside-panel")
 	u.waitJS("the statistics of a WebGPU batch", 30*time.Second, `(document.querySelector("#stats-table caption") || {}).textContent?.startsWith("Batch ") &&
 		[...document.querySelectorAll("#stats-table tr[data-layer]")].filter(e => +e.dataset.gradNorm > 0).length === 3`)
+	u.goTo("build")
 	u.choose("#preset", "lenet")
 	u.click("#reset") // a paused run keeps its model until reset
 	u.WaitText("#backend-note", 30*time.Second, func(s string) bool {
