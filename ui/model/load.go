@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/json"
-	"strconv"
 
 	"github.com/nnplay/nnplay/engine/spec"
 )
@@ -19,19 +18,7 @@ func (e *Editor) LoadSpec(m spec.Model) {
 			e.Preset = p[0]
 		}
 	}
-	e.base = m
-	e.Input = joinInts(m.Input, ",")
-	e.Rows = e.Rows[:0]
-	for _, l := range m.Layers {
-		e.Rows = append(e.Rows, RowOf(l))
-	}
-	e.Optimizer = m.Optimizer.Name
-	e.LR = strconv.FormatFloat(m.Optimizer.LearningRate, 'g', -1, 64)
-	e.BatchSize = strconv.Itoa(m.BatchSize)
-	e.Epochs = strconv.Itoa(m.Epochs)
-	e.Seed = strconv.FormatInt(m.Seed, 10)
-	e.Selected = -1
-	e.update()
+	e.loadSpec(m)
 }
 
 // SameLayers says two models have the same layers (settings aside).

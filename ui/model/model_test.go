@@ -129,3 +129,22 @@ func TestScheduleFields(t *testing.T) {
 		t.Errorf("cosine: %v, %+v", err, m.Optimizer)
 	}
 }
+
+// A model from a link or file shows all its settings, the schedule and
+// clipping included.
+func TestLoadSpecShowsEverySetting(t *testing.T) {
+	m := spec.Seed()
+	m.Optimizer.Schedule, m.Optimizer.DecayRate, m.Optimizer.GlobalClipNorm = spec.ScheduleExponential, 0.25, 1.5
+	e := NewEditor(PresetSeed)
+	e.LoadSpec(m)
+	if e.Schedule != spec.ScheduleExponential || e.DecayRate != "0.25" || e.ClipNorm != "1.5" {
+		t.Errorf("loaded schedule %q, decay %q, clip %q; want exponential, 0.25, 1.5", e.Schedule, e.DecayRate, e.ClipNorm)
+	}
+	got, err := e.Spec()
+	if err != nil || got.Optimizer != m.Optimizer {
+		t.Errorf("the editor gives back %+v (%v), want %+v", got.Optimizer, err, m.Optimizer)
+	}
+	if !e.CanUndo() {
+		t.Error("loading a model is not undoable")
+	}
+}
