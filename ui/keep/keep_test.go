@@ -23,7 +23,8 @@ type fakeBrowser struct {
 	link      string // the link box
 	autosave  *savedModel
 	models    map[string]SavedModel
-	downloads []string // file names
+	downloads []string          // file names
+	files     map[string][]byte // the last download of each name
 	// stored are the autosave and models a visit finds; readAutosave and
 	// readModels hand them over at once.
 	stored      *savedModel
@@ -32,8 +33,12 @@ type fakeBrowser struct {
 
 func (b *fakeBrowser) pageURL() string     { return "https://nnplay.test/" }
 func (b *fakeBrowser) showLink(url string) { b.link = url }
-func (b *fakeBrowser) download(name string, _ []byte, _ string) {
+func (b *fakeBrowser) download(name string, data []byte, _ string) {
 	b.downloads = append(b.downloads, name)
+	if b.files == nil {
+		b.files = map[string][]byte{}
+	}
+	b.files[name] = data
 }
 func (b *fakeBrowser) saveAutosave(m savedModel) { b.autosave = &m }
 func (b *fakeBrowser) readAutosave(f func(savedModel)) {

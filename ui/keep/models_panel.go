@@ -8,8 +8,9 @@ import (
 	"github.com/vugu/vugu"
 )
 
-// ModelsPanel is "My models": the models saved in this browser, and the
-// TensorFlow.js export and import.
+// ModelsPanel is "My models": the models saved in this browser, the
+// TensorFlow.js export and import, and the PyTorch project, ONNX and
+// Import weights.
 type ModelsPanel struct {
 	P *Place
 }
@@ -48,6 +49,10 @@ func (c *ModelsPanel) renameLabel(e SavedModel) string { return "New name for " 
 
 func (c *ModelsPanel) importTFJS(ev vugu.DOMEvent) {
 	c.P.Library.readTFJS(sjs.Value(ev.JSEventTarget()))
+}
+
+func (c *ModelsPanel) importWeights(ev vugu.DOMEvent) {
+	c.P.Frameworks.readWeights(sjs.Value(ev.JSEventTarget()))
 }
 
 // startRename opens an entry's name box and focuses it once drawn.

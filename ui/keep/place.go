@@ -1,12 +1,15 @@
 // Package keep is the Share & keep place: model links (#m=…) and model
 // files, the autosave that brings the model back on reload, "My models"
-// (models saved in this browser) and TensorFlow.js export and import.
+// (models saved in this browser), TensorFlow.js export and import, and
+// the files for other frameworks: a PyTorch project, ONNX, and Import
+// weights from what the PyTorch project trains.
 //
 // The place exists from the page's start, shown or not: a link the page
 // was opened with, the autosave and the saved models load at once. The
 // page decodes links with engine/share (no training code); the worker
 // encodes, checks and rebuilds models (export_model, load_model,
-// export_tfjs, import_tfjs).
+// export_tfjs, import_tfjs); the PyTorch and ONNX files are written in
+// the page from the worker's float32 model file (frameworks.go).
 package keep
 
 import (
@@ -19,6 +22,8 @@ type Place struct {
 	S       *session.Session
 	Share   *Share
 	Library *Library
+	// Frameworks is the PyTorch project, ONNX and Import weights.
+	Frameworks *Frameworks
 
 	b browser
 }
@@ -31,6 +36,7 @@ func newPlace(s *session.Session, b browser) *Place {
 	p := &Place{S: s, b: b}
 	p.Share = &Share{p: p, Precision: "float16", savedBatch: -1, asked: map[int]int{}, loading: map[int]string{}}
 	p.Library = &Library{p: p, saving: map[int]saveAsk{}}
+	p.Frameworks = &Frameworks{p: p}
 	s.Subscribe(p.handle)
 	b.readModels(func(list []SavedModel) {
 		s.Env.Lock()
@@ -81,6 +87,7 @@ func (p *Place) readAutosave() {
 func (p *Place) handle(ev protocol.Event) (render bool) {
 	p.Share.apply(ev)
 	p.Library.apply(ev)
+	p.Frameworks.apply(ev)
 	switch ev.(type) {
 	case protocol.ModelLoaded, protocol.ModelExport, protocol.TFJSExport, protocol.TestPredictions, protocol.Error:
 		return true
