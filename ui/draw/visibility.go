@@ -13,12 +13,14 @@ type Visibility struct {
 	Visible bool
 	gen     int
 	stop    func() // disconnects the current watch (nil: none)
+	el      any    // the element watched (a js.Value; nil: none)
 }
 
 // Hide marks the panel off screen and ends its watch: its place left.
 func (v *Visibility) Hide() {
 	v.gen++
 	v.Visible = false
+	v.el = nil
 	if v.stop != nil {
 		v.stop()
 		v.stop = nil

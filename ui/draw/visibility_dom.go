@@ -11,10 +11,15 @@ import (
 // Watch observes el, a panel's new element: when it comes into view,
 // Visible turns true and shown runs (to send the requests the panel
 // skipped); when it leaves, Visible turns false. Any earlier element's
-// watch ends. The observer's callback must not block, so a goroutine
-// takes Vugu's lock.
+// watch ends; el again (a render that kept the element) changes nothing.
+// The observer's callback must not block, so a goroutine takes Vugu's
+// lock.
 func (v *Visibility) Watch(env vugu.EventEnv, el js.Value, shown func()) {
+	if old, ok := v.el.(js.Value); ok && old.Equal(el) {
+		return
+	}
 	v.Hide()
+	v.el = el
 	gen := v.gen
 	ctor := js.Global().Get("IntersectionObserver")
 	if ctor.IsUndefined() {

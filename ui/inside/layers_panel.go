@@ -22,7 +22,6 @@ type LayersPanel struct {
 
 	index draw.IndexInput // the test image number field
 
-	section              sjs.Value // the panel's element, watched for draw.Visibility
 	weights, maps, table sjs.Value
 	drawn                int // Layers.Version last drawn
 	grad, std, dead      chart.Chart
@@ -32,11 +31,8 @@ type LayersPanel struct {
 // watch follows the panel's element (made again each time the place is
 // shown) in and out of view.
 func (c *LayersPanel) watch(v js.Value) {
-	if el := sjs.Value(v); !c.section.Equal(el) {
-		c.section = el
-		s := c.P.Layers
-		s.Watch(c.P.S.Env, el, s.shown)
-	}
+	s := c.P.Layers
+	s.Watch(c.P.S.Env, sjs.Value(v), s.shown)
 }
 
 func (c *LayersPanel) mountWeights(v js.Value) {

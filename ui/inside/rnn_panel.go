@@ -21,17 +21,13 @@ type RnnPanel struct {
 
 	index   draw.IndexInput // the test image number field
 	view    rnnView
-	section sjs.Value // the panel's element, watched for draw.Visibility
 }
 
 // watch follows the panel's element (made again each time the place is
 // shown) in and out of view.
 func (c *RnnPanel) watch(v js.Value) {
-	if el := sjs.Value(v); !c.section.Equal(el) {
-		c.section = el
-		r := c.P.RNN
-		r.Watch(c.P.S.Env, el, r.refresh)
-	}
+	r := c.P.RNN
+	r.Watch(c.P.S.Env, sjs.Value(v), r.refresh)
 }
 
 // mount takes the view's host element, made again each time the place is

@@ -24,17 +24,13 @@ type BackpropPanel struct {
 
 	index   draw.IndexInput // the test image number field
 	view    stepView
-	section sjs.Value // the panel's element, watched for draw.Visibility
 }
 
 // watch follows the panel's element (made again each time the place is
 // shown) in and out of view.
 func (c *BackpropPanel) watch(v js.Value) {
-	if el := sjs.Value(v); !c.section.Equal(el) {
-		c.section = el
-		b := c.P.Backprop
-		b.Watch(c.P.S.Env, el, b.refresh)
-	}
+	b := c.P.Backprop
+	b.Watch(c.P.S.Env, sjs.Value(v), b.refresh)
 }
 
 // mount takes the view's host element, made again each time the place is

@@ -21,17 +21,13 @@ type SoftmaxPanel struct {
 
 	index   draw.IndexInput // the test image number field
 	table   softmaxTable
-	section sjs.Value // the panel's element, watched for draw.Visibility
 }
 
 // watch follows the panel's element (made again each time the place is
 // shown) in and out of view.
 func (c *SoftmaxPanel) watch(v js.Value) {
-	if el := sjs.Value(v); !c.section.Equal(el) {
-		c.section = el
-		s := c.P.Softmax
-		s.Watch(c.P.S.Env, el, s.refresh)
-	}
+	s := c.P.Softmax
+	s.Watch(c.P.S.Env, sjs.Value(v), s.refresh)
 }
 
 // mount takes the table's host element, made again each time the place
