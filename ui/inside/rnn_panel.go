@@ -19,8 +19,8 @@ import (
 type RnnPanel struct {
 	P *Place
 
-	index   draw.IndexInput // the test image number field
-	view    rnnView
+	index draw.IndexInput // the test image number field
+	view  rnnView
 }
 
 // watch follows the panel's element (made again each time the place is

@@ -22,8 +22,8 @@ import (
 type BackpropPanel struct {
 	P *Place
 
-	index   draw.IndexInput // the test image number field
-	view    stepView
+	index draw.IndexInput // the test image number field
+	view  stepView
 }
 
 // watch follows the panel's element (made again each time the place is

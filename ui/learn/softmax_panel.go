@@ -19,8 +19,8 @@ import (
 type SoftmaxPanel struct {
 	P *Place
 
-	index   draw.IndexInput // the test image number field
-	table   softmaxTable
+	index draw.IndexInput // the test image number field
+	table softmaxTable
 }
 
 // watch follows the panel's element (made again each time the place is
