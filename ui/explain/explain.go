@@ -53,8 +53,11 @@ type Place struct {
 	// example.
 	Subject protocol.Subject
 	Pad     bool
-	// Steps and Patch are integrated gradients' and occlusion's settings.
+	// Steps and Patch are integrated gradients' and occlusion's settings;
+	// Used are those of the maps on screen (method → steps or patch).
 	Steps, Patch int
+	Used         map[string]int
+	asked        map[string]int
 
 	Maps   map[string]*protocol.Explanation
 	Near   *protocol.Neighbours
@@ -89,7 +92,7 @@ type Place struct {
 // New makes the place and subscribes it to the worker's answers.
 func New(s *session.Session) *Place {
 	p := &Place{S: s, Steps: DefaultSteps, Patch: DefaultPatch, Target: 3, Hover: -1,
-		Maps: map[string]*protocol.Explanation{}, want: map[string]int{}}
+		Maps: map[string]*protocol.Explanation{}, want: map[string]int{}, Used: map[string]int{}, asked: map[string]int{}}
 	p.Subject = protocol.Subject{Source: protocol.SourceTest}
 	s.Subscribe(p.handle)
 	return p
@@ -241,8 +244,10 @@ func (p *Place) ask(method string) {
 	switch method {
 	case protocol.MethodIntegratedGradients:
 		r.Steps = p.Steps
+		p.asked[method] = p.Steps
 	case protocol.MethodOcclusion:
 		r.Patch = p.Patch
+		p.asked[method] = p.Patch
 	}
 	p.S.Send(r)
 }
@@ -358,7 +363,11 @@ func (p *Place) EmbedText() string {
 		return "Project the last hidden layer of 2,000 test examples to 2-D: each dot is an example, coloured by its true class."
 	}
 	e := p.Embed
-	s := fmt.Sprintf("%s of %d test examples in %s (%d values each).", strings.ToUpper(e.Method), len(e.Indices), e.Name, e.Dim)
+	name := "PCA"
+	if e.Method == protocol.EmbedTSNE {
+		name = "t-SNE"
+	}
+	s := fmt.Sprintf("%s of %d test examples in %s (%d values each).", name, len(e.Indices), e.Name, e.Dim)
 	if e.Method == protocol.EmbedPCA && len(e.Explained) == 2 {
 		s += fmt.Sprintf(" The two axes hold %.0f%% and %.0f%% of the variance.", 100*e.Explained[0], 100*e.Explained[1])
 	}
@@ -409,6 +418,7 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 			if id == e.ID && id != 0 {
 				p.Maps[m] = &e
 				p.want[m] = 0
+				p.Used[m] = p.asked[m]
 				p.Version++
 				return p.shown
 			}

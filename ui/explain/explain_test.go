@@ -78,7 +78,7 @@ func TestAnswersFollowTheirRequests(t *testing.T) {
 		t.Errorf("the new occlusion request has patch %d", last.Patch)
 	}
 	s.Handle(protocol.Explanation{ID: last.ID, Method: protocol.MethodOcclusion, Output: 0.9})
-	if m := p.Maps[protocol.MethodOcclusion]; m == nil || m.Output != 0.9 || p.Waiting(protocol.MethodOcclusion) {
+	if m := p.Maps[protocol.MethodOcclusion]; m == nil || m.Output != 0.9 || p.Waiting(protocol.MethodOcclusion) || p.Used[protocol.MethodOcclusion] != 8 {
 		t.Errorf("occlusion's answer not taken: %+v", m)
 	}
 	s.Handle(protocol.Error{Message: "flip: test example 99999 does not exist"})

@@ -26,7 +26,8 @@ type Place struct {
 	// weights); ViewedRun the run it is of.
 	Viewed    *protocol.SnapshotViewed
 	ViewedRun string
-	Pos       int // the timeline's position: a snapshot's index
+	pos       int    // the timeline's position: a snapshot's index …
+	posRun    string // … in this run (another run starts at its last)
 	viewID    int
 	Err       string
 	shown     bool
@@ -53,9 +54,19 @@ func (p *Place) Run() *runs.Run {
 // Select shows run id.
 func (p *Place) Select(id string) {
 	p.Selected = id
-	if r := p.Run(); r != nil {
-		p.Pos = len(r.Snapshots) - 1
+}
+
+// Pos is the timeline's position in the run shown: the snapshot last
+// moved to, else the newest.
+func (p *Place) Pos() int {
+	r := p.Run()
+	if r == nil {
+		return 0
 	}
+	if p.posRun == r.ID && p.pos < len(r.Snapshots) {
+		return p.pos
+	}
+	return max(0, len(r.Snapshots)-1)
 }
 
 // Compared are the two runs side by side: those chosen, else the two
@@ -109,7 +120,7 @@ func (p *Place) View(i int) {
 	if r == nil || i < 0 || i >= len(r.Snapshots) {
 		return
 	}
-	p.Pos = i
+	p.pos, p.posRun = i, r.ID
 	if why := p.ViewBlocked(r); why != "" {
 		p.Err = why
 		return
@@ -140,12 +151,12 @@ func (p *Place) UseModel() {
 		p.Err = "This run's model cannot be built: " + err.Error()
 		return
 	}
-	p.Pos = min(max(p.Pos, 0), len(r.Snapshots)-1)
+	i := p.Pos()
 	p.S.Model.LoadSpec(r.Spec)
 	p.Err = ""
 	p.viewID = p.S.NewID()
 	p.ViewedRun = r.ID
-	p.S.BuildThen(protocol.ViewSnapshot{ID: p.viewID, Data: r.Snapshots[p.Pos].Data})
+	p.S.BuildThen(protocol.ViewSnapshot{ID: p.viewID, Data: r.Snapshots[i].Data})
 }
 
 // ViewText says which weights every view shows.
@@ -163,10 +174,10 @@ func (p *Place) ViewText() string {
 // PosText describes the timeline's position.
 func (p *Place) PosText() string {
 	r := p.Run()
-	if r == nil || p.Pos < 0 || p.Pos >= len(r.Snapshots) {
+	if r == nil || len(r.Snapshots) == 0 {
 		return ""
 	}
-	s := r.Snapshots[p.Pos]
+	s := r.Snapshots[p.Pos()]
 	if s.Epoch == 0 {
 		return fmt.Sprintf("Before training (%s, %s)", s.Precision, units.Bytes(int64(len(s.Data))))
 	}

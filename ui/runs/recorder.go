@@ -158,8 +158,8 @@ func (r *Recorder) Handle(ev protocol.Event) bool {
 		r.addSnapshot(snap)
 		r.save()
 	case protocol.Progress:
-		if e.GlobalBatch <= 0 {
-			return false
+		if e.GlobalBatch <= 0 || e.State != protocol.StateRunning && e.State != protocol.StatePaused {
+			return false // not training (the progress that follows done or stopped)
 		}
 		if r.Current == nil || r.Current.Status != "running" {
 			r.begin(e)

@@ -79,6 +79,8 @@ func train(t *testing.T, s *session.Session, epochs, batches, from int) {
 		s.Handle(protocol.RunSnapshot{Epoch: e, Steps: from + e*batches, Precision: "float32", Bytes: len(d), Data: d})
 	}
 	s.Handle(protocol.State{State: protocol.StateDone})
+	// The worker's last word on the run: where it stopped.
+	s.Handle(protocol.Progress{Epoch: epochs, Epochs: epochs, Batch: batches, Batches: batches, GlobalBatch: from + epochs*batches, State: protocol.StateDone})
 }
 
 // TestRecordsARun: a build asks for the fresh weights, the run keeps them
@@ -174,7 +176,13 @@ func TestTimelineAndCompare(t *testing.T) {
 	s.Handle(protocol.Built{})
 	train(t, s, 2, 3, 0)
 	*sent = nil
+	if p.Pos() != 1 || !strings.HasPrefix(p.PosText(), "After epoch 2") {
+		t.Errorf("the timeline starts at snapshot %d (%q), want the newest", p.Pos(), p.PosText())
+	}
 	p.View(0)
+	if p.Pos() != 0 {
+		t.Errorf("after View(0) the timeline is at %d", p.Pos())
+	}
 	v, ok := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)
 	if !ok || string(v.Data) != string(rec.Runs[0].Snapshots[0].Data) {
 		t.Fatalf("View(0) sent %v", *sent)

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
 	"github.com/nnplay/nnplay/engine/challenge/measure"
 	"github.com/nnplay/nnplay/engine/data"
 	"github.com/nnplay/nnplay/engine/modelio"
@@ -76,6 +79,19 @@ func TestExplainWhyAndErrors(t *testing.T) {
 	if !strings.Contains(u.text("#text-occlusion"), "lowers it by") {
 		t.Errorf("the occlusion text does not say covering the strokes lowers p(1): %q", u.text("#text-occlusion"))
 	}
+	// Integrated gradients with 256 steps: the map sums to p's logit
+	// difference from a blank input within 1 % (the page's own numbers).
+	u.typeInto("#ig-steps", "256")
+	u.Run("apply the steps", chromedp.KeyEvent("\r"))
+	u.waitAttr("#text-integrated_gradients", "data-setting", "256", 2*time.Minute)
+	igText := u.text("#text-integrated_gradients")
+	var off float64
+	if i := strings.Index(igText, "off by "); i < 0 {
+		t.Fatalf("integrated gradients' text %q", igText)
+	} else if _, err := fmt.Sscanf(igText[i:], "off by %f%%", &off); err != nil || off > 1 {
+		t.Errorf("integrated gradients, 256 steps: %q; want the sum within 1 %% of the difference", igText)
+	}
+	t.Logf("integrated gradients: %s", igText)
 	u.waitJS("six nearest training examples", time.Minute, `document.querySelectorAll("#neighbours .neighbour").length === 6`)
 
 	u.choose("#flip-target", "7")
@@ -113,6 +129,25 @@ func TestExplainWhyAndErrors(t *testing.T) {
 	u.click("#embed-pca")
 	u.WaitText("#embed-text", 2*time.Minute, func(s string) bool { return strings.HasPrefix(s, "PCA of 2000 test examples") })
 	t.Logf("embedding: %s", u.text("#embed-text"))
+
+	// t-SNE runs in the worker with a progress bar, then draws.
+	u.click("#embed-tsne")
+	u.waitJS("t-SNE's progress", time.Minute, `!!document.querySelector("#embed-progress") && +document.querySelector("#embed-progress").value > 0`)
+	u.WaitText("#embed-text", 5*time.Minute, func(s string) bool { return strings.HasPrefix(s, "t-SNE of 2000 test examples") })
+	// The pointer on a dot shows its example.
+	var dot struct{ X, Y float64 }
+	u.js("find a dot", `(() => { const c = document.querySelector("#embed-plot canvas"); const b = c.getBoundingClientRect();
+		const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; const k = b.width / c.width;
+		for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) { const i = 4 * (y * c.width + x);
+			if (d[i] < 200 && d[i] !== d[i + 1]) return {X: b.left + (x + 1) * k, Y: b.top + (y + 1) * k}; }
+		return {X: 0, Y: 0} })()`, &dot)
+	if dot.X == 0 {
+		t.Fatalf("the t-SNE plot shows no coloured dot")
+	}
+	u.Run("point at a dot", input.DispatchMouseEvent(input.MouseMoved, dot.X, dot.Y))
+	u.WaitText("#embed-hover", 30*time.Second, func(s string) bool { return strings.HasPrefix(s, "Test example ") })
+	u.waitJS("the example under the pointer", 30*time.Second, `!!document.querySelector("#embed-example canvas")`)
+	t.Logf("hover: %s", u.text("#embed-hover"))
 }
 
 // TestRunsTimelineMovesTheFilterView records a 2-epoch run at float32,
@@ -128,7 +163,7 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 
 	u.goTo("runs")
 	u.waitJS("the run with 3 snapshots", time.Minute, `!!document.querySelector('#runs-list .run-row.selected[data-snapshots="3"]')`)
-	t.Logf("run: %s · %s", u.text("#runs-list .run-row.selected"), u.text("#run-timeline-label"))
+	t.Logf("run: %s · %s", strings.Join(strings.Fields(u.text("#runs-list .run-row.selected")), " "), u.text("#run-timeline-label"))
 
 	pixels := func() string {
 		u.goTo("inside")
@@ -138,30 +173,33 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 		u.js("read unit 5's pixels", `[...document.querySelector('#weights-grid canvas[data-unit="5"]').getContext("2d").getImageData(0, 0, 28, 28).data]`, &px)
 		return fmt.Sprint(px)
 	}
-	view := func(pos int) string {
+	// view moves the timeline to snapshot pos (after epoch pos) and opens
+	// Inside the model, which asks for the weights as it comes on screen;
+	// until their answer it may show the images it drew before, so it
+	// waits up to 20 s for images that until accepts.
+	view := func(pos int, until func(px string) bool) string {
 		u.goTo("runs")
 		u.waitEnabled("#run-timeline", 30*time.Second)
 		u.choose("#run-timeline", strconv.Itoa(pos))
-		want := strconv.Itoa(pos) // snapshot i is after epoch i
-		u.waitAttr("#run-viewing", "data-epoch", want, time.Minute)
-		// Inside asks for the weights again when it comes on screen; wait
-		// until its images are of this snapshot (they change from the last).
-		return pixels()
+		u.waitAttr("#run-viewing", "data-epoch", strconv.Itoa(pos), time.Minute)
+		px := pixels()
+		for deadline := time.Now().Add(20 * time.Second); !until(px) && time.Now().Before(deadline); {
+			time.Sleep(300 * time.Millisecond)
+			u.goTo("runs")
+			px = pixels()
+		}
+		return px
 	}
 	live := pixels()
-	first := view(0)
-	for i := 0; i < 50 && first == live; i++ { // the weights' answer may come after the first draw
-		time.Sleep(200 * time.Millisecond)
-		first = pixels()
-	}
+	first := view(0, func(px string) bool { return px != live })
 	if first == live {
 		t.Fatalf("the timeline at epoch 0 left the filter images as the live weights drew them")
 	}
-	mid := view(1)
+	mid := view(1, func(px string) bool { return px != first })
 	if mid == first || mid == live {
 		t.Errorf("epoch 1's filter images equal those of epoch 0 (%v) or of the live weights (%v)", mid == first, mid == live)
 	}
-	last := view(2)
+	last := view(2, func(px string) bool { return px != mid })
 	if last != live {
 		t.Errorf("the last snapshot (float32) draws other pixels than the live weights")
 	}
