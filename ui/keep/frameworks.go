@@ -188,9 +188,11 @@ func (f *Frameworks) apply(ev protocol.Event) {
 		}
 		switch what {
 		case askTorch:
-			f.download(TorchFileName, "application/zip", "The PyTorch project cannot be written: ", func() ([]byte, error) { return torch.Export(p, torch.Options{}) })
+			f.download(TorchFileName, "application/zip", "The PyTorch project cannot be written: ", "unzip it and run python3 train.py (its README.md says more)",
+				func() ([]byte, error) { return torch.Export(p, torch.Options{}) })
 		case askONNX:
-			f.download(ONNXFileName, "application/octet-stream", "The ONNX file cannot be written: ", func() ([]byte, error) { return onnx.Export(p) })
+			f.download(ONNXFileName, "application/octet-stream", "The ONNX file cannot be written: ", "",
+				func() ([]byte, error) { return onnx.Export(p) })
 		case askImport:
 			f.importInto(p, name, data)
 		}
@@ -208,9 +210,10 @@ func (f *Frameworks) apply(ev protocol.Event) {
 	}
 }
 
-// download writes a file with write and downloads it; an error goes to the
-// banner after prefix.
-func (f *Frameworks) download(name, mime, prefix string, write func() ([]byte, error)) {
+// download writes a file with write and downloads it, the note saying
+// what to do next (next, when not ""); an error goes to the banner after
+// prefix.
+func (f *Frameworks) download(name, mime, prefix, next string, write func() ([]byte, error)) {
 	b, err := write()
 	if err != nil {
 		f.Note = ""
@@ -218,7 +221,11 @@ func (f *Frameworks) download(name, mime, prefix string, write func() ([]byte, e
 		return
 	}
 	f.p.b.download(name, b, mime)
-	f.Note = "Downloaded " + name + " (" + units.Bytes(int64(len(b))) + ")."
+	f.Note = "Downloaded " + name + " (" + units.Bytes(int64(len(b))) + ")"
+	if next != "" {
+		f.Note += ": " + next
+	}
+	f.Note += "."
 }
 
 // importInto checks the imported file's weights against the worker's

@@ -155,7 +155,8 @@ func TestExportTorchDownloadsTheProject(t *testing.T) {
 	if err != nil || !sameWeights(back, p) {
 		t.Errorf("the project's weights.npz does not give the model's weights back (%v)", err)
 	}
-	if !strings.HasPrefix(f.Note, "Downloaded "+TorchFileName+" (") || f.Busy() || f.ExportBlocked() != "" {
+	if !strings.HasPrefix(f.Note, "Downloaded "+TorchFileName+" (") || !strings.HasSuffix(f.Note, "): unzip it and run python3 train.py (its README.md says more).") ||
+		f.Busy() || f.ExportBlocked() != "" {
 		t.Errorf("after the export: note %q, busy %v", f.Note, f.Busy())
 	}
 }
@@ -173,7 +174,7 @@ func TestExportONNXDownloadsTheModel(t *testing.T) {
 	if !bytes.Equal(b.files[ONNXFileName], want) {
 		t.Errorf("downloaded %v; want %s with onnx.Export's %d bytes", b.downloads, ONNXFileName, len(want))
 	}
-	if !strings.HasPrefix(f.Note, "Downloaded model.onnx (") {
+	if !strings.HasPrefix(f.Note, "Downloaded model.onnx (") || !strings.HasSuffix(f.Note, " kB).") {
 		t.Errorf("note %q", f.Note)
 	}
 }
