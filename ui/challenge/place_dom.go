@@ -44,7 +44,33 @@ func (c *RulesPanel) checkText() string {
 }
 
 // MakePanel is the teacher's challenge form.
-type MakePanel struct{ P *Place }
+type MakePanel struct {
+	P *Place
+
+	copied string // the link last copied
+}
+
+// ignore is a promise's rejection handler that does nothing.
+var ignore = sjs.FuncOf(func(sjs.Value, []sjs.Value) any { return nil })
+
+func (c *MakePanel) hash() string { return challenge.Hash(c.P.Link) }
+
+// copy puts the link on the clipboard (where the browser allows it).
+func (c *MakePanel) copy() {
+	clip := sjs.Global().Get("navigator").Get("clipboard")
+	if !clip.Truthy() {
+		return
+	}
+	clip.Call("writeText", c.fullLink()).Call("catch", ignore) // refused: the field still shows it
+	c.copied = c.P.Link
+}
+
+func (c *MakePanel) copyLabel() string {
+	if c.copied != "" && c.copied == c.P.Link {
+		return "Copied"
+	}
+	return "Copy the link"
+}
 
 func (c *MakePanel) set(ev vugu.DOMEvent, field string) {
 	v := ev.PropString("target", "value")

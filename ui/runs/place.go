@@ -266,7 +266,11 @@ func SpecText(r *runs.Run) string {
 		parts = append(parts, t)
 	}
 	o := r.Spec.Optimizer
-	return fmt.Sprintf("%s; %s, learning rate %g, batch %d, %d epochs, seed %d", strings.Join(parts, " → "), o.Name, o.LearningRate, r.Spec.BatchSize, r.Spec.Epochs, r.Spec.Seed)
+	epochs := fmt.Sprintf("%d epochs", r.Spec.Epochs)
+	if r.Spec.Epochs == 1 {
+		epochs = "1 epoch"
+	}
+	return fmt.Sprintf("%s; %s, learning rate %g, batch %d, %s, seed %d", strings.Join(parts, " → "), o.Name, o.LearningRate, r.Spec.BatchSize, epochs, r.Spec.Seed)
 }
 
 // Curves are a run's curves on an epoch axis: the training loss and

@@ -120,6 +120,9 @@ func TestRecordsARun(t *testing.T) {
 	if err != nil || back.Status != "finished" || len(back.Snapshots) != 3 {
 		t.Fatalf("the stored run: %v, %+v", err, back)
 	}
+	if got, want := SpecText(r), "Dense 128 relu → Dense 64 relu → Dense 10 softmax; adam, learning rate 0.001, batch 64, "; !strings.HasPrefix(got, want) {
+		t.Errorf("SpecText %q, want it to start %q", got, want)
+	}
 	loss, _, _, valAcc := Curves(r)
 	if len(loss) != 10 || len(valAcc) != 2 || valAcc[1].X != 2 || math.Abs(valAcc[1].Y-0.87) > 1e-12 {
 		t.Errorf("curves: %d loss points, val acc %v", len(loss), valAcc)
