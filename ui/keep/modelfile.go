@@ -48,9 +48,14 @@ func payloadOfFile(raw []byte) (share.Payload, error) {
 	return share.DecodeBinary(data)
 }
 
-// fileOfPayload writes p as a float32 model file for load_model.
+// fileOptions are the model file's for load_model: float32, and not
+// compressed, as the file only goes to the worker (float32 weights
+// barely deflate, and deflate at level 9 would hold up the page).
+var fileOptions = share.Options{Precision: share.Float32, Codec: share.CodecNone}
+
+// fileOfPayload writes p as a model file for load_model.
 func fileOfPayload(p share.Payload) ([]byte, error) {
-	data, err := share.EncodeBinary(p, share.Options{Precision: share.Float32})
+	data, err := share.EncodeBinary(p, fileOptions)
 	if err != nil {
 		return nil, err
 	}
