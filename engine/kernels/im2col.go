@@ -119,6 +119,7 @@ func move(dst, src []float32) {
 		return
 	}
 	src = src[:len(dst)]
+	//lint:ignore S1001 a short run is faster as a loop than as copy's call (shortRun)
 	for i, v := range src {
 		dst[i] = v
 	}

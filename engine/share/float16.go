@@ -14,12 +14,11 @@ import "math"
 // error at most half a unit in the last place: a relative error of at most
 // 2^−11 ≈ 4.9e-4 for normal values and an absolute error of at most 2^−25
 // below them.
-const (
-	maxFloat16 = 65504 // the largest finite half: (2 − 2^−10) · 2^15
-	// float16Overflow is where rounding to nearest reaches +Inf: halfway
-	// between 65504 and the next step, 65536.
-	float16Overflow = 65520
-)
+//
+// float16Overflow is where rounding to nearest reaches +Inf: halfway
+// between 65504, the largest finite half ((2 − 2^−10) · 2^15), and the next
+// step, 65536.
+const float16Overflow = 65520
 
 // Float16Bits rounds f to the nearest half (ties to even) and returns its
 // bits. Values of magnitude 65520 and above become ±Inf, as IEEE rounding

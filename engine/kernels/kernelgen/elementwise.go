@@ -157,14 +157,7 @@ func mapKernel(name, out string, ins []string, scalars []string, op func(t valTy
 	return f
 }
 
-// zeroOf and oneOf are 0 and 1 as an f32 or a vector of four.
-func zeroOf(t valType) expr {
-	if t == v128 {
-		return zero4()
-	}
-	return f32c(0)
-}
-
+// oneOf is 1 as an f32 or a vector of four.
 func oneOf(t valType) expr {
 	if t == v128 {
 		return f32x4c(1)

@@ -37,6 +37,7 @@ func (t *Trainer) exportTFJS(r protocol.ExportTFJS) error {
 func (t *Trainer) importTFJS(r protocol.ImportTFJS) error {
 	p, err := tfjs.Import(r.ModelJSON, r.Files)
 	if err != nil {
+		//lint:ignore ST1005 the page shows this message to the user as it is
 		return fmt.Errorf("this TensorFlow.js model cannot be opened: %v. The page keeps its own model.", err)
 	}
 	return t.openPayload(r.ID, p, "the TensorFlow.js model")
