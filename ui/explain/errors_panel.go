@@ -4,6 +4,7 @@ package explain
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	sjs "syscall/js"
 
@@ -113,7 +114,7 @@ func (c *ErrorsPanel) drawPlot() dom.Element {
 		x, y := c.framed[2*i], c.framed[2*i+1]
 		ctx.SetFillStyle(ClassColor(e.Labels[i]))
 		ctx.BeginPath()
-		ctx.Arc(x, y, 2.5, 0, 6.2832, false)
+		ctx.Arc(x, y, 2.5, 0, 2*math.Pi, draw.Clockwise)
 		ctx.Fill()
 		if e.Labels[i] != e.Predicted[i] {
 			ctx.SetStrokeStyle("#000")
@@ -121,32 +122,37 @@ func (c *ErrorsPanel) drawPlot() dom.Element {
 			ctx.Stroke()
 		}
 	}
-	cv.AddEventListener("pointermove", false, func(ev dom.Event) { c.pointer(ev, false) })
-	cv.AddEventListener("click", false, func(ev dom.Event) { c.pointer(ev, true) })
+	cv.AddEventListener("pointermove", draw.Bubble, c.hover)
+	cv.AddEventListener("click", draw.Bubble, c.open)
 	return cv
 }
 
-// pointer finds the dot under the pointer: a move shows it, a click
-// opens it in "Why this prediction?". Event callbacks must not block, so
-// a goroutine takes Vugu's lock.
-func (c *ErrorsPanel) pointer(ev dom.Event, open bool) {
+// dot is the index of the dot under the pointer, or −1.
+func (c *ErrorsPanel) dot(ev dom.Event) int {
 	if c.plot == nil || c.framed == nil {
-		return
+		return -1
 	}
 	r := c.plot.GetBoundingClientRect()
 	if r.Width() == 0 {
-		return
+		return -1
 	}
 	k := plotSize / r.Width()
 	x := (ev.Underlying().Get("clientX").Float() - r.Left()) * k
 	y := (ev.Underlying().Get("clientY").Float() - r.Top()) * k
-	i := Nearest(c.framed, x, y, 8)
-	if open {
-		if i >= 0 && c.P.Embed != nil {
-			sjs.Global().Get("location").Set("hash", IndexHash(c.P.Embed.Indices[i]))
-		}
-		return
+	return Nearest(c.framed, x, y, 8)
+}
+
+// open explains the clicked dot's example in "Why this prediction?".
+func (c *ErrorsPanel) open(ev dom.Event) {
+	if i := c.dot(ev); i >= 0 && c.P.Embed != nil {
+		sjs.Global().Get("location").Set("hash", IndexHash(c.P.Embed.Indices[i]))
 	}
+}
+
+// hover shows the example under the pointer. Event callbacks must not
+// block, so a goroutine takes Vugu's lock.
+func (c *ErrorsPanel) hover(ev dom.Event) {
+	i := c.dot(ev)
 	go func() {
 		env := c.P.S.Env
 		env.Lock()

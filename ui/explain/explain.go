@@ -81,6 +81,10 @@ type Place struct {
 	HoverEx *protocol.Explanation
 	hoverID int
 
+	// next is a drawing on the place's own pad waiting for the answers
+	// to the last one (Draw).
+	next []float32
+
 	want    map[string]int // method → the ID of its outstanding request
 	nearID  int
 	flipID  int
@@ -155,9 +159,6 @@ func (p *Place) Follow(q Query) {
 	case q.Index >= 0:
 		p.UseTest(q.Index)
 	case p.stale || len(p.Maps) == 0:
-		if p.Pad && !p.padInked() {
-			p.Pad = false
-		}
 		p.ExplainAll()
 	}
 	if q.Cell {
@@ -194,6 +195,37 @@ func (p *Place) UseTest(i int) {
 	p.Pad = false
 	p.Subject = protocol.Subject{Source: protocol.SourceTest, Index: i}
 	p.ExplainAll()
+}
+
+// Draw explains a drawing made on the place's own pad (28×28, as the
+// model reads it), live: while the answers to the last drawing are on
+// their way, the newest waits and goes when they are in.
+func (p *Place) Draw(input []float32) {
+	if p.busy() {
+		p.next = input
+		return
+	}
+	p.next = nil
+	p.Pad = true
+	p.Subject = protocol.Subject{Source: protocol.SourceInput, Input: input}
+	p.ExplainAll()
+}
+
+// busy says answers to the maps or the neighbours are on their way.
+func (p *Place) busy() bool {
+	for _, id := range p.want {
+		if id != 0 {
+			return true
+		}
+	}
+	return p.nearID != 0
+}
+
+// drawNext sends the drawing that waited for the answers, if any.
+func (p *Place) drawNext() {
+	if p.next != nil && !p.busy() {
+		p.Draw(p.next)
+	}
 }
 
 // SubjectText names what is explained.
@@ -420,6 +452,7 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 				p.want[m] = 0
 				p.Used[m] = p.asked[m]
 				p.Version++
+				p.drawNext()
 				return p.shown
 			}
 		}
@@ -427,6 +460,7 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 		if e.ID == p.nearID && e.ID != 0 {
 			p.Near, p.nearID = &e, 0
 			p.Version++
+			p.drawNext()
 			return p.shown
 		}
 	case protocol.Flip:
@@ -489,9 +523,6 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 func (p *Place) refresh() {
 	if !p.S.ModelReady() {
 		return
-	}
-	if p.Pad && !p.padInked() {
-		p.Pad, p.Subject = false, protocol.Subject{Source: protocol.SourceTest}
 	}
 	p.ExplainAll()
 	if p.Cell != nil {

@@ -163,3 +163,34 @@ func TestFrameAndNearest(t *testing.T) {
 		t.Errorf("nothing near the middle, got %d", got)
 	}
 }
+
+// TestDrawingLive: a drawing made while the last one's answers are on
+// their way waits, and only the newest goes once they are in.
+func TestDrawingLive(t *testing.T) {
+	s, sent := ready(t)
+	p := New(s)
+	p.Draw([]float32{1})
+	first := len(*sent)
+	if first != 4 {
+		t.Fatalf("a drawing sent %d requests, want 3 maps and the neighbours", first)
+	}
+	p.Draw([]float32{2})
+	p.Draw([]float32{3})
+	if len(*sent) != first {
+		t.Fatalf("drawings sent while busy: %v", (*sent)[first:])
+	}
+	for _, r := range (*sent)[:first] {
+		switch r := r.(type) {
+		case protocol.ExplainRequest:
+			s.Handle(protocol.Explanation{ID: r.ID, Method: r.Method})
+		case protocol.NeighboursRequest:
+			s.Handle(protocol.Neighbours{ID: r.ID})
+		}
+	}
+	if len(*sent) != 2*first {
+		t.Fatalf("after the answers %d requests, want %d", len(*sent), 2*first)
+	}
+	if r := (*sent)[first].(protocol.ExplainRequest); r.Source != protocol.SourceInput || len(r.Input) != 1 || r.Input[0] != 3 || !p.Pad {
+		t.Errorf("the waiting drawing went as %+v", r.Subject)
+	}
+}

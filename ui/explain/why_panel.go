@@ -5,6 +5,7 @@ package explain
 import (
 	"fmt"
 	"strconv"
+	sjs "syscall/js"
 
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/js"
@@ -20,8 +21,22 @@ import (
 type WhyPanel struct {
 	P *Place
 
-	index indexInput
-	h     hosts
+	index   indexInput
+	h       hosts
+	pad     livePad
+	padOpen bool
+}
+
+func (c *WhyPanel) mountPad(v js.Value) {
+	c.pad.p = c.P
+	c.pad.mount(sjs.Value(v))
+}
+
+// togglePad opens or closes the drawing pad (Vugu re-sets open on each
+// render, so the panel keeps the state).
+func (c *WhyPanel) togglePad(ev vugu.DOMEvent) {
+	ev.PreventDefault()
+	c.padOpen = !c.padOpen
 }
 
 func (c *WhyPanel) mount(name string, v js.Value) { c.h.mount(name, v) }

@@ -45,6 +45,31 @@ func (u *user) number(sel, name string) float64 {
 	return v
 }
 
+// drawOn drags the mouse over the canvas in sel from (fx0, fy0) to (fx1,
+// fy1), fractions of its size, in steps: drawStroke for any pad.
+func (u *user) drawOn(sel string, fx0, fy0, fx1, fy1 float64, steps int) {
+	u.t.Helper()
+	u.Run("scroll "+sel+" into view", chromedp.ScrollIntoView(sel, chromedp.ByQuery))
+	var r struct{ X, Y, W, H float64 }
+	u.js("measure "+sel, fmt.Sprintf(`(() => { const b = document.querySelector(%q).getBoundingClientRect();
+		return {X: b.left, Y: b.top, W: b.width, H: b.height} })()`, sel), &r)
+	at := func(i int) (float64, float64) {
+		f := float64(i) / float64(steps)
+		return r.X + r.W*(fx0+(fx1-fx0)*f), r.Y + r.H*(fy0+(fy1-fy0)*f)
+	}
+	x, y := at(0)
+	actions := []chromedp.Action{
+		input.DispatchMouseEvent(input.MouseMoved, x, y),
+		input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithButtons(1).WithClickCount(1),
+	}
+	for i := 1; i <= steps; i++ {
+		x, y = at(i)
+		actions = append(actions, input.DispatchMouseEvent(input.MouseMoved, x, y).WithButton(input.Left).WithButtons(1))
+	}
+	actions = append(actions, input.DispatchMouseEvent(input.MouseReleased, x, y).WithButton(input.Left).WithClickCount(1))
+	u.Run("draw on "+sel, actions...)
+}
+
 // TestExplainWhyAndErrors trains the seed model one epoch, draws a 1 and
 // opens "Why?" from Try it: covering the strokes of the 1 lowers p(1) (the
 // occlusion map's numbers on the page), the three maps and six nearest
@@ -60,7 +85,9 @@ func TestExplainWhyAndErrors(t *testing.T) {
 	if top := u.text("#pad-guess"); top != "1" {
 		t.Fatalf("a vertical stroke is read as %q, want 1", top)
 	}
-	u.scrollTo("#pad-why")
+	// (scrolled by script: the pad panel re-renders as predictions come,
+	// and a node the browser handed out may be gone when chromedp uses it)
+	u.js("scroll to #pad-why", `document.querySelector("#pad-why").scrollIntoView({block: "center"})`, nil)
 	u.click("#pad-why")
 	u.waitJS("the Why? place", 30*time.Second, `!!document.getElementById("place-explain")`)
 	u.waitAttr("#why-subject", "data-pad", "true", 30*time.Second)
@@ -103,6 +130,15 @@ func TestExplainWhyAndErrors(t *testing.T) {
 	}
 	t.Logf("flip: %s", u.text("#flip-result"))
 
+	// The place's own pad: a 7 drawn there is explained as the pen moves.
+	u.click(".why-pad summary")
+	u.waitJS("the Why? pad", 10*time.Second, `!!document.querySelector("#why-draw canvas") && document.querySelector("#why-draw canvas").getBoundingClientRect().width > 50`)
+	u.drawOn("#why-draw canvas", 0.25, 0.22, 0.75, 0.22, 8)
+	u.drawOn("#why-draw canvas", 0.75, 0.22, 0.45, 0.85, 10)
+	u.WaitText("#why-subject", time.Minute, func(s string) bool { return strings.HasPrefix(s, "Explaining your drawing: predicted 7") })
+	u.waitJS("the maps of the 7", time.Minute, `document.querySelector("#text-occlusion").dataset.class === "7"`)
+	t.Logf("drawn on Why?'s pad: %s", u.text("#why-subject"))
+
 	// A confusion cell off the diagonal with a few examples.
 	u.goTo("build")
 	u.waitJS("the confusion matrix", 30*time.Second, `document.querySelectorAll("#confusion a.cell-link").length === 100`)
@@ -117,7 +153,7 @@ func TestExplainWhyAndErrors(t *testing.T) {
 	if cell.ID == "" {
 		t.Fatalf("no off-diagonal confusion cell holds 2 to 100 examples")
 	}
-	u.scrollTo("#" + cell.ID)
+	u.js("scroll to the cell", fmt.Sprintf(`document.getElementById(%q).scrollIntoView({block: "center"})`, cell.ID), nil)
 	u.click("#" + cell.ID)
 	u.waitAttr("#cell-h", "data-count", strconv.Itoa(cell.Count), time.Minute)
 	u.waitJS("the cell's examples", 30*time.Second, fmt.Sprintf(`document.querySelectorAll("#cell-examples .cell-example").length === %d`, cell.Count))
