@@ -110,7 +110,8 @@ func (c *MakePanel) fullLink() string {
 type BoardPanel struct {
 	P *Place
 
-	subs sjs.Value // the submissions' textarea
+	subs    sjs.Value // the submissions' textarea
+	changed sjs.Func  // its listener
 }
 
 // mountSubs takes the submissions' textarea (made again each time the
@@ -121,10 +122,14 @@ func (c *BoardPanel) mountSubs(v js.Value) {
 	if c.subs.Equal(el) {
 		return
 	}
+	if c.subs.Truthy() { // the place was shown again: the old box is gone
+		c.subs.Call("removeEventListener", "input", c.changed)
+		c.subs.Call("removeEventListener", "change", c.changed)
+		c.changed.Release()
+	}
 	c.subs = el
 	el.Set("value", c.P.Submissions)
-	var changed sjs.Func
-	changed = sjs.FuncOf(func(this sjs.Value, _ []sjs.Value) any {
+	changed := sjs.FuncOf(func(this sjs.Value, _ []sjs.Value) any {
 		text := this.Get("value").String()
 		go func() {
 			env := c.P.S.Env
@@ -134,6 +139,7 @@ func (c *BoardPanel) mountSubs(v js.Value) {
 		}()
 		return nil
 	})
+	c.changed = changed
 	el.Call("addEventListener", "input", changed)
 	el.Call("addEventListener", "change", changed)
 }

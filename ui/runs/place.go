@@ -40,6 +40,10 @@ func newPlace(s *session.Session, rec *Recorder) *Place {
 	return p
 }
 
+// refresher is a drawing that can ask for its prediction again (Build &
+// train's pad).
+type refresher interface{ Refresh() }
+
 // Run is the run shown: the one chosen, else the newest.
 func (p *Place) Run() *runs.Run {
 	if r := p.Rec.Find(p.Selected); r != nil {
@@ -197,6 +201,9 @@ func (p *Place) handle(ev protocol.Event) bool {
 			p.Viewed = &v
 		}
 		p.S.Evaluate() // the confusion matrix and accuracy follow the weights
+		if pad, ok := p.S.Pad.(refresher); ok {
+			pad.Refresh() // and so does Try it's answer to the drawing
+		}
 		return true
 	case protocol.Built:
 		p.Viewed = nil // a new model: the live weights

@@ -4,6 +4,7 @@ package runs
 
 import (
 	"fmt"
+	"sort"
 	sjs "syscall/js"
 	"time"
 
@@ -231,4 +232,14 @@ func (c *ComparePanel) drawChart() {
 		chart.Series{Name: "A test", Color: "#4e79a7", Points: valA, Markers: true},
 		chart.Series{Name: "B training", Color: "#ffbf79", Points: accB},
 		chart.Series{Name: "B test", Color: "#f28e2b", Points: valB, Markers: true})
+}
+
+// sortedKeys are m's keys in order.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
