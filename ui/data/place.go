@@ -30,6 +30,8 @@ type Place struct {
 	// Progress says how far decoding got.
 	Loading  string
 	Progress string
+	// Reading says picked files are being read into the page.
+	Reading bool
 	// Cam is the webcam's recording.
 	Cam *Webcam
 	// Preview is the last augmentation preview.
@@ -228,10 +230,10 @@ func (p *Place) SkippedText() string {
 	}
 	var parts []string
 	if d.SkippedCount > 0 {
-		parts = append(parts, fmt.Sprintf("%d files are not images and were left out (%s)", d.SkippedCount, listed(d.Skipped, d.SkippedCount)))
+		parts = append(parts, fmt.Sprintf("%s not images and left out (%s)", plural(d.SkippedCount, "file is", "files are"), listed(d.Skipped, d.SkippedCount)))
 	}
 	if d.UndecodableCount > 0 {
-		parts = append(parts, fmt.Sprintf("%d images could not be decoded and were left out (%s)", d.UndecodableCount, listed(d.Undecodable, d.UndecodableCount)))
+		parts = append(parts, fmt.Sprintf("%s not be decoded and left out (%s)", plural(d.UndecodableCount, "image could", "images could"), listed(d.Undecodable, d.UndecodableCount)))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -419,6 +421,14 @@ func (p *Place) AugmentPreview() {
 	p.S.Send(protocol.AugmentRequest{ID: p.previewID, Augment: a, Preview: 16, Seed: 1})
 }
 
+// plural is "1 file is" or "3 files are".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func listed(names []string, n int) string {
 	s := strings.Join(names, ", ")
 	if n > len(names) {
@@ -461,6 +471,8 @@ func sortStrings(s []string) []string {
 // data set is in use.
 func (p *Place) statusText() string {
 	switch {
+	case p.Reading:
+		return "Reading the files…"
 	case p.Loading != "" && p.Progress != "":
 		return "Loading " + p.Loading + ": " + p.Progress + "…"
 	case p.Loading != "":

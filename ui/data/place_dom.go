@@ -15,6 +15,8 @@ func (p *Place) attach() { p.listSaved() }
 // readFiles waits for the bytes of picked or dropped files (call it
 // outside JS callbacks) and gives them to the place under the event lock.
 func (p *Place) readFiles(paths []string, files []js.Value) {
+	p.Upload, p.Err = nil, "" // what was picked before is replaced
+	p.Reading = true
 	go func() {
 		out := make([]File, 0, len(files))
 		total := 0
@@ -22,6 +24,7 @@ func (p *Place) readFiles(paths []string, files []js.Value) {
 			total += f.Get("size").Int()
 			if total > MaxUploadBytes {
 				p.S.Env.Lock()
+				p.Reading = false
 				p.Err = "the files are more than " + strconv.Itoa(MaxUploadBytes>>20) + " MiB together, the limit of one upload; choose fewer or smaller files"
 				p.S.Env.UnlockRender()
 				return
@@ -30,6 +33,7 @@ func (p *Place) readFiles(paths []string, files []js.Value) {
 		}
 		p.S.Env.Lock()
 		defer p.S.Env.UnlockRender()
+		p.Reading = false
 		p.SetUpload(out)
 	}()
 }

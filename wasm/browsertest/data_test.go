@@ -4,10 +4,13 @@ package browsertest
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,6 +21,12 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"gorgonia.org/tensor"
+
+	"github.com/nnplay/nnplay/engine/data/table"
+	"github.com/nnplay/nnplay/engine/modelio"
+	"github.com/nnplay/nnplay/engine/share"
+	"github.com/nnplay/nnplay/engine/spec"
 )
 
 // Tests of the Data place (issue 14): the user's own data sets drive
@@ -183,7 +192,16 @@ func (u *user) loadUpload(name string) {
 	u.t.Helper()
 	u.waitEnabled("#data-load", 60*time.Second)
 	u.click("#data-load")
-	u.WaitText("#data-status", 3*time.Minute, func(s string) bool { return s == "In use: "+name+"." })
+	deadline := time.Now().Add(3 * time.Minute)
+	for u.text("#data-status") != "In use: "+name+"." {
+		if e := u.text("#data-error"); e != "" {
+			u.t.Fatalf("loading %s: %s", name, e)
+		}
+		if time.Now().After(deadline) {
+			u.t.Fatalf("loading %s: after 3 minutes the status is %q", name, u.text("#data-status"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func TestDataImageFolderAndZip(t *testing.T) {
@@ -364,4 +382,240 @@ func TestDataWebcamRecordsAndTrains(t *testing.T) {
 	}
 	u.trainOnData("image-cnn", 2, 4, 3*time.Minute)
 	t.Logf("webcam set: %s", u.text("#test-accuracy"))
+}
+
+// fillRow types a raw table row into Try it's fields (by column name).
+func (u *user) fillRow(row map[string]string) {
+	u.t.Helper()
+	b, _ := json.Marshal(row)
+	u.js("fill Try it's row", fmt.Sprintf(`(() => {
+		const row = %s;
+		for (const el of document.querySelectorAll("[id^=try-col-]")) {
+			const v = row[el.dataset.column];
+			if (v === undefined) continue;
+			el.value = v;
+			el.dispatchEvent(new Event(el.tagName === "SELECT" ? "change" : "input", {bubbles: true}));
+		}
+	})()`, b), nil)
+}
+
+// tryProbs reads Try it's class probabilities by class name, waiting for
+// a new prediction after click.
+func (u *user) tryPredict(click string) (class string, probs map[string]float64) {
+	u.t.Helper()
+	u.js("forget the last result", `(() => { const e = document.querySelector("#try-probs"); if (e) e.remove(); document.querySelector("#try-result").textContent = "" })()`, nil)
+	if click != "" {
+		u.click(click)
+	}
+	u.WaitText("#try-result", 30*time.Second, func(s string) bool { return strings.Contains(s, "%") })
+	u.waitJS("the probabilities", 10*time.Second, `document.querySelectorAll("#try-probs li").length > 0`)
+	var list []struct {
+		Class string
+		P     float64
+	}
+	u.js("read the probabilities", `[...document.querySelectorAll("#try-probs li")].map(li => ({Class: li.dataset.class, P: li.querySelector("meter").value}))`, &list)
+	probs = map[string]float64{}
+	for _, c := range list {
+		probs[c.Class] = c.P
+	}
+	return list[0].Class, probs
+}
+
+// linkOf makes a float32 share link of the model on screen.
+func (u *user) linkOf() string {
+	u.t.Helper()
+	u.goTo("keep")
+	u.choose("#share-precision", "float32")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var ok bool
+		u.js("the float32 link", `document.querySelector("#share-link").value.includes("#m=") && document.querySelector("#share-make").textContent === "Make link"`, &ok)
+		if ok {
+			return u.value("#share-link")
+		}
+		if time.Now().After(deadline) {
+			u.t.Fatalf("no float32 link after 60 s; the banner says %q", u.text("#error-banner p"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// nativePredict decodes a share link natively and predicts one example
+// (its values as the model reads them, from the link's data description).
+func nativePredict(t *testing.T, link string, input func(d spec.Data) []float32) (spec.Data, []float32) {
+	t.Helper()
+	p, err := share.Decode(link)
+	if err != nil {
+		t.Fatalf("decode the link: %v", err)
+	}
+	if p.Spec.Data == nil {
+		t.Fatalf("the link's model has no data description")
+	}
+	m, err := modelio.FromPayload(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := input(*p.Spec.Data)
+	x64 := tensor.New(tensor.WithShape(append([]int{1}, p.Spec.Input...)...), tensor.WithBacking(x))
+	return *p.Spec.Data, m.Predict(x64).Float32s()
+}
+
+// sameProbs compares the page's probabilities by class with native ones.
+func sameProbs(t *testing.T, what string, d spec.Data, page map[string]float64, native []float32) {
+	t.Helper()
+	for k, name := range d.Classes {
+		if math.Abs(page[name]-float64(native[k])) > 1e-5 {
+			t.Errorf("%s: class %s has probability %v on the page, %v natively", what, name, page[name], native[k])
+		}
+	}
+}
+
+func TestDataTryItAndShareLinkOfPenguins(t *testing.T) {
+	u, _ := openApp(t, 8*time.Minute)
+	u.useBuiltin("penguins")
+	u.trainOnData("table-mlp", 10, 0, 3*time.Minute)
+	// A row between Adelie and Chinstrap, so that no probability is 0 or 1.
+	row := map[string]string{"Island": "Dream", "Beak Length (mm)": "44", "Beak Depth (mm)": "18", "Flipper Length (mm)": "193", "Body Mass (g)": "3700", "Sex": ""}
+	u.fillRow(row)
+	class, probs := u.tryPredict("#try-predict")
+	t.Logf("Try it on a raw penguin row: %s %v", class, probs)
+	link := u.linkOf()
+	d, native := nativePredict(t, link, func(d spec.Data) []float32 {
+		cells := make([]string, len(d.Columns))
+		for i, c := range d.Columns {
+			cells[i] = row[c.Name]
+		}
+		x, err := table.EncodeRow(d, cells)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	})
+	sameProbs(t, "Try it against the engine", d, probs, native)
+
+	// The link in a fresh context (no data set loaded) predicts the same
+	// for the same raw row.
+	hash := link[strings.Index(link, "#"):]
+	v := openFresh(t, "/"+hash, 5*time.Minute)
+	v.WaitText("#share-opened", 90*time.Second, func(s string) bool { return strings.Contains(s, "Opened") })
+	v.goTo("build")
+	v.waitEnabled("#try-predict", 60*time.Second)
+	v.fillRow(row)
+	class2, probs2 := v.tryPredict("#try-predict")
+	if class2 != class {
+		t.Errorf("the link in a fresh context predicts %s; the original %s", class2, class)
+	}
+	sameProbs(t, "the link in a fresh context against the engine", d, probs2, native)
+}
+
+// TestDataBadInputChangesNothing tries each kind of bad input: its message
+// is shown, and the data set and the model in use stay as they were.
+func TestDataBadInputChangesNothing(t *testing.T) {
+	u, _ := openApp(t, 10*time.Minute)
+	u.Allow("load data:") // the worker's refusals reach the console as errors
+	u.useBuiltin("penguins")
+	u.goTo("build")
+	u.waitJS("the penguins model", 60*time.Second, `document.querySelector("#preset").value === "table-mlp"`)
+	u.waitEnabled("#train", 60*time.Second)
+	model := u.text("#summary")
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var wide strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&wide, "c%d,", i)
+	}
+	wide.WriteString("y\n")
+	// A class with one example, a target with one value.
+	var lonely, constant strings.Builder
+	lonely.WriteString("x,y\n")
+	constant.WriteString("x,y\n")
+	for i := range 20 {
+		fmt.Fprintf(&lonely, "%d,%s\n", i, map[bool]string{true: "a", false: "b"}[i%2 == 0])
+		fmt.Fprintf(&constant, "%d,same\n", i)
+	}
+	lonely.WriteString("99,c\n")
+	zipOf := func(name string, files map[string][]byte) string {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for n, b := range files {
+			w, err := zw.Create(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(b)
+		}
+		zw.Close()
+		return write(name, buf.Bytes())
+	}
+	goodPNG := func() []byte {
+		var buf bytes.Buffer
+		png.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)))
+		return buf.Bytes()
+	}()
+	cases := []struct {
+		name    string
+		files   []string
+		folder  bool
+		load    bool // the problem is found by the worker, after "Use this data"
+		message string
+	}{
+		{"ragged CSV row", []string{write("ragged.csv", []byte("a,b,y\n1,2,x\n3,4,y\n5,6\n"))}, false, false, "line 4 has 2 fields but"},
+		{"non-UTF-8 table", []string{write("latin1.csv", []byte("name,y\ncaf\xe9,1\nbar,2\n"))}, false, false, "line 2 is not UTF-8 text"},
+		{"too many columns", []string{write("wide.csv", []byte(wide.String()))}, false, false, "more than the limit 256"},
+		{"a class with one example", []string{write("lonely.csv", []byte(lonely.String()))}, false, true, `class "c" has 1 example(s)`},
+		{"a target with one value", []string{write("constant.csv", []byte(constant.String()))}, false, true, `has only one value, "same"`},
+		{"zip bomb", []string{zipOf("bomb.zip", map[string][]byte{"a/big.png": make([]byte, 17<<20), "b/x.png": goodPNG})}, false, true, "more than the limit 16777216 per image"},
+		{"nested zip", []string{zipOf("nested.zip", map[string][]byte{"a/inner.zip": []byte("PK\x03\x04"), "b/x.png": goodPNG})}, false, true, "nested archives are refused"},
+		{"undecodable images", []string{write("broken/a/1.png", []byte("not a png")), write("broken/a/2.png", []byte("nor this")), write("broken/b/3.png", []byte("GIF89a")), write("broken/b/4.png", goodPNG[:20])}, true, true, "none of the 4 images could be decoded"},
+		{"one idx file", []string{copyAs(t, filepath.Join(staticDir, "data", "mnist", "t10k-labels-idx1-ubyte.gz"), dir, "labels.gz")}, false, false, "choose its image file and its label file together"},
+	}
+	for _, c := range cases {
+		u.goTo("data")
+		sel := "#data-upload"
+		files := c.files
+		if c.folder {
+			sel, files = "#data-folder", []string{filepath.Join(dir, "broken")}
+		}
+		u.upload(sel, files...)
+		if c.load {
+			base := strings.TrimSuffix(filepath.Base(files[0]), filepath.Ext(files[0]))
+			u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, " "+base) })
+			u.waitEnabled("#data-load", 30*time.Second)
+			u.click("#data-load")
+		}
+		msg := u.WaitText("#data-error", 60*time.Second, func(s string) bool { return s != "" })
+		if !strings.Contains(msg, c.message) {
+			t.Errorf("%s: the message is %q; want it to say %q", c.name, msg, c.message)
+		} else {
+			t.Logf("%s: %s", c.name, msg)
+		}
+		if s := u.text("#data-status"); s != "In use: penguins." {
+			t.Errorf("%s: the data set in use changed: %q", c.name, s)
+		}
+		u.goTo("build")
+		if got := u.text("#summary"); got != model {
+			t.Errorf("%s: the model changed:\n%s\nwant\n%s", c.name, got, model)
+		}
+	}
+	// Undecodable images among good ones are skipped and counted.
+	mixed := writeImageFolder(t, filepath.Join(dir, "mixed"), 10)
+	write("mixed/across/broken.png", []byte("not a png"))
+	u.goTo("data")
+	u.upload("#data-folder", mixed)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "Folder mixed") })
+	u.loadUpload("mixed")
+	if s := u.text("#data-skipped"); !strings.Contains(s, "1 image could not be decoded and left out") || !strings.Contains(s, "broken.png") {
+		t.Errorf("the skipped images: %q", s)
+	} else {
+		t.Logf("undecodable among good: %s", s)
+	}
 }
