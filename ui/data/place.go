@@ -230,10 +230,10 @@ func (p *Place) SkippedText() string {
 	}
 	var parts []string
 	if d.SkippedCount > 0 {
-		parts = append(parts, fmt.Sprintf("%s not images and left out (%s)", plural(d.SkippedCount, "file is", "files are"), listed(d.Skipped, d.SkippedCount)))
+		parts = append(parts, fmt.Sprintf("%s left out (%s)", plural(d.SkippedCount, "file that is not an image was", "files that are not images were"), listed(d.Skipped, d.SkippedCount)))
 	}
 	if d.UndecodableCount > 0 {
-		parts = append(parts, fmt.Sprintf("%s not be decoded and left out (%s)", plural(d.UndecodableCount, "image could", "images could"), listed(d.Undecodable, d.UndecodableCount)))
+		parts = append(parts, fmt.Sprintf("%s left out (%s)", plural(d.UndecodableCount, "image that could not be decoded was", "images that could not be decoded were"), listed(d.Undecodable, d.UndecodableCount)))
 	}
 	if len(parts) == 0 {
 		return ""

@@ -613,7 +613,7 @@ func TestDataBadInputChangesNothing(t *testing.T) {
 	u.upload("#data-folder", mixed)
 	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "Folder mixed") })
 	u.loadUpload("mixed")
-	if s := u.text("#data-skipped"); !strings.Contains(s, "1 image could not be decoded and left out") || !strings.Contains(s, "broken.png") {
+	if s := u.text("#data-skipped"); !strings.Contains(s, "1 image that could not be decoded was left out") || !strings.Contains(s, "broken.png") {
 		t.Errorf("the skipped images: %q", s)
 	} else {
 		t.Logf("undecodable among good: %s", s)
