@@ -1,6 +1,8 @@
 package session
 
 import (
+	"encoding/json"
+
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -47,6 +49,9 @@ func (s *Session) applyData(ev protocol.Event) bool {
 		s.Regression = nil
 		s.Eval = nil
 		s.EvalVersion++
+		if m, err := s.Model.Spec(); err == nil && m.Dataset == e.Dataset && sameData(m.Data, &e.Data) {
+			return true // the model on screen is for this very data (a restored or opened model): it stays
+		}
 		s.Model.UseData(e.Dataset, &d.Data)
 		s.buildIfChanged()
 		return true
@@ -58,9 +63,37 @@ func (s *Session) applyData(ev protocol.Event) bool {
 		}
 		return true
 	case protocol.ModelLoaded:
-		// A link or file of a described data set's model: Try it reads
-		// its inputs from the model's own description.
+		// A link, file or autosave of a described data set's model: Try
+		// it reads its inputs from the model's own description. A
+		// built-in data set is loaded with the Data place's defaults, so
+		// that the model can train on (a model of another reading of it
+		// is rebuilt when trained).
 		s.Regression = nil
+		if IsBuiltinData(e.Spec.Dataset) && e.Spec.Data != nil && (s.Dataset == nil || s.Dataset.Dataset != e.Spec.Dataset) {
+			s.send(protocol.LoadDataset{ID: s.NewID(), Source: protocol.SourceBuiltin, Name: e.Spec.Dataset,
+				Validation: 0.1, Test: 0.2, Seed: 1, Scaling: e.Spec.Data.Scaling})
+		}
 	}
 	return false
+}
+
+// IsBuiltinData says whether a data set is one nnplay ships (Shapes,
+// penguins, cars): the page can load it again by its name.
+func IsBuiltinData(dataset string) bool {
+	switch dataset {
+	case spec.DatasetShapes, spec.DatasetShapesGrey, spec.DatasetPenguins, spec.DatasetCars:
+		return true
+	}
+	return false
+}
+
+// sameData says whether two data descriptions are the same reading of a
+// data set (as their JSON).
+func sameData(a, b *spec.Data) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }

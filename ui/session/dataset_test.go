@@ -62,3 +62,37 @@ func TestRegressionEvaluationIsKept(t *testing.T) {
 		t.Error("ClearRun keeps the regression evaluation")
 	}
 }
+
+func TestAnOpenedModelKeepsItsData(t *testing.T) {
+	var sent []protocol.Request
+	s := New(func(r protocol.Request) { sent = append(sent, r) })
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	ready := penguinsReady()
+	m := spec.TableMLP(spec.DatasetPenguins, ready.Data)
+	m.Epochs = 7
+	sent = nil
+	s.Loaded(m)
+	s.Handle(protocol.ModelLoaded{Spec: m, Weights: true})
+	var load *protocol.LoadDataset
+	for _, r := range sent {
+		if l, ok := r.(protocol.LoadDataset); ok {
+			load = &l
+		}
+	}
+	if load == nil || load.Source != protocol.SourceBuiltin || load.Name != spec.DatasetPenguins || load.Seed != 1 {
+		t.Fatalf("an opened penguins model loads penguins: %v", sent)
+	}
+	s.Handle(protocol.Built{})
+	sent = nil
+	ready.ID = load.ID
+	s.Handle(ready)
+	if got, _ := s.Model.Spec(); got.Epochs != 7 || s.DataName() != "penguins" {
+		t.Errorf("the opened model was replaced: %d epochs, data %s", got.Epochs, s.DataName())
+	}
+	for _, r := range sent {
+		if _, ok := r.(protocol.Build); ok {
+			t.Errorf("the opened model was built again (its weights lost)")
+		}
+	}
+}
