@@ -63,6 +63,8 @@ type Place struct {
 	Near   *protocol.Neighbours
 	Flip   *protocol.Flip
 	Target int // the flip search's class
+	// Class is the class the maps explain; −1: the predicted one.
+	Class int
 	// Err is the last error answering one of this place's requests.
 	Err string
 
@@ -95,7 +97,7 @@ type Place struct {
 
 // New makes the place and subscribes it to the worker's answers.
 func New(s *session.Session) *Place {
-	p := &Place{S: s, Steps: DefaultSteps, Patch: DefaultPatch, Target: 3, Hover: -1,
+	p := &Place{S: s, Steps: DefaultSteps, Patch: DefaultPatch, Target: 3, Class: -1, Hover: -1,
 		Maps: map[string]*protocol.Explanation{}, want: map[string]int{}, Used: map[string]int{}, asked: map[string]int{}}
 	p.Subject = protocol.Subject{Source: protocol.SourceTest}
 	s.Subscribe(p.handle)
@@ -273,6 +275,10 @@ func (p *Place) ask(method string) {
 	id := p.S.NewID()
 	p.want[method] = id
 	r := protocol.ExplainRequest{ID: id, Subject: p.Subject, Method: method}
+	if p.Class >= 0 {
+		k := p.Class
+		r.Class = &k
+	}
 	switch method {
 	case protocol.MethodIntegratedGradients:
 		r.Steps = p.Steps
@@ -301,6 +307,21 @@ func (p *Place) SetPatch(n int) {
 	p.Patch = min(max(n, 1), 28)
 	if p.S.ModelReady() {
 		p.ask(protocol.MethodOcclusion)
+	}
+	p.Version++
+}
+
+// SetClass picks the class the maps explain (−1: the predicted one) and
+// asks for them again.
+func (p *Place) SetClass(k int) {
+	if k < -1 || k >= protocol.MaxLabels {
+		return
+	}
+	p.Class = k
+	if p.S.ModelReady() {
+		for _, m := range Methods {
+			p.ask(m)
+		}
 	}
 	p.Version++
 }

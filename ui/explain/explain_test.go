@@ -194,3 +194,31 @@ func TestDrawingLive(t *testing.T) {
 		t.Errorf("the waiting drawing went as %+v", r.Subject)
 	}
 }
+
+// TestExplainAnotherClass: the maps can explain a class other than the
+// predicted one ("why not a 7?"), and go back to the predicted one.
+func TestExplainAnotherClass(t *testing.T) {
+	s, sent := ready(t)
+	p := New(s)
+	p.Follow(ParseHash(IndexHash(3)))
+	for _, r := range *sent {
+		if r, ok := r.(protocol.ExplainRequest); ok && r.Class != nil {
+			t.Fatalf("the first maps ask for class %d, want the predicted one", *r.Class)
+		}
+	}
+	*sent = nil
+	p.SetClass(7)
+	if len(*sent) != 3 {
+		t.Fatalf("SetClass sent %d requests", len(*sent))
+	}
+	for _, r := range *sent {
+		if r := r.(protocol.ExplainRequest); r.Class == nil || *r.Class != 7 || r.Index != 3 {
+			t.Errorf("%s: class %v, example %d", r.Method, r.Class, r.Index)
+		}
+	}
+	*sent = nil
+	p.SetClass(-1)
+	if r := (*sent)[0].(protocol.ExplainRequest); r.Class != nil {
+		t.Errorf("back to the predicted class, yet class %d", *r.Class)
+	}
+}

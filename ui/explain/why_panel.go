@@ -115,6 +115,12 @@ func (c *WhyPanel) setPatch(ev vugu.DOMEvent) {
 	}
 }
 
+func (c *WhyPanel) setClass(ev vugu.DOMEvent) {
+	if n, err := strconv.Atoi(ev.PropString("target", "value")); err == nil {
+		c.P.SetClass(n)
+	}
+}
+
 func (c *WhyPanel) setTarget(ev vugu.DOMEvent) {
 	if n, err := strconv.Atoi(ev.PropString("target", "value")); err == nil && n >= 0 && n <= 9 {
 		c.P.Target = n

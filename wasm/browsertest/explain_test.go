@@ -120,6 +120,12 @@ func TestExplainWhyAndErrors(t *testing.T) {
 		t.Errorf("integrated gradients, 256 steps: %q; want the sum within 1 %% of the difference", igText)
 	}
 	t.Logf("integrated gradients: %s", igText)
+	// Why not a 7? The maps explain another class on request.
+	u.choose("#why-class", "7")
+	u.waitJS("the maps of class 7", time.Minute, `["gradient_x_input", "integrated_gradients", "occlusion"].every(m => document.querySelector("#text-" + m).dataset.class === "7")`)
+	t.Logf("class 7: %s", u.text("#text-occlusion"))
+	u.choose("#why-class", "-1")
+	u.waitJS("the maps of class 1 again", time.Minute, `document.querySelector("#text-occlusion").dataset.class === "1"`)
 	u.waitJS("six nearest training examples", time.Minute, `document.querySelectorAll("#neighbours .neighbour").length === 6`)
 
 	u.choose("#flip-target", "7")
