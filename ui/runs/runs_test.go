@@ -221,3 +221,23 @@ func TestTimelineAndCompare(t *testing.T) {
 		t.Errorf("per class %+v", rows)
 	}
 }
+
+// TestLoadedRunsComeFirst: runs read from storage go before those of this
+// visit, oldest first, and one that was running when the page closed is
+// stopped.
+func TestLoadedRunsComeFirst(t *testing.T) {
+	s, rec, _, _ := newRecording(t)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 1, 2, 0)
+	old := runs.New("b", "Run 2", "2026-12-01T10:00:00Z", spec.Seed(), nil)
+	older := runs.New("a", "Run 1", "2026-11-30T10:00:00Z", spec.Seed(), nil)
+	rec.Loaded([]*runs.Run{old, older, rec.Runs[0]})
+	if len(rec.Runs) != 3 || rec.Runs[0].ID != "a" || rec.Runs[1].ID != "b" || rec.Runs[1].Status != "stopped" {
+		t.Fatalf("runs after loading: %d, first %q, second %q (%s)", len(rec.Runs), rec.Runs[0].ID, rec.Runs[1].ID, rec.Runs[1].Status)
+	}
+	if got := rec.nextName(); got != "Run 3" {
+		t.Errorf("the next run is called %q", got)
+	}
+}

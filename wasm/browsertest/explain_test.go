@@ -249,6 +249,17 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 	u.goTo("runs")
 	u.click("#run-live")
 	u.waitAttr("#run-viewing", "data-epoch", "live", time.Minute)
+
+	// The run is kept in IndexedDB: a reload finds it, snapshots and all.
+	var id string
+	u.js("the run's id", `document.querySelector("#runs-list .run-row.selected").dataset.id`, &id)
+	u.Run("reload", chromedp.Reload())
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("runs")
+	u.waitJS("the stored run", 30*time.Second, fmt.Sprintf(`!!document.querySelector('#runs-list .run-row[data-id=%q][data-snapshots="3"]')`, id))
+	if st := u.text(fmt.Sprintf(`#runs-list .run-row[data-id=%q] .run-status`, id)); st != "finished" {
+		t.Errorf("the stored run's status is %q, want finished", st)
+	}
 }
 
 // submissionLink trains a Dense(units) → Dense(10) model natively on the
