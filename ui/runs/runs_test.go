@@ -241,3 +241,40 @@ func TestLoadedRunsComeFirst(t *testing.T) {
 		t.Errorf("the next run is called %q", got)
 	}
 }
+
+// TestUseTheRunsModel: with another model in the worker the timeline is
+// blocked, and "Use this run's model" builds the run's model, then moves
+// it to the timeline's snapshot.
+func TestUseTheRunsModel(t *testing.T) {
+	s, rec, _, sent := newRecording(t)
+	p := newPlace(s, rec)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 2, 3, 0)
+	s.Model.LoadPreset("lenet")
+	s.Model.Changed()
+	s.Reset()
+	s.Handle(protocol.Built{})
+	if why := p.ViewBlocked(p.Run()); !strings.Contains(why, "not this run's") {
+		t.Fatalf("another model: blocked %q", why)
+	}
+	p.View(0)
+	*sent = nil
+	p.UseModel()
+	var types []string
+	for _, r := range *sent {
+		types = append(types, r.Type())
+	}
+	if strings.Join(types, " ") != "build record_run" {
+		t.Fatalf("Use this run's model sent %v, want build, record_run (the view waits for the build)", types)
+	}
+	s.Handle(protocol.Built{})
+	v, ok := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)
+	if !ok || string(v.Data) != string(rec.Runs[0].Snapshots[0].Data) {
+		t.Fatalf("after the build: %v", (*sent)[len(*sent)-1])
+	}
+	if p.ViewBlocked(p.Run()) != "" {
+		t.Errorf("the run's own model: blocked %q", p.ViewBlocked(p.Run()))
+	}
+}
