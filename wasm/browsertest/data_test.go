@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"gorgonia.org/tensor"
 
+	"github.com/nnplay/nnplay/engine/data/resize"
 	"github.com/nnplay/nnplay/engine/data/table"
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/share"
@@ -618,4 +619,55 @@ func TestDataBadInputChangesNothing(t *testing.T) {
 	} else {
 		t.Logf("undecodable among good: %s", s)
 	}
+}
+
+func TestDataTryItOnAnUploadedImage(t *testing.T) {
+	u, _ := openApp(t, 8*time.Minute)
+	dir := writeImageFolder(t, filepath.Join(t.TempDir(), "stripes"), 30)
+	u.goTo("data")
+	u.upload("#data-folder", dir)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "90 files") })
+	u.loadUpload("stripes")
+	u.trainOnData("image-cnn", 3, 8, 5*time.Minute)
+	// A new picture, of another size than the training images.
+	other := writeImageFolder(t, filepath.Join(t.TempDir(), "other"), 1)
+	file := filepath.Join(other, "down", "img000.png")
+	u.upload("#try-image", file)
+	class, probs := u.tryPredict("")
+	t.Logf("Try it on an uploaded %s: %s %v", "down/img000.png", class, probs)
+	var seen int
+	u.js("what the network saw", `document.querySelectorAll("#try-seen canvas").length`, &seen)
+	if seen != 1 {
+		t.Errorf("Try it shows %d pictures of what the network saw", seen)
+	}
+	link := u.linkOf()
+	d, native := nativePredict(t, link, func(d spec.Data) []float32 {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, err := png.Decode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := img.Bounds()
+		rgba := image.NewNRGBA(b)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				rgba.Set(x, y, img.At(x, y))
+			}
+		}
+		px, err := resize.Fit(rgba.Pix, b.Dx(), b.Dy(), d.Shape[0], d.Shape[2], d.Fit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		levels := d.PixelLevels()
+		x := make([]float32, len(px))
+		for k, p := range px {
+			x[k] = levels[k%len(levels)][p]
+		}
+		return x
+	})
+	sameProbs(t, "Try it on an image against the engine", d, probs, native)
 }
