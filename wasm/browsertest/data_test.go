@@ -671,3 +671,55 @@ func TestDataTryItOnAnUploadedImage(t *testing.T) {
 	})
 	sameProbs(t, "Try it on an image against the engine", d, probs, native)
 }
+
+func TestDataMyDataSurvivesReload(t *testing.T) {
+	u, _ := openApp(t, 6*time.Minute)
+	var csv strings.Builder
+	csv.WriteString("width;height;kind\n")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 60 {
+		w, h := rng.Float64()*10, rng.Float64()*10
+		kind := "flat"
+		if h > w {
+			kind = "tall"
+		}
+		fmt.Fprintf(&csv, "%.2f;%.2f;%s\n", w, h, kind)
+	}
+	file := filepath.Join(t.TempDir(), "boxes.csv")
+	if err := os.WriteFile(file, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u.goTo("data")
+	u.upload("#data-upload", file)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "Table boxes: 60 rows, 3 columns") })
+	u.loadUpload("boxes")
+	u.click("#data-save")
+	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return strings.HasPrefix(s, "Kept boxes (") })
+	t.Logf("%s", u.text("#mydata-note"))
+
+	u.Run("reload", chromedp.Reload())
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("data")
+	u.waitJS("My data after a reload", 30*time.Second, `document.querySelectorAll("#mydata-list .mydata-row").length === 1`)
+	if names := u.attr("#mydata-list .mydata-row", "data-name"); names != "boxes" {
+		t.Errorf("My data holds %q", names)
+	}
+	u.js("rename it", `(() => { const el = document.querySelector("#mydata-list .mydata-name"); el.value = "my boxes"; el.dispatchEvent(new Event("change", {bubbles: true})) })()`, nil)
+	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return s == "Renamed to my boxes." })
+	u.click("#mydata-list .mydata-use")
+	u.WaitText("#data-status", 60*time.Second, func(s string) bool { return s == "In use: my boxes." })
+	if s := u.text("#data-summary"); !strings.Contains(s, "2 classes (flat, tall)") {
+		t.Errorf("summary of the kept set: %q", s)
+	}
+	u.click("#mydata-list .mydata-delete")
+	u.waitJS("the row to go", 10*time.Second, `document.querySelectorAll("#mydata-list .mydata-row").length === 0`)
+	u.Run("reload", chromedp.Reload())
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("data")
+	time.Sleep(time.Second)
+	var n int
+	u.js("count My data", `document.querySelectorAll("#mydata-list .mydata-row").length`, &n)
+	if n != 0 {
+		t.Errorf("a deleted data set is back after a reload (%d rows)", n)
+	}
+}
