@@ -175,6 +175,21 @@ func (p *Place) ViewText() string {
 	return fmt.Sprintf("Every view now shows %s's weights after epoch %d (%s steps). Training, or building a model, goes back to the live weights.", name, p.Viewed.Epoch, units.Thousands(p.Viewed.Steps))
 }
 
+// statusText is the status line's note while a snapshot is viewed.
+func (p *Place) statusText() string {
+	if p.Viewed == nil {
+		return ""
+	}
+	name := "a run"
+	if r := p.Rec.Find(p.ViewedRun); r != nil {
+		name = r.Name
+	}
+	if p.Viewed.Epoch == 0 {
+		return "Showing " + name + " before training (Runs)."
+	}
+	return fmt.Sprintf("Showing %s after epoch %d (Runs).", name, p.Viewed.Epoch)
+}
+
 // PosText describes the timeline's position.
 func (p *Place) PosText() string {
 	r := p.Run()
@@ -200,16 +215,17 @@ func (p *Place) handle(ev protocol.Event) bool {
 			v := e
 			p.Viewed = &v
 		}
+		p.S.Viewing = p.statusText()
 		p.S.Evaluate() // the confusion matrix and accuracy follow the weights
 		if pad, ok := p.S.Pad.(refresher); ok {
 			pad.Refresh() // and so does Try it's answer to the drawing
 		}
 		return true
 	case protocol.Built:
-		p.Viewed = nil // a new model: the live weights
+		p.Viewed, p.S.Viewing = nil, "" // a new model: the live weights
 	case protocol.State:
 		if e.State == protocol.StateRunning {
-			p.Viewed = nil // training went back to the live weights
+			p.Viewed, p.S.Viewing = nil, "" // training went back to the live weights
 		}
 	case protocol.Error:
 		if strings.HasPrefix(e.Message, "view snapshot") {

@@ -191,14 +191,14 @@ func TestTimelineAndCompare(t *testing.T) {
 		t.Fatalf("View(0) sent %v", *sent)
 	}
 	s.Handle(protocol.SnapshotViewed{ID: v.ID, Epoch: 1, Steps: 3})
-	if !strings.Contains(p.ViewText(), "Run 1's weights after epoch 1") {
-		t.Errorf("view text %q", p.ViewText())
+	if !strings.Contains(p.ViewText(), "Run 1's weights after epoch 1") || !strings.HasSuffix(s.StatusText(), "Showing Run 1 after epoch 1 (Runs).") {
+		t.Errorf("view text %q, status %q", p.ViewText(), s.StatusText())
 	}
 	if _, ok := (*sent)[len(*sent)-1].(protocol.Evaluate); !ok {
 		t.Errorf("no evaluation after the view: %v", *sent)
 	}
 	s.Handle(protocol.State{State: protocol.StateRunning})
-	if p.Viewed != nil || p.ViewBlocked(p.Run()) == "" {
+	if p.Viewed != nil || p.ViewBlocked(p.Run()) == "" || s.Viewing != "" {
 		t.Errorf("while running: viewed %v, blocked %q", p.Viewed, p.ViewBlocked(p.Run()))
 	}
 	s.Handle(protocol.State{State: protocol.StateDone})

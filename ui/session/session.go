@@ -83,9 +83,18 @@ type Session struct {
 	// regression model on its test split (dataset.go).
 	Dataset    *protocol.DatasetReady
 	Regression *protocol.RegressionEvaluation
+	// Drawings returns the pad's labelled drawings as 28×28 frames, for
+	// the Data place to make a data set of them (set by the Build place;
+	// nil: none).
+	Drawings func() []protocol.Frame
 
 	// Backend is the Backend select's state (backend.go).
 	Backend BackendState
+
+	// Viewing says the worker's model holds a snapshot's weights, not the
+	// live ones ("Showing Run 2 after epoch 1."; set by the Runs place),
+	// for the status line; "" for the live weights.
+	Viewing string
 
 	// Pad is the digit pad's drawing (nil until the Build & train place
 	// made its pad).
@@ -131,8 +140,12 @@ func (s *Session) NewID() int {
 // messages and older requests use.
 const idBase = 1 << 24
 
-// StatusText is the one-line worker and data state shown in #status.
-func (s *Session) StatusText() string {
+// StatusText is the one-line worker and data state shown in #status,
+// followed by Viewing when the views show an earlier snapshot.
+func (s *Session) StatusText() (text string) {
+	if s.Viewing != "" && s.Worker == WorkerReady {
+		defer func() { text += " " + s.Viewing }()
+	}
 	switch s.Worker {
 	case WorkerStarting:
 		return "Starting the training worker…"

@@ -2,6 +2,7 @@ package session
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/nnplay/nnplay/wasm/protocol"
@@ -190,5 +191,22 @@ func TestAfterBuildGoesBeforeTheStart(t *testing.T) {
 	a.Handle(protocol.Built{})
 	if got := w.take(); !reflect.DeepEqual(got, []string{"build", "record_run", "start"}) {
 		t.Errorf("Train after an edit sent %v, want [build record_run start]", got)
+	}
+}
+
+// TestStatusSaysASnapshotIsViewed: the status line says the views show a
+// snapshot, on every place, until the live weights are back.
+func TestStatusSaysASnapshotIsViewed(t *testing.T) {
+	a, _ := newTestApp()
+	a.Handle(protocol.Ready{})
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	a.Handle(protocol.Built{})
+	a.Viewing = "Showing Run 2 after epoch 1."
+	if got, want := a.StatusText(), "MNIST loaded (60,000 training, 10,000 test images). Ready to train. Showing Run 2 after epoch 1."; got != want {
+		t.Errorf("status %q, want %q", got, want)
+	}
+	a.Viewing = ""
+	if got := a.StatusText(); strings.Contains(got, "Showing") {
+		t.Errorf("status %q after the live weights came back", got)
 	}
 }

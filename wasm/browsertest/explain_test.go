@@ -238,6 +238,9 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 	if first == live {
 		t.Fatalf("the timeline at epoch 0 left the filter images as the live weights drew them")
 	}
+	if st := u.text("#status"); !strings.Contains(st, "Showing Run 1 before training") {
+		t.Errorf("#status = %q while the views show epoch 0", st)
+	}
 	mid := view(1, func(px string) bool { return px != first })
 	if mid == first || mid == live {
 		t.Errorf("epoch 1's filter images equal those of epoch 0 (%v) or of the live weights (%v)", mid == first, mid == live)
@@ -249,6 +252,9 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 	u.goTo("runs")
 	u.click("#run-live")
 	u.waitAttr("#run-viewing", "data-epoch", "live", time.Minute)
+	if st := u.text("#status"); strings.Contains(st, "Showing") {
+		t.Errorf("#status = %q with the live weights back", st)
+	}
 
 	// The run is kept in IndexedDB: a reload finds it, snapshots and all.
 	var id string
