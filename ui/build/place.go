@@ -35,6 +35,7 @@ func New(s *session.Session) *Place {
 	p := &Place{S: s, Pad: &Pad{s: s}}
 	p.Hand = newHandwriting(s, p.Pad)
 	p.Try = newTry(s)
+	s.Drawings = p.Hand.Frames
 	s.Pad = p.Pad
 	s.Subscribe(p.handle)
 	p.attach()

@@ -480,3 +480,37 @@ func (p *Place) statusText() string {
 	}
 	return "In use: " + p.S.DataName() + "."
 }
+
+// DrawingsCount is how many pad drawings there are to make a data set of.
+func (p *Place) DrawingsCount() int {
+	if p.S.Drawings == nil {
+		return 0
+	}
+	return len(p.S.Drawings())
+}
+
+// UseDrawings makes the pad's labelled drawings the data set: 28×28 grey
+// images, one class per digit drawn.
+func (p *Place) UseDrawings() {
+	if p.S.Drawings == nil || p.LoadBlocked() != "" {
+		return
+	}
+	frames := p.S.Drawings()
+	if len(frames) == 0 {
+		p.Err = "There are no drawings yet: label drawings on the Build & train place's pad (Teach it your handwriting) first."
+		return
+	}
+	r := protocol.LoadDataset{Source: protocol.SourceFrames, Name: "my drawings", Frames: frames}
+	if err := p.Form.Fill(&r, spec.KindImage); err != nil {
+		p.Err = err.Error()
+		return
+	}
+	r.Side, r.Channels = 28, 1
+	p.Err = ""
+	p.loadID = p.S.NewID()
+	r.ID = p.loadID
+	p.Loading = r.Name
+	keep := r
+	p.last = &keep
+	p.S.Send(r)
+}

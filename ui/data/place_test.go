@@ -94,3 +94,27 @@ func TestSkippedFilesAreCounted(t *testing.T) {
 		t.Errorf("skipped: %q", got)
 	}
 }
+
+func TestDrawingsBecomeADataSet(t *testing.T) {
+	var sent []protocol.Request
+	s := session.New(func(r protocol.Request) { sent = append(sent, r) })
+	p := New(s)
+	s.Handle(protocol.Ready{})
+	sent = nil
+	p.UseDrawings()
+	if len(sent) != 0 {
+		t.Errorf("without a pad: sent %v", sent)
+	}
+	f := protocol.Frame{Class: "3", Width: 28, Height: 28, RGBA: make([]byte, 4*28*28)}
+	s.Drawings = func() []protocol.Frame { return nil }
+	p.UseDrawings()
+	if !strings.Contains(p.Err, "no drawings yet") {
+		t.Errorf("no drawings: %q", p.Err)
+	}
+	s.Drawings = func() []protocol.Frame { return []protocol.Frame{f, f} }
+	p.UseDrawings()
+	r, ok := sent[len(sent)-1].(protocol.LoadDataset)
+	if !ok || r.Source != protocol.SourceFrames || len(r.Frames) != 2 || r.Side != 28 || r.Channels != 1 || p.DrawingsCount() != 2 {
+		t.Errorf("drawings request: %+v", r)
+	}
+}

@@ -723,3 +723,21 @@ func TestDataMyDataSurvivesReload(t *testing.T) {
 		t.Errorf("a deleted data set is back after a reload (%d rows)", n)
 	}
 }
+
+func TestDataPadDrawingsAsADataSet(t *testing.T) {
+	u, _ := openApp(t, 6*time.Minute)
+	for range 3 {
+		u.addExample(dash, 1)
+		u.addExample(hook, 7)
+	}
+	u.goTo("data")
+	u.WaitText("#data-drawings", 10*time.Second, func(s string) bool { return s == "Your pad drawings (6)" })
+	u.click("#data-drawings")
+	u.WaitText("#data-status", 60*time.Second, func(s string) bool { return s == "In use: my drawings." })
+	s := u.text("#data-summary")
+	if !strings.Contains(s, "28×28 pixels, grey, in 2 classes (1, 7)") {
+		t.Errorf("summary: %q", s)
+	}
+	t.Logf("the pad's 6 drawings as a data set: %s", s)
+	u.trainOnData("image-cnn", 2, 2, 2*time.Minute)
+}
