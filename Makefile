@@ -195,6 +195,7 @@ FUZZ_TARGETS += ./engine/spec:FuzzDecode:400000
 FUZZ_TARGETS += ./wasm/protocol:FuzzDecode:300000
 FUZZ_TARGETS += ./engine/data:FuzzReadIDX:60000
 FUZZ_TARGETS += ./engine/share:FuzzDecode:30000
+FUZZ_TARGETS += ./ui/explain:FuzzParseHash:150000
 FUZZ_TARGETS += ./engine/tfjs:FuzzImport:40000
 FUZZ_TARGETS += ./engine/modelio:FuzzDecodeFile:250000
 FUZZ_TARGETS += ./engine/data/table:FuzzParse:200000
