@@ -12,7 +12,11 @@ var Digits = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
 
 // Results are what the Evaluate panel shows of an evaluation on the test
 // set (nil: none yet).
-type Results struct{ Eval *protocol.Evaluation }
+type Results struct {
+	Eval *protocol.Evaluation
+	// Names are the classes' names (nil: the digits).
+	Names []string
+}
 
 // AccuracyText is the test accuracy as a percentage, "97.31%".
 func (r Results) AccuracyText() string {
@@ -36,7 +40,7 @@ func (r Results) Count(t, p int) int {
 func (r Results) CellClass(t, p int) string {
 	n := r.Count(t, p)
 	row := 0
-	for q := range Digits {
+	for _, q := range r.Indices() {
 		row += r.Count(t, q)
 	}
 	level := 0
@@ -56,7 +60,7 @@ func (r Results) CellClass(t, p int) string {
 
 // CellLabel is a confusion cell's accessible description.
 func (r Results) CellLabel(t, p int) string {
-	return fmt.Sprintf("true %d, predicted %d: %d", t, p, r.Count(t, p))
+	return fmt.Sprintf("true %s, predicted %s: %d", r.Name(t), r.Name(p), r.Count(t, p))
 }
 
 // ClassText formats precision or recall of class k as a percentage.

@@ -24,4 +24,10 @@ func (c *EvalPanel) canEvaluate() bool {
 	return c.P.S.Worker == session.WorkerReady && c.P.S.Training != ""
 }
 
-func (c *EvalPanel) results() Results { return Results{Eval: c.P.S.Eval} }
+func (c *EvalPanel) results() Results {
+	r := Results{Eval: c.P.S.Eval}
+	if d := c.P.S.Model.Data(); d != nil {
+		r.Names = d.Classes
+	}
+	return r
+}

@@ -38,6 +38,10 @@ func (s *MisclassifiedStrip) Draw(ses *session.Session) {
 	var items []any
 	if ses.Eval != nil {
 		for _, m := range ses.Eval.Misclassified {
+			if sh := ses.Eval.Shape; len(sh) == 3 { // another data set's images
+				items = append(items, exampleFigure(ses, m, sh).Underlying())
+				continue
+			}
 			fig := draw.New("figure")
 			fig.SetAttribute("class", "digit")
 			cv := draw.Canvas()

@@ -89,6 +89,11 @@ func TestDataPenguins(t *testing.T) {
 	if acc < 95 {
 		t.Errorf("penguins test accuracy %.2f%%, want at least 95%%", acc)
 	}
+	var heads []string
+	u.js("read the confusion matrix", `[...document.querySelectorAll("#confusion thead th")].map(th => th.textContent)`, &heads)
+	if strings.Join(heads, ",") != "true \\ predicted,Adelie,Chinstrap,Gentoo,recall" {
+		t.Errorf("the confusion matrix's columns: %q", heads)
+	}
 }
 
 // writeImageFolder writes n PNGs per class into dir/<class>/, each of a
