@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package shell
 
 import (
@@ -7,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestPageDoesNotLoadTheEngine: the page binary must not link the training
+// TestPageDoesNotLoadTheEngine (native only: it runs go list): the page binary must not link the training
 // engine (gorgonia tensors, engine/nn): one stray import of engine/data from
 // ui/ once grew page.wasm from 8 MB to 42 MB. The page decodes links, draws
 // and validates with tensor-free packages; training maths lives in the worker.
