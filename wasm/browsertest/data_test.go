@@ -746,3 +746,39 @@ func TestDataPadDrawingsAsADataSet(t *testing.T) {
 	t.Logf("the pad's 6 drawings as a data set: %s", s)
 	u.trainOnData("image-cnn", 2, 2, 2*time.Minute)
 }
+
+// TestDataReloadKeepsTheModelAndItsData: a penguins model trained, then a
+// reload: the autosave brings the model back with its weights, the page
+// loads penguins again for it, and Try it predicts the same for the same
+// row.
+func TestDataReloadKeepsTheModelAndItsData(t *testing.T) {
+	u, _ := openApp(t, 6*time.Minute)
+	u.useBuiltin("penguins")
+	u.trainOnData("table-mlp", 5, 0, 3*time.Minute)
+	row := map[string]string{"Island": "Dream", "Beak Length (mm)": "44", "Beak Depth (mm)": "18", "Flipper Length (mm)": "193", "Body Mass (g)": "3700", "Sex": ""}
+	u.waitEnabled("#try-predict", 30*time.Second)
+	u.fillRow(row)
+	class, probs := u.tryPredict("#try-predict")
+	time.Sleep(2 * time.Second) // the autosave's IndexedDB write
+	u.Run("reload", chromedp.Reload())
+	u.goTo("keep")
+	u.WaitText("#share-restored", 90*time.Second, func(s string) bool { return strings.Contains(s, "Restored your model from ") })
+	u.goTo("data")
+	u.WaitText("#data-status", 60*time.Second, func(s string) bool { return s == "In use: penguins." })
+	u.goTo("build")
+	u.waitJS("the penguins model", 30*time.Second, `document.querySelector("#preset").value === "table-mlp"`)
+	u.waitEnabled("#try-predict", 30*time.Second)
+	u.fillRow(row)
+	class2, probs2 := u.tryPredict("#try-predict")
+	if class2 != class {
+		t.Errorf("after a reload Try it says %s; before, %s", class2, class)
+	}
+	for k, p := range probs {
+		if math.Abs(probs2[k]-p) > 1e-6 {
+			t.Errorf("after a reload %s has probability %v; before, %v", k, probs2[k], p)
+		}
+	}
+	t.Logf("after a reload: %s %v", class2, probs2)
+	// Its data set is loaded: it can train.
+	u.waitEnabled("#train", 30*time.Second)
+}
