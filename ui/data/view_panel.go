@@ -25,12 +25,16 @@ func (c *ViewPanel) images() bool {
 	return c.P.S.Dataset != nil && c.P.S.Dataset.Data.Kind == spec.KindImage
 }
 
+// set and setOn change the augmentation: training uses it from the next
+// batch, and the preview grid follows at once.
 func (c *ViewPanel) set(key string, ev vugu.DOMEvent) {
 	c.P.Form.Set(key, ev.PropString("target", "value"))
+	c.P.AugmentPreview()
 }
 
 func (c *ViewPanel) setOn(key string, ev vugu.DOMEvent) {
 	c.P.Form.SetOn(key, ev.PropBool("target", "checked"))
+	c.P.AugmentPreview()
 }
 
 func (c *ViewPanel) mountSamples(v js.Value) {

@@ -782,3 +782,25 @@ func TestDataReloadKeepsTheModelAndItsData(t *testing.T) {
 	// Its data set is loaded: it can train.
 	u.waitEnabled("#train", 30*time.Second)
 }
+
+func TestDataAugmentationPreview(t *testing.T) {
+	u, _ := openApp(t, 5*time.Minute)
+	u.useBuiltin("shapes-grey")
+	if s := u.text("#data-summary"); !strings.Contains(s, "28×28 pixels, grey") {
+		t.Errorf("summary: %q", s)
+	}
+	u.Run("scroll to the augmentation", chromedp.ScrollIntoView("#aug-rotation-on", chromedp.ByQuery))
+	u.click("#aug-rotation-on")
+	u.waitJS("the preview grid", 30*time.Second, `document.querySelectorAll("#aug-grid .aug-pair canvas").length === 32`)
+	var differ bool
+	u.js("compare an original and its varied copy", `(() => {
+		const [a, b] = document.querySelectorAll("#aug-grid .aug-pair")[0].querySelectorAll("canvas");
+		const da = a.getContext("2d").getImageData(0, 0, a.width, a.height).data, db = b.getContext("2d").getImageData(0, 0, b.width, b.height).data;
+		return da.some((v, i) => v !== db[i]);
+	})()`, &differ)
+	if !differ {
+		t.Error("the rotated copy is the same as the original")
+	}
+	u.trainOnData("image-cnn", 1, 0, 3*time.Minute)
+	t.Logf("shapes 28×28 grey, rotation ±15°, small CNN, 1 epoch: %s", u.text("#test-accuracy"))
+}
