@@ -131,7 +131,7 @@ func TestReadUploadRecognizesTheFiles(t *testing.T) {
 		{[]File{{Path: "bad.csv", Data: []byte("a,b\n1,2\n3\n")}}, "bad.csv: line 3 has 1 fields"},
 		{[]File{{Path: "big.csv", Data: make([]byte, MaxUploadBytes+1)}}, "more than the limit"},
 	} {
-		if _, err := ReadUpload(c.files); err == nil || !strings.Contains(err.Error(), c.want) {
+		if u, err := ReadUpload(c.files); err == nil || !strings.Contains(err.Error(), c.want) || (u != nil && u.Ready()) {
 			t.Errorf("%d files: %v; want %q", len(c.files), err, c.want)
 		}
 	}

@@ -299,7 +299,7 @@ func (p *Place) Builtin(name string) {
 
 // LoadUpload sends what the user brought, with the form's options.
 func (p *Place) LoadUpload() {
-	if p.Upload == nil || p.LoadBlocked() != "" {
+	if p.Upload == nil || !p.Upload.Ready() || p.LoadBlocked() != "" {
 		return
 	}
 	kind := spec.KindImage
@@ -354,11 +354,14 @@ func (p *Place) Last() *protocol.LoadDataset { return p.last }
 // wait in the form for Load; else the problem is shown.
 func (p *Place) SetUpload(files []File) {
 	u, err := ReadUpload(files)
-	if err != nil {
+	if u == nil {
 		p.Err = err.Error()
 		return
 	}
 	p.Err = ""
+	if err != nil {
+		p.Err = err.Error() // a table to read with other options
+	}
 	p.Upload = u
 	p.Form.Name = u.Name
 	if u.Kind == UploadTable {
@@ -393,6 +396,9 @@ func (p *Place) UploadText() string {
 	}
 	switch u.Kind {
 	case UploadTable:
+		if !u.Ready() {
+			return fmt.Sprintf("Table %s (%s): set how to read it below.", u.Name, units.Bytes(int64(u.Size)))
+		}
 		return fmt.Sprintf("Table %s: %s rows, %d columns (%s).", u.Name, units.Thousands(u.Rows), len(u.Columns), units.Bytes(int64(u.Size)))
 	case UploadIDX:
 		return fmt.Sprintf("idx files %s and %s (%s).", u.Request.IDXNames[0], u.Request.IDXNames[1], units.Bytes(int64(u.Size)))

@@ -52,7 +52,9 @@ var imageExts = []string{".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 
 // ReadUpload recognizes the picked files: one table, one zip, two idx
 // files (in any order, gzip or raw, of any names) or a folder of images
-// in class folders. It returns what is wrong with them otherwise.
+// in class folders. It returns what is wrong with them otherwise; a table
+// that cannot be read as detected comes back with the error too, so that
+// its reading options can be set (lines to skip, delimiter, header).
 func ReadUpload(files []File) (*Upload, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no files were chosen")
@@ -99,12 +101,12 @@ func ReadUpload(files []File) (*Upload, error) {
 // readTable parses the table in the page, for its columns (the worker
 // reads it again with the options chosen).
 func readTable(u *Upload, f File) (*Upload, error) {
-	raw, err := table.Parse(f.Data, table.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", f.Path, err)
-	}
 	u.Kind, u.Name = UploadTable, baseName(f.Path)
 	u.Request = protocol.LoadDataset{Source: protocol.SourceTable, Table: f.Data}
+	raw, err := table.Parse(f.Data, table.Options{})
+	if err != nil {
+		return u, fmt.Errorf("%s: %v", f.Path, err)
+	}
 	u.Columns, u.Rows = raw.Summarize(), len(raw.Rows)
 	return u, nil
 }
@@ -131,11 +133,15 @@ func (u *Upload) Reparse(f *Form) error {
 	}
 	raw, err := table.Parse(u.Request.Table, opt)
 	if err != nil {
-		return err
+		u.Columns, u.Rows = nil, 0
+		return fmt.Errorf("%s: %v", u.Name, err)
 	}
 	u.Columns, u.Rows = raw.Summarize(), len(raw.Rows)
 	return nil
 }
+
+// Ready says the upload can be loaded (a table once it reads).
+func (u *Upload) Ready() bool { return u.Kind != UploadTable || len(u.Columns) > 0 }
 
 // ColumnNames are a table's column names.
 func (u *Upload) ColumnNames() []string {

@@ -804,3 +804,60 @@ func TestDataAugmentationPreview(t *testing.T) {
 	u.trainOnData("image-cnn", 1, 0, 3*time.Minute)
 	t.Logf("shapes 28×28 grey, rotation ±15°, small CNN, 1 epoch: %s", u.text("#test-accuracy"))
 }
+
+// TestDataTableDroppedWithOverrides drops a TSV on the drop zone, skips
+// its comment lines, predicts a numeric column as classes, ignores a
+// column and fills missing values.
+func TestDataTableDroppedWithOverrides(t *testing.T) {
+	u, _ := openApp(t, 5*time.Minute)
+	var tsv strings.Builder
+	tsv.WriteString("# exported from a spreadsheet\n# size and grade of parts\nid\tsize\tcolour\tgrade\tweight\n")
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 90 {
+		size := rng.Float64() * 3
+		grade := 1 + int(size)
+		colour := []string{"red", "green", "blue"}[rng.IntN(3)]
+		weight := fmt.Sprintf("%.1f", size*2+rng.Float64())
+		if i%15 == 0 {
+			weight = "" // missing: filled with the training split's mean
+		}
+		fmt.Fprintf(&tsv, "%d\t%.2f\t%s\t%d\t%s\n", i, size, colour, grade, weight)
+	}
+	b, _ := json.Marshal(tsv.String())
+	u.goTo("data")
+	u.js("drop a TSV file", fmt.Sprintf(`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([%s], "parts.tsv", {type: "text/tab-separated-values"}));
+		const zone = document.querySelector("#data-drop");
+		zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`, b), nil)
+	// Read as it is, the comment lines make a ragged table.
+	msg := u.WaitText("#data-error", 30*time.Second, func(s string) bool { return s != "" })
+	t.Logf("dropped as it is: %s", msg)
+	if !strings.Contains(msg, "parts.tsv: line") {
+		t.Errorf("the ragged comment lines: %q", msg)
+	}
+	// The form stays for it: skip the comment lines.
+	u.WaitText("#data-upload-text", 30*time.Second, func(s string) bool { return strings.Contains(s, "Table parts") })
+	if !u.disabled("#data-load") {
+		t.Error("a table that does not read can be loaded")
+	}
+	u.typeInto("#data-skip", "2")
+	u.WaitText("#data-upload-text", 30*time.Second, func(s string) bool { return strings.Contains(s, "Table parts: 90 rows, 5 columns") })
+	u.choose("#data-target", "grade")
+	u.choose("#data-task", "classification")
+	u.choose("#data-kind-0", "ignored")
+	u.choose("#data-missing", "fill")
+	u.loadUpload("parts")
+	if s := u.text("#data-summary"); !strings.Contains(s, "in 3 classes (1, 2, 3)") {
+		t.Errorf("summary: %q", s)
+	}
+	rep := u.text("#data-report")
+	t.Logf("%s; %s", u.text("#data-summary"), rep)
+	if !strings.Contains(rep, "missing values filled: weight 6") || !strings.Contains(rep, "ignored: id") {
+		t.Errorf("report: %q", rep)
+	}
+	u.trainOnData("table-mlp", 20, 0, 2*time.Minute)
+	t.Logf("parts, table MLP, 20 epochs: %s", u.text("#test-accuracy"))
+}
