@@ -28,6 +28,10 @@ func TestTheModelFollowsTheData(t *testing.T) {
 	if s.DataIsMNIST() || s.DataName() != "penguins" {
 		t.Fatalf("active data: %q", s.DataName())
 	}
+	s.Handle(protocol.Built{})
+	if got := s.StatusText(); got != "Data: penguins (233 training, 67 test examples). Ready to train." {
+		t.Errorf("status: %q", got)
+	}
 	m, err := s.Model.Spec()
 	if err != nil {
 		t.Fatal(err)

@@ -158,6 +158,9 @@ func (s *Session) StatusText() (text string) {
 		return "The training worker stopped."
 	}
 	data := fmt.Sprintf("MNIST loaded (%s training, %s test images).", units.Thousands(s.DataTrain), units.Thousands(s.DataTest))
+	if d := s.Dataset; d != nil {
+		data = fmt.Sprintf("Data: %s (%s training, %s test examples).", d.Data.Name, units.Thousands(d.Train), units.Thousands(d.Test))
+	}
 	switch s.Training {
 	case protocol.StateRunning:
 		return data + " Training…"
