@@ -388,6 +388,12 @@ func TestDataWebcamRecordsAndTrains(t *testing.T) {
 	}
 	u.trainOnData("image-cnn", 2, 4, 3*time.Minute)
 	t.Logf("webcam set: %s", u.text("#test-accuracy"))
+	// Try it on a webcam frame.
+	class, probs := u.tryPredict("#try-webcam")
+	t.Logf("Try it on a webcam frame: %s %v", class, probs)
+	if class != "left" && class != "right" {
+		t.Errorf("Try it on a webcam frame says %q", class)
+	}
 }
 
 // fillRow types a raw table row into Try it's fields (by column name).
@@ -439,8 +445,8 @@ func (u *user) linkOf() string {
 		if ok {
 			return u.value("#share-link")
 		}
-		if time.Now().After(deadline) {
-			u.t.Fatalf("no float32 link after 60 s; the banner says %q", u.text("#error-banner p"))
+		if banner := u.text("#error-banner p"); banner != "" || time.Now().After(deadline) {
+			u.t.Fatalf("no float32 link; the banner says %q", banner)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
