@@ -509,6 +509,7 @@ func TestDataTryItAndShareLinkOfPenguins(t *testing.T) {
 	// for the same raw row.
 	hash := link[strings.Index(link, "#"):]
 	v := openFresh(t, "/"+hash, 5*time.Minute)
+	v.goTo("keep")
 	v.WaitText("#share-opened", 90*time.Second, func(s string) bool { return strings.Contains(s, "Opened") })
 	v.goTo("build")
 	v.waitEnabled("#try-predict", 60*time.Second)
