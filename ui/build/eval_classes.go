@@ -1,6 +1,11 @@
 package build
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/nnplay/nnplay/engine/units"
+)
 
 // The confusion matrix of any classifier (issue 14): as many classes as
 // the evaluation has, named by the model's data description (digits for
@@ -25,4 +30,20 @@ func (r Results) Name(k int) string {
 		return r.Names[k]
 	}
 	return strconv.Itoa(k)
+}
+
+// What names the examples: "digit" for MNIST, "class" otherwise.
+func (r Results) What() string {
+	if r.Names != nil {
+		return "class"
+	}
+	return "digit"
+}
+
+// testHint says what is evaluated and when, before the first evaluation.
+func (p *Place) testHint() string {
+	if d := p.S.Dataset; d != nil && p.S.Model.Data() != nil {
+		return fmt.Sprintf("The test split of %s (%s examples) is evaluated after each epoch, or when you press Evaluate now.", d.Data.Name, units.Thousands(d.Test))
+	}
+	return "The test set (10,000 images) is evaluated after each epoch, or when you press Evaluate now."
 }

@@ -31,3 +31,5 @@ func (c *EvalPanel) results() Results {
 	}
 	return r
 }
+
+func (c *EvalPanel) testHint() string { return c.P.testHint() }
