@@ -19,6 +19,35 @@ type TryPanel struct {
 
 	seen  sjs.Value
 	drawn int
+	drop  sjs.Value
+	funcs []sjs.Func
+}
+
+// mountDrop makes the image area take a dropped image.
+func (c *TryPanel) mountDrop(v js.Value) {
+	host := sjs.Value(v)
+	if !c.drop.IsUndefined() && c.drop.Equal(host) {
+		return
+	}
+	for _, f := range c.funcs {
+		f.Release()
+	}
+	c.drop = host
+	over := sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
+		args[0].Call("preventDefault")
+		return nil
+	})
+	drop := sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
+		args[0].Call("preventDefault")
+		files := args[0].Get("dataTransfer").Get("files")
+		if files.Truthy() && files.Length() > 0 && c.P.Try.Blocked() == "" {
+			c.predictFile(files.Index(0))
+		}
+		return nil
+	})
+	c.funcs = []sjs.Func{over, drop}
+	host.Call("addEventListener", "dragover", over)
+	host.Call("addEventListener", "drop", drop)
 }
 
 func (c *TryPanel) images() bool {
@@ -54,6 +83,11 @@ func (c *TryPanel) pickImage(ev vugu.DOMEvent) {
 	}
 	f := files.Index(0)
 	input.Set("value", "")
+	c.predictFile(f)
+}
+
+// predictFile decodes an image File and predicts it.
+func (c *TryPanel) predictFile(f sjs.Value) {
 	var ok, fail sjs.Func
 	ok = sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
 		rgba, w, h := bitmapRGBA(args[0])

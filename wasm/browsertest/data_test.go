@@ -5,6 +5,7 @@ package browsertest
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -651,6 +652,23 @@ func TestDataTryItOnAnUploadedImage(t *testing.T) {
 	u.js("what the network saw", `document.querySelectorAll("#try-seen canvas").length`, &seen)
 	if seen != 1 {
 		t.Errorf("Try it shows %d pictures of what the network saw", seen)
+	}
+	// The same image dropped on Try it.
+	pngBytes, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.js("forget the last result", `document.querySelector("#try-result").textContent = ""`, nil)
+	u.js("drop the image on Try it", fmt.Sprintf(`(() => {
+		const bin = atob(%q), bytes = new Uint8Array(bin.length);
+		for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+		const dt = new DataTransfer();
+		dt.items.add(new File([bytes], "dropped.png", {type: "image/png"}));
+		document.querySelector("#try-drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`, base64.StdEncoding.EncodeToString(pngBytes)), nil)
+	class2, probs2 := u.tryPredict("")
+	if class2 != class || probs2[class] != probs[class] {
+		t.Errorf("the dropped image gives %s %v; the chosen one %s %v", class2, probs2, class, probs)
 	}
 	link := u.linkOf()
 	d, native := nativePredict(t, link, func(d spec.Data) []float32 {
