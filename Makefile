@@ -271,7 +271,7 @@ chromium:
 	fi
 
 test-browser: build chromium
-	$(GO) test -count=1 -tags browser -timeout 15m ./wasm/browsertest/
+	$(GO) test -count=1 -tags browser -timeout 30m ./wasm/browsertest/
 
 ## bench: benchmarks, natively and as wasm under Node (pure Go, then the SIMD kernels), then in
 ## headless Chromium (nnplay's worker on SIMD and pure Go, the GEMM, TensorFlow.js cpu and wasm in
