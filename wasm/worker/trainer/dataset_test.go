@@ -103,8 +103,14 @@ func TestPenguinsInTheWorker(t *testing.T) {
 	// Its link, opened by a fresh worker that has no data loaded, predicts
 	// the same for the same raw row: the link carries the columns,
 	// categories, fill values and scaling constants.
-	h.send(protocol.ExportModel{ID: 8, Format: "link", Precision: "float32"})
-	link := h.await("model_export", isType("model_export")).(protocol.ModelExport).Link
+	// The Share panel's link: measured on the data set's test split (it
+	// stopped the worker when it measured MNIST's images instead).
+	h.send(protocol.ExportModel{ID: 8, Format: "link", Precision: "float32", Evaluate: true})
+	export := h.await("model_export", isType("model_export")).(protocol.ModelExport)
+	link := export.Link
+	if !export.Evaluated || export.Accuracy != ev.Accuracy || export.DecodedAccuracy != ev.Accuracy {
+		t.Errorf("the link's accuracies %v and %v (evaluated %v); want the test accuracy %v", export.Accuracy, export.DecodedAccuracy, export.Evaluated, ev.Accuracy)
+	}
 	fresh := dataHarness(t)
 	fresh.send(protocol.LoadModel{ID: 1, Link: link})
 	fresh.await("idle", isState(protocol.StateIdle))

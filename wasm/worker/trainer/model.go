@@ -144,9 +144,20 @@ func (t *Trainer) exportModel(r protocol.ExportModel) error {
 	return nil
 }
 
-// accuracy is m's accuracy on the test set (the class subset's, when the
+// accuracy is m's accuracy on the test set: the user's data set's test split
+// when the model trains on one, else MNIST's (the class subset's, when the
 // spec has one).
 func (t *Trainer) accuracy(m *nn.Sequential) (float64, error) {
+	if t.userActive() { // the user's data set: its test split (a regression has no accuracy)
+		if t.regression() {
+			return 0, nil
+		}
+		ev, err := m.Evaluate(t.inputs(t.user.testX), t.targets(t.user.testY))
+		if err != nil {
+			return 0, fmt.Errorf("evaluate: %v", err)
+		}
+		return ev.Accuracy, nil
+	}
 	if t.test == nil {
 		if err := t.loadData(t.dataBase); err != nil {
 			return 0, err
