@@ -46,8 +46,6 @@ type Place struct {
 	// samplesVersion bumps when the samples or preview change, so the
 	// canvases know to redraw.
 	samplesVersion int
-	// save keeps a request in the browser (set by the DOM side; nil natively).
-	save func(name string, r protocol.LoadDataset)
 }
 
 // New makes the Data place.
