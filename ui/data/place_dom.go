@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/nnplay/nnplay/ui/draw"
+	"github.com/nnplay/nnplay/wasm/jsloop"
 )
 
 // attach reads My data from the browser when the place is made.
@@ -56,25 +57,10 @@ func fileList(list js.Value) (paths []string, files []js.Value) {
 	return paths, files
 }
 
-// readFile waits for a File's bytes (call it outside JS callbacks).
+// readFile waits for a File's bytes (nil when the browser cannot read it;
+// call it outside JS callbacks).
 func readFile(f js.Value) []byte {
-	ch := make(chan []byte, 1)
-	var done, fail js.Func
-	done = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		arr := js.Global().Get("Uint8Array").New(args[0])
-		b := make([]byte, arr.Get("length").Int())
-		js.CopyBytesToGo(b, arr)
-		ch <- b
-		return nil
-	})
-	fail = js.FuncOf(func(js.Value, []js.Value) any {
-		ch <- nil
-		return nil
-	})
-	f.Call("arrayBuffer").Call("then", done, fail)
-	b := <-ch
-	done.Release()
-	fail.Release()
+	b, _ := jsloop.ArrayBuffer(f.Call("arrayBuffer"))
 	return b
 }
 

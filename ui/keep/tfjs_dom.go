@@ -4,6 +4,8 @@ package keep
 
 import (
 	"syscall/js"
+
+	"github.com/nnplay/nnplay/wasm/jsloop"
 )
 
 // readTFJS reads the files chosen in an <input type=file multiple> (one
@@ -42,24 +44,9 @@ func (l *Library) readTFJS(input js.Value) {
 	}()
 }
 
-// readFile waits for a File's bytes (call it outside JS callbacks).
+// readFile waits for a File's bytes (nil when the browser cannot read it;
+// call it outside JS callbacks).
 func readFile(f js.Value) []byte {
-	ch := make(chan []byte, 1)
-	var done, fail js.Func
-	done = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		arr := js.Global().Get("Uint8Array").New(args[0])
-		b := make([]byte, arr.Get("length").Int())
-		js.CopyBytesToGo(b, arr)
-		ch <- b
-		return nil
-	})
-	fail = js.FuncOf(func(js.Value, []js.Value) any {
-		ch <- nil
-		return nil
-	})
-	f.Call("arrayBuffer").Call("then", done, fail)
-	b := <-ch
-	done.Release()
-	fail.Release()
+	b, _ := jsloop.ArrayBuffer(f.Call("arrayBuffer"))
 	return b
 }

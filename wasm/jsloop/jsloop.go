@@ -80,3 +80,17 @@ func ErrorText(v js.Value) string {
 	}
 	return js.Global().Call("String", v).String()
 }
+
+// ArrayBuffer waits for a promise of an ArrayBuffer (a File's or a
+// Response's arrayBuffer()) and copies its bytes into Go. Call it from a
+// goroutine, as Await.
+func ArrayBuffer(promise js.Value) ([]byte, error) {
+	buf, err := Await(promise)
+	if err != nil {
+		return nil, err
+	}
+	arr := js.Global().Get("Uint8Array").New(buf)
+	b := make([]byte, arr.Get("length").Int())
+	js.CopyBytesToGo(b, arr)
+	return b, nil
+}
