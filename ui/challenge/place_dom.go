@@ -211,22 +211,7 @@ func (c *BoardPanel) download() {
 	if c.P.Board == nil {
 		return
 	}
-	doc := sjs.Global().Get("document")
-	blob := sjs.Global().Get("Blob").New([]any{store.JSBytes([]byte(c.P.Board.CSV))}, map[string]any{"type": "text/csv"})
-	url := sjs.Global().Get("URL").Call("createObjectURL", blob)
-	a := doc.Call("createElement", "a")
-	a.Set("href", url)
-	a.Set("download", "leaderboard.csv")
-	doc.Get("body").Call("appendChild", a)
-	a.Call("click")
-	a.Call("remove")
-	var revoke sjs.Func
-	revoke = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
-		sjs.Global().Get("URL").Call("revokeObjectURL", url)
-		revoke.Release()
-		return nil
-	})
-	sjs.Global().Call("setTimeout", revoke, 60000)
+	store.Download("leaderboard.csv", []byte(c.P.Board.CSV), "text/csv")
 }
 
 // okAttr is data-ok: "true" when the model keeps every rule.

@@ -41,28 +41,7 @@ func (domBrowser) showLink(url string) {
 	}
 }
 
-func (domBrowser) download(name string, b []byte, mime string) {
-	doc := js.Global().Get("document")
-	if !doc.Truthy() {
-		return
-	}
-	blob := js.Global().Get("Blob").New([]any{store.JSBytes(b)}, map[string]any{"type": mime})
-	url := js.Global().Get("URL").Call("createObjectURL", blob)
-	link := doc.Call("createElement", "a")
-	link.Set("href", url)
-	link.Set("download", name)
-	link.Set("className", "share-download")
-	doc.Get("body").Call("appendChild", link)
-	link.Call("click")
-	link.Call("remove")
-	var revoke js.Func
-	revoke = js.FuncOf(func(js.Value, []js.Value) any {
-		js.Global().Get("URL").Call("revokeObjectURL", url)
-		revoke.Release()
-		return nil
-	})
-	js.Global().Call("setTimeout", revoke, 60000)
-}
+func (domBrowser) download(name string, b []byte, mime string) { store.Download(name, b, mime) }
 
 func (domBrowser) saveAutosave(m savedModel) {
 	charts, _ := json.Marshal(m.Charts)

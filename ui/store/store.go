@@ -115,3 +115,27 @@ func FromMillis(v js.Value) time.Time {
 	}
 	return time.UnixMilli(int64(v.Float()))
 }
+
+// Download saves b as a file named name of the given MIME type, as a click
+// on a download link does (the object URL is revoked a minute later).
+func Download(name string, b []byte, mime string) {
+	doc := js.Global().Get("document")
+	if !doc.Truthy() {
+		return
+	}
+	blob := js.Global().Get("Blob").New([]any{JSBytes(b)}, map[string]any{"type": mime})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	link := doc.Call("createElement", "a")
+	link.Set("href", url)
+	link.Set("download", name)
+	doc.Get("body").Call("appendChild", link)
+	link.Call("click")
+	link.Call("remove")
+	var revoke js.Func
+	revoke = js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Get("URL").Call("revokeObjectURL", url)
+		revoke.Release()
+		return nil
+	})
+	js.Global().Call("setTimeout", revoke, 60000)
+}
