@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"strings"
 )
 
 // MaxMessageBytes bounds a message Decode accepts (a snapshot of a wide
@@ -142,10 +143,22 @@ func DecodeEvent(s string) (Event, error) {
 	return deref(p).(Event), nil
 }
 
+// split takes a message apart into its type and data. Messages as Encode
+// writes them, {"type":"…","data":…}, are cut without parsing (the data is
+// parsed once, by decodeData, which rejects what follows it); any other
+// form goes through the JSON decoder.
 func split(s string) (string, json.RawMessage, error) {
 	if len(s) > MaxMessageBytes {
 		return "", nil, fmt.Errorf("protocol: message of %d bytes is over the %d-byte limit", len(s), MaxMessageBytes)
 	}
+	if typ, data, ok := cut(s); ok {
+		return typ, data, nil
+	}
+	return parse(s)
+}
+
+// parse splits a message with the JSON decoder.
+func parse(s string) (string, json.RawMessage, error) {
 	var env envelope
 	if err := strictUnmarshal([]byte(s), &env); err != nil {
 		return "", nil, fmt.Errorf("protocol: malformed message: %w", err)
@@ -154,6 +167,26 @@ func split(s string) (string, json.RawMessage, error) {
 		return "", nil, fmt.Errorf("protocol: message has no type")
 	}
 	return env.Type, env.Data, nil
+}
+
+// cut splits a message in Encode's exact form; ok is false for any other.
+// The type must be a plain name (a-z, 0-9, _) and the data an object;
+// strict decoding of the data then fails on anything after it but the
+// final '}'.
+func cut(s string) (typ string, data json.RawMessage, ok bool) {
+	const head, mid = `{"type":"`, `","data":{`
+	if !strings.HasPrefix(s, head) || !strings.HasSuffix(s, "}}") {
+		return "", nil, false
+	}
+	rest := s[len(head):]
+	end := 0
+	for end < len(rest) && (rest[end] >= 'a' && rest[end] <= 'z' || rest[end] >= '0' && rest[end] <= '9' || rest[end] == '_') {
+		end++
+	}
+	if end == 0 || !strings.HasPrefix(rest[end:], mid) {
+		return "", nil, false
+	}
+	return rest[:end], json.RawMessage(rest[end+len(mid)-1 : len(rest)-1]), true
 }
 
 func decodeData(typ string, data json.RawMessage, p Message) error {

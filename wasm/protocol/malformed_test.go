@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -130,7 +131,10 @@ func FuzzDecode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add(`{"type":"set","data":{"batch_size":1e400}}`)
+	f.Add(`{"type":"state","data":{"state":"idle"},"extra":{}}`)
+	f.Add(`{"type":"st\u0061te","data":{"state":"idle"}}`)
 	f.Fuzz(func(t *testing.T, s string) {
+		checkCut(t, s)
 		if r, err := DecodeRequest(s); err == nil {
 			again, err := Encode(r)
 			if err != nil {
@@ -150,4 +154,66 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkCut checks split's shortcut against the JSON decoder: where cut
+// takes a message apart, the decoder finds the same type and data, or the
+// data is not one JSON value (and decoding it fails).
+func checkCut(t *testing.T, s string) {
+	typ, data, ok := cut(s)
+	if !ok {
+		return
+	}
+	ptyp, pdata, err := parse(s)
+	var v any
+	if err != nil {
+		if json.Unmarshal(data, &v) == nil {
+			t.Fatalf("cut(%q) = %q, %s but the decoder refuses the message: %v", s, typ, data, err)
+		}
+		return
+	}
+	if ptyp != typ || string(pdata) != string(data) {
+		t.Fatalf("cut(%q) = %q, %s; the decoder: %q, %s", s, typ, data, ptyp, pdata)
+	}
+}
+
+func TestCutAgreesWithTheDecoder(t *testing.T) {
+	var all []Message
+	for _, m := range allRequests {
+		all = append(all, m)
+	}
+	for _, m := range allEvents {
+		all = append(all, m)
+	}
+	cuts := 0
+	for _, m := range all {
+		s, err := Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, ok := cut(s); ok {
+			cuts++
+		}
+		checkCut(t, s)
+	}
+	if cuts == 0 {
+		t.Fatal("cut took no encoded message apart")
+	}
+	for _, s := range []string{
+		`{"type":"state","data":{"state":"idle"},"extra":{}}`,
+		`{"type":"st\u0061te","data":{"state":"idle"}}`,
+		`{"type":"state","data":{"state":"idle"}} }`,
+		`{"type":"state","data":{"state":"idle"}}}`,
+	} {
+		checkCut(t, s)
+		fast, ferr := DecodeEvent(s)
+		typ, data, err := parse(s)
+		if err == nil {
+			var p Message = events[typ]()
+			err = decodeData(typ, data, p)
+		}
+		if (ferr == nil) != (err == nil) {
+			t.Errorf("DecodeEvent(%q) = %v, %v; the decoder's error: %v", s, fast, ferr, err)
+		}
+	}
 }
