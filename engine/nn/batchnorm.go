@@ -32,6 +32,8 @@ type BatchNormalization struct {
 	Gamma, Beta                *Param // γ (starts at 1), β (starts at 0), (C)
 	MovingMean, MovingVariance *Param // start at 0 and 1, (C), NonTrainable
 
+	share      *Share    // the share of a batch training sees (see Share); nil: all of it
+	count      float64   // values per channel of the last Forward's batch (every share's)
 	batchStats bool      // the last Forward used the batch's statistics
 	invStd     []float64 // 1/√(σ² + ε) per channel, of the last Forward
 	xhat       *tensor.Dense
@@ -41,6 +43,7 @@ type BatchNormalization struct {
 var (
 	_ Layer   = (*BatchNormalization)(nil)
 	_ Freezer = (*BatchNormalization)(nil)
+	_ sharer  = (*BatchNormalization)(nil)
 )
 
 // NewBatchNormalization returns a BatchNormalization layer over channels
@@ -66,33 +69,40 @@ func NewBatchNormalization(channels int, momentum, epsilon float64) *BatchNormal
 //
 // Sums run in float64; products are rounded explicitly (float64(a·b)) so
 // no platform fuses them into FMA and every platform gives the same bits.
+// Training a share of a batch, the sums are the whole batch's (Share.Sync).
 func (b *BatchNormalization) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	c := len(b.invStd)
 	s := x.Shape()
 	mustMatch("BatchNormalization", "channels", tensor.Shape{s[len(s)-1]}, tensor.Shape{c})
 	xs := floats(x)
-	count := len(xs) / c // values per channel
 	mean := make([]float64, c)
 	b.batchStats = training && !b.Frozen
 	if b.batchStats {
-		variance := make([]float64, c)
+		// mean holds the channel sums and, last, the count of values per
+		// channel, summed over the shares in one step.
+		sums := make([]float64, c+1)
 		for at := 0; at < len(xs); at += c {
 			for ch, v := range xs[at : at+c] {
-				mean[ch] += float64(v)
+				sums[ch] += float64(v)
 			}
 		}
+		sums[c] = float64(len(xs) / c)
+		b.allSum(sums)
+		b.count = sums[c]
 		for ch := range mean {
-			mean[ch] /= float64(count)
+			mean[ch] = sums[ch] / b.count
 		}
+		variance := make([]float64, c)
 		for at := 0; at < len(xs); at += c {
 			for ch, v := range xs[at : at+c] {
 				d := float64(v) - mean[ch]
 				variance[ch] += float64(d * d)
 			}
 		}
+		b.allSum(variance)
 		mm, mv := floats(b.MovingMean.Value), floats(b.MovingVariance.Value)
 		for ch := range variance {
-			variance[ch] /= float64(count)
+			variance[ch] /= b.count
 			b.invStd[ch] = 1 / math.Sqrt(variance[ch]+b.Epsilon)
 			mm[ch] = float32(float64(b.Momentum*float64(mm[ch])) + float64((1-b.Momentum)*mean[ch]))
 			mv[ch] = float32(float64(b.Momentum*float64(mv[ch])) + float64((1-b.Momentum)*variance[ch]))
@@ -129,8 +139,10 @@ func (b *BatchNormalization) Backward(dy *tensor.Dense) *tensor.Dense {
 	mustMatch("BatchNormalization", "dy", dy.Shape(), b.y.Shape())
 	c := len(b.invStd)
 	g, xh := floats(dy), floats(b.xhat)
-	m := float64(len(g) / c)
-	sumDy, sumDyXhat := make([]float64, c), make([]float64, c)
+	// sums holds Σ dy then Σ dy·x̂ per channel: this share's for dγ and dβ
+	// (the shares' grads are added up later), the whole batch's for dx.
+	sums := make([]float64, 2*c)
+	sumDy, sumDyXhat := sums[:c], sums[c:]
 	for at := 0; at < len(g); at += c {
 		for ch, v := range g[at : at+c] {
 			sumDy[ch] += float64(v)
@@ -141,6 +153,11 @@ func (b *BatchNormalization) Backward(dy *tensor.Dense) *tensor.Dense {
 	for ch := range c {
 		dgamma[ch] += float32(sumDyXhat[ch])
 		dbeta[ch] += float32(sumDy[ch])
+	}
+	m := float64(len(g) / c)
+	if b.batchStats {
+		b.allSum(sums)
+		m = b.count
 	}
 	b.dx = reuse(b.dx, dy.Shape()...)
 	dx := floats(b.dx)
@@ -157,6 +174,15 @@ func (b *BatchNormalization) Backward(dy *tensor.Dense) *tensor.Dense {
 		}
 	}
 	return b.dx
+}
+
+func (b *BatchNormalization) setShare(s *Share) { b.share = s }
+
+// allSum sums v over the shares of the batch (nothing to do without any).
+func (b *BatchNormalization) allSum(v []float64) {
+	if b.share != nil && b.share.Sync != nil {
+		b.share.Sync.AllSum(v)
+	}
 }
 
 // Params returns γ, β, the moving mean and the moving variance (Keras'

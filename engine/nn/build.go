@@ -79,7 +79,7 @@ func newLayer(l spec.Layer, in []int, seed, i uint64) Freezer {
 	case spec.TypeSoftmax:
 		return &Softmax{}
 	case spec.TypeDropout:
-		return NewDropout(l.Rate, rand.New(rand.NewPCG(seed, dropoutStream+i)))
+		return newDropoutPCG(l.Rate, rand.NewPCG(seed, dropoutStream+i))
 	case spec.TypeFlatten:
 		return &Flatten{}
 	case spec.TypeConv2D:

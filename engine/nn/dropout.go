@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"gorgonia.org/tensor"
@@ -21,6 +22,9 @@ type Dropout struct {
 	FreezeFlag         // carried for the spec; Dropout has no params
 
 	rng     *rand.Rand
+	src     *rand.PCG // rng's source when Build made it, whose state can be saved
+	share   *Share    // the share of a batch training sees (see Share); nil: all of it
+	full    []float32 // the whole batch's mask, when training a share
 	mask    []float32 // 0 or 1/(1−rate) per input, from the last training Forward
 	next    []float32 // the mask SetNextMask gave the next training Forward
 	applied bool      // the last Forward used the mask (training and rate > 0)
@@ -30,6 +34,7 @@ type Dropout struct {
 var (
 	_ Layer   = (*Dropout)(nil)
 	_ Freezer = (*Dropout)(nil)
+	_ sharer  = (*Dropout)(nil)
 )
 
 // NewDropout returns a Dropout layer that draws its masks from rng.
@@ -37,14 +42,31 @@ func NewDropout(rate float64, rng *rand.Rand) *Dropout {
 	return &Dropout{Rate: rate, rng: rng}
 }
 
+// newDropoutPCG returns a Dropout layer drawing from src, whose state
+// RandomState can then save.
+func newDropoutPCG(rate float64, src *rand.PCG) *Dropout {
+	d := NewDropout(rate, rand.New(src))
+	d.src = src
+	return d
+}
+
 // Forward: y = x · m with m_i = 0 (probability rate) or 1/(1 − rate) while
 // training; y = x at inference.
+//
+// Training a share of a batch, it draws the mask of the whole batch and
+// uses the share's rows of it: the same units drop whatever the split.
 func (d *Dropout) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	d.applied = training && d.Rate > 0
 	if !d.applied {
 		return x
 	}
 	n := x.Shape().TotalSize()
+	if s := d.share; s != nil && d.next == nil {
+		width := n / x.Shape()[0]
+		d.full = d.draw(d.full, s.Total*width)
+		d.mask = d.full[s.Offset*width : s.Offset*width+n]
+		return d.applyMask(x)
+	}
 	if d.next != nil {
 		mustMatch("Dropout", "the mask SetNextMask gave", tensor.Shape{len(d.next)}, tensor.Shape{n})
 		d.mask, d.next = append(d.mask[:0], d.next...), nil
@@ -112,6 +134,25 @@ func (d *Dropout) Backward(dy *tensor.Dense) *tensor.Dense {
 	d.dx = reuse(d.dx, dy.Shape()...)
 	kernels.Mul(floats(d.dx), floats(dy), d.mask)
 	return d.dx
+}
+
+func (d *Dropout) setShare(s *Share) { d.share = s }
+
+// randomState returns the generator's state (an error when it was not
+// made by Build, whose source can be saved).
+func (d *Dropout) randomState() ([]byte, error) {
+	if d.src == nil {
+		return nil, fmt.Errorf("dropout: its random generator's state cannot be saved (make the model with Build)")
+	}
+	return d.src.MarshalBinary()
+}
+
+// setRandomState sets the generator to a state randomState returned.
+func (d *Dropout) setRandomState(b []byte) error {
+	if d.src == nil {
+		return fmt.Errorf("dropout: its random generator's state cannot be set (make the model with Build)")
+	}
+	return d.src.UnmarshalBinary(b)
 }
 
 // Params returns nil: Dropout has no weights.

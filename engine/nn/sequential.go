@@ -145,6 +145,26 @@ func (m *Sequential) TrainBatch(x, y *tensor.Dense) (float64, error) {
 
 // trainBatch is TrainBatch that also counts the correct predictions.
 func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, err error) {
+	loss, correct, err = m.forwardBackward(x, y, nil)
+	if err != nil {
+		return loss, correct, err
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		m.restoreState()
+		return loss, correct, &DivergedError{Loss: loss, LearningRate: m.opt.LearningRate()}
+	}
+	return loss, correct, m.step(loss)
+}
+
+// forwardBackward runs the forward pass, the loss and the backward pass of
+// x and y, leaving dL/dθ in every param's Grad, and returns the mean loss
+// and the correct predictions. share, when not nil, says x is that part of
+// a larger batch (see ShareGradients). It keeps a copy of the layer state
+// (moving averages) that the forward pass moves, for restoreState.
+//
+// A non-finite loss stops it before the backward pass, except in a share
+// that syncs with others: those must all run every collective step.
+func (m *Sequential) forwardBackward(x, y *tensor.Dense, share *Share) (loss float64, correct int, err error) {
 	if m.opt == nil || m.loss == nil {
 		return 0, 0, fmt.Errorf("the model is not compiled: call Compile (or make it with Build) before training")
 	}
@@ -152,6 +172,8 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 		return 0, 0, err
 	}
 	x = m.asInput(x)
+	m.setShare(share)
+	defer m.setShare(nil)
 	// Forward, keeping what Backward needs. It also moves layer state
 	// (moving averages): keep a copy to undo a diverged step.
 	m.saveState()
@@ -166,9 +188,8 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 	}
 	loss = m.trainLoss.Forward(out, y)
 	correct = countCorrect(out, y)
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		m.restoreState()
-		return loss, correct, &DivergedError{Loss: loss, LearningRate: m.opt.LearningRate()}
+	if (math.IsNaN(loss) || math.IsInf(loss, 0)) && (share == nil || share.Sync == nil) {
+		return loss, correct, nil
 	}
 	// Backward: grads accumulate, so clear them first.
 	for _, l := range m.layers {
@@ -177,6 +198,15 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 		}
 	}
 	g := m.trainLoss.Backward()
+	if n := x.Shape()[0]; share != nil && share.Total != n {
+		// The loss is this share's mean; the batch's mean weighs it by
+		// n/Total, so that the shares' gradients add up to the batch's.
+		scale := float32(float64(n) / float64(share.Total))
+		gs := g.Float32s()
+		for i := range gs {
+			gs[i] *= scale
+		}
+	}
 	first := m.firstTrained()
 	if first < len(m.train) {
 		// Nothing uses dL/dx of the first layer that learns: for the seed
@@ -190,8 +220,15 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 	for i := len(m.train) - 1; i >= first; i-- {
 		g = m.train[i].Backward(g)
 	}
-	// Update the trainable params, keeping a copy to undo a step that
-	// overflows.
+	return loss, correct, nil
+}
+
+// step updates the trainable params from their Grads: clipping, the
+// optimizer's step and the check that the weights stayed finite (else
+// they and the layer state go back to before the batch). loss is the
+// batch's, for the error.
+func (m *Sequential) step(loss float64) error {
+	// Keep a copy of the params to undo a step that overflows.
 	m.collectTrainable()
 	for i, p := range m.trainable {
 		copy(m.backup[i], p.Value.Float32s())
@@ -205,9 +242,9 @@ func (m *Sequential) trainBatch(x, y *tensor.Dense) (loss float64, correct int, 
 			copy(p.Value.Float32s(), m.backup[i])
 		}
 		m.restoreState()
-		return loss, correct, &DivergedError{Loss: loss, Weights: true, LearningRate: m.opt.LearningRate()}
+		return &DivergedError{Loss: loss, Weights: true, LearningRate: m.opt.LearningRate()}
 	}
-	return loss, correct, nil
+	return nil
 }
 
 // inputGradientSkipper is a layer that can leave out dL/dx in Backward
