@@ -1,6 +1,8 @@
 package session
 
 import (
+	"strconv"
+
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -30,8 +32,9 @@ var backendNames = map[string]string{
 
 // BackendState is the user's choice and the worker's last word on it.
 type BackendState struct {
-	Choice string           // protocol.Backend*; "" until chosen (auto)
-	InUse  protocol.Backend // the last backend event; Name "" before one
+	Choice  string           // protocol.Backend*; "" until chosen (auto)
+	Workers int              // training workers chosen; 0 until chosen
+	InUse   protocol.Backend // the last backend event; Name "" before one
 }
 
 // BackendChoice is the select's value: the user's choice, else the
@@ -53,9 +56,52 @@ func (s *Session) SetBackend(choice string) {
 	s.send(protocol.BackendRequest{Name: choice})
 }
 
+// WorkerChoices are the Workers select's options: 1 to the most this
+// browser offers (the worker's last word; 1 before it).
+func (s *Session) WorkerChoices() []int {
+	n := max(s.Backend.InUse.MaxWorkers, 1)
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// WorkersChoice is the Workers select's value: the user's choice, else the
+// worker's (its default, cores − 1), else 1.
+func (s *Session) WorkersChoice() int {
+	switch {
+	case s.Backend.Workers > 0:
+		return s.Backend.Workers
+	case s.Backend.InUse.WorkersChoice > 0:
+		return s.Backend.InUse.WorkersChoice
+	}
+	return 1
+}
+
+// SetWorkers sends how many training workers share each batch.
+func (s *Session) SetWorkers(n int) {
+	s.Backend.Workers = n
+	s.send(protocol.BackendRequest{Workers: n})
+}
+
+// SetWorkersValue is SetWorkers from the select's value ("3").
+func (s *Session) SetWorkersValue(v string) {
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 {
+		s.SetWorkers(n)
+	}
+}
+
 // BackendInUse is the text of #backend-in-use: "in use: WebGPU
-// (SwiftShader, software)", "in use: SIMD".
+// (SwiftShader, software)", "in use: SIMD", "in use: SIMD × 3 workers".
 func (s *Session) BackendInUse() string {
+	if w := s.Backend.InUse.Workers; w > 1 {
+		return s.backendInUse() + " × " + strconv.Itoa(w) + " workers"
+	}
+	return s.backendInUse()
+}
+
+func (s *Session) backendInUse() string {
 	b := s.Backend.InUse
 	if b.Name == "" {
 		return "in use: …"
@@ -74,9 +120,18 @@ func (s *Session) BackendInUse() string {
 	return "in use: " + name
 }
 
-// BackendNote is why the choice is not what trains, or what failed ("" if
-// nothing to say).
-func (s *Session) BackendNote() string { return s.Backend.InUse.Note }
+// BackendNote is why the choice is not what trains, or what failed, and
+// the same of the workers ("" if nothing to say).
+func (s *Session) BackendNote() string {
+	b := s.Backend.InUse
+	switch {
+	case b.Note != "" && b.WorkersNote != "":
+		return b.Note + ". " + b.WorkersNote
+	case b.Note != "":
+		return b.Note
+	}
+	return b.WorkersNote
+}
 
 // applyBackend takes the worker's backend event.
 func (s *Session) applyBackend(e protocol.Backend) {

@@ -39,4 +39,21 @@ func TestBackendSelect(t *testing.T) {
 	if got := a.BackendInUse(); got != "in use: CPU (pure Go)" {
 		t.Errorf("on pure Go: %q", got)
 	}
+	a.Handle(protocol.Backend{Name: "simd", Available: []string{"simd", "go"}, Workers: 1, WorkersChoice: 1, MaxWorkers: 4})
+	if got := a.WorkerChoices(); len(got) != 4 || got[3] != 4 || a.WorkersChoice() != 1 || a.BackendInUse() != "in use: SIMD" {
+		t.Errorf("4 cores: choices %v, choice %d, %q", got, a.WorkersChoice(), a.BackendInUse())
+	}
+	a.SetWorkers(3)
+	if last := sent[len(sent)-1]; last != (protocol.BackendRequest{Workers: 3}) || a.WorkersChoice() != 3 {
+		t.Fatalf("choosing 3 workers sent %v (choice %d)", last, a.WorkersChoice())
+	}
+	a.Handle(protocol.Backend{Name: "simd", Available: []string{"simd", "go"}, Workers: 3, WorkersChoice: 3, MaxWorkers: 4})
+	if got := a.BackendInUse(); got != "in use: SIMD × 3 workers" || a.BackendNote() != "" {
+		t.Errorf("3 workers: %q, note %q", got, a.BackendNote())
+	}
+	a.Handle(protocol.Backend{Name: "simd", Available: []string{"simd", "go"}, Workers: 1, WorkersChoice: 3, MaxWorkers: 1,
+		WorkersNote: "the page is not cross-origin isolated"})
+	if got := a.BackendInUse(); got != "in use: SIMD" || a.BackendNote() != "the page is not cross-origin isolated" {
+		t.Errorf("no shared memory: %q, note %q", got, a.BackendNote())
+	}
 }

@@ -15,13 +15,19 @@ const (
 	BackendGo     = "go"
 )
 
-// Faults a Backend request may inject into the WebGPU backend, a test
-// hook: FaultShader makes its next start compile a broken shader,
-// FaultDevice destroys its device before the next batch (as a lost GPU).
+// Faults a Backend request may inject, a test hook: FaultShader makes the
+// WebGPU backend's next start compile a broken shader, FaultDevice
+// destroys its device before the next batch (as a lost GPU), FaultWorker
+// terminates the second training worker as the next batch starts (as a
+// worker that dies mid-batch).
 const (
 	FaultShader = "shader"
 	FaultDevice = "device"
+	FaultWorker = "worker"
 )
+
+// MaxWorkers is the most training workers a Backend request may ask for.
+const MaxWorkers = 16
 
 // BackendRequest chooses where later batches train (between two batches; the
 // CPU backends give the same bits, WebGPU agrees within float rounding). An
@@ -30,8 +36,12 @@ const (
 // answers Backend.
 type BackendRequest struct {
 	Name string `json:"name,omitempty"`
-	// Fault, a test hook, makes the WebGPU backend fail on purpose so the
-	// fallback can be seen (FaultShader, FaultDevice).
+	// Workers is how many training workers share each batch (data-parallel:
+	// each computes its share's gradients, one step is taken from their
+	// sum), 1 to MaxWorkers; 0 changes nothing.
+	Workers int `json:"workers,omitempty"`
+	// Fault, a test hook, makes a backend fail on purpose so the fallback
+	// can be seen (FaultShader, FaultDevice, FaultWorker).
 	Fault string `json:"fault,omitempty"`
 }
 
@@ -55,6 +65,17 @@ type Backend struct {
 	// Note says, for the user, why the choice is not what trains (the
 	// model needs the CPU, there is no adapter) or what failed.
 	Note string `json:"note,omitempty"`
+	// Workers is how many training workers share each batch now (1 on
+	// WebGPU and in the playground); WorkersChoice what the page chose (or
+	// the default, cores − 1); MaxWorkers the most this browser offers
+	// (1 when workers cannot share memory).
+	Workers       int `json:"workers,omitempty"`
+	WorkersChoice int `json:"workers_choice,omitempty"`
+	MaxWorkers    int `json:"max_workers,omitempty"`
+	// WorkersNote says why fewer workers train than chosen (no shared
+	// memory, the playground), or that one stopped and training went on
+	// without it.
+	WorkersNote string `json:"workers_note,omitempty"`
 }
 
 func (BackendRequest) Type() string { return "backend" }
@@ -68,11 +89,14 @@ func (m BackendRequest) check() error {
 	default:
 		return fmt.Errorf("unknown backend %q (want auto, webgpu, simd or go)", m.Name)
 	}
+	if m.Workers < 0 || m.Workers > MaxWorkers {
+		return fmt.Errorf("workers must be from 1 to %d, got %d", MaxWorkers, m.Workers)
+	}
 	switch m.Fault {
-	case "", FaultShader, FaultDevice:
+	case "", FaultShader, FaultDevice, FaultWorker:
 		return nil
 	}
-	return fmt.Errorf("unknown fault %q (want shader or device)", m.Fault)
+	return fmt.Errorf("unknown fault %q (want shader, device or worker)", m.Fault)
 }
 
 func (m Backend) check() error {

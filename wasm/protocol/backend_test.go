@@ -9,12 +9,15 @@ import (
 func init() {
 	allRequests = append(allRequests,
 		BackendRequest{}, BackendRequest{Name: BackendGo}, BackendRequest{Name: BackendAuto}, BackendRequest{Name: BackendSIMD},
-		BackendRequest{Name: BackendWebGPU}, BackendRequest{Fault: FaultShader}, BackendRequest{Name: BackendWebGPU, Fault: FaultDevice})
+		BackendRequest{Name: BackendWebGPU}, BackendRequest{Fault: FaultShader}, BackendRequest{Name: BackendWebGPU, Fault: FaultDevice},
+		BackendRequest{Workers: 3}, BackendRequest{Fault: FaultWorker})
 	allEvents = append(allEvents, Backend{Name: "simd", Available: []string{"simd", "go"}},
 		Backend{Name: "webgpu", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "NVIDIA GeForce RTX 4070"},
 		Backend{Name: "simd", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "SwiftShader", Software: true,
 			Note: "Auto: the WebGPU adapter (SwiftShader) is software, slower than the CPU kernels"},
-		Backend{Name: "simd", Available: []string{"simd", "go"}, Choice: BackendWebGPU, Note: "WebGPU runs Dense models only; layer 1 is Conv2D"})
+		Backend{Name: "simd", Available: []string{"simd", "go"}, Choice: BackendWebGPU, Note: "WebGPU runs Dense models only; layer 1 is Conv2D"},
+		Backend{Name: "simd", Available: []string{"simd", "go"}, Workers: 2, WorkersChoice: 3, MaxWorkers: 4,
+			WorkersNote: "training worker 2 stopped: its worker was terminated; training goes on with 2 workers from the last weights"})
 }
 
 func TestBackendWireFormat(t *testing.T) {
@@ -43,8 +46,12 @@ func TestBackendRejects(t *testing.T) {
 		t.Errorf("Encode(Backend without a name): err = %v", err)
 	}
 	if _, err := DecodeRequest(`{"type":"backend","data":{"fault":"cosmic-ray"}}`); err == nil ||
-		!strings.Contains(err.Error(), `unknown fault "cosmic-ray" (want shader or device)`) {
+		!strings.Contains(err.Error(), `unknown fault "cosmic-ray" (want shader, device or worker)`) {
 		t.Errorf("fault cosmic-ray: err = %v; want it to name the fault and the choices", err)
+	}
+	if _, err := DecodeRequest(`{"type":"backend","data":{"workers":17}}`); err == nil ||
+		!strings.Contains(err.Error(), "workers must be from 1 to 16, got 17") {
+		t.Errorf("17 workers: err = %v", err)
 	}
 	if _, err := DecodeEvent(`{"type":"backend","data":{"name":"go","available":["go"],"choice":"tpu"}}`); err == nil ||
 		!strings.Contains(err.Error(), `unknown choice "tpu"`) {

@@ -7,17 +7,25 @@
 package main
 
 import (
+	"strings"
 	"syscall/js"
 	"time"
 
+	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
 	"github.com/nnplay/nnplay/wasm/webgpu"
+	"github.com/nnplay/nnplay/wasm/worker/replicas"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
 
 func main() {
 	self := js.Global()
+	if strings.Contains(self.Get("location").Get("search").String(), "replica") {
+		// A helper of data-parallel training, started by a training worker.
+		replicas.Serve()
+		return
+	}
 	self.Get("performance").Call("mark", "worker main")
 	queue := trainer.NewQueue()
 	post := func(msg string) { self.Call("postMessage", msg) }
@@ -66,9 +74,20 @@ func main() {
 		Mark:  func(name string) { self.Get("performance").Call("mark", name) },
 		// Uploaded images (load_dataset) decode through the browser.
 		DecodeImage: decodeImage,
+		Workers:     webWorkers{},
 	}, queue)
 	ready, _ := protocol.Encode(protocol.Ready{})
 	post(ready)
 	self.Get("performance").Call("mark", "worker ready")
 	t.Run()
+}
+
+// webWorkers starts the helpers of data-parallel training as Web Workers
+// (wasm/worker/replicas).
+type webWorkers struct{}
+
+func (webWorkers) Limits() (def, max int, why string) { return replicas.Limits() }
+
+func (webWorkers) Start(m *nn.Sequential, spec []byte, helpers int) (trainer.WorkerGroup, error) {
+	return replicas.Start(m, spec, helpers)
 }

@@ -15,7 +15,15 @@ import (
 // the ones it has. Choosing again retries a GPU that failed.
 func (t *Trainer) backend(r protocol.BackendRequest) error {
 	t.gpu.asked = true
-	if r.Fault != "" {
+	if r.Workers > 0 {
+		t.setWorkers(r.Workers)
+	}
+	if r.Fault == protocol.FaultWorker {
+		if n, _ := t.workersFor(); n < 2 {
+			return fmt.Errorf("backend: only one training worker runs, so none can be terminated (fault %s)", r.Fault)
+		}
+		t.par.kill = true
+	} else if r.Fault != "" {
 		f, ok := t.env.GPU.(GPUFaulter)
 		if !ok {
 			return fmt.Errorf("backend: there is no WebGPU here to break (fault %s)", r.Fault)
@@ -57,6 +65,7 @@ func (t *Trainer) backendEvent() protocol.Backend {
 	if use {
 		b.Name = protocol.BackendWebGPU
 	}
+	t.workersEvent(&b)
 	return b
 }
 
@@ -74,7 +83,7 @@ func (t *Trainer) announceBackend(force bool) {
 		return
 	}
 	b := t.backendEvent()
-	key := b.Name + "\x00" + b.Choice + "\x00" + b.Note
+	key := fmt.Sprint(b.Name, "\x00", b.Choice, "\x00", b.Note, "\x00", b.Workers, "\x00", b.WorkersNote)
 	if !force && key == t.gpu.last {
 		return
 	}

@@ -149,12 +149,12 @@ func (t *Trainer) trainBatch(report bool) {
 			gpu = false
 		}
 	}
-	switch {
-	case gpu:
-	case report:
-		loss, layers, err = t.model.TrainBatchWithStats(x, y)
-	default:
-		loss, err = t.model.TrainBatch(x, y)
+	if !gpu {
+		if workers, _ := t.workersFor(); workers > 1 {
+			loss, layers, err = t.parallelBatch(x, y, workers, report)
+		} else {
+			loss, layers, err = t.singleBatch(x, y, report)
+		}
 	}
 	if err != nil {
 		var diverged *nn.DivergedError

@@ -52,6 +52,9 @@ type Env struct {
 	// straight-alpha RGBA bytes, row-major: the browser's createImageBitmap
 	// in the worker. nil: images cannot be loaded.
 	DecodeImage func(encoded []byte) (rgba []byte, width, height int, err error)
+	// Workers starts helper workers for data-parallel training; nil: one
+	// worker trains.
+	Workers Workers
 }
 
 func (t *Trainer) mark(name string) {
@@ -89,6 +92,8 @@ type Trainer struct {
 	goal *goal
 	// gpu is the WebGPU backend's state (gpu.go).
 	gpu gpuState
+	// par is data-parallel training's state (parallel.go).
+	par parState
 	// ex is the explain and compare views' state (explain.go).
 	ex explainState
 	// user is the user's own data set (dataset.go), kept beside MNIST;

@@ -1,0 +1,181 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// isolatedWorker starts a training worker on the blank page, which (as
+// the app's server does) sends COOP and COEP, and checks the page is
+// cross-origin isolated: what lets workers share memory.
+func isolatedWorker(t *testing.T, timeout time.Duration) *workerClient {
+	t.Helper()
+	c := startWorker(t, server.URL, timeout)
+	var isolated bool
+	c.tab.Run("read crossOriginIsolated", chromedp.Evaluate(`self.crossOriginIsolated === true && typeof SharedArrayBuffer === "function"`, &isolated))
+	if !isolated {
+		t.Fatal("the blank page is not cross-origin isolated; its server must send COOP and COEP")
+	}
+	c.send(protocol.LoadData{})
+	c.await("data_ready", 90*time.Second, isType("data_ready"))
+	return c
+}
+
+// parallelRun is what a run of steps batches on some workers left.
+type parallelRun struct {
+	backend  protocol.Backend
+	weights  protocol.Snapshot
+	accuracy float64
+}
+
+// trainOn trains s for steps batches on workers training workers (Step
+// by Step), then evaluates it on the test set and takes its weights.
+func trainOn(t *testing.T, s spec.Model, workers, steps int) parallelRun {
+	t.Helper()
+	c := isolatedWorker(t, 4*time.Minute)
+	var r parallelRun
+	c.send(protocol.BackendRequest{Workers: workers})
+	r.backend = c.await("backend", 10*time.Second, isType("backend")).(protocol.Backend)
+	if r.backend.Workers != workers || r.backend.WorkersNote != "" {
+		t.Fatalf("asked for %d workers: %+v", workers, r.backend)
+	}
+	c.send(protocol.Build{Spec: s})
+	c.await("built", 30*time.Second, isType("built"))
+	for range steps {
+		c.send(protocol.Step{})
+	}
+	c.await("the last batch", 2*time.Minute, isBatch(steps))
+	c.send(protocol.Evaluate{ID: 1})
+	r.accuracy = c.await("evaluation", time.Minute, isType("evaluation")).(protocol.Evaluation).Accuracy
+	c.send(protocol.SnapshotRequest{ID: 2})
+	r.weights = c.await("snapshot", 30*time.Second, isType("snapshot")).(protocol.Snapshot)
+	for _, e := range c.all {
+		if er, ok := e.(protocol.Error); ok {
+			t.Errorf("%d workers: error %q", workers, er.Message)
+		}
+	}
+	return r
+}
+
+// relDiff is ‖a − b‖/‖a‖ over every weight of two snapshots.
+func relDiff(t *testing.T, a, b protocol.Snapshot) float64 {
+	var d, n float64
+	for i := range a.Params {
+		x, err := protocol.BytesToFloats(a.Params[i].Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := protocol.BytesToFloats(b.Params[i].Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range x {
+			d += (float64(x[j]) - float64(y[j])) * (float64(x[j]) - float64(y[j]))
+			n += float64(x[j]) * float64(x[j])
+		}
+	}
+	return math.Sqrt(d / n)
+}
+
+// TestParallelWorkersReproducible: LeNet with BatchNormalization and
+// Dropout, 100 batches on 2 Web Workers sharing memory, twice:
+// bit-identical weights. LeNet with Dropout on 1 worker trains the same
+// model as on 2 within summation order: weights within 1e-4 relative after
+// 100 batches, test accuracy within 0.3 points. (With BatchNormalization
+// after a convolution, Adam turns the rounding noise of a bias whose
+// gradient BatchNormalization cancels into steps of the learning rate,
+// and the runs part: the README's performance section.)
+func TestParallelWorkersReproducible(t *testing.T) {
+	dropout := spec.LeNet()
+	dropout.Layers = append(dropout.Layers[:5:5], spec.Layer{Type: spec.TypeDropout, Rate: 0.25},
+		spec.Dense(120, spec.ActReLU), spec.Dense(84, spec.ActReLU), spec.Dense(10, spec.ActSoftmax))
+	bn := spec.LeNet()
+	bn.Layers = []spec.Layer{bn.Layers[0], bn.Layers[1], spec.BatchNormalization(), bn.Layers[2], bn.Layers[3], bn.Layers[4],
+		{Type: spec.TypeDropout, Rate: 0.3}, bn.Layers[5], bn.Layers[6], bn.Layers[7]}
+	steps := 100
+	a := trainOn(t, bn, 2, steps)
+	b := trainOn(t, bn, 2, steps)
+	for i := range a.weights.Params {
+		if !bytes.Equal(a.weights.Params[i].Data, b.weights.Params[i].Data) {
+			t.Errorf("layer %d %s: two runs on 2 workers differ", a.weights.Params[i].Layer, a.weights.Params[i].Name)
+		}
+	}
+	one, two := trainOn(t, dropout, 1, steps), trainOn(t, dropout, 2, steps)
+	d := relDiff(t, one.weights, two.weights)
+	t.Logf("1 vs 2 workers after %d batches: weights %.3g apart (relative); test accuracy %.2f vs %.2f %%", steps, d, 100*one.accuracy, 100*two.accuracy)
+	if !(d <= 1e-4) || d == 0 {
+		t.Errorf("1 vs 2 workers: weights %.3g apart (relative); want ≤ 1e-4 and not 0 (2 workers add in another order)", d)
+	}
+	if math.Abs(one.accuracy-two.accuracy) > 0.003 {
+		t.Errorf("1 vs 2 workers: test accuracy %.2f vs %.2f %%; want within 0.3 points", 100*one.accuracy, 100*two.accuracy)
+	}
+}
+
+// TestParallelWorkerKilled: a helper worker terminated mid-epoch; the
+// training goes on with the other from the last weights, says so, and
+// the model keeps what it had learnt.
+func TestParallelWorkerKilled(t *testing.T) {
+	c := isolatedWorker(t, 4*time.Minute)
+	c.send(protocol.BackendRequest{Workers: 2})
+	c.await("backend", 10*time.Second, isType("backend"))
+	m := spec.Seed()
+	m.Epochs = 1
+	c.send(protocol.Build{Spec: m})
+	c.send(protocol.Start{})
+	before := c.await("progress past batch 150", time.Minute, func(e protocol.Event) bool {
+		p, ok := e.(protocol.Progress)
+		return ok && p.GlobalBatch > 150
+	}).(protocol.Progress)
+	c.send(protocol.BackendRequest{Fault: protocol.FaultWorker})
+	b := c.await("the note", 30*time.Second, func(e protocol.Event) bool {
+		b, ok := e.(protocol.Backend)
+		return ok && strings.Contains(b.WorkersNote, "stopped")
+	}).(protocol.Backend)
+	want := "training worker 2 stopped: its worker was terminated; training goes on with 1 worker from the last weights"
+	if b.Workers != 1 || b.WorkersNote != want {
+		t.Errorf("after the fault: %d workers, note %q; want 1 and %q", b.Workers, b.WorkersNote, want)
+	}
+	after := c.await("the next progress", 30*time.Second, isType("progress")).(protocol.Progress)
+	if after.GlobalBatch <= before.GlobalBatch || after.Epoch != 1 || !(after.Loss < 1) {
+		t.Errorf("after the lost worker: %+v; before it: %+v; want the same run going on", after, before)
+	}
+	end := c.await("epoch_end", 2*time.Minute, isType("epoch_end")).(protocol.EpochEnd)
+	if end.ValAccuracy < 0.95 {
+		t.Errorf("after an epoch that lost a worker the test accuracy is %.4f; want at least 0.95", end.ValAccuracy)
+	}
+}
+
+// TestTrainPanelWorkers: the training panel's Workers select offers 1 to
+// the cores, and training on 2 says so in what is in use.
+func TestTrainPanelWorkers(t *testing.T) {
+	u, _ := openApp(t, 3*time.Minute)
+	var cores int
+	u.js("read the cores", `navigator.hardwareConcurrency`, &cores)
+	var options []string
+	u.js("read the options", `[...document.querySelectorAll("#workers option")].map(o => o.value)`, &options)
+	if len(options) != min(cores, 16) || options[0] != "1" {
+		t.Fatalf("#workers offers %v on %d cores", options, cores)
+	}
+	u.choose("#workers", "2")
+	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD × 2 workers" })
+	u.click("#train")
+	u.WaitText("#batch-counter", time.Minute, func(s string) bool { n, err := strconv.Atoi(s); return err == nil && n >= 50 })
+	u.click("#pause")
+	if got := u.text("#backend-in-use"); got != "in use: SIMD × 2 workers" {
+		t.Errorf("after training: %q", got)
+	}
+	if note := u.text("#backend-note"); strings.Contains(note, "stopped") || strings.Contains(note, "could not") {
+		t.Errorf("#backend-note: %q", note)
+	}
+}

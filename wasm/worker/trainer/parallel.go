@@ -1,0 +1,209 @@
+package trainer
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"gorgonia.org/tensor"
+
+	"github.com/nnplay/nnplay/engine/ddp"
+	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// Workers starts the helper workers of data-parallel training
+// (engine/ddp): Web Workers sharing memory in the browser
+// (wasm/worker/replicas), goroutines in tests.
+type Workers interface {
+	// Limits are the default number of training workers (cores − 1, at
+	// least 1), the most there may be, and why only one can train ("" when
+	// several can).
+	Limits() (def, max int, why string)
+	// Start starts helpers for model m; each builds m's spec (specJSON).
+	Start(m *nn.Sequential, specJSON []byte, helpers int) (WorkerGroup, error)
+}
+
+// WorkerGroup is one model's helpers.
+type WorkerGroup interface {
+	ddp.Helpers
+	// KillNext terminates helper rank as the next batch starts, as a
+	// worker dying mid-batch (FaultWorker, a test hook).
+	KillNext(rank int)
+	// Close stops every helper.
+	Close()
+}
+
+// parState is data-parallel training's state.
+type parState struct {
+	choice int         // the workers the page chose; 0: the default
+	group  WorkerGroup // the helpers of the model they were started for
+	key    parKey
+	note   string // what happened to a worker, for the backend event
+	kill   bool   // FaultWorker: terminate a helper in the next batch
+}
+
+// parKey is what a group's helpers were built for: the model and which of
+// its layers are frozen (that changes what they send back).
+type parKey struct {
+	model  *nn.Sequential
+	frozen string
+}
+
+func keyOf(m *nn.Sequential) parKey {
+	k := parKey{model: m}
+	for i := range m.Layers() {
+		if m.Trainable(i) {
+			k.frozen += "t"
+		} else {
+			k.frozen += "f"
+		}
+	}
+	return k
+}
+
+// workerLimits returns Workers' limits, or one worker and no reason when
+// the host has none.
+func (t *Trainer) workerLimits() (def, max int, why string) {
+	if t.env.Workers == nil {
+		return 1, 1, ""
+	}
+	return t.env.Workers.Limits()
+}
+
+// workersChosen is the number of training workers the page chose (or the
+// default), within the limits.
+func (t *Trainer) workersChosen() int {
+	def, max, _ := t.workerLimits()
+	n := t.par.choice
+	if n == 0 {
+		n = def
+	}
+	return min(n, max)
+}
+
+// workersFor says how many workers train the next batch and, when fewer
+// than chosen, why.
+func (t *Trainer) workersFor() (n int, why string) {
+	n = t.workersChosen()
+	_, _, limit := t.workerLimits()
+	switch {
+	case limit != "" && t.par.choice > 1:
+		return 1, limit
+	case n <= 1:
+		return 1, ""
+	case t.play != nil:
+		// Its batches are a few dozen 2-D points: handing out a share and
+		// adding up gradients would cost more than the step.
+		return 1, "the playground trains on one worker: its batches are too small to share"
+	case t.gpuOn():
+		return 1, "WebGPU trains on one worker"
+	}
+	return n, ""
+}
+
+// setWorkers takes the page's choice of worker count.
+func (t *Trainer) setWorkers(n int) {
+	if n == t.par.choice {
+		return
+	}
+	t.par.choice = n
+	t.par.note = ""
+	t.closeWorkers()
+}
+
+// closeWorkers stops the helpers, if any run.
+func (t *Trainer) closeWorkers() {
+	if t.par.group != nil {
+		t.par.group.Close()
+		t.par.group = nil
+	}
+}
+
+// workerGroup returns helpers for the model as it is now, starting them
+// when there are none or the model changed; nil (with a note posted)
+// when none could start.
+func (t *Trainer) workerGroup(helpers int) WorkerGroup {
+	key := keyOf(t.model)
+	if g := t.par.group; g != nil && t.par.key == key {
+		return g // after a lost helper, with the others
+	}
+	t.closeWorkers()
+	s, err := json.Marshal(t.model.Spec())
+	if err == nil {
+		t.par.group, err = t.env.Workers.Start(t.model, s, helpers)
+	}
+	if err != nil {
+		t.par.note = "the training workers could not start (" + err.Error() + "): one worker trains"
+		t.announceBackend(announceAlways)
+		return nil
+	}
+	t.par.key = key
+	return t.par.group
+}
+
+// parallelBatch trains one batch on the chosen workers: the model's own
+// share here, the rest on the helpers (engine/ddp). A helper lost during
+// the batch is dropped with a note in the backend event, and the batch
+// trains again without it from the same weights.
+func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (loss float64, layers []nn.LayerStats, err error) {
+	g := t.workerGroup(workers - 1)
+	if g == nil {
+		return t.singleBatch(x, y, report)
+	}
+	if t.par.kill {
+		t.par.kill = false
+		g.KillNext(1)
+	}
+	c := ddp.Coordinator{Model: t.model, Helpers: g}
+	out, err := c.Step(x, y)
+	for _, lost := range out.Lost {
+		t.par.note = fmt.Sprintf("%v; training goes on with %d %s from the last weights", lost, g.Len()+1, plural(g.Len()+1, "worker"))
+	}
+	if len(out.Lost) > 0 {
+		t.announceBackend(announceAlways)
+	}
+	if err != nil || !report {
+		return out.Loss, nil, err
+	}
+	return out.Loss, t.model.LastStats(), nil
+}
+
+// singleBatch trains one batch on this worker alone.
+func (t *Trainer) singleBatch(x, y *tensor.Dense, report bool) (loss float64, layers []nn.LayerStats, err error) {
+	if report {
+		return t.model.TrainBatchWithStats(x, y)
+	}
+	loss, err = t.model.TrainBatch(x, y)
+	return loss, nil, err
+}
+
+// workersEvent fills in the backend event's worker fields.
+func (t *Trainer) workersEvent(b *protocol.Backend) {
+	_, max, _ := t.workerLimits()
+	n, why := t.workersFor()
+	if g := t.par.group; g != nil && n > 1 {
+		n = min(n, g.Len()+1)
+	}
+	b.Workers, b.WorkersChoice, b.MaxWorkers = n, t.workersChosen(), max
+	if t.par.choice > 0 {
+		b.WorkersChoice = t.par.choice
+	}
+	b.WorkersNote = why
+	if why == "" {
+		b.WorkersNote = t.par.note
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// gpuOn says the next batch trains on the GPU, without releasing anything
+// (as useGPU may).
+func (t *Trainer) gpuOn() bool {
+	use, _ := t.gpuDecision()
+	return use
+}
