@@ -280,7 +280,7 @@ bench: build chromium tfjs-bench-deps
 	set -o pipefail; $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-native.txt
 	set -o pipefail; GOOS=js GOARCH=wasm $(GO) test -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(WASM_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm.txt
 	set -o pipefail; GOOS=js GOARCH=wasm $(GO) test -tags nnsimd -run='^$$' -bench=. -benchtime=1s -count=3 -exec="$(SIMD_EXEC)" ./engine/kernels/ ./engine/nn/ | tee /tmp/nnplay-bench-wasm-simd.txt
-	set -o pipefail; $(GO) test -tags browser -run='^$$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|TFJS)$$' -benchtime=1x -timeout 30m ./wasm/browsertest/ | tee /tmp/nnplay-bench-browser.txt
+	set -o pipefail; $(GO) test -tags browser -run='^$$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|Workers|TFJS)$$' -benchtime=1x -timeout 30m ./wasm/browsertest/ | tee /tmp/nnplay-bench-browser.txt
 	set -o pipefail; $(GO) run ./wasm/browsertest/cmd/benchtable -native /tmp/nnplay-bench-native.txt -node-go /tmp/nnplay-bench-wasm.txt \
 	  -node-simd /tmp/nnplay-bench-wasm-simd.txt -browser /tmp/nnplay-bench-browser.txt | tee /tmp/nnplay-bench-table.md
 

@@ -25,6 +25,7 @@ package ddp
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -108,8 +109,24 @@ func Lose(rank int, reason string) { panic(&LostError{Rank: rank, Reason: reason
 type Coordinator struct {
 	Model   *nn.Sequential
 	Helpers Helpers // nil: the model trains alone
+	// Clock, when set, times the phases of every batch shared with helpers
+	// into Times.
+	Clock func() time.Time
+	Times Times
 
 	weights, grads []float32
+}
+
+// Times adds up where the batches shared with helpers spent their time,
+// as the coordinator sees it.
+type Times struct {
+	Batches int
+	// Send is handing out the work (copying the weights and rows to the
+	// helpers); Compute the coordinator's own share's forward and backward
+	// pass (with BatchNormalization's sums, which wait on the helpers);
+	// Gather waiting for the helpers' gradients and adding them; Apply
+	// the optimizer step, which the helpers wait for.
+	Send, Compute, Gather, Apply time.Duration
 }
 
 // Outcome is one batch trained by Step.
@@ -166,6 +183,10 @@ func (c *Coordinator) together(x, y *tensor.Dense) (loss float64, correct int, e
 	if err != nil {
 		return 0, 0, err
 	}
+	var t0 time.Time
+	if c.Clock != nil {
+		t0 = c.Clock()
+	}
 	c.weights = Flatten(c.weights, m.Params(), value)
 	work := make([]Work, h.Len())
 	for k := range work {
@@ -175,6 +196,7 @@ func (c *Coordinator) together(x, y *tensor.Dense) (loss float64, correct int, e
 	if err != nil {
 		return 0, 0, err
 	}
+	t1 := c.tick()
 	// The coordinator's share, while the helpers compute theirs. A helper
 	// lost during it makes the collective panic with a *LostError.
 	own, ownCorrect, err := func() (loss float64, correct int, err error) {
@@ -194,14 +216,33 @@ func (c *Coordinator) together(x, y *tensor.Dense) (loss float64, correct int, e
 	}
 	params := m.TrainableParams()
 	c.grads = Flatten(c.grads, params, grad)
+	t2 := c.tick()
 	lossSum, helpCorrect, err := h.Gather(c.grads)
 	if err != nil {
 		return c.abandon(random, err)
 	}
 	Unflatten(params, c.grads, grad)
+	t3 := c.tick()
 	loss = (own*float64(at[1]) + lossSum) / float64(b)
 	correct = ownCorrect + helpCorrect
-	return loss, correct, m.ApplyGradients(loss)
+	err = m.ApplyGradients(loss)
+	if c.Clock != nil {
+		t4 := c.tick()
+		c.Times.Batches++
+		c.Times.Send += t1.Sub(t0)
+		c.Times.Compute += t2.Sub(t1)
+		c.Times.Gather += t3.Sub(t2)
+		c.Times.Apply += t4.Sub(t3)
+	}
+	return loss, correct, err
+}
+
+// tick is the Clock's time, or zero without one.
+func (c *Coordinator) tick() time.Time {
+	if c.Clock == nil {
+		return time.Time{}
+	}
+	return c.Clock()
 }
 
 // abandon ends a batch that will not be applied: the helpers stop, and the

@@ -28,18 +28,28 @@ import (
 // Bench-only URL prefixes, never part of the app (static/ does not hold them).
 const (
 	tfjsBenchPath = "/__bench/tfjs/" // wasm/browsertest/tfjsbench/, node_modules included
-	gemmBenchPath = "/__bench/gemm/" // wasm/browsertest/gemmbench/ + the gemm.wasm built for the run
+	// tfjsIsolatedPath serves the same, cross-origin isolated (COOP and
+	// COEP) and allowing blob: workers, so TF.js's wasm backend can start
+	// its threads (pthreads in workers made from blobs).
+	tfjsIsolatedPath = "/__bench/tfjs-mt/"
+	gemmBenchPath    = "/__bench/gemm/" // wasm/browsertest/gemmbench/ + the gemm.wasm built for the run
 )
 
 // benchCSP lets the bench pages run WebAssembly ('wasm-unsafe-eval') and
 // nothing else that the app's policy forbids: no eval, no inline script.
 const benchCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'"
 
+// benchIsolatedCSP is benchCSP with blob: workers and scripts (TF.js's
+// threads).
+const benchIsolatedCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:; connect-src 'self' blob:; style-src 'self'"
+
 // benchServer serves static/ through server/site (as the app is served),
 // the blank page the worker runs in, and the bench pages: tfjsbench/ and,
 // when gemmWasm is not "", gemmbench/ with that file as gemm.wasm. The
 // bench pages are served without cross-origin isolation, so TF.js's wasm
-// backend cannot start threads: one core, like nnplay's worker.
+// backend cannot start threads (one core, like one nnplay worker), except
+// under tfjsIsolatedPath; the blank page is isolated, as the app's pages
+// are, so nnplay's workers can share memory.
 func benchServer(b *testing.B, gemmWasm string) *httptest.Server {
 	b.Helper()
 	h, err := site.New(staticDir)
@@ -49,19 +59,28 @@ func benchServer(b *testing.B, gemmWasm string) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc(blankPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
 		fmt.Fprint(w, "<!doctype html><title>browsertest</title><p>blank</p>")
 	})
-	benchDir := func(prefix, dir string) {
+	benchDir := func(prefix, dir string, isolated bool) {
 		files := http.StripPrefix(prefix, http.FileServer(http.Dir(dir)))
 		mux.Handle(prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Security-Policy", benchCSP)
+			if isolated {
+				w.Header().Set("Content-Security-Policy", benchIsolatedCSP)
+				w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+				w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+			}
 			w.Header().Set("Cache-Control", "no-store")
 			files.ServeHTTP(w, r)
 		}))
 	}
-	benchDir(tfjsBenchPath, filepath.Join(repoRoot, "wasm", "browsertest", "tfjsbench"))
+	tfjs := filepath.Join(repoRoot, "wasm", "browsertest", "tfjsbench")
+	benchDir(tfjsBenchPath, tfjs, false)
+	benchDir(tfjsIsolatedPath, tfjs, true)
 	if gemmWasm != "" {
-		benchDir(gemmBenchPath, filepath.Join(repoRoot, "wasm", "browsertest", "gemmbench"))
+		benchDir(gemmBenchPath, filepath.Join(repoRoot, "wasm", "browsertest", "gemmbench"), false)
 		mux.HandleFunc(gemmBenchPath+"gemm.wasm", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/wasm")
 			http.ServeFile(w, r, gemmWasm)

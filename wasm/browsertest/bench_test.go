@@ -25,6 +25,8 @@ import (
 //	BenchmarkBrowserLeNet/{simd,go}       the same for spec.LeNet()
 //	BenchmarkBrowserGemm/{simd,go,webgpu} kernels.Gemm at 128×784×128, and gemm.wgsl on
 //	                                      WebGPU (gemmbench/)
+//	BenchmarkBrowserWorkers/{mlp,lenet,cnn}/{1,2}  nnplay's worker on 1 and 2 training workers
+//	                                 (data-parallel), the speed-up and where the time goes
 //	BenchmarkBrowserTFJS/...         TensorFlow.js fit on the same models and data,
 //	                                 and tf.matMul (tfjsbench/; make tfjs-bench-deps first)
 //
@@ -32,7 +34,7 @@ import (
 // and their min and max as min-… and max-…; one run (-benchtime=1x) has
 // three windows after a warm-up:
 //
-//	go test -run='^$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|TFJS)$' -benchtime=1x ./wasm/browsertest/
+//	go test -run='^$' -bench='^BenchmarkBrowser(MLP|LeNet|Gemm|Workers|TFJS)$' -benchtime=1x ./wasm/browsertest/
 //
 // The machine is shared: the log gives the load average with each number.
 
@@ -85,6 +87,13 @@ func benchTraining(b *testing.B, wc workerCase) {
 // returns samples/s per window, timed in the page from the arrival of
 // progress events.
 func workerRates(b *testing.B, base, backend string, wc workerCase) []float64 {
+	rates, _ := trainRates(b, base, wc, func(c *benchWorker) { c.setBackend(backend) })
+	return rates
+}
+
+// trainRates trains wc.model in a fresh worker set up by setup and returns
+// samples/s per window and the progress events of the measured windows.
+func trainRates(b *testing.B, base string, wc workerCase, setup func(*benchWorker)) ([]float64, []protocol.Progress) {
 	m := wc.model
 	m.Epochs = 1
 	need := wc.warmup + benchWindows*wc.window
@@ -95,11 +104,12 @@ func workerRates(b *testing.B, base, backend string, wc workerCase) []float64 {
 	c.await("ready", time.Minute, isType("ready"))
 	c.send(protocol.LoadData{})
 	c.await("data_ready", 3*time.Minute, isType("data_ready"))
-	c.setBackend(backend)
+	setup(c)
 	c.send(protocol.Build{Spec: m})
 	c.await("built", time.Minute, isType("built"))
 	c.send(protocol.Start{})
 	var ps []progressAt
+	var measured []protocol.Progress
 	last, before := c.await(fmt.Sprintf("progress past batch %d", need), 8*time.Minute, func(e protocol.Event) bool {
 		p, ok := e.(protocol.Progress)
 		return ok && p.GlobalBatch >= need
@@ -108,13 +118,16 @@ func workerRates(b *testing.B, base, backend string, wc workerCase) []float64 {
 	for _, te := range append(before, last) {
 		if p, ok := te.e.(protocol.Progress); ok && p.State == protocol.StateRunning {
 			ps = append(ps, progressAt{p.GlobalBatch, te.at})
+			if p.GlobalBatch > wc.warmup {
+				measured = append(measured, p)
+			}
 		}
 	}
 	rates, err := windowRates(ps, m.BatchSize, wc.warmup, wc.window, benchWindows)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return rates
+	return rates, measured
 }
 
 // BenchmarkBrowserGemm times kernels.Gemm in the page (gemmbench/, built
@@ -163,8 +176,9 @@ func BenchmarkBrowserGemm(b *testing.B) {
 
 // BenchmarkBrowserTFJS trains the seed MLP and LeNet with TensorFlow.js
 // 4.22.0 model.fit in the same browser (tfjsbench/), on its cpu backend
-// and its wasm backend (SIMD, one thread), and times tf.matMul at
-// 128×784×128. TF.js's wasm backend cannot train LeNet ("Kernel
+// and its wasm backend (SIMD, one thread; and wasm-threads: as many
+// threads as cores, on a cross-origin isolated page), and times tf.matMul
+// at 128×784×128. TF.js's wasm backend cannot train LeNet ("Kernel
 // 'Conv2DBackpropFilter' not registered for backend 'wasm'"): no wasm/lenet.
 func BenchmarkBrowserTFJS(b *testing.B) {
 	if _, err := os.Stat(filepath.Join(repoRoot, "wasm", "browsertest", "tfjsbench", "node_modules", "@tensorflow", "tfjs", "dist", "tf.min.js")); err != nil {
@@ -174,19 +188,30 @@ func BenchmarkBrowserTFJS(b *testing.B) {
 	cases := []struct {
 		backend, model string
 		warmup, window int // batches (calls, for gemm)
+		threads        bool
 	}{
-		{"cpu", "mlp", 5, 60},
-		{"wasm", "mlp", 10, 150},
-		{"cpu", "lenet", 2, 6},
-		{"cpu", "gemm", 0, 20},
-		{"wasm", "gemm", 0, 200},
+		{"cpu", "mlp", 5, 60, false},
+		{"wasm", "mlp", 10, 150, false},
+		{"wasm", "mlp", 10, 150, true},
+		{"cpu", "lenet", 2, 6, false},
+		{"cpu", "gemm", 0, 20, false},
+		{"wasm", "gemm", 0, 200, false},
 	}
 	for _, tc := range cases {
-		b.Run(tc.backend+"/"+tc.model, func(b *testing.B) {
+		name := tc.backend + "/" + tc.model
+		page, threads := tfjsBenchPath, 1
+		if tc.threads {
+			name = tc.backend + "-threads/" + tc.model
+			page, threads = tfjsIsolatedPath, 0
+		}
+		b.Run(name, func(b *testing.B) {
 			var rates []float64
 			for range b.N {
-				tab := NewTab(b, srv.URL, tfjsBenchPath+"index.html", 10*time.Minute)
-				cfg, _ := json.Marshal(map[string]any{"backend": tc.backend, "model": tc.model,
+				tab := NewTab(b, srv.URL, page+"index.html", 10*time.Minute)
+				if threads == 0 {
+					tab.Run("read the cores", chromedp.Evaluate(`crossOriginIsolated ? navigator.hardwareConcurrency : 1`, &threads))
+				}
+				cfg, _ := json.Marshal(map[string]any{"backend": tc.backend, "model": tc.model, "threads": threads,
 					"batch": 64, "warmup": tc.warmup, "window": tc.window, "windows": benchWindows})
 				tab.Run("start TF.js", chromedp.Evaluate(fmt.Sprintf("nnTFJSBench.start(%s)", cfg), nil))
 				raw := pollPage(b, tab, "nnTFJSBench.result && JSON.stringify(nnTFJSBench.result)", "nnTFJSBench.result && nnTFJSBench.result.error", 9*time.Minute)
@@ -199,10 +224,10 @@ func BenchmarkBrowserTFJS(b *testing.B) {
 				if err := json.Unmarshal([]byte(raw), &res); err != nil {
 					b.Fatalf("TF.js result %q: %v", raw, err)
 				}
-				if res.Backend != tc.backend || (tc.backend == "wasm" && (!res.SIMD || res.Threads)) {
-					b.Fatalf("TF.js ran on %s (SIMD %v, threads %v); want %s (wasm: SIMD, one thread)", res.Backend, res.SIMD, res.Threads, tc.backend)
+				if res.Backend != tc.backend || (tc.backend == "wasm" && (!res.SIMD || res.Threads != tc.threads)) {
+					b.Fatalf("TF.js ran on %s (SIMD %v, threads %v); want %s (wasm: SIMD, threads %v)", res.Backend, res.SIMD, res.Threads, tc.backend, tc.threads)
 				}
-				b.Logf("TF.js %s, backend %s (SIMD %v, threads %v)", res.Version, res.Backend, res.SIMD, res.Threads)
+				b.Logf("TF.js %s, backend %s (SIMD %v, threads %v, %d asked)", res.Version, res.Backend, res.SIMD, res.Threads, threads)
 				rates = append(rates, res.Rates...)
 			}
 			unit := "samples/s"

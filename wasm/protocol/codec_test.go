@@ -67,6 +67,8 @@ var allEvents = []Event{
 	}, TotalParams: 101770, TrainableParams: 101770},
 	Progress{Epoch: 1, Epochs: 2, Batch: 123, Batches: 938, GlobalBatch: 123, Loss: 0.3125,
 		Accuracy: 0.91, SamplesPerSec: 41000.5, ETASeconds: 12.25, State: StateRunning},
+	Progress{Epoch: 1, Epochs: 1, Batch: 9, Batches: 938, GlobalBatch: 9, Loss: 1.5, SamplesPerSec: 52000, State: StateRunning,
+		Parallel: &StepTimes{Batches: 4, Send: 0.125, Compute: 0.5, Gather: 0.25, Apply: 0.0625}},
 	EpochEnd{Epoch: 1, Loss: 0.25, Accuracy: 0.93, ValLoss: 0.2, ValAccuracy: 0.9512},
 	State{State: StatePaused},
 	Prediction{ID: 7, Probs: []float32{0.1, 0.2, 0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}},

@@ -185,6 +185,21 @@ type Progress struct {
 	// LearningRate is the rate the last batch used, set when a schedule
 	// moves it (absent under a constant rate).
 	LearningRate float64 `json:"learning_rate,omitempty"`
+	// Parallel, while several workers share the batches, is where their
+	// time went since the last progress.
+	Parallel *StepTimes `json:"parallel,omitempty"`
+}
+
+// StepTimes are the mean milliseconds per batch of data-parallel training's
+// phases, as the training worker (the coordinator) sees them: Send hands
+// out the weights and rows, Compute is its own share, Gather waits for the
+// other workers' gradients and adds them, Apply is the optimizer step.
+type StepTimes struct {
+	Batches int     `json:"batches"`
+	Send    float64 `json:"send_ms"`
+	Compute float64 `json:"compute_ms"`
+	Gather  float64 `json:"gather_ms"`
+	Apply   float64 `json:"apply_ms"`
 }
 
 // EpochEnd reports a finished epoch; Val* are measured on MNIST's test set,

@@ -2,7 +2,7 @@
 // benchmark calls nnTFJSBench.start(config) and polls nnTFJSBench.result:
 //
 //   config: {backend: "cpu"|"wasm", model: "mlp"|"lenet"|"gemm",
-//            batch, warmup, window, windows}
+//            batch, warmup, window, windows, threads (wasm; 1 if absent)}
 //   result: {rates: [samples/s or GFLOP/s per window], version, backend,
 //            simd, threads} or {error: "..."}
 //
@@ -55,12 +55,18 @@
     return m;
   }
 
-  async function useBackend(name) {
+  async function useBackend(name, threads) {
     if (name === "wasm") {
       tf.wasm.setWasmPaths("node_modules/@tensorflow/tfjs-backend-wasm/dist/");
-      // One thread, as nnplay's worker (and the page is not
-      // cross-origin isolated, so threads could not start anyway).
-      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      if (threads > 1) {
+        // Its threads need a cross-origin isolated page (index.html under
+        // the benchmark's isolated prefix).
+        tf.wasm.setThreadsCount(threads);
+      } else {
+        // One thread, as nnplay's single worker (and the page is not
+        // cross-origin isolated, so threads could not start anyway).
+        tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      }
     }
     if (!(await tf.setBackend(name))) throw new Error("TF.js backend " + name + " did not start");
     await tf.ready();
@@ -117,7 +123,7 @@
     bench.result = null;
     (async () => {
       try {
-        await useBackend(c.backend);
+        await useBackend(c.backend, c.threads || 1);
         const rates = c.model === "gemm" ? gemmRates(c) : await fitRates(c);
         bench.result = {
           rates: rates,

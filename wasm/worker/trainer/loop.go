@@ -311,6 +311,7 @@ func (t *Trainer) postProgress() {
 	if t.model != nil && nn.Scheduled(t.spec.Optimizer) {
 		p.LearningRate = t.model.Optimizer().LearningRate()
 	}
+	p.Parallel = t.stepTimes()
 	t.post(p)
 }
 

@@ -3,6 +3,7 @@ package trainer
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -40,6 +41,7 @@ type parState struct {
 	key    parKey
 	note   string // what happened to a worker, for the backend event
 	kill   bool   // FaultWorker: terminate a helper in the next batch
+	coord  ddp.Coordinator
 }
 
 // parKey is what a group's helpers were built for: the model and which of
@@ -154,7 +156,8 @@ func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (l
 		t.par.kill = false
 		g.KillNext(1)
 	}
-	c := ddp.Coordinator{Model: t.model, Helpers: g}
+	c := &t.par.coord
+	c.Model, c.Helpers, c.Clock = t.model, g, t.env.Now
 	out, err := c.Step(x, y)
 	for _, lost := range out.Lost {
 		t.par.note = fmt.Sprintf("%v; training goes on with %d %s from the last weights", lost, g.Len()+1, plural(g.Len()+1, "worker"))
@@ -166,6 +169,18 @@ func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (l
 		return out.Loss, nil, err
 	}
 	return out.Loss, t.model.LastStats(), nil
+}
+
+// stepTimes takes the phases' times of the batches shared since the last
+// call (nil when none were).
+func (t *Trainer) stepTimes() *protocol.StepTimes {
+	tm := t.par.coord.Times
+	if tm.Batches == 0 {
+		return nil
+	}
+	t.par.coord.Times = ddp.Times{}
+	ms := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(tm.Batches) }
+	return &protocol.StepTimes{Batches: tm.Batches, Send: ms(tm.Send), Compute: ms(tm.Compute), Gather: ms(tm.Gather), Apply: ms(tm.Apply)}
 }
 
 // singleBatch trains one batch on this worker alone.

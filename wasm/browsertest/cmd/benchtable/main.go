@@ -155,7 +155,17 @@ var rows = []row{
 	{label: "TF.js 4.22 cpu, same browser", run: "browser", mlp: "BenchmarkBrowserTFJS/cpu/mlp", cnn: "BenchmarkBrowserTFJS/cpu/lenet", gemm: "BenchmarkBrowserTFJS/cpu/gemm"},
 	{label: "TF.js 4.22 wasm (SIMD, 1 thread)", run: "browser", mlp: "BenchmarkBrowserTFJS/wasm/mlp", gemm: "BenchmarkBrowserTFJS/wasm/gemm",
 		cnnNote: "n/a — no Conv2DBackpropFilter kernel"},
+	{label: "browser, SIMD, 1 worker (same run as ×2)", run: "browser", mlp: "BenchmarkBrowserWorkers/mlp/1", cnn: "BenchmarkBrowserWorkers/lenet/1",
+		gemm: "BenchmarkBrowserWorkers/cnn/1"},
+	{label: "browser, SIMD × 2 workers", run: "browser", mlp: "BenchmarkBrowserWorkers/mlp/2", cnn: "BenchmarkBrowserWorkers/lenet/2",
+		gemm: "BenchmarkBrowserWorkers/cnn/2"},
+	{label: "TF.js 4.22 wasm (SIMD, threads = cores)", run: "browser", mlp: "BenchmarkBrowserTFJS/wasm-threads/mlp",
+		cnnNote: "n/a — no Conv2DBackpropFilter kernel"},
 }
+
+// workerRow1, workerRow2 and tfThreadsRow are rows' indices of the data-parallel lines (issue 15),
+// whose third column is the small CNN's samples/s, not GEMM.
+const workerRow1, workerRow2, tfThreadsRow = 8, 9, 10
 
 func writeTable(w io.Writer, runs map[string]results, load string) {
 	fmt.Fprintf(w, "\nnnplay benchmarks: median [min–max] of 3; load average %s (2 shared cores: noisy)\n\n", load)
@@ -173,8 +183,20 @@ func writeTable(w io.Writer, runs map[string]results, load string) {
 		return runs[r.run].lookup(name, unit)
 	}
 	cells := map[string][3]cell{}
-	for _, r := range rows {
-		c := [3]cell{get(r, r.mlp, "samples/s", ""), get(r, r.cnn, "samples/s", r.cnnNote), get(r, r.gemm, "GFLOP/s", "")}
+	for i, r := range rows {
+		if i == workerRow1 {
+			fmt.Fprint(w, "\nData-parallel training (issue 15), in the same run: 1 and 2 training workers, TF.js with threads\n\n")
+			fmt.Fprintln(w, "| where | MLP samples/s | LeNet samples/s | small CNN samples/s |")
+			fmt.Fprintln(w, "|---|---|---|---|")
+		}
+		third := get(r, r.gemm, "GFLOP/s", "")
+		if i >= workerRow1 {
+			third = get(r, r.gemm, "samples/s", "")
+			if r.gemm == "" {
+				third = cell{note: "not run"}
+			}
+		}
+		c := [3]cell{get(r, r.mlp, "samples/s", ""), get(r, r.cnn, "samples/s", r.cnnNote), third}
 		cells[r.label] = c
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.label, c[0], c[1], c[2])
 	}
@@ -185,6 +207,23 @@ func writeTable(w io.Writer, runs map[string]results, load string) {
 	fmt.Fprintf(w, "  MLP vs TF.js wasm ≥ 7×:            %s\n", ratio(simd[0], tfWasm[0], 7))
 	fmt.Fprintf(w, "  LeNet vs TF.js cpu ≥ 5×:           %s\n", ratio(simd[1], tfCPU[1], 5))
 	fmt.Fprintf(w, "  GEMM GFLOP/s ≥ 40:                 %s\n", verdict(simd[2], 40))
+	two, tfThreads := cells[rows[workerRow2].label], cells[rows[tfThreadsRow].label]
+	br := runs["browser"]
+	speedup := func(model string) cell {
+		if br == nil {
+			return cell{note: "not run"}
+		}
+		return br.lookup("BenchmarkBrowserWorkers/"+model+"/2", "speedup")
+	}
+	fmt.Fprintf(w, "Targets (issue 15), 2 workers against 1 in the same run:\n")
+	fmt.Fprintf(w, "  LeNet speed-up ≥ 1.7×:             %s\n", verdict(speedup("lenet"), 1.7))
+	fmt.Fprintf(w, "  small CNN speed-up ≥ 1.7×:         %s\n", verdict(speedup("cnn"), 1.7))
+	fmt.Fprintf(w, "  MLP speed-up (as it allows):       %s\n", speedup("mlp"))
+	best := two[0]
+	if one := cells[rows[workerRow1].label][0]; one.note == "" && (best.note != "" || one.med > best.med) {
+		best = one
+	}
+	fmt.Fprintf(w, "  MLP (best count) vs TF.js wasm threads ≥ 7×: %s\n", ratio(best, tfThreads[0], 7))
 	fmt.Fprintln(w, "\nNative and Node rows: TrainBatch on one fixed batch of 64 (engine/nn benchmarks, -count=3).")
 	fmt.Fprintln(w, "Browser rows: nnplay's training worker on MNIST (batches gathered, progress posted), or")
 	fmt.Fprintln(w, "TF.js model.fit on the same data; three windows after a warm-up, timed in the page.")

@@ -1,0 +1,114 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// BenchmarkBrowserWorkers trains the seed MLP, LeNet and the small CNN on
+// the SIMD kernels with 1 and then 2 training workers (data-parallel,
+// wasm/worker/replicas), one after the other in the same browser, and
+// reports samples/s, the speed-up of 2 over 1 (on the 2-worker line),
+// where a 2-worker batch's time goes as the coordinator sees it (send,
+// compute, gather, apply: ms per batch) and, from those, a projection for
+// more cores (logged; see projectWorkers).
+func BenchmarkBrowserWorkers(b *testing.B) {
+	srv := benchServer(b, "")
+	cases := []struct {
+		name string
+		wc   workerCase
+	}{
+		{"mlp", workerCase{model: spec.Seed(), warmup: 50, window: 250}},
+		{"lenet", workerCase{model: spec.LeNet(), warmup: 10, window: 60}},
+		{"cnn", workerCase{model: spec.SmallCNN(), warmup: 3, window: 12}},
+	}
+	for _, tc := range cases {
+		one := 0.0
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/%d", tc.name, workers), func(b *testing.B) {
+				var rates []float64
+				var times []protocol.StepTimes
+				for range b.N {
+					r, ps := trainRates(b, srv.URL, tc.wc, func(c *benchWorker) {
+						c.send(protocol.BackendRequest{Name: protocol.BackendSIMD, Workers: workers})
+						got, _ := c.await("backend", 10*time.Second, isType("backend"))
+						if e := got.e.(protocol.Backend); e.Name != protocol.BackendSIMD || e.Workers != workers {
+							c.b.Fatalf("asked for SIMD on %d workers; the worker says %+v", workers, e)
+						}
+					})
+					rates = append(rates, r...)
+					for _, p := range ps {
+						if p.Parallel != nil {
+							times = append(times, *p.Parallel)
+						}
+					}
+				}
+				reportSpread(b, rates, "samples/s")
+				if workers == 1 {
+					one = median(rates)
+					return
+				}
+				speedup := median(rates) / one
+				b.ReportMetric(speedup, "speedup")
+				t := meanTimes(times)
+				b.ReportMetric(t.Send, "send-ms")
+				b.ReportMetric(t.Compute, "compute-ms")
+				b.ReportMetric(t.Gather, "gather-ms")
+				b.ReportMetric(t.Apply, "apply-ms")
+				b.Logf("%s: %.2f× on 2 workers; a batch of %d: send %.3f ms, own share %.3f ms, gather %.3f ms, apply %.3f ms (load average %s)",
+					tc.name, speedup, tc.wc.model.BatchSize, t.Send, t.Compute, t.Gather, t.Apply, loadAverage())
+				b.Logf("%s projection (samples/s): %s", tc.name, projectWorkers(one, tc.wc.model.BatchSize, t))
+			})
+		}
+	}
+}
+
+// meanTimes is the batch-weighted mean of progress events' step times.
+func meanTimes(ts []protocol.StepTimes) protocol.StepTimes {
+	var m protocol.StepTimes
+	for _, t := range ts {
+		w := float64(t.Batches)
+		m.Send += w * t.Send
+		m.Compute += w * t.Compute
+		m.Gather += w * t.Gather
+		m.Apply += w * t.Apply
+		m.Batches += t.Batches
+	}
+	if m.Batches > 0 {
+		n := float64(m.Batches)
+		m.Send, m.Compute, m.Gather, m.Apply = m.Send/n, m.Compute/n, m.Gather/n, m.Apply/n
+	}
+	return m
+}
+
+// projectWorkers projects samples/s on N workers from one worker's rate
+// and a 2-worker batch's phases, each scaled as the algorithm scales it:
+//
+//	T(N) = C/N + S·(N−1) + G·(N−1) + A
+//
+// with C a whole batch's compute on one worker (B/rate1 − A), S the send
+// per helper (its rows, and the weights written once: counted per helper,
+// an upper bound), G the gather per helper (the coordinator reads and
+// adds each helper's gradients in turn; it includes the helper finishing
+// after the coordinator) and A the optimizer step. It ignores memory
+// bandwidth shared by the cores, so it is a ceiling. Scaling stops where
+// C/N² = S + G: past N* = √(C/(S+G)) another worker costs more than it
+// saves.
+func projectWorkers(rate1 float64, batch int, t protocol.StepTimes) string {
+	c := 1000*float64(batch)/rate1 - t.Apply
+	per := t.Send + t.Gather
+	step := func(n float64) float64 { return c/n + per*(n-1) + t.Apply }
+	var parts []string
+	for _, n := range []float64{1, 2, 4, 8, 16} {
+		parts = append(parts, fmt.Sprintf("%g: %.0f", n, 1000*float64(batch)/step(n)))
+	}
+	return fmt.Sprintf("%s; best at %.1f workers", strings.Join(parts, ", "), math.Sqrt(c/per))
+}
