@@ -29,12 +29,23 @@ func (s *MisclassifiedStrip) Mount(host js.Value) {
 	s.drawn = -1
 }
 
-// Draw rebuilds the strip when the evaluation changed.
+// Draw rebuilds the strip when the evaluation changed, in a task of its
+// own after the render's (a hundred small canvases).
 func (s *MisclassifiedStrip) Draw(ses *session.Session) {
 	if s.host.IsUndefined() || s.drawn == ses.EvalVersion {
 		return
 	}
 	s.drawn = ses.EvalVersion
+	host := s.host
+	ses.Later(func() {
+		if host.Equal(s.host) {
+			s.build(ses)
+		}
+	})
+}
+
+// build makes the strip's figures.
+func (s *MisclassifiedStrip) build(ses *session.Session) {
 	var items []any
 	if ses.Eval != nil {
 		for _, m := range ses.Eval.Misclassified {

@@ -54,6 +54,7 @@ type Recorder struct {
 	initial *runs.Snapshot // the fresh weights of the last build
 	last    *runs.Run      // the run that ended last, for Train more
 	epochAt time.Time      // when the current epoch started
+	unsaved map[*runs.Run]bool
 }
 
 // NewRecorder records s's runs into st, asking the worker for a snapshot
@@ -286,10 +287,21 @@ func (r *Recorder) addSnapshot(s runs.Snapshot) {
 	r.Version++
 }
 
-// save stores the current run and applies the cap.
+// save stores the current run, in a task of its own (session.Later: the
+// encoding takes a while, and several saves in a row make one), and
+// applies the cap.
 func (r *Recorder) save() {
-	if r.Current != nil {
-		r.store.Save(r.Current)
+	if c := r.Current; c != nil && !r.unsaved[c] {
+		if r.unsaved == nil {
+			r.unsaved = map[*runs.Run]bool{}
+		}
+		r.unsaved[c] = true
+		r.S.Later(func() {
+			delete(r.unsaved, c)
+			if r.Find(c.ID) == c { // not dropped by the cap meanwhile
+				r.store.Save(c)
+			}
+		})
 	}
 	kept, dropped, msg := runs.Cap(r.Runs, r.Limits)
 	if len(dropped) == 0 {

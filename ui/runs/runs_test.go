@@ -278,3 +278,57 @@ func TestUseTheRunsModel(t *testing.T) {
 		t.Errorf("the run's own model: blocked %q", p.ViewBlocked(p.Run()))
 	}
 }
+
+// TestSavesWaitForTheirOwnTask: with the page's scheduler (Later runs in a
+// task of its own), the saves of one epoch (evaluation, snapshot) make one
+// write of the run as it is then, and a run the cap drops before its turn
+// is not written back.
+func TestSavesWaitForTheirOwnTask(t *testing.T) {
+	s, rec, st, _ := newRecording(t)
+	var queued []func()
+	s.SetScheduler(func(f func()) { queued = append(queued, f) })
+	saves := 0
+	counting := &countingStore{memStore: st, saves: &saves}
+	rec.store = counting
+	rec.Limits = runs.Limits{Runs: 1}
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 2, 3, 0)
+	if saves != 0 || len(st.saved) != 0 {
+		t.Fatalf("%d saves before the scheduler ran; want none", saves)
+	}
+	if len(queued) != 1 {
+		t.Fatalf("%d saves queued for one run; want 1 (coalesced)", len(queued))
+	}
+	queued[0]()
+	got, err := runs.Decode(st.saved[rec.Runs[0].ID])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Epochs) != 2 || got.Status != "finished" {
+		t.Errorf("stored %d epochs, status %q; want the run as it ended: 2, finished", len(got.Epochs), got.Status)
+	}
+
+	// A second run drops the first (the cap is one run) before the first's
+	// queued save runs: only the second is written.
+	queued = nil
+	s.Handle(protocol.Built{})
+	train(t, s, 1, 2, 0)
+	first := rec.Runs[0].ID
+	s.Handle(protocol.Built{})
+	train(t, s, 1, 2, 0)
+	for _, f := range queued {
+		f()
+	}
+	if _, ok := st.saved[first]; ok || len(rec.Runs) != 1 || len(st.saved) != 1 {
+		t.Errorf("after the cap: %d runs kept, %d stored (dropped run stored: %v)", len(rec.Runs), len(st.saved), ok)
+	}
+}
+
+type countingStore struct {
+	*memStore
+	saves *int
+}
+
+func (c *countingStore) Save(r *runs.Run) { *c.saves++; c.memStore.Save(r) }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/nnplay/nnplay/ui/chart"
 	"github.com/nnplay/nnplay/ui/model"
+	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -36,6 +37,13 @@ const (
 // and says whether its place needs a Vugu render for it (false: nothing
 // it shows changed, or it drew the change itself).
 type Subscriber func(ev protocol.Event) (render bool)
+
+// subscriber is a Subscriber and the place it belongs to ("": none, it
+// renders whatever place is on screen).
+type subscriber struct {
+	place route.Place
+	f     Subscriber
+}
 
 // Session is the state the places share.
 type Session struct {
@@ -105,8 +113,13 @@ type Session struct {
 	// snapshot, then one per epoch).
 	AfterBuild []protocol.Request
 
+	// Showing is the place on screen (set by the shell): a place's
+	// subscriber asks for a render only while its place is showing.
+	Showing route.Place
+
 	send   func(protocol.Request)
-	subs   []Subscriber
+	later  func(func())
+	subs   []subscriber
 	nextID int
 	start  time.Time
 }
@@ -115,11 +128,12 @@ type Session struct {
 // worker yet. send posts a request to the training worker.
 func New(send func(protocol.Request)) *Session {
 	return &Session{
-		Worker: WorkerStarting,
-		Model:  model.NewEditor(model.PresetSeed),
-		Charts: chart.NewRun(),
-		send:   send,
-		start:  time.Now(),
+		Worker:  WorkerStarting,
+		Showing: route.Build,
+		Model:   model.NewEditor(model.PresetSeed),
+		Charts:  chart.NewRun(),
+		send:    send,
+		start:   time.Now(),
 	}
 }
 
@@ -127,7 +141,29 @@ func New(send func(protocol.Request)) *Session {
 func (s *Session) Send(r protocol.Request) { s.send(r) }
 
 // Subscribe adds f to the subscribers of the worker's events.
-func (s *Session) Subscribe(f Subscriber) { s.subs = append(s.subs, f) }
+func (s *Session) Subscribe(f Subscriber) { s.subs = append(s.subs, subscriber{f: f}) }
+
+// SubscribePlace adds a place's subscriber: it sees every event, and its
+// render counts only while the place is on screen (off screen the place is
+// not in the page, and renders when it comes back).
+func (s *Session) SubscribePlace(p route.Place, f Subscriber) {
+	s.subs = append(s.subs, subscriber{place: p, f: f})
+}
+
+// Later runs f in a task of its own after the current one, holding the
+// event lock, without a render: work that need not share a render's task
+// (a canvas strip, a save), so that no task keeps the page busy for long.
+// Before the page sets a scheduler (and in native tests) f runs at once.
+func (s *Session) Later(f func()) {
+	if s.later == nil {
+		f()
+		return
+	}
+	s.later(f)
+}
+
+// SetScheduler sets how Later runs its functions (the page's event loop).
+func (s *Session) SetScheduler(later func(func())) { s.later = later }
 
 // NewID returns a request ID no other place uses, for requests whose
 // answers (traces, snapshots, predictions) carry it back.
@@ -232,8 +268,8 @@ func (s *Session) Handle(ev protocol.Event) (render bool) {
 	}
 	// Everything else (traces, snapshots, predictions, exports …) concerns
 	// a place, which says whether it shows it.
-	for _, f := range s.subs {
-		if f(ev) {
+	for _, sub := range s.subs {
+		if sub.f(ev) && (sub.place == "" || sub.place == s.Showing) {
 			render = true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -208,5 +209,52 @@ func TestStatusSaysASnapshotIsViewed(t *testing.T) {
 	a.Viewing = ""
 	if got := a.StatusText(); strings.Contains(got, "Showing") {
 		t.Errorf("status %q after the live weights came back", got)
+	}
+}
+
+// TestPlaceRendersOnlyWhileShowing: a place's subscriber sees every event,
+// but asks for a render only while its place is on screen; a subscriber
+// of no place renders whatever is on screen.
+func TestPlaceRendersOnlyWhileShowing(t *testing.T) {
+	a, _ := newTestApp()
+	seen := 0
+	a.SubscribePlace(route.Keep, func(protocol.Event) bool { seen++; return true })
+	ev := protocol.ModelExport{ID: 1, Format: "file", File: []byte{1}}
+	if a.Showing != route.Build {
+		t.Fatalf("a new page shows %q; want the landing place", a.Showing)
+	}
+	if a.Handle(ev) || seen != 1 {
+		t.Errorf("Keep off screen: render %v, seen %d; want no render, seen 1", a.Handle(ev), seen)
+	}
+	a.Showing = route.Keep
+	if !a.Handle(ev) {
+		t.Error("Keep on screen: no render")
+	}
+	a.Showing = route.Build
+	a.Subscribe(func(protocol.Event) bool { return true })
+	if !a.Handle(ev) {
+		t.Error("a subscriber of no place: no render")
+	}
+}
+
+// TestLaterRunsNowOrWhenScheduled: Later runs at once without a scheduler
+// (native tests, before the page starts) and hands f to the scheduler
+// once there is one.
+func TestLaterRunsNowOrWhenScheduled(t *testing.T) {
+	a, _ := newTestApp()
+	ran := 0
+	a.Later(func() { ran++ })
+	if ran != 1 {
+		t.Fatalf("without a scheduler Later ran f %d times; want 1", ran)
+	}
+	var queued []func()
+	a.SetScheduler(func(f func()) { queued = append(queued, f) })
+	a.Later(func() { ran++ })
+	if ran != 1 || len(queued) != 1 {
+		t.Fatalf("with a scheduler: ran %d, queued %d; want 1, 1", ran, len(queued))
+	}
+	queued[0]()
+	if ran != 2 {
+		t.Errorf("the scheduled f did not run")
 	}
 }

@@ -50,6 +50,7 @@ func main() {
 		}
 	})
 	s.Env = renderer.EventEnv()
+	s.SetScheduler(scheduler(s.Env))
 	p := newPlaces(s)
 	root := shell.NewRoot(s, p.make)
 	start := route.Parse(locationHash())
@@ -90,7 +91,9 @@ func locationHash() string { return js.Global().Get("location").Get("hash").Stri
 // then shows them: one Vugu render when the templates changed, else only
 // the live progress elements and charts (a render re-sets the whole page).
 // It gives the event loop a turn first, so that messages the worker sent
-// together (while the page was busy) come in one render, not one each.
+// together (while the page was busy) come in one render, not one each,
+// and again before that render, so that applying the events and rendering
+// them are two tasks, neither holding up the page for the time of both.
 func deliver(in *workerlink.Inbox, s *session.Session) {
 	yield := jsloop.NewYielder()
 	for range in.Woken() {
@@ -107,12 +110,37 @@ func deliver(in *workerlink.Inbox, s *session.Session) {
 			s.WorkerDied(died)
 		}
 		if render {
+			s.Env.UnlockOnly()
+			yield()
+			s.Env.Lock()
 			s.Env.UnlockRender()
 		} else {
 			if s.Live != nil {
 				s.Live()
 			}
 			s.Env.UnlockOnly()
+		}
+	}
+}
+
+// scheduler runs Session.Later's functions one per task, in order, each
+// under the event lock.
+func scheduler(env vugu.EventEnv) func(func()) {
+	queue := make(chan func(), 64)
+	go func() {
+		yield := jsloop.NewYielder()
+		for f := range queue {
+			yield()
+			env.Lock()
+			f()
+			env.UnlockOnly()
+		}
+	}()
+	return func(f func()) {
+		select {
+		case queue <- f:
+		default: // a full queue: run it now rather than block the caller
+			f()
 		}
 	}
 }
