@@ -1,6 +1,8 @@
 package build
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -37,7 +39,7 @@ func New(s *session.Session) *Place {
 	p.Try = newTry(s)
 	s.Drawings = p.Hand.Frames
 	s.Pad = p.Pad
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Build, p.handle)
 	p.attach()
 	return p
 }

@@ -1,6 +1,8 @@
 package build
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"fmt"
 	"sort"
 	"strings"
@@ -29,7 +31,7 @@ type Try struct {
 
 func newTry(s *session.Session) *Try {
 	t := &Try{s: s, Row: map[string]string{}}
-	s.Subscribe(t.handle)
+	s.SubscribePlace(route.Build, t.handle)
 	return t
 }
 

@@ -8,6 +8,8 @@
 package challenge
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"fmt"
 	"slices"
 	"strconv"
@@ -179,7 +181,7 @@ type Place struct {
 // New makes the place and subscribes it to the board's answers.
 func New(s *session.Session) *Place {
 	p := &Place{S: s, Form: NewForm()}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Challenge, p.handle)
 	return p
 }
 

@@ -8,6 +8,8 @@
 package data
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"fmt"
 	"strings"
 
@@ -51,7 +53,7 @@ type Place struct {
 // New makes the Data place.
 func New(s *session.Session) *Place {
 	p := &Place{S: s, Form: NewForm(), Cam: NewWebcam()}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Data, p.handle)
 	p.attach()
 	return p
 }

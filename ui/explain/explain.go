@@ -10,6 +10,8 @@
 package explain
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -100,7 +102,7 @@ func New(s *session.Session) *Place {
 	p := &Place{S: s, Steps: DefaultSteps, Patch: DefaultPatch, Target: 3, Class: -1, Hover: -1,
 		Maps: map[string]*protocol.Explanation{}, want: map[string]int{}, Used: map[string]int{}, asked: map[string]int{}}
 	p.Subject = protocol.Subject{Source: protocol.SourceTest}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Explain, p.handle)
 	return p
 }
 

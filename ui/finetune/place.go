@@ -1,6 +1,8 @@
 package finetune
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -14,7 +16,7 @@ type Place struct {
 // New makes the place and subscribes the lesson to the worker's events.
 func New(s *session.Session) *Place {
 	p := &Place{S: s, Lesson: newLesson(s)}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.FineTune, p.handle)
 	return p
 }
 

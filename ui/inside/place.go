@@ -8,6 +8,8 @@
 package inside
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"strings"
 	"time"
 
@@ -33,7 +35,7 @@ func New(s *session.Session) *Place {
 	p.Layers = &Layers{s: s}
 	p.Layers.clearStats()
 	p.RNN = &RNN{s: s}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Inside, p.handle)
 	return p
 }
 

@@ -13,6 +13,8 @@
 package keep
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -37,7 +39,7 @@ func newPlace(s *session.Session, b browser) *Place {
 	p.Share = &Share{p: p, Precision: "float16", savedBatch: -1, asked: map[int]int{}, loading: map[int]string{}}
 	p.Library = &Library{p: p, saving: map[int]saveAsk{}}
 	p.Frameworks = &Frameworks{p: p}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Keep, p.handle)
 	b.readModels(func(list []SavedModel) {
 		s.Env.Lock()
 		p.Library.setSaved(list)

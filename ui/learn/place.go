@@ -7,6 +7,8 @@
 package learn
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"strings"
 
 	"github.com/nnplay/nnplay/ui/session"
@@ -28,7 +30,7 @@ func New(s *session.Session) *Place {
 	p := &Place{S: s}
 	p.Softmax = &Softmax{s: s, Source: FromTest, T: 1}
 	p.Backprop = &Backprop{s: s}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Learn, p.handle)
 	return p
 }
 

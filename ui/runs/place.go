@@ -1,6 +1,8 @@
 package runs
 
 import (
+	"github.com/nnplay/nnplay/ui/route"
+
 	"encoding/json"
 	"fmt"
 	"math"
@@ -36,7 +38,7 @@ type Place struct {
 // newPlace makes the place's state on a recorder.
 func newPlace(s *session.Session, rec *Recorder) *Place {
 	p := &Place{S: s, Rec: rec}
-	s.Subscribe(p.handle)
+	s.SubscribePlace(route.Runs, p.handle)
 	return p
 }
 

@@ -54,6 +54,7 @@ func (r *Root) Show(p route.Place) {
 		old.Hidden()
 	}
 	r.Current = p
+	r.S.Showing = p
 	if p != route.Playground {
 		r.S.LoadData() // MNIST, if the page opened on the playground
 	}
