@@ -15,9 +15,11 @@ import (
 type EvalPanel struct {
 	P *Place
 
+	table ConfusionTable
 	strip MisclassifiedStrip
 }
 
+func (c *EvalPanel) mountTable(v js.Value) { c.table.Mount(sjs.Value(v)) }
 func (c *EvalPanel) mountStrip(v js.Value) { c.strip.Mount(sjs.Value(v)) }
 
 func (c *EvalPanel) canEvaluate() bool {
