@@ -63,7 +63,7 @@ func run() error {
 				if err != nil {
 					return fmt.Errorf("%s: %v", path, err)
 				}
-				s, err = skipUnchanged(s)
+				s, err = patch(s)
 				if err != nil {
 					return fmt.Errorf("%s: %v", path, err)
 				}
@@ -89,17 +89,41 @@ var unchangedWrites = []struct{ from, to string }{
 		`e[t]=JSON.parse(n);break`,
 		`{let v=JSON.parse(n);e[t]!==v&&(e[t]=v)}break`,
 	},
+	{ // opcodeSetInnerHTML (vg-content): compared with the element's HTML as the DOM serializes it
+		`x.el.innerHTML=(x.bufferedInnerHTML||"")+e,x.bufferedInnerHTML=null;break}`,
+		`{let v=(x.bufferedInnerHTML||"")+e;x.el.innerHTML!==v&&(x.el.innerHTML=v)}x.bufferedInnerHTML=null;break}`,
+	},
 	{ // opcodeSetText on an existing text node
 		`else x.el.textContent=e;break}case c:`,
 		`else x.el.nodeValue!==e&&(x.el.nodeValue=e);break}case c:`,
 	},
 }
 
-// skipUnchanged applies unchangedWrites, each exactly once: a Vugu
-// version whose script reads otherwise fails the build rather than
-// silently rendering the old way.
-func skipUnchanged(s string) (string, error) {
-	for _, w := range unchangedWrites {
+// eventSummary is the edit that makes Vugu's summary of a DOM event copy a
+// fixed list of properties. Vugu v0.4.0 copies every primitive property
+// of the event and of its target; the target's getters include
+// offsetWidth, scrollHeight and innerText, which force a style and layout
+// pass on every click and keystroke. The page's handlers read only
+// target.value, target.checked and key (ui/); the lists keep the usual
+// input, keyboard and pointer fields besides.
+var eventSummary = struct{ from, to string }{
+	`for(let e in i)try{let t=typeof i[e];`,
+	`for(let e of ["type","key","code","keyCode","altKey","ctrlKey","metaKey","shiftKey","repeat","isComposing",` +
+		`"button","buttons","clientX","clientY","pageX","pageY","deltaX","deltaY","deltaMode","pointerType","pointerId",` +
+		`"isPrimary","timeStamp","isTrusted","inputType","data"])try{let t=typeof i[e];`,
+}
+
+var targetSummary = struct{ from, to string }{
+	`for(let t in e)try{let n=typeof e[t];`,
+	`for(let t of ["value","checked","id","name","type","tagName","nodeName","selectedIndex","valueAsNumber",` +
+		`"disabled","multiple","indeterminate","className","open"])try{let n=typeof e[t];`,
+}
+
+// patch applies unchangedWrites, eventSummary and targetSummary, each
+// exactly once: a Vugu version whose script reads otherwise fails the
+// build rather than silently rendering the old way.
+func patch(s string) (string, error) {
+	for _, w := range append(unchangedWrites, eventSummary, targetSummary) {
 		if n := strings.Count(s, w.from); n != 1 {
 			return "", fmt.Errorf("jsHelperScript has %d copies of %q (want 1): update unchangedWrites for this Vugu version", n, w.from)
 		}
