@@ -6,6 +6,7 @@ import (
 	sjs "syscall/js"
 
 	"github.com/nnplay/nnplay/ui/chart"
+	"github.com/nnplay/nnplay/ui/session"
 	"github.com/vugu/vugu/js"
 )
 
@@ -38,6 +39,9 @@ func (c *TrainPanel) mountAcc(v js.Value) {
 // draw redraws the charts when their data changed (it runs on every
 // render; Chart.Draw skips an unchanged version).
 func (c *TrainPanel) draw() {
+	if c.P.S.Worker == session.WorkerReady {
+		chart.WarmText()
+	}
 	ch := c.P.S.Charts
 	epochs := ch.Epochs
 	if epochs == 0 {

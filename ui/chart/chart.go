@@ -81,7 +81,8 @@ func (c *Chart) Draw(version int, epochs int, series ...Series) {
 	if !hasPoints(series) {
 		// Only the plot's frame until there is data: tick labels would be
 		// the canvas's first text, a font lookup that a first visit waits
-		// on before Train can work (README, performance).
+		// on before Train can work (README, performance); WarmText does
+		// that lookup when the loaded page is idle.
 		c.ctx.ClearRect(0, 0, chartW, chartH)
 		c.ctx.SetStrokeStyle("#e3e6ea")
 		c.ctx.SetLineWidth(1)
@@ -115,6 +116,35 @@ func (c *Chart) Draw(version int, epochs int, series ...Series) {
 		}
 	}
 	ctx.Restore()
+}
+
+// labelFont is the font of the axes' labels and the legend.
+const labelFont = "12px system-ui, sans-serif"
+
+var warmed bool
+
+// WarmText draws one label off screen when the page is next idle: a
+// canvas's first text waits on a font lookup, which would otherwise land
+// in the first progress frame of a run. Call it once the page has loaded
+// (the lookup must not delay loading either); later calls do nothing.
+func WarmText() {
+	if warmed {
+		return
+	}
+	warmed = true
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		ctx := draw.Context2D(draw.Canvas())
+		ctx.SetFont(labelFont)
+		ctx.FillText("0.5", 0, 10, -1)
+		return nil
+	})
+	if ric := js.Global().Get("requestIdleCallback"); ric.Truthy() {
+		ric.Invoke(f, map[string]any{"timeout": 2000})
+		return
+	}
+	js.Global().Call("setTimeout", f, 0)
 }
 
 func hasPoints(series []Series) bool {
@@ -189,7 +219,7 @@ func (c *Chart) drawBackground(p plot, series []Series) {
 	ctx.ClearRect(0, 0, chartW, chartH)
 	left, top := padLeft, padTop
 	pw, ph := chartW-padLeft-padRight, chartH-padTop-padBottom
-	ctx.SetFont("12px system-ui, sans-serif")
+	ctx.SetFont(labelFont)
 	ctx.SetLineWidth(1)
 	ctx.SetStrokeStyle("#e3e6ea")
 	ctx.SetFillStyle("#5b6470")
