@@ -163,6 +163,20 @@ func (l *Local) Drop(rank int) {
 	l.helpers = append(l.helpers[:rank-1], l.helpers[rank:]...)
 }
 
+// Replace gives the helpers new replicas (of another model), one each,
+// between batches.
+func (l *Local) Replace(replicas ...*nn.Sequential) error {
+	if len(replicas) != len(l.helpers) {
+		return fmt.Errorf("ddp: %d replicas for %d helpers", len(replicas), len(l.helpers))
+	}
+	for i, h := range l.helpers {
+		h.mu.Lock()
+		h.model = replicas[i]
+		h.mu.Unlock()
+	}
+	return nil
+}
+
 // Kill makes the helper of rank (counted from 1) stop as a worker that
 // dies mid-batch, for tests: after sums more collective sums (0: at its
 // next batch).
@@ -233,7 +247,10 @@ func (h *localHelper) run(j job) (alive bool) {
 		}
 	}()
 	h.check(false)
-	res, err := Run(h.model, j.work, helperSync{h: h, r: j.round, rank: j.rank}, h.buf)
+	h.mu.Lock()
+	model := h.model
+	h.mu.Unlock()
+	res, err := Run(model, j.work, helperSync{h: h, r: j.round, rank: j.rank}, h.buf)
 	if err != nil {
 		h.stop("it failed: " + err.Error())
 		return false

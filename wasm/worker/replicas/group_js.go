@@ -72,12 +72,7 @@ func Start(m *nn.Sequential, spec []byte, helpers int) (*Group, error) {
 	if helpers < 1 || helpers > MaxHelpers {
 		return nil, fmt.Errorf("replicas: %d helpers (want 1 to %d)", helpers, MaxHelpers)
 	}
-	g := &Group{model: m, spec: string(spec), collect: 1, fresh: true}
-	for _, l := range m.Layers() {
-		if b, ok := l.(*nn.BatchNormalization); ok {
-			g.collect = max2(g.collect, 2*len(b.Gamma.Value.Float32s())+1)
-		}
-	}
+	g := &Group{model: m, spec: string(spec), collect: collectOf(m), fresh: true}
 	ctor := js.Global().Get("Worker")
 	for range helpers {
 		h := &helper{}
@@ -111,6 +106,27 @@ func Start(m *nn.Sequential, spec []byte, helpers int) (*Group, error) {
 		g.helpers = append(g.helpers, h)
 	}
 	return g, nil
+}
+
+// Reset makes the helpers replicas of model m (its spec JSON): the next
+// batch hands out a new buffer with the spec, which each helper builds.
+func (g *Group) Reset(m *nn.Sequential, spec []byte) error {
+	g.model, g.spec, g.collect = m, string(spec), collectOf(m)
+	g.detach()
+	g.fresh = true
+	return nil
+}
+
+// collectOf is the most values one collective sum of m's training pass
+// adds: BatchNormalization's 2·channels (and one count).
+func collectOf(m *nn.Sequential) int {
+	n := 1
+	for _, l := range m.Layers() {
+		if b, ok := l.(*nn.BatchNormalization); ok {
+			n = max2(n, 2*len(b.Gamma.Value.Float32s())+1)
+		}
+	}
+	return n
 }
 
 // Len is the number of helpers.

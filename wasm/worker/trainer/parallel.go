@@ -30,6 +30,10 @@ type WorkerGroup interface {
 	// KillNext terminates helper rank as the next batch starts, as a
 	// worker dying mid-batch (FaultWorker, a test hook).
 	KillNext(rank int)
+	// Reset makes the helpers replicas of another model m (its spec
+	// specJSON), keeping the workers: starting one costs a compile of the
+	// worker's WebAssembly.
+	Reset(m *nn.Sequential, specJSON []byte) error
 	// Close stops every helper.
 	Close()
 }
@@ -126,15 +130,21 @@ func (t *Trainer) closeWorkers() {
 // when none could start.
 func (t *Trainer) workerGroup(helpers int) WorkerGroup {
 	key := keyOf(t.model)
-	if g := t.par.group; g != nil && t.par.key == key {
+	g := t.par.group
+	if g != nil && t.par.key == key {
 		return g // after a lost helper, with the others
 	}
-	t.closeWorkers()
 	s, err := json.Marshal(t.model.Spec())
-	if err == nil {
+	switch {
+	case err != nil:
+	case g != nil && g.Len() == helpers:
+		err = g.Reset(t.model, s)
+	default:
+		t.closeWorkers()
 		t.par.group, err = t.env.Workers.Start(t.model, s, helpers)
 	}
 	if err != nil {
+		t.closeWorkers()
 		t.par.note = "the training workers could not start (" + err.Error() + "): one worker trains"
 		t.announceBackend(announceAlways)
 		return nil

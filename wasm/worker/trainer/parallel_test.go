@@ -18,11 +18,15 @@ import (
 type localWorkers struct {
 	def, max int
 	why      string
+	starts   *int // counts Start calls, when set
 }
 
 func (w localWorkers) Limits() (def, max int, why string) { return w.def, w.max, w.why }
 
 func (w localWorkers) Start(m *nn.Sequential, specJSON []byte, helpers int) (WorkerGroup, error) {
+	if w.starts != nil {
+		*w.starts++
+	}
 	var s spec.Model
 	if err := json.Unmarshal(specJSON, &s); err != nil {
 		return nil, err
@@ -41,6 +45,22 @@ func (w localWorkers) Start(m *nn.Sequential, specJSON []byte, helpers int) (Wor
 type localGroup struct{ *ddp.Local }
 
 func (g localGroup) KillNext(rank int) { g.Kill(rank, 0) }
+
+func (g localGroup) Reset(m *nn.Sequential, specJSON []byte) error {
+	var s spec.Model
+	if err := json.Unmarshal(specJSON, &s); err != nil {
+		return err
+	}
+	replicas := make([]*nn.Sequential, g.Len())
+	for i := range replicas {
+		r, err := nn.Build(s)
+		if err != nil {
+			return err
+		}
+		replicas[i] = r
+	}
+	return g.Replace(replicas...)
+}
 
 // parallelHarness is a harness whose trainer has helper goroutines.
 func parallelHarness(t *testing.T, w localWorkers) *harness {
@@ -153,5 +173,24 @@ func TestWorkersFallBack(t *testing.T) {
 	p.send(protocol.BackendRequest{Fault: protocol.FaultWorker})
 	if e := p.await("an error", isType("error")).(protocol.Error); !strings.Contains(e.Message, "only one training worker runs") {
 		t.Errorf("fault with one worker: %q", e.Message)
+	}
+}
+
+// TestWorkersOutliveAModel: a new model keeps the helper workers (they
+// build its spec), and trains on them.
+func TestWorkersOutliveAModel(t *testing.T) {
+	starts := 0
+	h := parallelHarness(t, localWorkers{def: 2, max: 2, starts: &starts})
+	other := seed1()
+	other.Layers = []spec.Layer{spec.Dense(32, spec.ActReLU), {Type: spec.TypeBatchNormalization, Momentum: 0.9, Epsilon: 1e-3}, spec.Dense(10, spec.ActSoftmax)}
+	h.send(protocol.Build{Spec: seed1()}, protocol.Step{}, protocol.Build{Spec: other}, protocol.Step{}, protocol.Step{}, protocol.BackendRequest{})
+	b := h.await("backend", isType("backend")).(protocol.Backend)
+	if starts != 1 || b.Workers != 2 || b.WorkersNote != "" {
+		t.Errorf("after two models: %d starts, %+v; want one start and 2 workers", starts, b)
+	}
+	for _, e := range h.seen {
+		if p, ok := e.(protocol.Progress); ok && !(p.Loss > 0) {
+			t.Errorf("progress %+v", p)
+		}
 	}
 }
