@@ -129,9 +129,12 @@ func serve(dir string) (*httptest.Server, error) {
 	mux.HandleFunc(blankPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		// Cross-origin isolated as the app's pages are (server/site), so
-		// its workers may share memory.
-		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
-		w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		// its workers may share memory; ?plain: not, as a server that
+		// sends no COOP/COEP.
+		if !r.URL.Query().Has("plain") {
+			w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+			w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		}
 		fmt.Fprint(w, "<!doctype html><title>browsertest</title><p>blank</p>")
 	})
 	mux.Handle("/", h)

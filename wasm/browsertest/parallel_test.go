@@ -179,3 +179,25 @@ func TestTrainPanelWorkers(t *testing.T) {
 		t.Errorf("#backend-note: %q", note)
 	}
 }
+
+// TestParallelWorkersNeedIsolation: on a page that is not cross-origin
+// isolated (no SharedArrayBuffer), 2 workers asked for train as one, and
+// the worker says why.
+func TestParallelWorkersNeedIsolation(t *testing.T) {
+	c := startWorkerOn(t, server.URL, blankPath+"?plain", 3*time.Minute)
+	var isolated bool
+	c.tab.Run("read crossOriginIsolated", chromedp.Evaluate(`self.crossOriginIsolated === true`, &isolated))
+	if isolated {
+		t.Fatal("the ?plain blank page is cross-origin isolated")
+	}
+	c.send(protocol.BackendRequest{Workers: 2})
+	b := c.await("backend", 30*time.Second, isType("backend")).(protocol.Backend)
+	if b.Workers != 1 || b.MaxWorkers != 1 || !strings.Contains(b.WorkersNote, "not cross-origin isolated") {
+		t.Errorf("2 workers on a page without isolation: %+v; want 1 and why", b)
+	}
+	m := spec.Seed()
+	m.Epochs = 1
+	c.send(protocol.Build{Spec: m})
+	c.send(protocol.Step{})
+	c.await("a trained batch", time.Minute, isBatch(1))
+}

@@ -27,7 +27,14 @@ type workerClient struct {
 
 func startWorker(t *testing.T, base string, timeout time.Duration) *workerClient {
 	t.Helper()
-	tab := NewTab(t, base, blankPath, timeout)
+	return startWorkerOn(t, base, blankPath, timeout)
+}
+
+// startWorkerOn is startWorker on the page at path (blankPath, or
+// blankPath + "?plain": not cross-origin isolated).
+func startWorkerOn(t *testing.T, base, path string, timeout time.Duration) *workerClient {
+	t.Helper()
+	tab := NewTab(t, base, path, timeout)
 	tab.Run("start the worker", chromedp.Evaluate(`(() => {
 		const w = new Worker("/worker.js");
 		window.__nnplay = { w: w, msgs: [] };
