@@ -130,8 +130,8 @@ func TestWebGPUMatchesCPU(t *testing.T) {
 
 // TestWebGPUFallsBack breaks WebGPU on purpose (protocol.BackendRequest's
 // test hook): a destroyed device mid-run, then a shader that does not
-// compile. Each time the worker says why, names SIMD, and the next batch
-// trains there.
+// compile; then a destroyed device under LeNet. Each time the worker says
+// why, names SIMD, and the next batch trains there.
 func TestWebGPUFallsBack(t *testing.T) {
 	c := startWorker(t, server.URL, 3*time.Minute)
 	c.tab.Allow("WebGPU") // Chromium logs the broken shader and the lost device
@@ -177,6 +177,33 @@ func TestWebGPUFallsBack(t *testing.T) {
 			break
 		}
 	}
+
+	// A CNN on WebGPU: losing the device mid-run falls back the same way,
+	// and the CPU trains on.
+	lenet := spec.LeNet()
+	lenet.Epochs = 1
+	c.sendAll(protocol.Build{Spec: lenet}, protocol.Step{}, protocol.Step{}, protocol.SnapshotRequest{ID: 7}, protocol.Step{})
+	read := c.await("snapshot", 2*time.Minute, isType("snapshot")).(protocol.Snapshot)
+	c.await("LeNet batch 3", time.Minute, isBatch(3))
+	c.sendAll(protocol.BackendRequest{}, protocol.BackendRequest{Fault: protocol.FaultDevice}, protocol.SnapshotRequest{ID: 8})
+	if b := c.await("backend", 30*time.Second, isType("backend")).(protocol.Backend); b.Name != protocol.BackendWebGPU || b.Note != "" {
+		t.Fatalf("LeNet before the fault: %+v; want webgpu in use", b)
+	}
+	fell = c.await("the fallback", time.Minute, isType("backend")).(protocol.Backend)
+	for fell.Name == protocol.BackendWebGPU {
+		fell = c.await("the fallback", time.Minute, isType("backend")).(protocol.Backend)
+	}
+	if fell.Name != protocol.BackendSIMD || !strings.HasPrefix(fell.Note, "WebGPU failed") ||
+		!strings.HasSuffix(fell.Note, "training continues on SIMD from the weights last read back") {
+		t.Errorf("LeNet after destroying the device: %+v; want SIMD with a note on the lost device", fell)
+	}
+	// The snapshot (whose read back found the device gone) has the
+	// weights the model fell back to.
+	if after := c.await("snapshot", time.Minute, isType("snapshot")).(protocol.Snapshot); len(after.Params) != len(read.Params) {
+		t.Errorf("LeNet after the fallback: a snapshot of %d params; want %d", len(after.Params), len(read.Params))
+	}
+	c.sendAll(protocol.Step{})
+	c.await("LeNet batch 4, on SIMD", time.Minute, isBatch(4))
 }
 
 func isBatch(n int) func(protocol.Event) bool {
@@ -188,8 +215,8 @@ func isBatch(n int) func(protocol.Event) bool {
 
 // TestWebGPUPageBackend uses the training panel's Backend select as a
 // person does: Auto says SIMD (SwiftShader is software), WebGPU trains
-// the seed model (and the Inside panel shows its statistics), and a CNN
-// goes back to SIMD with the reason shown.
+// the seed model (and the Inside panel shows its statistics) and LeNet,
+// and a recurrent model goes back to SIMD with the reason shown.
 func TestWebGPUPageBackend(t *testing.T) {
 	u, _ := openApp(t, 3*time.Minute)
 	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD" })
@@ -210,14 +237,25 @@ func TestWebGPUPageBackend(t *testing.T) {
 	u.scrollTo("#inside-panel")
 	u.waitJS("the statistics of a WebGPU batch", 30*time.Second, `(document.querySelector("#stats-table caption") || {}).textContent?.startsWith("Batch ") &&
 		[...document.querySelectorAll("#stats-table tr[data-layer]")].filter(e => +e.dataset.gradNorm > 0).length === 3`)
+	// A CNN trains on WebGPU too.
 	u.goTo("build")
 	u.choose("#preset", "lenet")
 	u.click("#reset") // a paused run keeps its model until reset
+	u.click("#train")
+	u.WaitText("#batch-counter", 2*time.Minute, func(s string) bool { n, err := strconv.Atoi(s); return err == nil && n >= 2 })
+	u.click("#pause")
+	if got, note := u.text("#backend-in-use"), u.text("#backend-note"); got != "in use: WebGPU (SwiftShader, software)" || note != "" {
+		t.Errorf("training LeNet: %q, note %q; want WebGPU, no note", got, note)
+	}
+	// A recurrent model goes back to SIMD, and says why.
+	u.goTo("build")
+	u.choose("#preset", "rnn")
+	u.click("#reset")
 	u.WaitText("#backend-note", 30*time.Second, func(s string) bool {
-		return strings.Contains(s, "WebGPU runs Dense models only; layer 1 is Conv2D")
+		return strings.Contains(s, "WebGPU does not run LSTM layers (layer 2)")
 	})
 	if got := u.text("#backend-in-use"); got != "in use: SIMD" {
-		t.Errorf("with a CNN: %q; want SIMD", got)
+		t.Errorf("with an LSTM: %q; want SIMD", got)
 	}
 }
 
@@ -341,4 +379,109 @@ func TestWebGPUMatchesCPUOptimizers(t *testing.T) {
 		t.Logf("%s, %d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst weight difference %.3g",
 			what, batches, cpuLoss[0], cpuLoss[batches-1], worstLoss, worstW)
 	}
+}
+
+// convBatches is how many batches TestWebGPUMatchesCPUConvNets trains each
+// model on either backend.
+const convBatches = 20
+
+// Tolerances of TestWebGPUMatchesCPUConvNets: each batch's loss within
+// convLossTol of the CPU's, relative (|gpu − cpu| / |cpu|), and every final
+// param tensor within convWeightTol, relative to the tensor: the largest
+// |gpu − cpu| over its values divided by its largest |cpu| value.
+const (
+	convLossTol   = 1e-5
+	convWeightTol = 1e-5
+)
+
+// TestWebGPUMatchesCPUConvNets trains convolutional models convBatches
+// batches on the CPU (pure Go) and on WebGPU from the same seed, and
+// compares every batch's loss and the final weights (the moving
+// statistics of BatchNormalization included): LeNet (Conv2D with padding
+// same and valid, MaxPool2D, Flatten), and a model with a Reshape of the input, a Conv2D with stride 2 and
+// padding valid, AveragePooling2D (padding same, so the edge windows
+// average fewer values), GlobalAveragePooling2D, a frozen
+// BatchNormalization (inference mode while training) and Reshapes
+// between layouts that need a copy.
+func TestWebGPUMatchesCPUConvNets(t *testing.T) {
+	c := startWorker(t, server.URL, 10*time.Minute)
+	c.send(protocol.LoadData{})
+	c.await("data_ready", 90*time.Second, isType("data_ready"))
+
+	lenet := spec.LeNet()
+	lenet.Epochs = 1
+
+	strided := spec.LeNet()
+	strided.Epochs, strided.Input = 1, []int{784}
+	conv := spec.Conv2D(6, 3, spec.ActTanh)
+	conv.Strides = []int{2, 2}
+	frozen := spec.BatchNormalization()
+	frozen.Frozen = true
+	strided.Layers = []spec.Layer{
+		spec.Reshape(28, 28, 1), conv,
+		{Type: spec.TypeAveragePooling2D, PoolSize: []int{3, 3}, Strides: []int{2, 2}, Padding: spec.PaddingSame},
+		spec.Conv2D(10, 3, spec.ActReLU), spec.BatchNormalization(),
+		{Type: spec.TypeGlobalAveragePooling2D}, frozen, spec.Reshape(2, 5), {Type: spec.TypeFlatten},
+		spec.Dense(10, spec.ActSoftmax),
+	}
+	for _, run := range []struct {
+		name string
+		m    spec.Model
+	}{{"LeNet", lenet}, {"strided", strided}} {
+		cpuLoss, cpuW, _ := stepRunModel(c, run.m, protocol.BackendGo, convBatches)
+		start := time.Now()
+		gpuLoss, gpuW, b := stepRunModel(c, run.m, protocol.BackendWebGPU, convBatches)
+		took := time.Since(start)
+		if b.Name != protocol.BackendWebGPU || b.Note != "" {
+			t.Fatalf("%s: backend %+v; want webgpu, no note", run.name, b)
+		}
+		// Still WebGPU after the run: nothing fell back to the CPU.
+		c.send(protocol.BackendRequest{})
+		if b := c.await("backend", 30*time.Second, isType("backend")).(protocol.Backend); b.Name != protocol.BackendWebGPU || b.Note != "" {
+			t.Fatalf("%s: after training, backend %+v; want webgpu still, no note", run.name, b)
+		}
+		worstLoss, worstW := compareRelative(t, run.name, cpuLoss, gpuLoss, cpuW, gpuW)
+		if !(cpuLoss[convBatches-1] < cpuLoss[0]) {
+			t.Errorf("%s: the CPU loss went from %.3f to %.3f; want it lower", run.name, cpuLoss[0], cpuLoss[convBatches-1])
+		}
+		t.Logf("%s, %d batches: loss %.4f → %.4f; worst relative loss difference %.2g; worst relative weight difference %.2g; %v on WebGPU (SwiftShader)",
+			run.name, convBatches, cpuLoss[0], cpuLoss[convBatches-1], worstLoss, worstW, took.Round(time.Millisecond))
+	}
+}
+
+// compareRelative checks a WebGPU run against the CPU's with the measures
+// of convLossTol and convWeightTol, and returns the worst of each.
+func compareRelative(t *testing.T, what string, cpuLoss, gpuLoss []float64, cpuW, gpuW protocol.Snapshot) (worstLoss, worstW float64) {
+	t.Helper()
+	for i := range cpuLoss {
+		rel := math.Abs(gpuLoss[i]-cpuLoss[i]) / math.Abs(cpuLoss[i])
+		worstLoss = max(worstLoss, rel)
+		if !(rel <= convLossTol) {
+			t.Errorf("%s, batch %d: loss %.7f on WebGPU, %.7f on the CPU: relative difference %.2g > %g", what, i+1, gpuLoss[i], cpuLoss[i], rel, convLossTol)
+		}
+	}
+	if len(cpuW.Params) != len(gpuW.Params) {
+		t.Fatalf("%s: %d params on the CPU, %d on WebGPU", what, len(cpuW.Params), len(gpuW.Params))
+	}
+	for i, p := range cpuW.Params {
+		q := gpuW.Params[i]
+		if p.Layer != q.Layer || p.Name != q.Name || len(p.Data) != len(q.Data) {
+			t.Fatalf("%s, param %d: %d %s (%d bytes) on the CPU, %d %s (%d bytes) on WebGPU", what, i, p.Layer, p.Name, len(p.Data), q.Layer, q.Name, len(q.Data))
+		}
+		var diff, scale float64
+		for j := 0; j < len(p.Data); j += 4 {
+			a := float64(math.Float32frombits(binary.LittleEndian.Uint32(p.Data[j:])))
+			g := float64(math.Float32frombits(binary.LittleEndian.Uint32(q.Data[j:])))
+			diff, scale = max(diff, math.Abs(a-g)), max(scale, math.Abs(a))
+		}
+		rel := diff / scale
+		if scale == 0 {
+			rel = diff
+		}
+		worstW = max(worstW, rel)
+		if !(rel <= convWeightTol) {
+			t.Errorf("%s: layer %d %s differs by up to %.3g on WebGPU (largest value %.3g): relative %.2g > %g", what, p.Layer, p.Name, diff, scale, rel, convWeightTol)
+		}
+	}
+	return worstLoss, worstW
 }

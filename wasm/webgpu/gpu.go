@@ -1,11 +1,15 @@
 //go:build js && wasm
 
-// Package webgpu trains Dense models on the GPU through the browser's
-// WebGPU API: it is the training worker's trainer.GPU. The kernels are
+// Package webgpu trains models on the GPU through the browser's WebGPU
+// API: it is the training worker's trainer.GPU, for the models
+// trainer.PlanGPU accepts (Dense and convolutional ones). The kernels are
 // WGSL, in wgsl/ (embedded): a tiled GEMM in the three transpose forms
 // with bias and activation fused in, standalone activations and their
-// gradients, softmax with the cross-entropy, bias gradients and the
-// optimizer update (Adam and SGD, in the engine's exact formulas).
+// gradients, softmax with the cross-entropy, bias gradients, im2col and
+// col2im around the GEMM for Conv2D, max and average pooling,
+// BatchNormalization, reshapes between layouts and the optimizer update
+// (Adam, SGD, RMSProp, Adagrad, in the engine's exact formulas). Each kind
+// of op runs through its opPasses (ops.go), in a file of its own.
 //
 // The weights and the optimizer's state live on the GPU while a session
 // trains; every batch is one command buffer and one queue.submit, and

@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 	"unsafe"
 
-	"github.com/nnplay/nnplay/engine/kernels"
 	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
 )
@@ -33,7 +32,7 @@ const (
 // minUniformBufferOffsetAlignment); each block is at most uniformSize.
 const (
 	uniformSlot = 256
-	uniformSize = 32
+	uniformSize = 64
 )
 
 // Kernel constants: gemm.wgsl's EPILOGUE and act.wgsl's ACT (see activation).
@@ -64,15 +63,12 @@ func (a activation) constants() map[string]any {
 // layout (re)makes the batch buffers for capacity examples and the passes
 // of one training step, in the order they run:
 //
-//	forward   each op: Dense = GEMM NN with bias and activation fused;
-//	          activation layer = elementwise forward; dropout = x ⊙ mask
+//	forward   each op's forward pass (opPasses.forward)
 //	loss      softmax cross-entropy (dL/dlogits and per-row losses), and
 //	          the loss sum on batches that read it
-//	backward  from the last op: an activation's gradient (fused into the
-//	          next GEMM when the layer is a Dense), dropout's dy ⊙ mask,
-//	          dW = xᵀ·dZ (GEMM TN),
-//	          db = Σ dZ, dx = dZ·Wᵀ (GEMM NT) while a trainable layer is
-//	          further back
+//	backward  from the last op to the first that learns, each op's
+//	          backward pass: its params' gradients, and dL/dx while an op
+//	          that learns is further back (opPasses.backward)
 //	clip      with global_clipnorm: each trained gradient's Σ g², then the
 //	          factor κ the update multiplies the gradients by
 //	update    adam, sgd, rmsprop or adagrad on every trainable param
@@ -88,58 +84,92 @@ func (s *session) layout(capacity int) error {
 }
 
 // makeBatchBuffers destroys the batch buffers and makes them anew for
-// capacity examples: the input and labels, each op's output and gradient
-// (and dropout mask), and the per-row losses.
+// capacity examples: the input and labels, each op's (opPasses.buffers),
+// the im2col scratch of the Conv2D ops, and the per-row losses.
 func (s *session) makeBatchBuffers(capacity int) {
 	for _, b := range s.batchBuffers {
 		b.Call("destroy")
 	}
 	s.batchBuffers = nil
-	nb := func(floats int, usage int, label string) js.Value {
-		b := s.dev.buffer(4*floats, usage, label)
-		s.batchBuffers = append(s.batchBuffers, b)
-		return b
-	}
 	ops := s.plan.Ops
-	s.x = nb(capacity*pad4(s.plan.Input), usageStorage|usageCopyDst, "x")
-	s.labels = nb(capacity, usageStorage|usageCopyDst, "labels")
-	s.act, s.grad, s.mask = make([]js.Value, len(ops)), make([]js.Value, len(ops)), make([]js.Value, len(ops))
+	rows, cols := trainer.Layout(s.plan.InputShape)
+	s.x = s.batchBuffer(4*capacity*rows*pad4(cols), usageStorage|usageCopyDst, "x")
+	s.labels = s.batchBuffer(4*capacity, usageStorage|usageCopyDst, "labels")
+	s.act, s.grad, s.aux = make([]js.Value, len(ops)), make([]js.Value, len(ops)), make([]js.Value, len(ops))
+	s.scratchFloats = 0
 	for i, op := range ops {
-		s.act[i] = nb(capacity*pad4(op.Out), usageStorage, fmt.Sprintf("op %d output", i))
-		s.grad[i] = nb(capacity*pad4(op.Out), usageStorage, fmt.Sprintf("op %d gradient", i))
-		if op.Dropout {
-			s.mask[i] = nb(capacity*pad4(op.Out), usageStorage|usageCopyDst, fmt.Sprintf("op %d dropout mask", i))
-		}
+		passesOf(op.Kind).buffers(s, i, capacity)
 	}
-	s.rowLoss = nb(2*capacity, usageStorage, "row losses")
+	s.scratch = s.dummyBuffer()
+	if s.scratchFloats > 0 {
+		s.scratch = s.batchBuffer(4*s.scratchFloats, usageStorage, "im2col scratch")
+	}
+	s.rowLoss = s.batchBuffer(8*capacity, usageStorage, "row losses")
 	s.capacity, s.uniformN = capacity, 0
 }
 
-// input is op i's input buffer and its row stride in floats.
-func (b *builder) input(i int) (js.Value, int) {
-	s := b.s
-	if i == 0 {
-		return s.x, pad4(s.plan.Input)
-	}
-	return s.act[i-1], pad4(s.plan.Ops[i-1].Out)
+// batchBuffer creates a buffer of size bytes that the next layout (or
+// Close) destroys.
+func (s *session) batchBuffer(size, usage int, label string) js.Value {
+	b := s.dev.buffer(size, usage, label)
+	s.batchBuffers = append(s.batchBuffers, b)
+	return b
 }
+
+// perExample is the floats op i's output takes per example, as stored.
+func (s *session) perExample(i int) int {
+	rows, cols := trainer.Layout(s.plan.Ops[i].OutShape)
+	return rows * pad4(cols)
+}
+
+// outputs makes op i's output and gradient buffers for capacity examples.
+func (s *session) outputs(i, capacity int) {
+	size := 4 * capacity * s.perExample(i)
+	s.act[i] = s.batchBuffer(size, usageStorage, fmt.Sprintf("op %d output", i))
+	s.grad[i] = s.batchBuffer(size, usageStorage, fmt.Sprintf("op %d gradient", i))
+}
+
+// tensor is a batch of one op's input or output on the device: each
+// example rows × cols values, rows stored with stride pad4(cols).
+type tensor struct {
+	buf        js.Value
+	rows, cols int
+}
+
+func (t tensor) ld() int { return pad4(t.cols) }
+
+// in is op i's input: the batch, or op i−1's output.
+func (s *session) in(i int) tensor {
+	if i == 0 {
+		rows, cols := trainer.Layout(s.plan.InputShape)
+		return tensor{s.x, rows, cols}
+	}
+	return s.out(i - 1)
+}
+
+// out is op i's output.
+func (s *session) out(i int) tensor {
+	rows, cols := trainer.Layout(s.plan.Ops[i].OutShape)
+	return tensor{s.act[i], rows, cols}
+}
+
+func (b *builder) in(i int) tensor  { return b.s.in(i) }
+func (b *builder) out(i int) tensor { return b.s.out(i) }
+
+// dOut is dL/d(op i's output).
+func (b *builder) dOut(i int) tensor {
+	t := b.out(i)
+	t.buf = b.s.grad[i]
+	return t
+}
+
+// dIn is dL/d(op i's input): op i−1's output gradient.
+func (b *builder) dIn(i int) tensor { return b.dOut(i - 1) }
 
 // forward appends each op's forward pass.
 func (b *builder) forward() {
-	s := b.s
-	for i, op := range s.plan.Ops {
-		x, xld := b.input(i)
-		if op.Dropout {
-			b.elementwise("mul", linear, op.Out, x, s.mask[i], s.act[i])
-			continue
-		}
-		if !op.Dense {
-			b.elementwise("forward", actOf(op), op.Out, x, js.Null(), s.act[i])
-			continue
-		}
-		w, out := b.kernel[i], pad4(op.Out)
-		b.gemm(kernels.NoTrans, kernels.NoTrans, epilogueBiasAct, actOf(op), func(n int) [6]int { return [6]int{n, op.Out, op.In, xld, w.ld, out} },
-			x, w.w, s.act[i], b.bias[i].w)
+	for i, op := range b.s.plan.Ops {
+		passesOf(op.Kind).forward(b, i)
 	}
 }
 
@@ -159,47 +189,13 @@ func (b *builder) loss() {
 		binding{index: 4, buf: s.rowLoss}, binding{index: 5, buf: s.total})
 }
 
-// backward appends the backward pass from the last op to the first
-// trainable one: the weight and bias gradients of every trained Dense,
-// and dL/dx while a trainable op is further back.
+// backward appends the backward passes from the last op to the first
+// that learns; each op computes dL/dx while an op that learns is further
+// back.
 func (b *builder) backward() {
-	s := b.s
-	ops := s.plan.Ops
-	premultiplied := make([]bool, len(ops)) // grad[i] is dL/dz already (the act' was fused)
-	for i := len(ops) - 1; i >= 0; i-- {
-		op := ops[i]
-		if !op.Dense {
-			switch {
-			case i-1 < b.first: // nothing further back learns
-			case op.Dropout:
-				b.elementwise("mul", linear, op.Out, s.grad[i], s.mask[i], s.grad[i-1])
-			default:
-				b.elementwise("grad", actOf(op), op.Out, s.grad[i], s.act[i], s.grad[i-1])
-			}
-			continue
-		}
-		if op.Act != spec.ActLinear && !premultiplied[i] {
-			b.elementwise("grad_inplace", actOf(op), op.Out, js.Null(), s.act[i], s.grad[i])
-		}
-		x, xld := b.input(i)
-		w, out := b.kernel[i], pad4(op.Out)
-		if !op.Frozen {
-			b.gemm(kernels.Trans, kernels.NoTrans, epilogueNone, linear, func(n int) [6]int { return [6]int{op.In, op.Out, n, xld, out, out} },
-				x, s.grad[i], w.g, s.dummyBuffer())
-			b.add(shaderBiasGrad, "main", nil, func(n int) []uint32 { return []uint32{uint32(n), uint32(out)} },
-				func(int) (int, int) { return ceilDiv(out/4, 64), 1 }, onEveryBatch,
-				binding{index: 1, buf: s.grad[i]}, binding{index: 2, buf: b.bias[i].g})
-		}
-		if i-1 < b.first {
-			continue
-		}
-		epi, act, e := epilogueNone, linear, s.dummyBuffer()
-		if prev := ops[i-1]; prev.Dense && prev.Act != spec.ActLinear {
-			epi, act, e = epilogueActGrad, actOf(prev), s.act[i-1]
-			premultiplied[i-1] = true
-		}
-		b.gemm(kernels.NoTrans, kernels.Trans, epi, act, func(n int) [6]int { return [6]int{n, op.In, op.Out, out, out, xld} },
-			s.grad[i], w.w, s.grad[i-1], e)
+	ops := b.s.plan.Ops
+	for i := len(ops) - 1; i >= b.first; i-- {
+		passesOf(ops[i].Kind).backward(b, i, i-1 >= b.first)
 	}
 }
 
@@ -274,19 +270,18 @@ type builder struct {
 	binds  [][]binding
 	err    error
 
-	kernel, bias map[int]*param // each Dense op's params, by op index
-	first        int            // the first trainable op: gradients are needed from there on
+	params map[int][]*param // each op's params, by op index
+	first  int              // the first op that learns: gradients are needed from there on
+	// premultiplied[i]: grad[i] is dL/dz already (the next Dense fused
+	// op i's activation gradient into its dL/dx).
+	premultiplied []bool
 }
 
 // newBuilder returns a builder for s's passes, with its params indexed by op.
 func newBuilder(s *session) *builder {
-	b := &builder{s: s, kernel: map[int]*param{}, bias: map[int]*param{}, first: len(s.plan.Ops)}
+	b := &builder{s: s, params: map[int][]*param{}, first: len(s.plan.Ops), premultiplied: make([]bool, len(s.plan.Ops))}
 	for _, p := range s.params {
-		if p.bias {
-			b.bias[p.op] = p
-		} else {
-			b.kernel[p.op] = p
-		}
+		b.params[p.op] = append(b.params[p.op], p)
 		if p.trainable {
 			b.first = min(b.first, p.op)
 		}
@@ -326,10 +321,10 @@ func (b *builder) gemm(transA, transB bool, epilogue int, act activation, dims f
 		binding{index: 1, buf: a}, binding{index: 2, buf: bm}, binding{index: 3, buf: c}, binding{index: 4, buf: e})
 }
 
-// elementwise appends an elementwise.wgsl entry over n rows of width
-// values; x or y is js.Null() where the entry does not read it.
-func (b *builder) elementwise(entry string, act activation, width int, x, y, out js.Value) {
-	ld := pad4(width)
+// elementwise appends an elementwise.wgsl entry over the batch's rows of
+// t's layout (x, y and out alike); x or y is js.Null() where the entry
+// does not read it.
+func (b *builder) elementwise(entry string, act activation, t tensor, x, y, out js.Value) {
 	var bind []binding
 	if !x.IsNull() {
 		bind = append(bind, binding{index: 1, buf: x})
@@ -339,8 +334,15 @@ func (b *builder) elementwise(entry string, act activation, width int, x, y, out
 	}
 	bind = append(bind, binding{index: 3, buf: out})
 	b.add(shaderElementwise, entry, act.constants(),
-		func(n int) []uint32 { return []uint32{uint32(n), uint32(width), uint32(ld)} },
-		func(n int) (int, int) { return strided(n * ld / 4), 1 }, onEveryBatch, bind...)
+		func(n int) []uint32 { return []uint32{uint32(n * t.rows), uint32(t.cols), uint32(t.ld())} },
+		func(n int) (int, int) { return strided(n * t.rows * t.ld() / 4), 1 }, onEveryBatch, bind...)
+}
+
+// each appends a pass of a kernel that strides over perExample values of
+// every example (one thread a value), with the uniform words it takes for
+// a batch of n.
+func (b *builder) each(shader, entry string, perExample int, words func(n int) []uint32, bindings ...binding) {
+	b.add(shader, entry, nil, words, func(n int) (int, int) { return strided(n * perExample), 1 }, onEveryBatch, bindings...)
 }
 
 // finish makes the uniform buffer and every pass's bind group.

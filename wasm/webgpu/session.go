@@ -20,19 +20,24 @@ import (
 // Layout: every matrix is row-major with its rows padded to a multiple of
 // 4 floats (pad4), so shaders read vec4s; padding holds zeros. A Dense
 // kernel W (in × units) is stored in × pad4(units), its bias pad4(units);
-// a batch of activations n × pad4(width).
+// a Conv2D kernel (kh, kw, C, F) as the matrix (kh·kw·C) × F likewise. A
+// batch of activations is n examples of trainer.Layout's rows × cols:
+// n × pad4(width) for vectors, n·H·W × pad4(C) for images.
 type session struct {
 	dev  *device
 	plan *trainer.GPUPlan
 
-	params []*param // per Dense op: kernel, then bias (nn.Sequential.Params order)
+	params []*param // per op with params, in nn.Sequential.Params order
 
 	// Batch buffers, for up to capacity examples (grown on demand).
 	capacity  int
 	x, labels js.Value
 	act, grad []js.Value // per op: its output, and dL/d(output)
-	mask      []js.Value // per dropout op: this batch's mask (undefined for other ops)
-	rowLoss   js.Value   // per example: (loss, 1 if right)
+	aux       []js.Value // per op, where its kind has one: a dropout mask, max pooling's argmax…
+	scratch   js.Value   // the Conv2D ops' im2col matrix
+	// scratchFloats is the size scratch needs (opPasses.buffers).
+	scratchFloats int
+	rowLoss       js.Value // per example: (loss, 1 if right)
 	// Fixed buffers.
 	total, readback js.Value // (mean loss, right) on the GPU, and its mappable copy
 	hyper           js.Value // per param: this step's α (adam) or η (the others)
@@ -52,9 +57,10 @@ type session struct {
 
 // param is one weight tensor on the device.
 type param struct {
-	op         int // its Dense op in plan.Ops
-	bias       bool
-	rows, cols int // as in the Go model (a bias is 1 × units)
+	op         int // its op in plan.Ops
+	index      int // its place in the op's layer's Params
+	rows, cols int // as trainer.GPUParam
+
 	ld         int // stored row stride: pad4(cols)
 	decay      bool
 	trainable  bool
@@ -75,18 +81,20 @@ func (s *session) open(m *nn.Sequential, broken bool) error {
 	opt := s.plan.Optimizer
 	layers := m.Layers()
 	for i, op := range s.plan.Ops {
-		if !op.Dense {
+		shapes := op.Params()
+		if len(shapes) == 0 {
 			continue
 		}
 		ps := layers[op.Layer].Params()
-		if len(ps) != 2 || len(ps[0].Value.Float32s()) != op.In*op.Out || len(ps[1].Value.Float32s()) != op.Out {
-			return fmt.Errorf("layer %d does not hold a %d×%d kernel and a bias", op.Layer+1, op.In, op.Out)
+		if len(ps) != len(shapes) {
+			return fmt.Errorf("layer %d has %d params; want %d", op.Layer+1, len(ps), len(shapes))
 		}
 		for k, gp := range ps {
-			p := &param{op: i, bias: k == 1, rows: op.In, cols: op.Out, ld: pad4(op.Out), decay: gp.Decay, trainable: !op.Frozen}
-			if p.bias {
-				p.rows = 1
+			shape := shapes[k]
+			if len(gp.Value.Float32s()) != shape.Rows*shape.Cols {
+				return fmt.Errorf("layer %d's %s holds %d values; want %d×%d", op.Layer+1, gp.Name, len(gp.Value.Float32s()), shape.Rows, shape.Cols)
 			}
+			p := &param{op: i, index: k, rows: shape.Rows, cols: shape.Cols, ld: pad4(shape.Cols), decay: gp.Decay, trainable: shape.Trainable}
 			label := fmt.Sprintf("layer %d %s", op.Layer+1, gp.Name)
 			p.w = s.buffer(4*p.floats(), usageStorage|usageCopySrc|usageCopyDst, label)
 			s.dev.write(p.w, 0, floatBytes(padRows(gp.Value.Float32s(), p.rows, p.cols, p.ld)))
@@ -161,16 +169,16 @@ func (s *session) TrainBatch(x, labels []float32, masks [][]float32, lr float64,
 			return 0, 0, err
 		}
 	}
-	in := s.plan.Input
-	s.dev.write(s.x, 0, floatBytes(padRows(x, n, in, pad4(in))))
+	rows, cols := trainer.Layout(s.plan.InputShape)
+	s.dev.write(s.x, 0, floatBytes(padRows(x, n*rows, cols, pad4(cols))))
 	ids := make([]uint32, n)
 	for i, l := range labels {
 		ids[i] = uint32(l)
 	}
 	s.dev.write(s.labels, 0, uint32Bytes(ids))
 	for k, i := range drop {
-		w := s.plan.Ops[i].Out
-		s.dev.write(s.mask[i], 0, floatBytes(padRows(masks[k], n, w, pad4(w))))
+		rows, cols := trainer.Layout(s.plan.Ops[i].OutShape)
+		s.dev.write(s.aux[i], 0, floatBytes(padRows(masks[k], n*rows, cols, pad4(cols))))
 	}
 	if n != s.uniformN {
 		s.writeUniforms(n)
@@ -283,11 +291,7 @@ func (s *session) Sync(m *nn.Sequential) error {
 	}
 	layers := m.Layers()
 	for i, p := range s.params {
-		k := 0
-		if p.bias {
-			k = 1
-		}
-		gp := layers[s.plan.Ops[p.op].Layer].Params()[k]
+		gp := layers[s.plan.Ops[p.op].Layer].Params()[p.index]
 		copy(gp.Value.Float32s(), weights[i])
 		if !p.trainable {
 			continue

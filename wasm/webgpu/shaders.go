@@ -22,6 +22,16 @@ var (
 	optimizerWGSL string
 	//go:embed wgsl/clip.wgsl
 	clipWGSL string
+	//go:embed wgsl/conv2d.wgsl
+	conv2DWGSL string
+	//go:embed wgsl/maxpool.wgsl
+	maxPoolWGSL string
+	//go:embed wgsl/avgpool.wgsl
+	avgPoolWGSL string
+	//go:embed wgsl/batchnorm.wgsl
+	batchNormWGSL string
+	//go:embed wgsl/reshape.wgsl
+	reshapeWGSL string
 )
 
 // Shader names, for pipelines.
@@ -32,6 +42,11 @@ const (
 	shaderBiasGrad    = "bias_grad"
 	shaderOptimizer   = "optimizer"
 	shaderClip        = "clip"
+	shaderConv2D      = "conv2d"
+	shaderMaxPool     = "maxpool"
+	shaderAvgPool     = "avgpool"
+	shaderBatchNorm   = "batchnorm"
+	shaderReshape     = "reshape"
 )
 
 // source is the WGSL of a shader, with act.wgsl in front where it is used.
@@ -49,6 +64,16 @@ func source(name string) string {
 		return optimizerWGSL
 	case shaderClip:
 		return clipWGSL
+	case shaderConv2D:
+		return conv2DWGSL
+	case shaderMaxPool:
+		return maxPoolWGSL
+	case shaderAvgPool:
+		return avgPoolWGSL
+	case shaderBatchNorm:
+		return batchNormWGSL
+	case shaderReshape:
+		return reshapeWGSL
 	}
 	panic("webgpu: no shader " + name)
 }

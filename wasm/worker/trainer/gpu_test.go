@@ -92,7 +92,7 @@ func (s *fakeSession) TrainBatch(x, labels []float32, masks [][]float32, lr floa
 		}
 		s.dev.Layers()[op.Layer].(*nn.Dropout).SetNextMask(masks[k])
 	}
-	xt := tensor.New(tensor.WithShape(n, s.plan.Input), tensor.WithBacking(append([]float32(nil), x...)))
+	xt := tensor.New(tensor.WithShape(append([]int{n}, s.dev.Spec().Input...)...), tensor.WithBacking(append([]float32(nil), x...)))
 	yt := tensor.New(tensor.WithShape(n), tensor.WithBacking(append([]float32(nil), labels...)))
 	correct := 0
 	p := s.dev.Predict(xt).Float32s()
@@ -313,7 +313,9 @@ func TestGPUChoices(t *testing.T) {
 			"Auto: the WebGPU adapter (SwiftShader) is software, slower than the CPU kernels", "SwiftShader", true},
 		{"webgpu on software", &fakeGPU{adapter: GPUAdapter{Description: "SwiftShader", Software: true}}, protocol.BackendWebGPU, nil, protocol.BackendWebGPU, "", "SwiftShader", true},
 		{"webgpu for a CNN", &fakeGPU{adapter: GPUAdapter{Description: "RealGPU"}}, protocol.BackendWebGPU,
-			func() protocol.Request { m := spec1(lenet()); return protocol.Build{Spec: m} }, cpu, "WebGPU runs Dense models only; layer 1 is Conv2D", "RealGPU", true},
+			func() protocol.Request { return protocol.Build{Spec: spec1(lenet())} }, protocol.BackendWebGPU, "", "RealGPU", true},
+		{"webgpu for an RNN", &fakeGPU{adapter: GPUAdapter{Description: "RealGPU"}}, protocol.BackendWebGPU,
+			func() protocol.Request { return protocol.Build{Spec: spec1(spec.RowByRowRNN())} }, cpu, "WebGPU does not run LSTM layers (layer 2)", "RealGPU", true},
 		{"webgpu, no adapter", &fakeGPU{adapterErr: errors.New("no adapter (requestAdapter gave null)")}, protocol.BackendWebGPU, nil, cpu,
 			"WebGPU is not available: no adapter (requestAdapter gave null)", "", false},
 		{"webgpu, no navigator.gpu", nil, protocol.BackendWebGPU, nil, cpu, "WebGPU is not available: this browser has no WebGPU", "", false},
@@ -340,9 +342,9 @@ func TestGPUChoices(t *testing.T) {
 	h := gpuHarness(t, &fakeGPU{adapter: GPUAdapter{Description: "RealGPU"}})
 	h.send(protocol.BackendRequest{Name: protocol.BackendWebGPU}, protocol.Build{Spec: seed1()})
 	h.await("backend webgpu", isBackend(protocol.BackendWebGPU))
-	h.send(protocol.Build{Spec: spec1(lenet())})
-	if b := h.await("backend after building a CNN", isType("backend")).(protocol.Backend); b.Name != cpu {
-		t.Errorf("after building a CNN: %+v; want %s", b, cpu)
+	h.send(protocol.Build{Spec: spec1(spec.RowByRowRNN())})
+	if b := h.await("backend after building an RNN", isType("backend")).(protocol.Backend); b.Name != cpu {
+		t.Errorf("after building an RNN: %+v; want %s", b, cpu)
 	}
 
 	// A fault with no GPU is an error.

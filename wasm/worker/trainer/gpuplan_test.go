@@ -1,7 +1,7 @@
 package trainer
 
 import (
-	"reflect"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -20,13 +20,13 @@ func TestPlanGPUSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []GPUOp{
-		{Layer: 0, Dense: true, In: 784, Out: 128, Act: spec.ActReLU},
-		{Layer: 1, Dense: true, In: 128, Out: 64, Act: spec.ActReLU},
-		{Layer: 2, Dense: true, In: 64, Out: 10, Act: spec.ActLinear},
+	want := []string{
+		"0 Dense 784→128 relu",
+		"1 Dense 128→64 relu",
+		"2 Dense 64→10 linear",
 	}
-	if !reflect.DeepEqual(p.Ops, want) || p.Input != 784 || p.Classes != 10 || !slices.Equal(p.Params(), []int{0, 1, 2}) {
-		t.Errorf("seed plan: input %d classes %d ops %+v params %v; want 784, 10, %+v, [0 1 2]", p.Input, p.Classes, p.Ops, p.Params(), want)
+	if !slices.Equal(describeOps(p.Ops), want) || p.Input != 784 || p.Classes != 10 || !slices.Equal(p.Params(), []int{0, 1, 2}) {
+		t.Errorf("seed plan: input %d classes %d ops %+v params %v; want 784, 10, %+v, [0 1 2]", p.Input, p.Classes, describeOps(p.Ops), p.Params(), want)
 	}
 
 	m := spec.Seed()
@@ -44,14 +44,14 @@ func TestPlanGPUSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []GPUOp{
-		{Layer: 1, Dense: true, In: 784, Out: 30, Act: spec.ActTanh},
-		{Layer: 3, Dense: true, In: 30, Out: 20, Act: spec.ActSigmoid, Frozen: true},
-		{Layer: 4, In: 20, Out: 20, Act: spec.ActReLU},
-		{Layer: 5, Dense: true, In: 20, Out: 10, Act: spec.ActLinear},
+	want = []string{
+		"1 Dense 784→30 tanh",
+		"3 Dense 30→20 sigmoid frozen",
+		"4 activation 20→20 relu",
+		"5 Dense 20→10 linear",
 	}
-	if !reflect.DeepEqual(p.Ops, want) || p.Input != 784 || p.Classes != 10 {
-		t.Errorf("mixed plan: %+v; want %+v", p.Ops, want)
+	if !slices.Equal(describeOps(p.Ops), want) || p.Input != 784 || p.Classes != 10 {
+		t.Errorf("mixed plan: %q; want %q", describeOps(p.Ops), want)
 	}
 
 	// Leaky ReLU carries its slope: a Dense activation's (Keras' 0.2 when
@@ -69,15 +69,15 @@ func TestPlanGPUSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []GPUOp{
-		{Layer: 0, Dense: true, In: 784, Out: 30, Act: spec.ActLeakyReLU, Alpha: nn.DenseLeakyReLUAlpha},
-		{Layer: 1, Dense: true, In: 30, Out: 20, Act: spec.ActLeakyReLU, Alpha: 0.05},
-		{Layer: 2, In: 20, Out: 20, Act: spec.ActLeakyReLU, Alpha: 0.1},
-		{Layer: 3, Dense: true, In: 20, Out: 16, Act: spec.ActLeakyReLU, Alpha: 0.3},
-		{Layer: 5, Dense: true, In: 16, Out: 10, Act: spec.ActLinear},
+	want = []string{
+		"0 Dense 784→30 leaky_relu α=0.2",
+		"1 Dense 30→20 leaky_relu α=0.05",
+		"2 activation 20→20 leaky_relu α=0.1",
+		"3 Dense 20→16 leaky_relu α=0.3",
+		"5 Dense 16→10 linear",
 	}
-	if !reflect.DeepEqual(p.Ops, want) {
-		t.Errorf("leaky plan: %+v; want %+v", p.Ops, want)
+	if !slices.Equal(describeOps(p.Ops), want) {
+		t.Errorf("leaky plan: %q; want %q", describeOps(p.Ops), want)
 	}
 
 	// Dropout is an op of its own (its masks come from the CPU), after
@@ -94,15 +94,15 @@ func TestPlanGPUSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []GPUOp{
-		{Layer: 0, Dropout: true, In: 784, Out: 784, Act: spec.ActLinear},
-		{Layer: 1, Dense: true, In: 784, Out: 30, Act: spec.ActLinear},
-		{Layer: 2, Dropout: true, In: 30, Out: 30, Act: spec.ActLinear},
-		{Layer: 3, In: 30, Out: 30, Act: spec.ActReLU},
-		{Layer: 5, Dense: true, In: 30, Out: 10, Act: spec.ActLinear},
+	want = []string{
+		"0 Dropout 784→784 linear",
+		"1 Dense 784→30 linear",
+		"2 Dropout 30→30 linear",
+		"3 activation 30→30 relu",
+		"5 Dense 30→10 linear",
 	}
-	if !reflect.DeepEqual(p.Ops, want) || !slices.Equal(p.Dropouts(), []int{0, 2}) || !slices.Equal(p.Params(), []int{1, 4}) {
-		t.Errorf("dropout plan: %+v, dropouts %v, params %v; want %+v, [0 2], [1 4]", p.Ops, p.Dropouts(), p.Params(), want)
+	if !slices.Equal(describeOps(p.Ops), want) || !slices.Equal(p.Dropouts(), []int{0, 2}) || !slices.Equal(p.Params(), []int{1, 4}) {
+		t.Errorf("dropout plan: %+v, dropouts %v, params %v; want %+v, [0 2], [1 4]", describeOps(p.Ops), p.Dropouts(), p.Params(), want)
 	}
 
 	logits := spec.Seed()
@@ -110,6 +110,91 @@ func TestPlanGPUSeed(t *testing.T) {
 	logits.Layers[2].Activation = ""
 	if _, err := PlanGPU(logits); err != nil {
 		t.Errorf("logits with from_logits: %v", err)
+	}
+}
+
+// describeOps writes each op as "layer kind in→out act", with the
+// slope of a leaky ReLU and "frozen" where they apply.
+func describeOps(ops []GPUOp) []string {
+	var ds []string
+	for _, op := range ops {
+		d := fmt.Sprintf("%d %v %d→%d %s", op.Layer, op.Kind, op.In, op.Out, op.Act)
+		if op.Alpha != 0 {
+			d += fmt.Sprintf(" α=%g", op.Alpha)
+		}
+		if op.Frozen {
+			d += " frozen"
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// TestPlanGPUCNN: LeNet is its Conv2D and MaxPool2D ops with their
+// windows as the CPU layers work them out (padding same then valid), the
+// Flatten between 4-aligned layouts, and the Dense ops; a model with a
+// Reshape of the input, BatchNormalization, strides, average pooling and
+// a global average pool gets their ops, shapes and params too.
+func TestPlanGPUCNN(t *testing.T) {
+	p, err := PlanGPU(spec.LeNet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"0 Conv2D 784→4704 relu", "1 MaxPool2D 4704→1176 linear", "2 Conv2D 1176→1600 relu", "3 MaxPool2D 1600→400 linear",
+		"4 reshape 400→400 linear", "5 Dense 400→120 relu", "6 Dense 120→84 relu", "7 Dense 84→10 linear",
+	}
+	if !slices.Equal(describeOps(p.Ops), want) || !slices.Equal(p.Params(), []int{0, 2, 5, 6, 7}) {
+		t.Errorf("LeNet plan: %q, params %v; want %q, [0 2 5 6 7]", describeOps(p.Ops), p.Params(), want)
+	}
+	same := kernels.NewConvGeometry(28, 28, 1, 5, 5, 1, 1, true)
+	if g := p.Ops[0].Geom; g != same || g.PadTop != 2 || g.OutH != 28 {
+		t.Errorf("LeNet conv 1: %+v; want %+v (padding 2, 28×28 out)", g, same)
+	}
+	if g := p.Ops[2].Geom; g != kernels.NewConvGeometry(14, 14, 6, 5, 5, 1, 1, false) || g.OutH != 10 {
+		t.Errorf("LeNet conv 2: %+v; want valid 10×10 out", g)
+	}
+	if g := p.Ops[1].Geom; g.KH != 2 || g.SH != 2 || g.OutH != 14 {
+		t.Errorf("LeNet pool 1: %+v; want 2×2, stride 2, 14×14 out", g)
+	}
+	if ps := p.Ops[2].Params(); !slices.Equal(ps, []GPUParam{{150, 16, true}, {1, 16, true}}) {
+		t.Errorf("LeNet conv 2 params %v; want a 150×16 kernel and 16 biases", ps)
+	}
+
+	m := spec.LeNet()
+	m.Input = []int{784}
+	conv := spec.Conv2D(8, 3, spec.ActLinear)
+	conv.Strides = []int{2, 2}
+	bn := spec.BatchNormalization()
+	bn.Frozen = true
+	m.Layers = []spec.Layer{
+		spec.Reshape(28, 28, 1), conv, {Type: spec.TypeReLU}, spec.BatchNormalization(),
+		{Type: spec.TypeAveragePooling2D, PoolSize: []int{3, 3}, Strides: []int{1, 1}, Padding: spec.PaddingSame},
+		{Type: spec.TypeGlobalAveragePooling2D}, bn, spec.Reshape(2, 4), {Type: spec.TypeFlatten}, spec.Dense(10, spec.ActSoftmax),
+	}
+	p, err = PlanGPU(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{
+		"1 Conv2D 784→1352 relu", "3 BatchNormalization 1352→1352 linear", "4 AveragePooling2D 1352→1352 linear",
+		"5 GlobalAveragePooling2D 1352→8 linear", "6 BatchNormalization 8→8 linear frozen", "7 reshape 8→8 linear", "8 reshape 8→8 linear",
+		"9 Dense 8→10 linear",
+	}
+	if !slices.Equal(describeOps(p.Ops), want) || !slices.Equal(p.InputShape, []int{28, 28, 1}) || p.Input != 784 {
+		t.Errorf("strided plan: %q, input %v; want %q, input (28, 28, 1)", describeOps(p.Ops), p.InputShape, want)
+	}
+	if g := p.Ops[0].Geom; g.OutH != 13 || g.SH != 2 {
+		t.Errorf("strided conv: %+v; want stride 2, 13×13 out", g)
+	}
+	if g := p.Ops[3].Geom; g.KH != 13 || g.KW != 13 || g.OutH != 1 {
+		t.Errorf("global pool: %+v; want one 13×13 window", g)
+	}
+	if ps := p.Ops[4].Params(); !slices.Equal(ps, []GPUParam{{1, 8, false}, {1, 8, false}, {1, 8, false}, {1, 8, false}}) || p.Ops[1].Params()[2].Trainable {
+		t.Errorf("batch norm params %v, %v; want γ, β and the moving statistics, none trained when frozen, the moving ones never", ps, p.Ops[1].Params())
+	}
+	if rows, cols := Layout(p.Ops[5].OutShape); rows != 2 || cols != 4 {
+		t.Errorf("reshape (2, 4) stored as %d×%d; want 2×4", rows, cols)
 	}
 }
 
@@ -121,10 +206,11 @@ func TestPlanGPURefuses(t *testing.T) {
 		edit func(m *spec.Model)
 		want string
 	}{
-		{"conv", func(m *spec.Model) { *m = spec.LeNet() }, "WebGPU runs Dense models only; layer 1 is Conv2D"},
-		{"batch norm", func(m *spec.Model) {
-			m.Layers = append([]spec.Layer{spec.BatchNormalization()}, m.Layers...)
-		}, "WebGPU runs Dense models only; layer 1 is BatchNormalization"},
+		{"recurrent", func(m *spec.Model) { *m = spec.RowByRowRNN() }, "WebGPU does not run LSTM layers (layer 2)"},
+		{"softmax conv", func(m *spec.Model) {
+			*m = spec.LeNet()
+			m.Layers[0].Activation = spec.ActSoftmax
+		}, "WebGPU runs Conv2D activations linear, relu, leaky_relu, sigmoid and tanh; layer 1 uses softmax"},
 		{"softmax inside", func(m *spec.Model) { m.Layers[0].Activation = spec.ActSoftmax }, "layer 1 uses softmax"},
 		{"mse", func(m *spec.Model) { m.Loss = spec.LossMeanSquaredError },
 			"(sparse) categorical cross-entropy only, not mean_squared_error"},
