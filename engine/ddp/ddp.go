@@ -50,8 +50,9 @@ func Split(b, n int) []int {
 // Work is one helper's part of a batch.
 type Work struct {
 	// Weights are the values of every param of the model (nn.Sequential
-	// Params, frozen and NonTrainable ones too), one after the other.
-	Weights []float32
+	// Params, frozen and NonTrainable ones too), in order. From Begin they
+	// are the coordinator's own: Helpers copy them before Begin returns.
+	Weights [][]float32
 	// Random is the coordinator's nn.Sequential RandomState.
 	Random []byte
 	// X and Y are the helper's rows of the batch, which start at Offset of
@@ -114,7 +115,8 @@ type Coordinator struct {
 	Clock func() time.Time
 	Times Times
 
-	weights, grads []float32
+	weights [][]float32
+	grads   []float32
 }
 
 // Times adds up where the batches shared with helpers spent their time,
@@ -187,7 +189,10 @@ func (c *Coordinator) together(x, y *tensor.Dense) (loss float64, correct int, e
 	if c.Clock != nil {
 		t0 = c.Clock()
 	}
-	c.weights = Flatten(c.weights, m.Params(), value)
+	c.weights = c.weights[:0]
+	for _, p := range m.Params() {
+		c.weights = append(c.weights, p.Value.Float32s())
+	}
 	work := make([]Work, h.Len())
 	for k := range work {
 		work[k] = Work{Weights: c.weights, Random: random, X: Rows(x, at[k+1], at[k+2]), Y: Rows(y, at[k+1], at[k+2]), Offset: at[k+1], Total: b}
@@ -262,10 +267,12 @@ func (c *Coordinator) abandon(random []byte, err error) (float64, int, error) {
 // Grads in buf when buf is large enough).
 func Run(m *nn.Sequential, w Work, sync nn.Collective, buf []float32) (Result, error) {
 	params := m.Params()
-	if n := count(params, value); n != len(w.Weights) {
-		return Result{}, fmt.Errorf("replica: the model has %d weights but %d came", n, len(w.Weights))
+	if err := fits(params, w.Weights); err != nil {
+		return Result{}, err
 	}
-	Unflatten(params, w.Weights, value)
+	for i, p := range params {
+		copy(p.Value.Float32s(), w.Weights[i])
+	}
 	if err := m.SetRandomState(w.Random); err != nil {
 		return Result{}, fmt.Errorf("replica: %w", err)
 	}
@@ -274,6 +281,37 @@ func Run(m *nn.Sequential, w Work, sync nn.Collective, buf []float32) (Result, e
 		return Result{}, err
 	}
 	return Result{Grads: Flatten(buf, m.TrainableParams(), grad), LossSum: loss * float64(w.X.Shape()[0]), Correct: correct}, nil
+}
+
+// fits says whether weights has one slice per param, of its size.
+func fits(params []*nn.Param, weights [][]float32) error {
+	if len(weights) != len(params) {
+		return fmt.Errorf("replica: the model has %d weight tensors but %d came", len(params), len(weights))
+	}
+	for i, p := range params {
+		if n := len(p.Value.Float32s()); len(weights[i]) != n {
+			return fmt.Errorf("replica: the model has %d weights in tensor %d but %d came", n, i, len(weights[i]))
+		}
+	}
+	return nil
+}
+
+// Views cuts flat into one slice per param, of its size: weights laid out
+// one after the other, as Run takes them. It fails when the sizes differ.
+func Views(params []*nn.Param, flat []float32) ([][]float32, error) {
+	out := make([][]float32, len(params))
+	at := 0
+	for i, p := range params {
+		n := len(p.Value.Float32s())
+		if at+n > len(flat) {
+			return nil, fmt.Errorf("replica: the model has more weights than the %d that came", len(flat))
+		}
+		out[i], at = flat[at:at+n], at+n
+	}
+	if at != len(flat) {
+		return nil, fmt.Errorf("replica: the model has %d weights but %d came", at, len(flat))
+	}
+	return out, nil
 }
 
 // Rows returns examples [from, to) of t, sharing its storage.

@@ -374,7 +374,7 @@ func TestFailingHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Lost) != 1 || !strings.Contains(out.Lost[0].Reason, "weights but") || local.Len() != 1 {
+	if len(out.Lost) != 1 || !strings.Contains(out.Lost[0].Reason, "weights in tensor 0 but") || local.Len() != 1 {
 		t.Fatalf("lost %v, %d helpers left", out.Lost, local.Len())
 	}
 }

@@ -14,6 +14,7 @@ import (
 type Local struct {
 	helpers []*localHelper
 	round   *round
+	weights [][]float32 // this batch's, which the helpers read
 }
 
 var _ Helpers = (*Local)(nil)
@@ -75,7 +76,14 @@ func (l *Local) Begin(work []Work) (nn.Collective, error) {
 		r.up[k], r.down[k], r.results[k] = make(chan []float64, 1), make(chan []float64, 1), make(chan Result, 1)
 	}
 	l.round = r
+	// The helpers read their own copy: the coordinator's moving averages
+	// change in its forward pass, which runs beside theirs.
+	l.weights = l.weights[:0]
+	for _, w := range work[0].Weights {
+		l.weights = append(l.weights, append([]float32(nil), w...))
+	}
 	for k, h := range l.helpers {
+		work[k].Weights = l.weights
 		select {
 		case h.jobs <- job{work: work[k], round: r, rank: k + 1}:
 		case <-h.dead:

@@ -149,7 +149,7 @@ func (g *Group) Begin(work []ddp.Work) (nn.Collective, error) {
 	}
 	x0 := work[0].X.Shape()
 	lay := Layout{
-		Helpers: len(g.helpers), Weights: len(work[0].Weights), Grads: gradCount(g.model),
+		Helpers: len(g.helpers), Weights: total(work[0].Weights), Grads: gradCount(g.model),
 		XWidth: x0.TotalSize() / max2(x0[0], 1), YWidth: width(work[0].Y.Shape()), YRank: len(work[0].Y.Shape()), Collect: g.collect,
 	}
 	for _, w := range work {
@@ -166,7 +166,11 @@ func (g *Group) Begin(work []ddp.Work) (nn.Collective, error) {
 	sh, l := g.sh, g.lay
 	sh.put(l.random(), work[0].Random)
 	sh.store(ctrlRandLen, int32(len(work[0].Random)))
-	sh.put(l.weights(), f32bytes(work[0].Weights))
+	at := l.weights()
+	for _, w := range work[0].Weights {
+		sh.put(at, f32bytes(w))
+		at += 4 * len(w)
+	}
 	for r, w := range work {
 		rank := r + 1
 		sh.put(l.x(rank), f32bytes(w.X.Float32s()))
@@ -352,6 +356,14 @@ func (c coordinator) AllSum(v []float64) {
 	g.sh.put(g.lay.down(), f64bytes(v))
 	g.sh.store(ctrlDown, g.k)
 	g.sh.notify(ctrlDown)
+}
+
+func total(ws [][]float32) int {
+	n := 0
+	for _, w := range ws {
+		n += len(w)
+	}
+	return n
 }
 
 func gradCount(m *nn.Sequential) int {

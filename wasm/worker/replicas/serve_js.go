@@ -132,8 +132,13 @@ func (s *server) step(sh *shared, l Layout, rank int, seq int32) (stay bool) {
 	if l.YRank == 2 {
 		yShape = []int{rows, l.YWidth}
 	}
+	views, err := ddp.Views(s.model.Params(), s.weights)
+	if err != nil {
+		s.fail(sh, l, rank, err.Error())
+		return false
+	}
 	w := ddp.Work{
-		Weights: s.weights, Random: s.random,
+		Weights: views, Random: s.random,
 		X:      tensor.New(tensor.WithShape(input...), tensor.WithBacking(s.x)),
 		Y:      tensor.New(tensor.WithShape(yShape...), tensor.WithBacking(s.y)),
 		Offset: int(sh.load(word(rank, hOffset))), Total: int(sh.load(word(rank, hTotal))),
