@@ -22,7 +22,7 @@ import (
 // Chromium that TestMain starts:
 //
 //	BenchmarkBrowserMLP/{simd,go,webgpu}  nnplay's worker training the seed MLP
-//	BenchmarkBrowserLeNet/{simd,go}       the same for spec.LeNet()
+//	BenchmarkBrowserLeNet/{simd,go,webgpu} the same for spec.LeNet()
 //	BenchmarkBrowserGemm/{simd,go,webgpu} kernels.Gemm at 128×784×128, and gemm.wgsl on
 //	                                      WebGPU (gemmbench/)
 //	BenchmarkBrowserWorkers/{mlp,lenet,cnn}/{1,2}  nnplay's worker on 1 and 2 training workers
@@ -47,7 +47,7 @@ const benchWindows = 3
 // training) and a window lasts 0.3 s (MLP) to 3 s (LeNet) on SIMD.
 // gpuWarmup and gpuWindow are the same on WebGPU (0: not run there):
 // SwiftShader, the software adapter of a machine without a GPU, needs
-// about 0.2 s a batch.
+// about 0.2 s a batch of the MLP and seconds one of LeNet.
 type workerCase struct {
 	model                spec.Model
 	warmup, window       int
@@ -59,7 +59,7 @@ func BenchmarkBrowserMLP(b *testing.B) {
 }
 
 func BenchmarkBrowserLeNet(b *testing.B) {
-	benchTraining(b, workerCase{model: spec.LeNet(), warmup: 10, window: 60}) // WebGPU runs Dense models only
+	benchTraining(b, workerCase{spec.LeNet(), 10, 60, 2, 6})
 }
 
 func benchTraining(b *testing.B, wc workerCase) {
