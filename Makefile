@@ -200,6 +200,7 @@ FUZZ_TIME ?=
 FUZZ_TARGETS :=
 FUZZ_TARGETS += ./engine/spec:FuzzDecode:400000
 FUZZ_TARGETS += ./wasm/protocol:FuzzDecode:300000
+FUZZ_TARGETS += ./wasm/protocol:FuzzDecodeWire:100000
 FUZZ_TARGETS += ./engine/data:FuzzReadIDX:60000
 FUZZ_TARGETS += ./engine/share:FuzzDecode:30000
 FUZZ_TARGETS += ./ui/explain:FuzzParseHash:150000

@@ -27,24 +27,10 @@ func Encode(m Message) (string, error) {
 	if m == nil {
 		return "", fmt.Errorf("protocol: encode: nil message")
 	}
-	if c, ok := m.(checker); ok {
-		if err := c.check(); err != nil {
-			return "", fmt.Errorf("protocol: encode %s: %w", m.Type(), err)
-		}
-	}
-	env := envelope{Type: m.Type()}
-	data, err := json.Marshal(m)
-	if err != nil {
+	if err := check(m); err != nil {
 		return "", fmt.Errorf("protocol: encode %s: %w", m.Type(), err)
 	}
-	if string(data) != "{}" {
-		env.Data = data
-	}
-	out, err := json.Marshal(env)
-	if err != nil {
-		return "", fmt.Errorf("protocol: encode %s: %w", m.Type(), err)
-	}
-	return string(out), nil
+	return marshal(m)
 }
 
 var requests = map[string]func() Request{

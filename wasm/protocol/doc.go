@@ -12,7 +12,10 @@
 // that string and Decode turns it back, checking the fields (a predict image
 // must hold 784 values, a state must be a known one, ...) so that neither side
 // acts on a malformed message; Decode never panics. Binary fields ([]byte)
-// are base64 in JSON; float32 arrays sent as bytes are little-endian.
+// are base64 in JSON; float32 arrays sent as bytes are little-endian. The
+// worker sends the two large payloads of training (a model_export's file, a
+// run_snapshot's data) beside the text instead, as {text, bytes} with the
+// bytes' buffer transferred (Wire, EncodeWire, DecodeEventWire).
 //
 // The page sends requests (the Request types) and the worker sends events
 // (the Event types). Each message type's doc comment says what it is, who
