@@ -114,7 +114,7 @@ func startBenchWorker(b testing.TB, base string, timeout time.Duration) *benchWo
 	tab.Run("start the worker", chromedp.Evaluate(`(() => {
 		const w = new Worker("/worker.js");
 		window.__bench = { w: w, msgs: [] };
-		w.onmessage = (e) => window.__bench.msgs.push([performance.now(), e.data]);
+		w.onmessage = (e) => window.__bench.msgs.push([performance.now(), `+plainMessage+`(e.data)]);
 		w.onerror = (e) => window.__bench.msgs.push([performance.now(), JSON.stringify(
 			{ type: "error", data: { message: "worker onerror: " + e.message, fatal: true } })]);
 		return true;
@@ -141,8 +141,7 @@ func (c *benchWorker) poll() {
 	c.tab.Run("read worker messages", chromedp.Evaluate(`window.__bench.msgs.splice(0)`, &raw))
 	for _, m := range raw {
 		at, _ := m[0].(float64)
-		s, _ := m[1].(string)
-		e, err := protocol.DecodeEvent(s)
+		e, s, err := decodeWorkerMessage(m[1])
 		if err != nil {
 			c.b.Fatalf("the worker sent a message that breaks the protocol: %v\n%.300s", err, s)
 		}

@@ -3,6 +3,7 @@
 package browsertest
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -30,6 +31,36 @@ func startWorker(t *testing.T, base string, timeout time.Duration) *workerClient
 	return startWorkerOn(t, base, blankPath, timeout)
 }
 
+// plainMessage is a JS function that makes a worker message JSON-able for
+// decodeWorkerMessage: a string as it is, an event with its payload beside
+// the text ({text, bytes}, protocol.Wire) as {text, b64}.
+const plainMessage = `((d) => {
+	if (typeof d === "string") return d;
+	let s = "";
+	for (let i = 0; i < d.bytes.length; i += 32768) s += String.fromCharCode.apply(null, d.bytes.subarray(i, i + 32768));
+	return {text: d.text, b64: btoa(s)};
+})`
+
+// decodeWorkerMessage decodes what plainMessage made of a worker message,
+// and returns its text for error messages.
+func decodeWorkerMessage(m any) (protocol.Event, string, error) {
+	switch v := m.(type) {
+	case string:
+		e, err := protocol.DecodeEvent(v)
+		return e, v, err
+	case map[string]any:
+		text, _ := v["text"].(string)
+		b64, _ := v["b64"].(string)
+		b, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return nil, text, err
+		}
+		e, err := protocol.DecodeEventWire(protocol.Wire{Text: text, Bytes: b})
+		return e, text, err
+	}
+	return nil, fmt.Sprint(m), fmt.Errorf("a worker message of type %T", m)
+}
+
 // startWorkerOn is startWorker on the page at path (blankPath, or
 // blankPath + "?plain": not cross-origin isolated).
 func startWorkerOn(t *testing.T, base, path string, timeout time.Duration) *workerClient {
@@ -38,7 +69,7 @@ func startWorkerOn(t *testing.T, base, path string, timeout time.Duration) *work
 	tab.Run("start the worker", chromedp.Evaluate(`(() => {
 		const w = new Worker("/worker.js");
 		window.__nnplay = { w: w, msgs: [] };
-		w.onmessage = (e) => window.__nnplay.msgs.push(e.data);
+		w.onmessage = (e) => window.__nnplay.msgs.push(`+plainMessage+`(e.data));
 		w.onerror = (e) => window.__nnplay.msgs.push(JSON.stringify(
 			{ type: "error", data: { message: "worker onerror: " + e.message, fatal: true } }));
 		return true;
@@ -59,10 +90,10 @@ func (c *workerClient) send(r protocol.Request) {
 // poll moves the messages the page has received into c.pending.
 func (c *workerClient) poll() {
 	c.t.Helper()
-	var raw []string
+	var raw []any
 	c.tab.Run("read worker messages", chromedp.Evaluate(`window.__nnplay.msgs.splice(0)`, &raw))
-	for _, s := range raw {
-		e, err := protocol.DecodeEvent(s)
+	for _, m := range raw {
+		e, s, err := decodeWorkerMessage(m)
 		if err != nil {
 			c.t.Fatalf("the worker sent a message that breaks the protocol: %v\n%.300s", err, s)
 		}

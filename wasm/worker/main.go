@@ -29,6 +29,13 @@ func main() {
 	self.Get("performance").Call("mark", "worker main")
 	queue := trainer.NewQueue()
 	post := func(msg string) { self.Call("postMessage", msg) }
+	// An event with a payload beside its text: {text, bytes}, the bytes'
+	// buffer transferred (wasm/workerlink reads both).
+	postWire := func(w protocol.Wire) {
+		b := js.Global().Get("Uint8Array").New(len(w.Bytes))
+		js.CopyBytesToJS(b, w.Bytes)
+		self.Call("postMessage", map[string]any{"text": w.Text, "bytes": b}, []any{b.Get("buffer")})
+	}
 
 	receive := func(v js.Value) {
 		if v.Type() != js.TypeString {
@@ -66,12 +73,13 @@ func main() {
 	self.Set("onmessage", onMessage)
 
 	t := trainer.New(trainer.Env{
-		Post:  post,
-		Fetch: fetch,
-		Yield: jsloop.NewYielder(),
-		Now:   time.Now,
-		GPU:   webgpu.New(),
-		Mark:  func(name string) { self.Get("performance").Call("mark", name) },
+		Post:     post,
+		PostWire: postWire,
+		Fetch:    fetch,
+		Yield:    jsloop.NewYielder(),
+		Now:      time.Now,
+		GPU:      webgpu.New(),
+		Mark:     func(name string) { self.Get("performance").Call("mark", name) },
 		// Uploaded images (load_dataset) decode through the browser.
 		DecodeImage: decodeImage,
 		Workers:     webWorkers{},

@@ -109,15 +109,14 @@ func Start(in *Inbox, opt Options) *Link {
 		return nil
 	}
 	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		data := args[0].Get("data")
-		if data.Type() != js.TypeString {
-			return nil // not ours: the protocol is JSON text
+		w, ok := wire(args[0].Get("data"))
+		if !ok {
+			return nil // not ours: the protocol is JSON text, or text and bytes
 		}
-		msg := data.String()
 		if opt.Peek != nil {
-			opt.Peek(msg)
+			opt.Peek(w.Text)
 		}
-		ev, err := protocol.DecodeEvent(msg)
+		ev, err := protocol.DecodeEventWire(w)
 		if err != nil {
 			ev = protocol.Error{Message: "The page could not read a message from the " + opt.Name + ": " + err.Error()}
 		}
@@ -197,4 +196,22 @@ func recoveredText(r any) string {
 		return e.Error()
 	}
 	return "unknown error"
+}
+
+// wire reads a worker message: a JSON string, or an event with its payload
+// beside the text, {text, bytes} (protocol.Wire, posted by wasm/worker).
+func wire(data js.Value) (protocol.Wire, bool) {
+	if data.Type() == js.TypeString {
+		return protocol.Wire{Text: data.String()}, true
+	}
+	if data.Type() != js.TypeObject {
+		return protocol.Wire{}, false
+	}
+	text, bytes := data.Get("text"), data.Get("bytes")
+	if text.Type() != js.TypeString || !bytes.InstanceOf(js.Global().Get("Uint8Array")) {
+		return protocol.Wire{}, false
+	}
+	b := make([]byte, bytes.Length())
+	js.CopyBytesToGo(b, bytes)
+	return protocol.Wire{Text: text.String(), Bytes: b}, true
 }

@@ -34,6 +34,10 @@ const (
 type Env struct {
 	// Post sends one encoded event (a protocol.Encode string) to the page.
 	Post func(msg string)
+	// PostWire sends an event whose payload travels beside its text
+	// (protocol.EncodeWire: a model file, a run's snapshot); nil: such
+	// events go through Post as Encode's text too.
+	PostWire func(w protocol.Wire)
 	// Fetch returns the body at url, calling progress as bytes arrive
 	// (total 0 when unknown). A 404 is an error wrapping ErrNotFound.
 	Fetch func(url string, progress func(loaded, total int64)) ([]byte, error)
@@ -353,9 +357,17 @@ func (t *Trainer) setState(s string) {
 // post encodes e and sends it. An event that breaks the protocol's rules
 // (a NaN loss, say) is replaced by an error event saying so.
 func (t *Trainer) post(e protocol.Event) {
-	msg, err := protocol.Encode(e)
-	if err != nil {
-		msg, _ = protocol.Encode(protocol.Error{Message: fmt.Sprintf("worker: %v", err)})
+	w, err := protocol.EncodeWire(e)
+	switch {
+	case err != nil:
+		msg, _ := protocol.Encode(protocol.Error{Message: fmt.Sprintf("worker: %v", err)})
+		t.env.Post(msg)
+	case w.Bytes == nil:
+		t.env.Post(w.Text)
+	case t.env.PostWire != nil:
+		t.env.PostWire(w)
+	default: // a host that posts only text
+		msg, _ := protocol.Encode(e)
+		t.env.Post(msg)
 	}
-	t.env.Post(msg)
 }
