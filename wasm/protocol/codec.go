@@ -114,19 +114,34 @@ func DecodeRequest(s string) (Request, error) {
 // DecodeEvent parses a worker → page message. The result is a value
 // (Progress, not *Progress), ready for a type switch.
 func DecodeEvent(s string) (Event, error) {
-	typ, data, err := split(s)
+	typ, p, err := parseEvent(s)
 	if err != nil {
 		return nil, err
 	}
-	mk, ok := events[typ]
-	if !ok {
-		return nil, fmt.Errorf("protocol: unknown event type %q", typ)
-	}
-	p := mk()
-	if err := decodeData(typ, data, p); err != nil {
-		return nil, err
+	if err := check(p); err != nil {
+		return nil, fmt.Errorf("protocol: %s: %w", typ, err)
 	}
 	return deref(p).(Event), nil
+}
+
+// parseEvent parses an event's JSON into a new value of its type (a
+// pointer), unchecked.
+func parseEvent(s string) (string, Message, error) {
+	typ, data, err := split(s)
+	if err != nil {
+		return "", nil, err
+	}
+	mk, ok := events[typ]
+	if !ok {
+		return "", nil, fmt.Errorf("protocol: unknown event type %q", typ)
+	}
+	p := mk()
+	if len(data) > 0 && string(data) != "null" {
+		if err := strictUnmarshal(data, p); err != nil {
+			return "", nil, fmt.Errorf("protocol: %s: %w", typ, err)
+		}
+	}
+	return typ, p, nil
 }
 
 // split takes a message apart into its type and data. Messages as Encode

@@ -69,19 +69,9 @@ func DecodeEventWire(w Wire) (Event, error) {
 	if len(w.Text)+len(w.Bytes) > MaxMessageBytes {
 		return nil, fmt.Errorf("protocol: message of %d bytes is over the %d-byte limit", len(w.Text)+len(w.Bytes), MaxMessageBytes)
 	}
-	typ, data, err := split(w.Text)
+	typ, p, err := parseEvent(w.Text)
 	if err != nil {
 		return nil, err
-	}
-	mk, ok := events[typ]
-	if !ok {
-		return nil, fmt.Errorf("protocol: unknown event type %q", typ)
-	}
-	p := mk()
-	if len(data) > 0 && string(data) != "null" {
-		if err := strictUnmarshal(data, p); err != nil {
-			return nil, fmt.Errorf("protocol: %s: %w", typ, err)
-		}
 	}
 	c, ok := deref(p).(carrier)
 	if !ok {
