@@ -149,9 +149,10 @@ func (t *Trainer) trainBatch(report bool) {
 			gpu = false
 		}
 	}
+	correct := -1 // the forward pass's correct predictions, when known
 	if !gpu {
 		if workers, _ := t.workersFor(); workers > 1 {
-			loss, layers, err = t.parallelBatch(x, y, workers, report)
+			loss, layers, correct, err = t.parallelBatch(x, y, workers, report)
 		} else {
 			loss, layers, err = t.singleBatch(x, y, report)
 		}
@@ -189,7 +190,14 @@ func (t *Trainer) trainBatch(report bool) {
 			t.addAccuracy(gpuAcc) // of the batch's forward pass, before the update
 		} else {
 			t.measured = &measured{global: t.pos.global, loss: loss, layers: layers}
-			t.sampleAccuracy(x, y)
+			switch {
+			case correct < 0:
+				t.sampleAccuracy(x, y)
+			case !t.regression():
+				// Of the forward pass, before the update (as on WebGPU):
+				// not a second pass on this worker while the others wait.
+				t.addAccuracy(float64(correct) / float64(x.Shape()[0]))
+			}
 		}
 		t.postProgress()
 	}

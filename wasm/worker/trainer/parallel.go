@@ -156,11 +156,14 @@ func (t *Trainer) workerGroup(helpers int) WorkerGroup {
 // parallelBatch trains one batch on the chosen workers: the model's own
 // share here, the rest on the helpers (engine/ddp). A helper lost during
 // the batch is dropped with a note in the backend event, and the batch
-// trains again without it from the same weights.
-func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (loss float64, layers []nn.LayerStats, err error) {
+// trains again without it from the same weights. correct counts the
+// batch's right predictions in its forward pass (−1 when the helpers could
+// not start and it trained alone, uncounted).
+func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (loss float64, layers []nn.LayerStats, correct int, err error) {
 	g := t.workerGroup(workers - 1)
 	if g == nil {
-		return t.singleBatch(x, y, report)
+		loss, layers, err = t.singleBatch(x, y, report)
+		return loss, layers, -1, err
 	}
 	if t.par.kill {
 		t.par.kill = false
@@ -176,9 +179,9 @@ func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (l
 		t.announceBackend(announceAlways)
 	}
 	if err != nil || !report {
-		return out.Loss, nil, err
+		return out.Loss, nil, out.Correct, err
 	}
-	return out.Loss, t.model.LastStats(), nil
+	return out.Loss, t.model.LastStats(), out.Correct, nil
 }
 
 // stepTimes takes the phases' times of the batches shared since the last
