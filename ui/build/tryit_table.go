@@ -45,7 +45,7 @@ func (t *Try) handle(ev protocol.Event) bool {
 			return true
 		}
 	case protocol.Error:
-		if t.id != 0 && t.Result == nil && strings.HasPrefix(e.Message, "predict") {
+		if t.id != 0 && t.Result == nil && e.ID == t.id {
 			t.Err = e.Message
 			return true
 		}

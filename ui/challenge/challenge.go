@@ -331,7 +331,7 @@ func (p *Place) handle(ev protocol.Event) bool {
 			return p.shown
 		}
 	case protocol.Error:
-		if strings.HasPrefix(e.Message, "leaderboard") && p.Measuring() {
+		if e.ID == p.boardID && p.Measuring() {
 			p.BoardErr = e.Message
 			return p.shown
 		}

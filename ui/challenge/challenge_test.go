@@ -97,7 +97,11 @@ func TestBoardAsksAndShows(t *testing.T) {
 	}
 	p.Measure()
 	r = (*sent)[len(*sent)-1].(protocol.LeaderboardRequest)
-	s.Handle(protocol.Error{Message: "leaderboard: no submissions"})
+	s.Handle(protocol.Error{Message: "predict: no model", Request: "predict", ID: r.ID + 1}) // not ours
+	if !p.Measuring() {
+		t.Error("another request's error ended the measuring")
+	}
+	s.Handle(protocol.Error{Message: "leaderboard: no submissions", Request: r.Type(), ID: r.ID})
 	if p.Measuring() || p.BoardErr == "" {
 		t.Errorf("after an error: measuring %v, err %q", p.Measuring(), p.BoardErr)
 	}

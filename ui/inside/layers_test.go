@@ -142,8 +142,12 @@ func TestAnErrorEndsTheWait(t *testing.T) {
 	if in.snapWant == 0 || in.statsWant == 0 {
 		t.Fatalf("coming on screen sent %v; want weights and statistics", *sent)
 	}
-	ss.Handle(protocol.Error{Message: "snapshot: build a model first"})
-	ss.Handle(protocol.Error{Message: "stats: build a model first"})
+	ss.Handle(protocol.Error{Message: "predict: build a model first", Request: "predict"}) // not the panel's
+	if in.snapWant == 0 || in.statsWant == 0 {
+		t.Fatal("another request's error ended the wait")
+	}
+	ss.Handle(protocol.Error{Message: "snapshot: build a model first", Request: "snapshot", ID: in.snapWant})
+	ss.Handle(protocol.Error{Message: "stats: build a model first", Request: "stats", ID: in.statsWant})
 	if in.snapWant != 0 || in.statsWant != 0 {
 		t.Errorf("after the errors: waiting for snapshot %d, stats %d", in.snapWant, in.statsWant)
 	}

@@ -10,7 +10,6 @@ package inside
 import (
 	"github.com/nnplay/nnplay/ui/route"
 
-	"strings"
 	"time"
 
 	"github.com/nnplay/nnplay/ui/session"
@@ -72,17 +71,16 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 		render = p.RNN.setTrace(e)
 	case protocol.Error:
 		// An error answering one of our requests must not leave a panel
-		// waiting forever. The worker's messages about them start with the
-		// request's type (protocol.Error carries no request ID).
-		switch {
-		case strings.HasPrefix(e.Message, "trace"):
+		// waiting forever.
+		switch e.Request {
+		case protocol.TraceRequest{}.Type():
 			p.Layers.mapWant = 0
 			render = true
-		case strings.HasPrefix(e.Message, "snapshot"):
+		case protocol.SnapshotRequest{}.Type():
 			p.Layers.snapWant = 0
-		case strings.HasPrefix(e.Message, "stats"):
+		case protocol.StatsRequest{}.Type():
 			p.Layers.statsWant = 0
-		case strings.HasPrefix(e.Message, "rnn trace"), strings.HasPrefix(e.Message, "recurrent trace"):
+		case protocol.RNNTraceRequest{}.Type():
 			render = p.RNN.failed(e.Message)
 		}
 	case protocol.Built:

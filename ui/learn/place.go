@@ -9,8 +9,6 @@ package learn
 import (
 	"github.com/nnplay/nnplay/ui/route"
 
-	"strings"
-
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -59,9 +57,8 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 	case protocol.Error:
 		// An error answering one of our requests (an index past the test
 		// set, a model the worker cannot trace) must not leave a panel
-		// waiting forever. The worker's messages about them start with
-		// the request's type (protocol.Error carries no request ID).
-		if strings.HasPrefix(e.Message, "trace") || strings.HasPrefix(e.Message, "gradcheck") {
+		// waiting forever.
+		if e.Request == (protocol.TraceRequest{}).Type() || e.Request == (protocol.GradCheckRequest{}).Type() {
 			p.Softmax.want, p.Backprop.want, p.Backprop.checkWant = 0, 0, 0
 			render = true
 		}

@@ -77,7 +77,7 @@ func TestAnErrorEndsTheWait(t *testing.T) {
 	if !p.Backprop.Loading() {
 		t.Fatal("no trace asked for")
 	}
-	s.Handle(protocol.Error{Message: "trace: test image 3 out of range"})
+	s.Handle(protocol.Error{Message: "trace: test image 3 out of range", Request: "trace"})
 	if p.Backprop.Loading() || p.Backprop.State() != "empty" {
 		t.Errorf("after the error: loading %v, state %q", p.Backprop.Loading(), p.Backprop.State())
 	}

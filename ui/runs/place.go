@@ -230,7 +230,7 @@ func (p *Place) handle(ev protocol.Event) bool {
 			p.Viewed, p.S.Viewing = nil, "" // training went back to the live weights
 		}
 	case protocol.Error:
-		if strings.HasPrefix(e.Message, "view snapshot") {
+		if e.Request == (protocol.ViewSnapshot{}).Type() {
 			p.Err = e.Message
 			return p.shown
 		}

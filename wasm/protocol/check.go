@@ -211,5 +211,8 @@ func (m Error) check() error {
 	if m.Message == "" {
 		return fmt.Errorf("message is empty")
 	}
-	return nil
+	if _, ok := requests[m.Request]; m.Request != "" && !ok {
+		return fmt.Errorf("it answers an unknown request type %q", m.Request)
+	}
+	return nonNegative("id", int64(m.ID))
 }

@@ -218,6 +218,19 @@ func strictUnmarshal(b []byte, v any) error {
 	return nil
 }
 
+// RequestID is r's id (its ID field; 0 for a request without one): what
+// the answer, or an Error, carries back.
+func RequestID(r Request) int {
+	v := reflect.ValueOf(r)
+	if v.Kind() != reflect.Struct {
+		return 0
+	}
+	if f := v.FieldByName("ID"); f.IsValid() && f.CanInt() {
+		return int(f.Int())
+	}
+	return 0
+}
+
 // deref turns the pointer a decoder filled back into a value.
 func deref(p Message) Message {
 	return reflect.ValueOf(p).Elem().Interface().(Message)

@@ -70,6 +70,8 @@ func TestDecodeEventRejects(t *testing.T) {
 		{`{"type":"snapshot","data":{"params":[{"name":"kernel","shape":[-2,-2],"data":""}]}}`, "negative dimension"},
 		{`{"type":"snapshot","data":{"params":[{"name":"k","shape":[1000000,1000000,1000000,1000000],"data":""}]}}`, "too large"},
 		{`{"type":"error","data":{"fatal":true}}`, "message is empty"},
+		{`{"type":"error","data":{"message":"x","request":"fly"}}`, `unknown request type "fly"`},
+		{`{"type":"error","data":{"message":"x","request":"trace","id":-2}}`, "id is -2"},
 	}
 	for _, c := range cases {
 		m, err := DecodeEvent(c.in)

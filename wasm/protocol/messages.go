@@ -285,10 +285,15 @@ type Snapshot struct {
 // out (non-fatal: nothing changed) and for a batch whose loss is NaN or
 // infinite (non-fatal, naming the epoch and batch: the batch is not applied
 // and the worker pauses with the last good weights). Fatal means the worker
-// cannot go on and must be restarted.
+// cannot go on and must be restarted. Request is the type of the request
+// the error answers and ID that request's id (RequestID), so the place
+// that asked stops waiting; both are empty for an error that answers no
+// request.
 type Error struct {
 	Message string `json:"message"`
 	Fatal   bool   `json:"fatal"`
+	Request string `json:"request,omitempty"`
+	ID      int    `json:"id,omitempty"`
 }
 
 func (LoadData) Type() string        { return "load_data" }

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -104,4 +105,35 @@ func FuzzDecodeWire(f *testing.F) {
 			t.Fatalf("round trip changed %#v into %#v", ev, again)
 		}
 	})
+}
+
+// TestRequestIDIsTheIDField: RequestID reads the id every request with one
+// sends (its JSON "id"), and 0 for the others.
+func TestRequestIDIsTheIDField(t *testing.T) {
+	withID := 0
+	for _, r := range allRequests {
+		s, err := Encode(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var env struct {
+			Data struct {
+				ID *int `json:"id"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(s), &env); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if env.Data.ID != nil {
+			want = *env.Data.ID
+			withID++
+		}
+		if got := RequestID(r); got != want {
+			t.Errorf("RequestID(%s) = %d; its JSON id is %d", r.Type(), got, want)
+		}
+	}
+	if withID == 0 || RequestID(TraceRequest{ID: 7}) != 7 {
+		t.Errorf("no request with an id was read (%d with one)", withID)
+	}
 }

@@ -152,3 +152,22 @@ func TestGradCheckAndStats(t *testing.T) {
 	h.send(protocol.GradCheckRequest{ID: 5, Example: protocol.Example{Source: protocol.SourceTest}, Picks: []protocol.ParamPick{{Layer: 5, Name: "kernel"}}})
 	h.await("a pick error", isError("gradient check: pick 1: layer 5 is out of range: the model has layers 0 to 2"))
 }
+
+// TestErrorNamesTheRequest: a request the worker cannot carry out is
+// answered by an error naming the request's type and id, which the place
+// that asked matches (a trace past the test set, a stats request without
+// a model).
+func TestErrorNamesTheRequest(t *testing.T) {
+	train, test := mnist(t)
+	h := newHarness(t, nil).withData(train.Slice(0, 64), test.Slice(0, 10)).run()
+	h.send(protocol.StatsRequest{ID: 4})
+	e := h.await("error", isType("error")).(protocol.Error)
+	if e.Request != "stats" || e.ID != 4 || e.Fatal {
+		t.Errorf("stats without a model: error %+v; want request stats, id 4, not fatal", e)
+	}
+	h.send(protocol.Build{Spec: seed1()}, protocol.TraceRequest{ID: 9, Example: protocol.Example{Source: protocol.SourceTest, Index: 10}})
+	e = h.await("error", isType("error")).(protocol.Error)
+	if e.Request != "trace" || e.ID != 9 {
+		t.Errorf("a trace past the test set: error %+v; want request trace, id 9", e)
+	}
+}

@@ -163,7 +163,7 @@ func (t *Trainer) handle(r protocol.Request) {
 	t.safely(r.Type(), func() {
 		t.gpuBefore(r) // sync the GPU's weights into the model, or let go of them
 		if err := t.do(r); err != nil {
-			t.post(protocol.Error{Message: err.Error()})
+			t.post(protocol.Error{Message: err.Error(), Request: r.Type(), ID: protocol.RequestID(r)})
 		}
 		t.gpu.decided = false // the model or the choice may have changed
 		t.announceBackend(announceOnChange)
