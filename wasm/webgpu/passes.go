@@ -305,7 +305,9 @@ func (b *builder) add(shader, entry string, constants map[string]any, uniform fu
 }
 
 // gemm appends C = op(A)·op(B) with an epilogue; dims gives M, N, K,
-// lda, ldb, ldc for a batch of n.
+// lda, ldb, ldc for a batch of n. A C at most narrowColumns wide runs
+// gemm.wgsl's narrow entry, one thread per four columns of a row; a wider
+// one the 64×64 tiles of main.
 func (b *builder) gemm(transA, transB bool, epilogue int, act activation, dims func(n int) [6]int, a, bm, c, e js.Value) {
 	constants := act.constants()
 	constants["TRANS_A"], constants["TRANS_B"], constants["EPILOGUE"] = boolNum(transA), boolNum(transB), epilogue
@@ -313,13 +315,23 @@ func (b *builder) gemm(transA, transB bool, epilogue int, act activation, dims f
 		d := dims(n)
 		return []uint32{uint32(d[0]), uint32(d[1]), uint32(d[2]), uint32(d[3]), uint32(d[4]), uint32(d[5])}
 	}
-	groups := func(n int) (int, int) {
+	entry, groups := "main", func(n int) (int, int) {
 		d := dims(n)
 		return ceilDiv(d[1], 64), ceilDiv(d[0], 64)
 	}
-	b.add(shaderGemm, "main", constants, uniform, groups, onEveryBatch,
+	if dims(b.s.capacity)[1] <= narrowColumns {
+		entry, groups = "narrow", func(n int) (int, int) {
+			d := dims(n)
+			return strided(d[0] * ceilDiv(d[1], 4)), 1
+		}
+	}
+	b.add(shaderGemm, entry, constants, uniform, groups, onEveryBatch,
 		binding{index: 1, buf: a}, binding{index: 2, buf: bm}, binding{index: 3, buf: c}, binding{index: 4, buf: e})
 }
+
+// narrowColumns is the widest C that gemm.wgsl's narrow entry computes;
+// main's tiles pay off on wider ones.
+const narrowColumns = 16
 
 // elementwise appends an elementwise.wgsl entry over the batch's rows of
 // t's layout (x, y and out alike); x or y is js.Null() where the entry

@@ -19,6 +19,11 @@
 //
 // Anything outside the matrices (the edges of M, N and K) reads as 0, and
 // C's columns from N to its stride are written as 0: padding stays 0.
+//
+// narrow, for products whose C is at most 16 columns wide (a Conv2D with
+// few filters), where most of main's 64×64 tile would be padding: each
+// thread computes four columns of one row of C, walking K in order as
+// main's threads do, so both add the same products in the same order.
 
 struct Params {
   M: u32,
@@ -140,4 +145,43 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>,
   store(row + 1u, col, acc1);
   store(row + 2u, col, acc2);
   store(row + 3u, col, acc3);
+}
+
+// a is op(A) at (row, k), for narrow.
+fn aAt(row: u32, k: u32) -> f32 {
+  if (TRANS_A) {
+    let at = k * p.lda + row;
+    return A[at / 4u][at % 4u];
+  }
+  let at = row * p.lda + k;
+  return A[at / 4u][at % 4u];
+}
+
+// b is op(B)'s row k at columns col … col+3, for narrow.
+fn bAt(k: u32, col: u32) -> vec4<f32> {
+  if (TRANS_B) {
+    var v = vec4<f32>(0.0);
+    for (var j = 0u; j < 4u; j++) {
+      if (col + j < p.N) {
+        let at = (col + j) * p.ldb + k;
+        v[j] = B[at / 4u][at % 4u];
+      }
+    }
+    return v;
+  }
+  return select(vec4<f32>(0.0), B[k * (p.ldb / 4u) + col / 4u], lanes(col, p.N));
+}
+
+@compute @workgroup_size(64)
+fn narrow(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let quads = (p.N + 3u) / 4u;
+  for (var t = id.x; t < p.M * quads; t += groups.x * 64u) {
+    let row = t / quads;
+    let col = (t % quads) * 4u;
+    var acc = vec4<f32>(0.0);
+    for (var k = 0u; k < p.K; k++) {
+      acc += aAt(row, k) * bAt(k, col);
+    }
+    store(row, col, acc);
+  }
 }
