@@ -80,17 +80,29 @@ type device struct {
 
 	pipelines map[string]js.Value
 	scratch   js.Value // a Uint8Array for queue.writeBuffer
-	funcs     []js.Func
+	// maxBinding is the largest storage buffer a shader can bind, in bytes.
+	maxBinding float64
+	funcs      []js.Func
 }
 
 // newDevice requests a device from adapter and watches it for loss and
 // uncaptured errors.
 func newDevice(adapter js.Value) (*device, error) {
-	g, err := jsloop.Await(adapter.Call("requestDevice"))
+	// The adapter's own buffer limits, not WebGPU's defaults: a Conv2D's
+	// im2col matrix for a large batch outgrows the default 128 MiB binding.
+	limits := adapter.Get("limits")
+	required := map[string]any{}
+	for _, k := range []string{"maxStorageBufferBindingSize", "maxBufferSize"} {
+		if v := limits.Get(k); v.Type() == js.TypeNumber {
+			required[k] = v.Float()
+		}
+	}
+	g, err := jsloop.Await(adapter.Call("requestDevice", map[string]any{"requiredLimits": required}))
 	if err != nil {
 		return nil, fmt.Errorf("requestDevice failed: %v", err)
 	}
 	d := &device{gpu: g, queue: g.Get("queue"), pipelines: map[string]js.Value{}}
+	d.maxBinding = min(g.Get("limits").Get("maxStorageBufferBindingSize").Float(), g.Get("limits").Get("maxBufferSize").Float())
 	lost := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		info := args[0]
 		d.fail(fmt.Sprintf("device lost (%s: %s)", info.Get("reason").String(), info.Get("message").String()))

@@ -3,6 +3,7 @@
 package webgpu
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"syscall/js"
@@ -74,6 +75,9 @@ func (a activation) constants() map[string]any {
 //	update    adam, sgd, rmsprop or adagrad on every trainable param
 func (s *session) layout(capacity int) error {
 	s.makeBatchBuffers(capacity)
+	if s.tooBig != "" {
+		return errors.New(s.tooBig)
+	}
 	b := newBuilder(s)
 	b.forward()
 	b.loss()
@@ -90,7 +94,7 @@ func (s *session) makeBatchBuffers(capacity int) {
 	for _, b := range s.batchBuffers {
 		b.Call("destroy")
 	}
-	s.batchBuffers = nil
+	s.batchBuffers, s.capacity, s.tooBig = nil, capacity, ""
 	ops := s.plan.Ops
 	rows, cols := trainer.Layout(s.plan.InputShape)
 	s.x = s.batchBuffer(4*capacity*rows*pad4(cols), usageStorage|usageCopyDst, "x")
@@ -109,8 +113,16 @@ func (s *session) makeBatchBuffers(capacity int) {
 }
 
 // batchBuffer creates a buffer of size bytes that the next layout (or
-// Close) destroys.
+// Close) destroys. One larger than the device binds is not made: tooBig
+// says so, and layout fails with it.
 func (s *session) batchBuffer(size, usage int, label string) js.Value {
+	if float64(size) > s.dev.maxBinding {
+		if s.tooBig == "" {
+			s.tooBig = fmt.Sprintf("a batch of %d needs a buffer of %d MiB (%s), more than this GPU binds (%.0f MiB); a smaller batch would fit",
+				s.capacity, size>>20, label, s.dev.maxBinding/(1<<20))
+		}
+		size = 16
+	}
 	b := s.dev.buffer(size, usage, label)
 	s.batchBuffers = append(s.batchBuffers, b)
 	return b

@@ -37,6 +37,7 @@ type session struct {
 	scratch   js.Value   // the Conv2D ops' im2col matrix
 	// scratchFloats is the size scratch needs (opPasses.buffers).
 	scratchFloats int
+	tooBig        string   // a batch buffer the device cannot bind (see batchBuffer)
 	rowLoss       js.Value // per example: (loss, 1 if right)
 	// Fixed buffers.
 	total, readback js.Value // (mean loss, right) on the GPU, and its mappable copy
