@@ -27,6 +27,7 @@ type localHelper struct {
 	once  sync.Once
 	why   string // why it stopped, set before dead is closed
 	kill  int    // Kill asked: sums to allow before it stops; -1: none
+	throw bool   // Throw asked: panic in the next batch
 	mu    sync.Mutex
 	buf   []float32
 }
@@ -195,6 +196,15 @@ func (l *Local) Kill(rank, sums int) {
 	h.mu.Unlock()
 }
 
+// Throw makes the helper of rank panic in its next batch, as a bug would:
+// for tests.
+func (l *Local) Throw(rank int) {
+	h := l.helpers[rank-1]
+	h.mu.Lock()
+	h.throw = true
+	h.mu.Unlock()
+}
+
 // Close stops every helper.
 func (l *Local) Close() {
 	for len(l.helpers) > 0 {
@@ -256,8 +266,11 @@ func (h *localHelper) run(j job) (alive bool) {
 	}()
 	h.check(false)
 	h.mu.Lock()
-	model := h.model
+	model, throw := h.model, h.throw
 	h.mu.Unlock()
+	if throw {
+		panic("a fault a test injected")
+	}
 	res, err := Run(model, j.work, helperSync{h: h, r: j.round, rank: j.rank}, h.buf)
 	if err != nil {
 		h.stop("it failed: " + err.Error())

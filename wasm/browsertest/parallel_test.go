@@ -156,6 +156,35 @@ func TestParallelWorkerKilled(t *testing.T) {
 	}
 }
 
+// TestParallelWorkerThrows: a helper worker that throws mid-run is
+// dropped with its reason; the other trains on.
+func TestParallelWorkerThrows(t *testing.T) {
+	c := isolatedWorker(t, 4*time.Minute)
+	c.send(protocol.BackendRequest{Workers: 2})
+	c.await("backend", 10*time.Second, isType("backend"))
+	m := spec.Seed()
+	m.Epochs = 1
+	c.send(protocol.Build{Spec: m})
+	c.send(protocol.Start{})
+	before := c.await("progress past batch 50", time.Minute, func(e protocol.Event) bool {
+		p, ok := e.(protocol.Progress)
+		return ok && p.GlobalBatch > 50
+	}).(protocol.Progress)
+	c.send(protocol.BackendRequest{Fault: protocol.FaultWorkerThrows})
+	b := c.await("the note", 30*time.Second, func(e protocol.Event) bool {
+		b, ok := e.(protocol.Backend)
+		return ok && strings.Contains(b.WorkersNote, "stopped")
+	}).(protocol.Backend)
+	want := "training worker 2 stopped: it failed: a fault a test injected (worker-throws); training goes on with 1 worker from the last weights"
+	if b.Workers != 1 || b.WorkersNote != want {
+		t.Errorf("after the fault: %d workers, note %q; want 1 and %q", b.Workers, b.WorkersNote, want)
+	}
+	c.await("progress 50 batches on", 30*time.Second, func(e protocol.Event) bool {
+		p, ok := e.(protocol.Progress)
+		return ok && p.GlobalBatch > before.GlobalBatch+50 && p.Loss < 1
+	})
+}
+
 // TestTrainPanelWorkers: the training panel's Workers select offers 1 to
 // the cores, and training on 2 says so in what is in use.
 func TestTrainPanelWorkers(t *testing.T) {

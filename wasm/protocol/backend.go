@@ -19,11 +19,13 @@ const (
 // WebGPU backend's next start compile a broken shader, FaultDevice
 // destroys its device before the next batch (as a lost GPU), FaultWorker
 // terminates the second training worker as the next batch starts (as a
-// worker that dies mid-batch).
+// worker that dies mid-batch), FaultWorkerThrows makes it throw in the
+// next batch (as a bug in it).
 const (
-	FaultShader = "shader"
-	FaultDevice = "device"
-	FaultWorker = "worker"
+	FaultShader       = "shader"
+	FaultDevice       = "device"
+	FaultWorker       = "worker"
+	FaultWorkerThrows = "worker-throws"
 )
 
 // MaxWorkers is the most training workers a Backend request may ask for.
@@ -41,7 +43,7 @@ type BackendRequest struct {
 	// sum), 1 to MaxWorkers; 0 changes nothing.
 	Workers int `json:"workers,omitempty"`
 	// Fault, a test hook, makes a backend fail on purpose so the fallback
-	// can be seen (FaultShader, FaultDevice, FaultWorker).
+	// can be seen (FaultShader, FaultDevice, FaultWorker, FaultWorkerThrows).
 	Fault string `json:"fault,omitempty"`
 }
 
@@ -93,10 +95,10 @@ func (m BackendRequest) check() error {
 		return fmt.Errorf("workers must be from 1 to %d, got %d", MaxWorkers, m.Workers)
 	}
 	switch m.Fault {
-	case "", FaultShader, FaultDevice, FaultWorker:
+	case "", FaultShader, FaultDevice, FaultWorker, FaultWorkerThrows:
 		return nil
 	}
-	return fmt.Errorf("unknown fault %q (want shader, device or worker)", m.Fault)
+	return fmt.Errorf("unknown fault %q (want shader, device, worker or worker-throws)", m.Fault)
 }
 
 func (m Backend) check() error {

@@ -10,7 +10,7 @@ func init() {
 	allRequests = append(allRequests,
 		BackendRequest{}, BackendRequest{Name: BackendGo}, BackendRequest{Name: BackendAuto}, BackendRequest{Name: BackendSIMD},
 		BackendRequest{Name: BackendWebGPU}, BackendRequest{Fault: FaultShader}, BackendRequest{Name: BackendWebGPU, Fault: FaultDevice},
-		BackendRequest{Workers: 3}, BackendRequest{Fault: FaultWorker})
+		BackendRequest{Workers: 3}, BackendRequest{Fault: FaultWorker}, BackendRequest{Fault: FaultWorkerThrows})
 	allEvents = append(allEvents, Backend{Name: "simd", Available: []string{"simd", "go"}},
 		Backend{Name: "webgpu", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "NVIDIA GeForce RTX 4070"},
 		Backend{Name: "simd", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "SwiftShader", Software: true,
@@ -46,7 +46,7 @@ func TestBackendRejects(t *testing.T) {
 		t.Errorf("Encode(Backend without a name): err = %v", err)
 	}
 	if _, err := DecodeRequest(`{"type":"backend","data":{"fault":"cosmic-ray"}}`); err == nil ||
-		!strings.Contains(err.Error(), `unknown fault "cosmic-ray" (want shader, device or worker)`) {
+		!strings.Contains(err.Error(), `unknown fault "cosmic-ray" (want shader, device, worker or worker-throws)`) {
 		t.Errorf("fault cosmic-ray: err = %v; want it to name the fault and the choices", err)
 	}
 	if _, err := DecodeRequest(`{"type":"backend","data":{"workers":17}}`); err == nil ||

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nnplay/nnplay/engine/ddp"
 	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
 // Limits says how many training workers this browser offers: def
@@ -53,6 +54,7 @@ type Group struct {
 	seq     int32 // batches begun on this buffer
 	k       int32 // collective sums in this batch
 	kill    int   // the helper to terminate as the next batch starts (a test); 0: none
+	throw   int   // the helper to throw in the next batch (a test); 0: none
 
 	grads []float32
 	sums  []float64
@@ -132,9 +134,16 @@ func collectOf(m *nn.Sequential) int {
 // Len is the number of helpers.
 func (g *Group) Len() int { return len(g.helpers) }
 
-// KillNext terminates helper rank as the next batch starts, as a worker
-// that dies mid-batch (a test hook).
-func (g *Group) KillNext(rank int) { g.kill = rank }
+// FaultNext makes helper rank fail in the next batch, a test hook: its
+// worker terminated as the batch starts (protocol.FaultWorker), as one
+// that dies, or throwing in it (protocol.FaultWorkerThrows), as a bug.
+func (g *Group) FaultNext(rank int, fault string) {
+	if fault == protocol.FaultWorkerThrows {
+		g.throw = rank
+		return
+	}
+	g.kill = rank
+}
 
 // Begin writes the batch's weights, random state and every helper's rows
 // into the buffer and starts the helpers.
@@ -181,6 +190,8 @@ func (g *Group) Begin(work []ddp.Work) (nn.Collective, error) {
 		sh.store(word(rank, hUp), 0)
 	}
 	sh.store(ctrlDown, 0)
+	sh.store(ctrlThrow, int32(g.throw))
+	g.throw = 0
 	g.k = 0
 	g.seq++
 	sh.store(ctrlCmd, cmdStep)

@@ -22,6 +22,7 @@ const (
 	ctrlAbort   = 2 // the seq of a batch abandoned after a lost helper
 	ctrlDown    = 3 // the count of the collective sum whose total is in the down area
 	ctrlRandLen = 4 // bytes of random state
+	ctrlThrow   = 5 // the rank of a helper to throw in this batch (a test's fault); 0: none
 	ctrlHelper  = 8 // helper r's words start at ctrlHelper + helperWords·(r−1)
 
 	// A helper's words.

@@ -13,6 +13,7 @@ import (
 	"github.com/nnplay/nnplay/engine/ddp"
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
 // Serve is a helper worker's whole life: it waits for a buffer from its
@@ -114,10 +115,13 @@ func (s *server) step(sh *shared, l Layout, rank int, seq int32) (stay bool) {
 				stay = false
 				return
 			}
-			s.fail(sh, l, rank, fmt.Sprint(r))
+			s.fail(sh, l, rank, fmt.Sprint("it failed: ", r))
 			stay = false
 		}
 	}()
+	if sh.load(ctrlThrow) == int32(rank) {
+		panic("a fault a test injected (" + protocol.FaultWorkerThrows + ")")
+	}
 	rows := int(sh.load(word(rank, hRows)))
 	s.x = grow(s.x, rows*l.XWidth)
 	s.y = grow(s.y, rows*l.YWidth)
@@ -134,7 +138,7 @@ func (s *server) step(sh *shared, l Layout, rank int, seq int32) (stay bool) {
 	}
 	views, err := ddp.Views(s.model.Params(), s.weights)
 	if err != nil {
-		s.fail(sh, l, rank, err.Error())
+		s.fail(sh, l, rank, "it failed: "+err.Error())
 		return false
 	}
 	w := ddp.Work{
@@ -145,11 +149,11 @@ func (s *server) step(sh *shared, l Layout, rank int, seq int32) (stay bool) {
 	}
 	res, err := ddp.Run(s.model, w, helperSync{sh: sh, l: l, rank: rank, seq: seq}, s.grads)
 	if err != nil {
-		s.fail(sh, l, rank, err.Error())
+		s.fail(sh, l, rank, "it failed: "+err.Error())
 		return false
 	}
 	if len(res.Grads) != l.Grads {
-		s.fail(sh, l, rank, fmt.Sprintf("its model has %d gradients, the coordinator's %d", len(res.Grads), l.Grads))
+		s.fail(sh, l, rank, fmt.Sprintf("it failed: its model has %d gradients, the coordinator's %d", len(res.Grads), l.Grads))
 		return false
 	}
 	s.grads = res.Grads

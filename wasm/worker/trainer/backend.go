@@ -18,11 +18,11 @@ func (t *Trainer) backend(r protocol.BackendRequest) error {
 	if r.Workers > 0 {
 		t.setWorkers(r.Workers)
 	}
-	if r.Fault == protocol.FaultWorker {
+	if r.Fault == protocol.FaultWorker || r.Fault == protocol.FaultWorkerThrows {
 		if n, _ := t.workersFor(); n < 2 {
 			return fmt.Errorf("backend: only one training worker runs, so none can be terminated (fault %s)", r.Fault)
 		}
-		t.par.kill = true
+		t.par.fault = r.Fault
 	} else if r.Fault != "" {
 		f, ok := t.env.GPU.(GPUFaulter)
 		if !ok {

@@ -27,9 +27,10 @@ type Workers interface {
 // WorkerGroup is one model's helpers.
 type WorkerGroup interface {
 	ddp.Helpers
-	// KillNext terminates helper rank as the next batch starts, as a
-	// worker dying mid-batch (FaultWorker, a test hook).
-	KillNext(rank int)
+	// FaultNext makes helper rank fail in the next batch, a test hook:
+	// terminated as the batch starts (protocol.FaultWorker), or throwing
+	// in it (protocol.FaultWorkerThrows).
+	FaultNext(rank int, fault string)
 	// Reset makes the helpers replicas of another model m (its spec
 	// specJSON), keeping the workers: starting one costs a compile of the
 	// worker's WebAssembly.
@@ -44,7 +45,7 @@ type parState struct {
 	group  WorkerGroup // the helpers of the model they were started for
 	key    parKey
 	note   string // what happened to a worker, for the backend event
-	kill   bool   // FaultWorker: terminate a helper in the next batch
+	fault  string // protocol.FaultWorker…: make a helper fail in the next batch
 	coord  ddp.Coordinator
 }
 
@@ -165,9 +166,9 @@ func (t *Trainer) parallelBatch(x, y *tensor.Dense, workers int, report bool) (l
 		loss, layers, err = t.singleBatch(x, y, report)
 		return loss, layers, -1, err
 	}
-	if t.par.kill {
-		t.par.kill = false
-		g.KillNext(1)
+	if t.par.fault != "" {
+		g.FaultNext(1, t.par.fault)
+		t.par.fault = ""
 	}
 	c := &t.par.coord
 	c.Model, c.Helpers, c.Clock = t.model, g, t.env.Now

@@ -44,7 +44,13 @@ func (w localWorkers) Start(m *nn.Sequential, specJSON []byte, helpers int) (Wor
 
 type localGroup struct{ *ddp.Local }
 
-func (g localGroup) KillNext(rank int) { g.Kill(rank, 0) }
+func (g localGroup) FaultNext(rank int, fault string) {
+	if fault == protocol.FaultWorkerThrows {
+		g.Throw(rank)
+		return
+	}
+	g.Kill(rank, 0)
+}
 
 func (g localGroup) Reset(m *nn.Sequential, specJSON []byte) error {
 	var s spec.Model
@@ -148,6 +154,16 @@ func TestLostWorkerTrainingGoesOn(t *testing.T) {
 	if bytes.Equal(after.Params[0].Data, before.Params[0].Data) {
 		t.Error("the weights did not move after the lost worker")
 	}
+	// One that throws goes the same way, with its reason.
+	h.send(protocol.BackendRequest{Fault: protocol.FaultWorkerThrows}, protocol.Step{})
+	b = h.await("the second note", func(e protocol.Event) bool {
+		b, ok := e.(protocol.Backend)
+		return ok && b.Workers == 1
+	}).(protocol.Backend)
+	if want := "training worker 2 stopped: it failed: a fault a test injected; training goes on with 1 worker from the last weights"; b.WorkersNote != want {
+		t.Errorf("after the helper threw: note %q; want %q", b.WorkersNote, want)
+	}
+	h.await("the step's progress", isType("progress"))
 }
 
 // TestWorkersFallBack: without shared memory, and in the playground, one
