@@ -7,7 +7,7 @@ import (
 )
 
 // The training panel's Backend select: where the worker trains (the CPU
-// kernels, or WebGPU for Dense models), and what it says is in use.
+// kernels, or WebGPU for Dense and convolutional models), and what it says is in use.
 
 // BackendChoice is one option of the Backend select.
 type BackendChoice struct {

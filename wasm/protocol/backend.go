@@ -5,7 +5,7 @@ import "fmt"
 // Backends a Backend request may name. The CPU ones choose the engine's
 // kernels (see engine/kernels): BackendSIMD the WebAssembly SIMD module,
 // BackendGo plain Go. BackendWebGPU trains the models the GPU can run
-// (Dense models) on WebGPU, and everything else on the fastest CPU
+// (Dense and convolutional ones) on WebGPU, and everything else on the fastest CPU
 // kernels. BackendAuto picks WebGPU when the browser has a hardware
 // adapter and the model fits it, else the fastest CPU kernels.
 const (

@@ -15,7 +15,7 @@ func init() {
 		Backend{Name: "webgpu", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "NVIDIA GeForce RTX 4070"},
 		Backend{Name: "simd", Available: []string{"webgpu", "simd", "go"}, Choice: BackendAuto, Adapter: "SwiftShader", Software: true,
 			Note: "Auto: the WebGPU adapter (SwiftShader) is software, slower than the CPU kernels"},
-		Backend{Name: "simd", Available: []string{"simd", "go"}, Choice: BackendWebGPU, Note: "WebGPU runs Dense models only; layer 1 is Conv2D"},
+		Backend{Name: "simd", Available: []string{"simd", "go"}, Choice: BackendWebGPU, Note: "WebGPU does not run LSTM layers (layer 2)"},
 		Backend{Name: "simd", Available: []string{"simd", "go"}, Workers: 2, WorkersChoice: 3, MaxWorkers: 4,
 			WorkersNote: "training worker 2 stopped: its worker was terminated; training goes on with 2 workers from the last weights"})
 }

@@ -46,7 +46,7 @@ type Env struct {
 	Yield func()
 	// Now is the clock for throttling and samples/s.
 	Now func() time.Time
-	// GPU trains Dense models on WebGPU (wasm/webgpu); nil where there
+	// GPU trains Dense and convolutional models on WebGPU (wasm/webgpu); nil where there
 	// is none (natively, or a browser without navigator.gpu).
 	GPU GPU
 	// Mark notes a milestone on the host's timeline (performance.mark in
