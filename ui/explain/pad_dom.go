@@ -3,11 +3,8 @@
 package explain
 
 import (
-	"math"
 	sjs "syscall/js"
 	"time"
-
-	"honnef.co/go/js/dom/v2"
 
 	"github.com/nnplay/nnplay/engine/data/drawing"
 	"github.com/nnplay/nnplay/ui/draw"
@@ -21,87 +18,37 @@ const (
 )
 
 // livePad is the Why? place's drawing pad, made once and moved into the
-// panel's new host each time the place is shown.
+// panel's new host each time the place is shown. The maps follow the pen,
+// at most once per drawGap while drawing and when a stroke ends.
 type livePad struct {
 	p      *Place
 	host   sjs.Value
-	canvas *dom.HTMLCanvasElement
-	ctx    *dom.CanvasRenderingContext2D
-
-	down         bool
-	lastX, lastY float64
-	sentAt       time.Time
+	pen    *draw.Pen
+	sentAt time.Time
 }
 
 // mount puts the pad into host (vg-js-create). Idempotent.
 func (l *livePad) mount(host sjs.Value) {
-	if l.canvas != nil && l.host.Equal(host) {
+	if l.pen != nil && l.host.Equal(host) {
 		return
 	}
 	l.host = host
-	if l.canvas == nil {
-		cv := draw.LabelledCanvas(padSize, padSize, "Drawing pad: draw a digit and the maps follow")
-		l.canvas, l.ctx = cv, cv.GetContext2d()
-		l.ctx.SetLineWidth(penWidth)
-		l.ctx.SetLineCap("round")
-		l.ctx.SetLineJoin("round")
-		l.ctx.SetStrokeStyle("#1d2430")
-		l.ctx.SetFillStyle("#1d2430")
-		cv.AddEventListener("pointerdown", draw.Bubble, l.pointerDown)
-		cv.AddEventListener("pointermove", draw.Bubble, l.pointerMove)
-		for _, t := range []string{"pointerup", "pointercancel", "lostpointercapture"} {
-			cv.AddEventListener(t, draw.Bubble, l.pointerUp)
+	if l.pen == nil {
+		l.pen = draw.NewPen(padSize, penWidth, "Drawing pad: draw a digit and the maps follow")
+		l.pen.OnInk = func() {
+			if time.Since(l.sentAt) >= drawGap {
+				l.send()
+			}
 		}
+		l.pen.OnLift = l.send
 	}
-	host.Call("replaceChildren", l.canvas.Underlying())
+	host.Call("replaceChildren", l.pen.Canvas.Underlying())
 }
 
 // clear wipes the pad.
 func (l *livePad) clear() {
-	if l.ctx != nil {
-		l.ctx.ClearRect(0, 0, padSize, padSize)
-	}
-}
-
-func (l *livePad) xy(ev dom.Event) (float64, float64) {
-	e := ev.Underlying()
-	r := l.canvas.GetBoundingClientRect()
-	if r.Width() <= 0 || r.Height() <= 0 {
-		return 0, 0
-	}
-	return (e.Get("clientX").Float() - r.Left()) * padSize / r.Width(), (e.Get("clientY").Float() - r.Top()) * padSize / r.Height()
-}
-
-func (l *livePad) pointerDown(ev dom.Event) {
-	ev.PreventDefault()
-	l.canvas.Underlying().Call("setPointerCapture", ev.Underlying().Get("pointerId"))
-	l.down = true
-	l.lastX, l.lastY = l.xy(ev)
-	l.ctx.BeginPath()
-	l.ctx.Arc(l.lastX, l.lastY, penWidth/2, 0, 2*math.Pi, draw.Clockwise)
-	l.ctx.Fill()
-}
-
-func (l *livePad) pointerMove(ev dom.Event) {
-	if !l.down {
-		return
-	}
-	ev.PreventDefault()
-	x, y := l.xy(ev)
-	l.ctx.BeginPath()
-	l.ctx.MoveTo(l.lastX, l.lastY)
-	l.ctx.LineTo(x, y)
-	l.ctx.Stroke()
-	l.lastX, l.lastY = x, y
-	if time.Since(l.sentAt) >= drawGap {
-		l.send()
-	}
-}
-
-func (l *livePad) pointerUp(dom.Event) {
-	if l.down {
-		l.down = false
-		l.send()
+	if l.pen != nil {
+		l.pen.Clear()
 	}
 }
 
@@ -109,23 +56,11 @@ func (l *livePad) pointerUp(dom.Event) {
 // a goroutine takes Vugu's lock.
 func (l *livePad) send() {
 	l.sentAt = time.Now()
-	input := l.input()
+	input := drawing.Preprocess(l.pen.Ink(), padSize, padSize)
 	go func() {
 		env := l.p.S.Env
 		env.Lock()
 		l.p.Draw(input)
 		env.UnlockRender()
 	}()
-}
-
-// input is the drawing as the model reads it (MNIST's preprocessing).
-func (l *livePad) input() []float32 {
-	img := l.ctx.GetImageData(0, 0, padSize, padSize)
-	rgba := make([]byte, 4*padSize*padSize)
-	sjs.CopyBytesToGo(rgba, img.Data())
-	gray := make([]float32, padSize*padSize)
-	for i := range gray {
-		gray[i] = float32(rgba[4*i+3]) / 255
-	}
-	return drawing.Preprocess(gray, padSize, padSize)
 }
