@@ -154,6 +154,24 @@ func (u *user) batchCounter() int {
 // drawStroke drags the mouse over the pad's canvas from (fx0, fy0) to
 // (fx1, fy1), given as fractions of its size, in steps: real input events,
 // which the browser turns into pointer events.
+// padReads waits for the pad's guess to be want: the first predictions of
+// a stroke are of the part drawn so far, the last of the whole stroke.
+func (u *user) padReads(what, want string) {
+	u.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var top string
+		u.js("read #pad-guess", `(document.querySelector("#pad-guess") || {}).textContent || ""`, &top)
+		if top == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			u.t.Fatalf("%s is read as %q, want %s (probabilities %v)", what, top, want, u.probs())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func (u *user) drawStroke(fx0, fy0, fx1, fy1 float64, steps int) {
 	u.t.Helper()
 	u.Run("scroll the pad into view", chromedp.ScrollIntoView("#pad canvas", chromedp.ByQuery))
