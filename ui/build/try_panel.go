@@ -137,14 +137,7 @@ func bitmapRGBA(src sjs.Value) ([]byte, int, int) {
 
 // webcamFrame takes one frame from the camera and predicts it.
 func (c *TryPanel) webcamFrame() {
-	md := sjs.Global().Get("navigator").Get("mediaDevices")
-	if !md.Truthy() {
-		c.P.Try.Err = "This browser gives the page no camera."
-		return
-	}
-	var ok, fail sjs.Func
-	ok = sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
-		stream := args[0]
+	draw.OpenCamera(true, func(stream sjs.Value) {
 		video := draw.New("video").Underlying()
 		video.Set("muted", true)
 		video.Set("srcObject", stream)
@@ -158,22 +151,13 @@ func (c *TryPanel) webcamFrame() {
 		})
 		video.Call("addEventListener", "playing", playing)
 		video.Call("play")
-		ok.Release()
-		fail.Release()
-		return nil
-	})
-	fail = sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
-		msg := args[0].Call("toString").String()
+	}, func(msg string) {
 		go func() {
 			c.P.S.Env.Lock()
-			c.P.Try.Err = "The camera could not start: " + msg
+			c.P.Try.Err = msg
 			c.P.S.Env.UnlockRender()
 		}()
-		ok.Release()
-		fail.Release()
-		return nil
 	})
-	md.Call("getUserMedia", map[string]any{"video": true, "audio": false}).Call("then", ok, fail)
 }
 
 func (c *TryPanel) mountSeen(v js.Value) {

@@ -33,11 +33,6 @@ var camera struct {
 }
 
 func (c *WebcamPanel) start() {
-	md := sjs.Global().Get("navigator").Get("mediaDevices")
-	if !md.Truthy() || !md.Get("getUserMedia").Truthy() {
-		c.P.Cam.Err = "This browser gives the page no camera (getUserMedia is missing; it needs https or localhost)."
-		return
-	}
 	if camera.video.IsUndefined() {
 		camera.video = draw.New("video").Underlying()
 		camera.video.Set("muted", true)
@@ -45,9 +40,8 @@ func (c *WebcamPanel) start() {
 		camera.video.Set("autoplay", true)
 		camera.video.Call("setAttribute", "aria-label", "the camera's picture")
 	}
-	var ok, fail sjs.Func
-	ok = sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
-		camera.video.Set("srcObject", args[0])
+	draw.OpenCamera(map[string]any{"width": 320, "height": 240}, func(stream sjs.Value) {
+		camera.video.Set("srcObject", stream)
 		camera.video.Call("play")
 		go func() {
 			c.P.S.Env.Lock()
@@ -55,22 +49,13 @@ func (c *WebcamPanel) start() {
 			c.P.S.Env.UnlockRender()
 			c.previewLoop()
 		}()
-		ok.Release()
-		fail.Release()
-		return nil
-	})
-	fail = sjs.FuncOf(func(_ sjs.Value, args []sjs.Value) any {
-		msg := args[0].Call("toString").String()
+	}, func(msg string) {
 		go func() {
 			c.P.S.Env.Lock()
-			c.P.Cam.Err = "The camera could not start: " + msg
+			c.P.Cam.Err = msg
 			c.P.S.Env.UnlockRender()
 		}()
-		ok.Release()
-		fail.Release()
-		return nil
 	})
-	md.Call("getUserMedia", map[string]any{"video": map[string]any{"width": 320, "height": 240}, "audio": false}).Call("then", ok, fail)
 }
 
 func (c *WebcamPanel) mountVideo(v js.Value) {
