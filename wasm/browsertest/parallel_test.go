@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -122,10 +123,12 @@ func TestParallelWorkersReproducible(t *testing.T) {
 	}
 }
 
-// TestParallelWorkerKilled: a helper worker terminated mid-epoch; the
-// training goes on with the other from the last weights, says so, and
-// the model keeps what it had learnt.
-func TestParallelWorkerKilled(t *testing.T) {
+// faultMidRun trains the seed model for an epoch on 2 workers, injects
+// fault into the helper once the run is past batch after, and checks the
+// backend's note (want) and that one worker trains on. It returns the
+// client and the last progress before the fault.
+func faultMidRun(t *testing.T, fault string, after int, want string) (*workerClient, protocol.Progress) {
+	t.Helper()
 	c := isolatedWorker(t, 4*time.Minute)
 	c.send(protocol.BackendRequest{Workers: 2})
 	c.await("backend", 10*time.Second, isType("backend"))
@@ -133,19 +136,27 @@ func TestParallelWorkerKilled(t *testing.T) {
 	m.Epochs = 1
 	c.send(protocol.Build{Spec: m})
 	c.send(protocol.Start{})
-	before := c.await("progress past batch 150", time.Minute, func(e protocol.Event) bool {
+	before := c.await(fmt.Sprintf("progress past batch %d", after), time.Minute, func(e protocol.Event) bool {
 		p, ok := e.(protocol.Progress)
-		return ok && p.GlobalBatch > 150
+		return ok && p.GlobalBatch > after
 	}).(protocol.Progress)
-	c.send(protocol.BackendRequest{Fault: protocol.FaultWorker})
+	c.send(protocol.BackendRequest{Fault: fault})
 	b := c.await("the note", 30*time.Second, func(e protocol.Event) bool {
 		b, ok := e.(protocol.Backend)
 		return ok && strings.Contains(b.WorkersNote, "stopped")
 	}).(protocol.Backend)
-	want := "training worker 2 stopped: its worker was terminated; training goes on with 1 worker from the last weights"
 	if b.Workers != 1 || b.WorkersNote != want {
 		t.Errorf("after the fault: %d workers, note %q; want 1 and %q", b.Workers, b.WorkersNote, want)
 	}
+	return c, before
+}
+
+// TestParallelWorkerKilled: a helper worker terminated mid-epoch; the
+// training goes on with the other from the last weights, says so, and
+// the model keeps what it had learnt.
+func TestParallelWorkerKilled(t *testing.T) {
+	c, before := faultMidRun(t, protocol.FaultWorker, 150,
+		"training worker 2 stopped: its worker was terminated; training goes on with 1 worker from the last weights")
 	after := c.await("the next progress", 30*time.Second, isType("progress")).(protocol.Progress)
 	if after.GlobalBatch <= before.GlobalBatch || after.Epoch != 1 || !(after.Loss < 1) {
 		t.Errorf("after the lost worker: %+v; before it: %+v; want the same run going on", after, before)
@@ -159,26 +170,8 @@ func TestParallelWorkerKilled(t *testing.T) {
 // TestParallelWorkerThrows: a helper worker that throws mid-run is
 // dropped with its reason; the other trains on.
 func TestParallelWorkerThrows(t *testing.T) {
-	c := isolatedWorker(t, 4*time.Minute)
-	c.send(protocol.BackendRequest{Workers: 2})
-	c.await("backend", 10*time.Second, isType("backend"))
-	m := spec.Seed()
-	m.Epochs = 1
-	c.send(protocol.Build{Spec: m})
-	c.send(protocol.Start{})
-	before := c.await("progress past batch 50", time.Minute, func(e protocol.Event) bool {
-		p, ok := e.(protocol.Progress)
-		return ok && p.GlobalBatch > 50
-	}).(protocol.Progress)
-	c.send(protocol.BackendRequest{Fault: protocol.FaultWorkerThrows})
-	b := c.await("the note", 30*time.Second, func(e protocol.Event) bool {
-		b, ok := e.(protocol.Backend)
-		return ok && strings.Contains(b.WorkersNote, "stopped")
-	}).(protocol.Backend)
-	want := "training worker 2 stopped: it failed: a fault a test injected (worker-throws); training goes on with 1 worker from the last weights"
-	if b.Workers != 1 || b.WorkersNote != want {
-		t.Errorf("after the fault: %d workers, note %q; want 1 and %q", b.Workers, b.WorkersNote, want)
-	}
+	c, before := faultMidRun(t, protocol.FaultWorkerThrows, 50,
+		"training worker 2 stopped: it failed: a fault a test injected (worker-throws); training goes on with 1 worker from the last weights")
 	c.await("progress 50 batches on", 30*time.Second, func(e protocol.Event) bool {
 		p, ok := e.(protocol.Progress)
 		return ok && p.GlobalBatch > before.GlobalBatch+50 && p.Loss < 1
