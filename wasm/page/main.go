@@ -13,6 +13,7 @@ package main
 
 import (
 	"log"
+	"runtime/debug"
 	"syscall/js"
 
 	"github.com/vugu/vugu"
@@ -28,6 +29,10 @@ import (
 
 func main() {
 	js.Global().Get("performance").Call("mark", "page main")
+	// The page's live heap is a few MB; collecting at 5× it rather than 2×
+	// makes a collection, which runs inside whatever task allocates, rare
+	// enough not to land in a render while training (README, performance).
+	debug.SetGCPercent(400)
 	renderer, err := domrender.New("#app")
 	if err != nil {
 		log.Fatalf("page: cannot mount the UI: %v", err)
