@@ -14,9 +14,14 @@ import (
 )
 
 // BenchmarkBrowserWorkers trains the seed MLP, LeNet and the small CNN on
-// the SIMD kernels with 1 and then 2 training workers (data-parallel,
-// wasm/worker/replicas), one after the other in the same browser, and
-// reports samples/s, the speed-up of 2 over 1 (on the 2-worker line),
+// the SIMD kernels with 1 and 2 training workers (data-parallel,
+// wasm/worker/replicas) in the same browser, alternating — 1, 2, 1, 2, 1,
+// 2, a fresh worker each time — so that each pair shares what the machine
+// was doing then: on a shared 2-core machine one worker's rate moves by a
+// third from minute to minute, which two runs minutes apart would read as
+// a speed-up or a slow-down. It reports samples/s (every window of every
+// run: median, min, max), the speed-up (the median over the pairs of the
+// 2-worker run's median over the 1-worker run's, on the 2-worker line),
 // where a 2-worker batch's time goes as the coordinator sees it (send,
 // compute, gather, apply: ms per batch) and, from those, a projection for
 // more cores (logged; see projectWorkers).
@@ -31,12 +36,13 @@ func BenchmarkBrowserWorkers(b *testing.B) {
 		{"cnn", workerCase{model: spec.SmallCNN(), warmup: 3, window: 12}},
 	}
 	for _, tc := range cases {
-		one := 0.0
-		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("%s/%d", tc.name, workers), func(b *testing.B) {
-				var rates []float64
-				var times []protocol.StepTimes
-				for range b.N {
+		b.Run(tc.name, func(b *testing.B) {
+			var rates [3][]float64 // by worker count
+			var ratios []float64
+			var times []protocol.StepTimes
+			for range benchPairs {
+				var med [3]float64
+				for _, workers := range []int{1, 2} {
 					r, ps := trainRates(b, srv.URL, tc.wc, func(c *benchWorker) {
 						c.send(protocol.BackendRequest{Name: protocol.BackendSIMD, Workers: workers})
 						got, _ := c.await("backend", 10*time.Second, isType("backend"))
@@ -44,32 +50,37 @@ func BenchmarkBrowserWorkers(b *testing.B) {
 							c.b.Fatalf("asked for SIMD on %d workers; the worker says %+v", workers, e)
 						}
 					})
-					rates = append(rates, r...)
+					rates[workers] = append(rates[workers], r...)
+					med[workers] = median(r)
 					for _, p := range ps {
 						if p.Parallel != nil {
 							times = append(times, *p.Parallel)
 						}
 					}
 				}
-				reportSpread(b, rates, "samples/s")
-				if workers == 1 {
-					one = median(rates)
-					return
-				}
-				speedup := median(rates) / one
+				ratios = append(ratios, med[2]/med[1])
+			}
+			b.Run("1", func(b *testing.B) { reportSpread(b, rates[1], "samples/s") })
+			b.Run("2", func(b *testing.B) {
+				reportSpread(b, rates[2], "samples/s")
+				speedup := median(ratios)
 				b.ReportMetric(speedup, "speedup")
 				t := meanTimes(times)
 				b.ReportMetric(t.Send, "send-ms")
 				b.ReportMetric(t.Compute, "compute-ms")
 				b.ReportMetric(t.Gather, "gather-ms")
 				b.ReportMetric(t.Apply, "apply-ms")
-				b.Logf("%s: %.2f× on 2 workers; a batch of %d: send %.3f ms, own share %.3f ms, gather %.3f ms, apply %.3f ms (load average %s)",
-					tc.name, speedup, tc.wc.model.BatchSize, t.Send, t.Compute, t.Gather, t.Apply, loadAverage())
-				b.Logf("%s projection (samples/s): %s", tc.name, projectWorkers(one, tc.wc.model.BatchSize, t))
+				b.Logf("%s: %.2f× on 2 workers (pairs: %s); a batch of %d: send %.3f ms, own share %.3f ms, gather %.3f ms, apply %.3f ms (load average %s)",
+					tc.name, speedup, formatAll(ratios), tc.wc.model.BatchSize, t.Send, t.Compute, t.Gather, t.Apply, loadAverage())
+				b.Logf("%s projection (samples/s): %s", tc.name, projectWorkers(median(rates[1]), tc.wc.model.BatchSize, t))
 			})
-		}
+		})
 	}
 }
+
+// benchPairs is how many 1-worker and 2-worker runs BenchmarkBrowserWorkers
+// alternates per model.
+const benchPairs = 3
 
 // meanTimes is the batch-weighted mean of progress events' step times.
 func meanTimes(ts []protocol.StepTimes) protocol.StepTimes {
