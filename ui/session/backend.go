@@ -68,7 +68,8 @@ func (s *Session) WorkerChoices() []int {
 }
 
 // WorkersChoice is the Workers select's value: the user's choice, else the
-// worker's (its default, cores − 1), else 1.
+// worker's (its default: cores − 1 for a model with a convolution or a
+// recurrent layer, 1 for the others), else 1.
 func (s *Session) WorkersChoice() int {
 	switch {
 	case s.Backend.Workers > 0:

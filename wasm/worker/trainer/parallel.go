@@ -9,6 +9,7 @@ import (
 
 	"github.com/nnplay/nnplay/engine/ddp"
 	"github.com/nnplay/nnplay/engine/nn"
+	"github.com/nnplay/nnplay/engine/spec"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -77,31 +78,62 @@ func (t *Trainer) workerLimits() (def, max int, why string) {
 	return t.env.Workers.Limits()
 }
 
-// workersChosen is the number of training workers the page chose (or the
-// default), within the limits.
+// workersChosen is the number of training workers the page chose, or the
+// default, within the limits. The default is cores − 1 for a model that
+// shares well (sharesWell) and one worker for the others.
 func (t *Trainer) workersChosen() int {
 	def, max, _ := t.workerLimits()
 	n := t.par.choice
 	if n == 0 {
 		n = def
+		if !t.sharesWell() {
+			n = 1
+		}
 	}
 	return min(n, max)
 }
 
+// sharesWell says whether the model's batches are worth sharing among
+// workers when the page has not chosen a count: it has a convolution or a
+// recurrent layer, which uses each weight at many positions or steps, so
+// a batch computes far more than the weights and gradients the workers
+// exchange. A model of Dense layers does about six operations per weight
+// and example; exchanging its weights and gradients costs more than the
+// half of a batch a second worker saves (README, performance). Before a
+// model is built there is nothing to judge: true.
+func (t *Trainer) sharesWell() bool {
+	if t.model == nil {
+		return true
+	}
+	for _, l := range t.spec.Layers {
+		switch l.Type {
+		case spec.TypeConv2D, spec.TypeSimpleRNN, spec.TypeLSTM, spec.TypeGRU:
+			return true
+		}
+	}
+	return false
+}
+
+// defaultOneWorker is the backend note when the default trains a model
+// that does not share well on one worker of several.
+const defaultOneWorker = "one worker by default for a model without convolutional or recurrent layers: sharing its batches costs more than it saves; choose more workers to share them anyway"
+
 // workersFor says how many workers train the next batch and, when fewer
-// than chosen, why.
+// than chosen (or than the default for other models), why.
 func (t *Trainer) workersFor() (n int, why string) {
 	n = t.workersChosen()
-	_, _, limit := t.workerLimits()
+	def, _, limit := t.workerLimits()
 	switch {
 	case limit != "" && t.par.choice > 1:
 		return 1, limit
-	case n <= 1:
-		return 1, ""
-	case t.play != nil:
+	case t.play != nil && (t.par.choice > 1 || t.par.choice == 0 && def > 1):
 		// Its batches are a few dozen 2-D points: handing out a share and
 		// adding up gradients would cost more than the step.
 		return 1, "the playground trains on one worker: its batches are too small to share"
+	case n <= 1 && t.par.choice == 0 && def > 1:
+		return 1, defaultOneWorker
+	case n <= 1:
+		return 1, ""
 	case t.gpuOn():
 		return 1, "WebGPU trains on one worker"
 	}

@@ -127,9 +127,9 @@ func TestParallelWorkers(t *testing.T) {
 // with a note; training goes on with the others and keeps what it trained.
 func TestLostWorkerTrainingGoesOn(t *testing.T) {
 	h := parallelHarness(t, localWorkers{def: 3, max: 3})
-	h.send(protocol.BackendRequest{})
+	h.send(protocol.BackendRequest{Workers: 3})
 	if b := h.await("backend", isType("backend")).(protocol.Backend); b.Workers != 3 || b.WorkersNote != "" {
-		t.Fatalf("by default: %+v; want 3 workers", b)
+		t.Fatalf("3 workers chosen: %+v", b)
 	}
 	h.send(protocol.Build{Spec: seed1()}, protocol.Step{}, protocol.Step{}, protocol.SnapshotRequest{ID: 1})
 	before := h.await("snapshot", isType("snapshot")).(protocol.Snapshot)
@@ -197,6 +197,8 @@ func TestWorkersFallBack(t *testing.T) {
 func TestWorkersOutliveAModel(t *testing.T) {
 	starts := 0
 	h := parallelHarness(t, localWorkers{def: 2, max: 2, starts: &starts})
+	h.send(protocol.BackendRequest{Workers: 2})
+	h.await("backend", isType("backend"))
 	other := seed1()
 	other.Layers = []spec.Layer{spec.Dense(32, spec.ActReLU), {Type: spec.TypeBatchNormalization, Momentum: 0.9, Epsilon: 1e-3}, spec.Dense(10, spec.ActSoftmax)}
 	h.send(protocol.Build{Spec: seed1()}, protocol.Step{}, protocol.Build{Spec: other}, protocol.Step{}, protocol.Step{}, protocol.BackendRequest{})
@@ -208,5 +210,39 @@ func TestWorkersOutliveAModel(t *testing.T) {
 		if p, ok := e.(protocol.Progress); ok && !(p.Loss > 0) {
 			t.Errorf("progress %+v", p)
 		}
+	}
+}
+
+// TestWorkersDefaultByModel: without a choice from the page, a model of
+// Dense layers trains on one worker of three (with a note saying why and
+// how to share anyway), a convolutional or recurrent one on all three, and
+// the page's choice wins over both.
+func TestWorkersDefaultByModel(t *testing.T) {
+	h := parallelHarness(t, localWorkers{def: 3, max: 3})
+	backend := func(what string) protocol.Backend {
+		t.Helper()
+		h.send(protocol.BackendRequest{})
+		return h.await(what, isType("backend")).(protocol.Backend)
+	}
+	h.send(protocol.Build{Spec: seed1()}, protocol.Step{})
+	h.await("the MLP's step", isType("progress"))
+	if b := backend("the MLP's backend"); b.Workers != 1 || b.WorkersChoice != 1 || b.WorkersNote != defaultOneWorker {
+		t.Errorf("the seed MLP by default: %+v; want 1 worker, chosen 1, note %q", b, defaultOneWorker)
+	}
+	for _, m := range []struct {
+		name  string
+		model spec.Model
+	}{{"LeNet", spec.LeNet()}, {"the row-by-row LSTM", spec.RowByRowRNN()}} {
+		m.model.BatchSize = 16
+		h.send(protocol.Build{Spec: m.model}, protocol.Step{})
+		h.await(m.name+"'s step", isType("progress"))
+		if b := backend(m.name + "'s backend"); b.Workers != 3 || b.WorkersChoice != 3 || b.WorkersNote != "" {
+			t.Errorf("%s by default: %+v; want 3 workers and no note", m.name, b)
+		}
+	}
+	h.send(protocol.BackendRequest{Workers: 2}, protocol.Build{Spec: seed1()}, protocol.Step{})
+	h.await("the MLP's step on 2", isType("progress"))
+	if b := backend("the chosen count's backend"); b.Workers != 2 || b.WorkersChoice != 2 || b.WorkersNote != "" {
+		t.Errorf("the seed MLP on 2 workers chosen: %+v; want 2 workers and no note", b)
 	}
 }
