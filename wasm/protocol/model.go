@@ -13,6 +13,11 @@ const (
 	FormatLink = "link"
 	// FormatFile is a model file's bytes (.nnplay, engine/modelio).
 	FormatFile = "file"
+	// FormatPyTorch is the PyTorch project's zip (engine/torch: model.py,
+	// weights.npz, data.py, train.py, README.md); float32 only.
+	FormatPyTorch = "pytorch"
+	// FormatONNX is model.onnx (engine/onnx); float32 only.
+	FormatONNX = "onnx"
 )
 
 // PrecisionRecipe asks ExportModel for the spec and seed only, no weights.
@@ -20,24 +25,32 @@ const PrecisionRecipe = "recipe"
 
 // LoadModel asks the worker to replace its model with a shared one: a link's
 // value (Link, checked again by the worker with share.Decode) or a model
-// file's bytes (File, base64 in JSON). Exactly one is set. The page sends it
-// when it opens on a #m= link or the user opens a model file or a kept
-// model. The worker answers ModelLoaded, Built and State idle; a link or
-// file it cannot use is answered by an error event and the current model
-// stays.
+// file's bytes (File, base64 in JSON); or to replace the current model's
+// weights with those in a weights.npz or the PyTorch project's zip
+// (Weights, base64 in JSON; engine/torch.ImportWeights), Name being the
+// chosen file's name for messages. Exactly one of Link, File and Weights
+// is set. The page sends it when it opens on a #m= link, the user opens a
+// model file or a kept model, or imports weights. The worker answers
+// ModelLoaded, Built and State idle; a link, file or weights it cannot use
+// is answered by an error event and the current model stays.
 type LoadModel struct {
-	ID   int    `json:"id"`
-	Link string `json:"link,omitempty"`
-	File []byte `json:"file,omitempty"`
+	ID      int    `json:"id"`
+	Link    string `json:"link,omitempty"`
+	File    []byte `json:"file,omitempty"`
+	Weights []byte `json:"weights,omitempty"`
+	Name    string `json:"name,omitempty"`
 }
 
 // ExportModel asks for the current model as a link or a model file at a
 // precision (float32, float16, int8, int4 or recipe; PerChannel gives int8
-// and int4 a scale per output channel). With Evaluate the worker also
-// measures test accuracy of its model and of the model decoded back from the
-// export, so the page can show what the precision costs. The page sends it
-// when the user shares, saves or keeps the model (the page never needs the
-// training code for that); the worker answers ModelExport with the same ID.
+// and int4 a scale per output channel), or as a file for another framework:
+// the PyTorch project's zip or model.onnx (FormatPyTorch, FormatONNX; float32
+// only). With Evaluate the worker also measures test accuracy of its model
+// and of the model decoded back from a link or model file, so the page can
+// show what the precision costs. The page sends it when the user shares,
+// saves, keeps or exports the model (the page never needs the training code
+// nor the exporters for that); the worker answers ModelExport with the same
+// ID.
 type ExportModel struct {
 	ID         int    `json:"id"`
 	Format     string `json:"format"`
@@ -61,7 +74,9 @@ type ModelLoaded struct {
 }
 
 // ModelExport answers ExportModel: the worker sends Link (FormatLink) or
-// File (FormatFile, base64 in JSON) holding the model. Evaluated says
+// File holding the model: a model file (FormatFile), the PyTorch project's
+// zip (FormatPyTorch) or model.onnx (FormatONNX); File travels beside the
+// JSON (Wire) or as base64 in it. Evaluated says
 // Accuracy (the worker's model) and DecodedAccuracy (the export decoded
 // again) were measured on the test set.
 type ModelExport struct {
@@ -88,11 +103,17 @@ func (ModelLoaded) isEvent()     {}
 func (ModelExport) isEvent()     {}
 
 func (m LoadModel) check() error {
+	given := 0
+	for _, set := range []bool{m.Link != "", len(m.File) > 0, len(m.Weights) > 0} {
+		if set {
+			given++
+		}
+	}
 	switch {
-	case m.Link == "" && len(m.File) == 0:
-		return fmt.Errorf("give the model as link or file")
-	case m.Link != "" && len(m.File) > 0:
-		return fmt.Errorf("give the model as link or file, not both")
+	case given == 0:
+		return fmt.Errorf("give the model as link or file, or weights to import")
+	case given > 1:
+		return fmt.Errorf("give exactly one of link, file and weights")
 	case len(m.Link) > share.MaxLinkBytes:
 		return fmt.Errorf("link is %d characters; links over %d are refused", len(m.Link), share.MaxLinkBytes)
 	}
@@ -100,10 +121,28 @@ func (m LoadModel) check() error {
 }
 
 func checkFormat(f string) error {
-	if f != FormatLink && f != FormatFile {
-		return fmt.Errorf("unknown format %q (want link or file)", f)
+	switch f {
+	case FormatLink, FormatFile, FormatPyTorch, FormatONNX:
+		return nil
 	}
-	return nil
+	return fmt.Errorf("unknown format %q (want link, file, pytorch or onnx)", f)
+}
+
+// checkFormatPrecision refuses a precision other than float32 for the
+// other frameworks' files, which hold float32 weights.
+func checkFormatPrecision(format, precision string) error {
+	if (format == FormatPyTorch || format == FormatONNX) && precision != "float32" {
+		return fmt.Errorf("%s export holds float32 weights; precision %q is refused (want float32)", article(format), precision)
+	}
+	return checkPrecision(precision)
+}
+
+// article is a format's name after "a" or "an", for messages.
+func article(format string) string {
+	if format == FormatONNX {
+		return "an " + format
+	}
+	return "a " + format
 }
 
 func checkPrecision(p string) error {
@@ -120,7 +159,10 @@ func (m ExportModel) check() error {
 	if err := checkFormat(m.Format); err != nil {
 		return err
 	}
-	return checkPrecision(m.Precision)
+	if m.Evaluate && (m.Format == FormatPyTorch || m.Format == FormatONNX) {
+		return fmt.Errorf("%s export is not evaluated (evaluate a link or a model file)", article(m.Format))
+	}
+	return checkFormatPrecision(m.Format, m.Precision)
 }
 
 func (m ModelLoaded) check() error {
@@ -140,11 +182,15 @@ func (m ModelExport) check() error {
 	if err := checkFormat(m.Format); err != nil {
 		return err
 	}
-	if err := checkPrecision(m.Precision); err != nil {
+	if err := checkFormatPrecision(m.Format, m.Precision); err != nil {
 		return err
 	}
-	if (m.Format == FormatLink) != (m.Link != "") || (m.Format == FormatFile) != (len(m.File) > 0) {
-		return fmt.Errorf("a %s export holds exactly its %s", m.Format, m.Format)
+	if (m.Format == FormatLink) != (m.Link != "") || (m.Format != FormatLink) != (len(m.File) > 0) {
+		holds := "file"
+		if m.Format == FormatLink {
+			holds = "link"
+		}
+		return fmt.Errorf("%s export holds exactly its %s", article(m.Format), holds)
 	}
 	for _, f := range []struct {
 		name string
