@@ -18,7 +18,8 @@ import (
 // Shared models: load_model opens a link or a model file, export_model
 // encodes the current model as one. The codec (engine/share) and the
 // bridge to the engine (engine/modelio) do the work; the worker decides
-// what happens to its own model.
+// what happens to its own model. The files for other frameworks (the
+// PyTorch project, ONNX, imported weights) are in frameworks.go.
 
 // loadModel replaces the model with the link's or file's. Anything that
 // cannot be opened is an error and leaves the current model as it was.
@@ -79,15 +80,13 @@ func (t *Trainer) openPayload(id int, p share.Payload, what string) error {
 // test accuracy of the model and of the export decoded into a scratch
 // model (the worker's model is not touched).
 func (t *Trainer) exportModel(r protocol.ExportModel) error {
-	if t.model == nil {
-		return fmt.Errorf("share: build a model first")
+	p, err := t.payload()
+	if err != nil {
+		return err
 	}
-	if t.play != nil {
-		return fmt.Errorf("share: the playground's models are not shared as links yet")
+	if r.Format == protocol.FormatPyTorch || r.Format == protocol.FormatONNX {
+		return t.exportFramework(r, p)
 	}
-	p := modelio.ToPayload(t.model, t.epochsDone, t.pos.global)
-	p.Spec.BatchSize = t.spec.BatchSize
-	p.Spec.Optimizer.LearningRate = t.spec.Optimizer.LearningRate
 	var opt share.Options
 	if r.Precision == protocol.PrecisionRecipe {
 		p.Weights = nil
@@ -142,6 +141,23 @@ func (t *Trainer) exportModel(r protocol.ExportModel) error {
 	}
 	t.post(out)
 	return nil
+}
+
+// payload is the model as export_model and an import of weights see it:
+// its spec, with the run's batch size and learning rate, its weights and
+// the training it has had. The playground's models and no model at all
+// are errors.
+func (t *Trainer) payload() (share.Payload, error) {
+	if t.model == nil {
+		return share.Payload{}, fmt.Errorf("share: build a model first")
+	}
+	if t.play != nil {
+		return share.Payload{}, fmt.Errorf("share: the playground's models are not shared as links yet")
+	}
+	p := modelio.ToPayload(t.model, t.epochsDone, t.pos.global)
+	p.Spec.BatchSize = t.spec.BatchSize
+	p.Spec.Optimizer.LearningRate = t.spec.Optimizer.LearningRate
+	return p, nil
 }
 
 // accuracy is m's accuracy on the test set: the user's data set's test split

@@ -188,6 +188,9 @@ func (t *Trainer) safely(what string, f func()) {
 }
 
 func (t *Trainer) do(r protocol.Request) error {
+	if l, ok := r.(protocol.LoadModel); ok && len(l.Weights) > 0 {
+		return t.importWeights(l) // checked before anything changes
+	}
 	t.goalRequest(r)      // a run towards a goal follows stops and new models
 	t.leaveSnapshotFor(r) // training or a new model starts from the live weights
 	switch r := r.(type) {
