@@ -6,42 +6,39 @@ import (
 	"path"
 	"strings"
 
-	"github.com/nnplay/nnplay/engine/onnx"
-	"github.com/nnplay/nnplay/engine/share"
-	"github.com/nnplay/nnplay/engine/torch"
 	"github.com/nnplay/nnplay/engine/units"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
 // Files for other frameworks, for a model that outgrows the tab: the
-// "PyTorch project" zip (engine/torch: model.py, weights.npz, data.py,
-// train.py for one process or torchrun, README.md), an ONNX file
-// (engine/onnx) and Import weights, which takes back the weights.npz
-// train.py writes (or the whole project zip).
+// "PyTorch project" zip (model.py, weights.npz, data.py, train.py for one
+// process or torchrun, README.md), an ONNX file and Import weights, which
+// takes back the weights.npz train.py writes (or the whole project zip).
 //
-// The page writes and reads these files itself from the worker's model
-// as a float32 model file (export_model): the packages are tensor-free.
-// Imported weights go back to the worker as a model file (load_model),
-// the path a model file takes, so the model opens in every view, shares
-// and fine-tunes like any other.
+// The worker, which holds the model, writes and reads these files
+// (export_model as pytorch or onnx, load_model with weights: engine/torch
+// and engine/onnx), so the page links neither them nor a zip reader: it
+// downloads the file that comes, and sends a chosen file on once its first
+// bytes could be weights (WeightsFileProblem). Imported weights load as a
+// model file does, so the model opens in every view, shares and
+// fine-tunes like any other.
 
-// Names of the downloads.
+// Names of the downloads. TorchFileName is engine/torch's project folder
+// with ".zip" (a test holds them equal; the page does not link the
+// package).
 const (
-	TorchFileName = torch.DefaultFolder + ".zip"
+	TorchFileName = "nnplay-pytorch.zip"
 	ONNXFileName  = "model.onnx"
 )
+
+// modelFileMagic starts a model file (.nnplay, engine/modelio), which
+// Import weights points to Open a model file.
+const modelFileMagic = "nnplay model\n"
 
 // maxWeightsBytes bounds what Import weights reads: the weights of the
 // largest model nnplay trains, or a project zip holding them and a data
 // set, with room to spare.
 const maxWeightsBytes = 256 << 20
-
-// What a pending export_model is for.
-const (
-	askTorch  = iota + 1 // the PyTorch project
-	askONNX              // the ONNX file
-	askImport            // the model the imported weights go into
-)
 
 // Frameworks is the state of the PyTorch, ONNX and Import weights buttons.
 type Frameworks struct {
@@ -51,9 +48,7 @@ type Frameworks struct {
 	Note string
 
 	askID   int    // the pending export_model's id (0: none)
-	ask     int    // askTorch, askONNX or askImport
-	name    string // the imported file's name
-	data    []byte // its bytes, until the model comes
+	ask     string // its format: protocol.FormatPyTorch or FormatONNX
 	loadID  int    // the load_model that carries imported weights (0: none)
 	loadFor string // its file's name
 }
@@ -83,26 +78,26 @@ func (f *Frameworks) ImportBlocked() string {
 	return f.ExportBlocked()
 }
 
-// ExportTorch asks the worker for its model; the answer downloads the
-// PyTorch project.
+// ExportTorch asks the worker for the PyTorch project; the answer
+// downloads it.
 func (f *Frameworks) ExportTorch() {
 	if f.ExportBlocked() == "" {
-		f.askModel(askTorch, "Writing the PyTorch project…")
+		f.askExport(protocol.FormatPyTorch, "Writing the PyTorch project…")
 	}
 }
 
-// ExportONNX asks the worker for its model; the answer downloads
-// model.onnx.
+// ExportONNX asks the worker for model.onnx; the answer downloads it.
 func (f *Frameworks) ExportONNX() {
 	if f.ExportBlocked() == "" {
-		f.askModel(askONNX, "Writing model.onnx…")
+		f.askExport(protocol.FormatONNX, "Writing model.onnx…")
 	}
 }
 
-// askModel sends export_model for the worker's model as a float32 file.
-func (f *Frameworks) askModel(what int, note string) {
-	f.askID, f.ask, f.Note = f.p.S.NewID(), what, note
-	f.p.S.Send(protocol.ExportModel{ID: f.askID, Format: protocol.FormatFile, Precision: "float32"})
+// askExport sends export_model for the model as a file of format
+// (float32, the only precision those files take).
+func (f *Frameworks) askExport(format, note string) {
+	f.askID, f.ask, f.Note = f.p.S.NewID(), format, note
+	f.p.S.Send(protocol.ExportModel{ID: f.askID, Format: format, Precision: "float32"})
 }
 
 // checkWeightsSize refuses a chosen file too large to be weights before it
@@ -118,9 +113,9 @@ func (f *Frameworks) checkWeightsSize(name string, size int64) bool {
 
 // ImportWeights takes a chosen file's bytes: a weights.npz or the project
 // zip. A file that cannot be weights (WeightsFileProblem) is refused at
-// once; otherwise the worker's model is fetched and the weights checked
-// against it when it comes (names and shapes: the first mismatch is
-// named). Either way, nothing changes on error.
+// once; otherwise the worker checks the weights against its model (names
+// and shapes: the first mismatch is named) and loads them. Either way,
+// nothing changes on error.
 func (f *Frameworks) ImportWeights(name string, data []byte) {
 	if f.ImportBlocked() != "" {
 		return
@@ -130,8 +125,12 @@ func (f *Frameworks) ImportWeights(name string, data []byte) {
 		f.Note = ""
 		return
 	}
-	f.name, f.data = name, data
-	f.askModel(askImport, "Checking the weights in "+name+"…")
+	f.Note = "Loading the weights in " + name + "…"
+	f.loadFor = name
+	f.p.Share.load("Imported the weights in "+name, func(id int) protocol.Request {
+		f.loadID = id
+		return protocol.LoadModel{ID: id, Weights: data, Name: name}
+	})
 }
 
 // WeightsFileProblem says why a file cannot hold weights to import,
@@ -146,7 +145,7 @@ func WeightsFileProblem(name string, data []byte) string {
 	case len(data) == 0:
 		return name + " is empty; " + choose
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")), bytes.HasPrefix(data, []byte("PK\x05\x06")):
-		return "" // a zip: torch.ImportWeights reads it
+		return "" // a zip: the worker reads it (engine/torch.ImportWeights)
 	case bytes.HasPrefix(data, []byte("PK")):
 		what = "a damaged or truncated zip"
 	case bytes.HasPrefix(data, []byte(modelFileMagic)):
@@ -178,23 +177,16 @@ func (f *Frameworks) apply(ev protocol.Event) {
 		if e.ID != f.askID || f.askID == 0 {
 			return
 		}
-		what, name, data := f.ask, f.name, f.data
-		f.askID, f.ask, f.name, f.data = 0, 0, "", nil
-		p, err := payloadOfFile(e.File)
-		if err != nil {
+		asked := f.ask
+		f.askID, f.ask = 0, ""
+		switch {
+		case e.Format != asked:
 			f.Note = ""
-			f.p.S.AddError("The model could not be read back from the worker: " + err.Error())
-			return
-		}
-		switch what {
-		case askTorch:
-			f.download(TorchFileName, "application/zip", "The PyTorch project cannot be written: ", "unzip it and run python3 train.py (its README.md says more)",
-				func() ([]byte, error) { return torch.Export(p, torch.Options{}) })
-		case askONNX:
-			f.download(ONNXFileName, "application/octet-stream", "The ONNX file cannot be written: ", "",
-				func() ([]byte, error) { return onnx.Export(p) })
-		case askImport:
-			f.importInto(p, name, data)
+			f.p.S.AddError(fmt.Sprintf("The worker sent a %s export for the %s file asked for; try again.", e.Format, asked))
+		case asked == protocol.FormatPyTorch:
+			f.download(TorchFileName, "application/zip", e.File, "unzip it and run python3 train.py (its README.md says more)")
+		default:
+			f.download(ONNXFileName, "application/octet-stream", e.File, "")
 		}
 	case protocol.ModelLoaded:
 		if e.ID == f.loadID && f.loadID != 0 {
@@ -205,61 +197,18 @@ func (f *Frameworks) apply(ev protocol.Event) {
 		if e.Fatal || !f.Busy() {
 			return
 		}
-		// The worker could not export or load: the banner says why.
-		f.askID, f.ask, f.name, f.data, f.loadID, f.loadFor, f.Note = 0, 0, "", nil, 0, "", ""
+		// The worker could not export or import: the banner says why.
+		f.askID, f.ask, f.loadID, f.loadFor, f.Note = 0, "", 0, "", ""
 	}
 }
 
-// download writes a file with write and downloads it, the note saying
-// what to do next (next, when not ""); an error goes to the banner after
-// prefix.
-func (f *Frameworks) download(name, mime, prefix, next string, write func() ([]byte, error)) {
-	b, err := write()
-	if err != nil {
-		f.Note = ""
-		f.p.S.AddError(sentence(prefix + err.Error()))
-		return
-	}
+// download downloads the worker's file b as name, the note saying what to
+// do next (next, when not "").
+func (f *Frameworks) download(name, mime string, b []byte, next string) {
 	f.p.b.download(name, b, mime)
 	f.Note = "Downloaded " + name + " (" + units.Bytes(int64(len(b))) + ")"
 	if next != "" {
 		f.Note += ": " + next
 	}
 	f.Note += "."
-}
-
-// importInto checks the imported file's weights against the worker's
-// model p and loads p with them; on error the banner names the first
-// mismatch and nothing is sent.
-func (f *Frameworks) importInto(p share.Payload, name string, data []byte) {
-	q, err := torch.ImportWeights(p, data)
-	if err == nil {
-		data, err = fileOfPayload(q)
-	}
-	if err != nil {
-		f.Note = ""
-		msg := err.Error()
-		if strings.HasPrefix(msg, name) {
-			msg = "Cannot import weights: " + msg // it names the file already
-		} else {
-			msg = name + " cannot be imported: " + msg
-		}
-		f.p.S.AddError(sentence(msg) + " The model is unchanged.")
-		return
-	}
-	f.Note = "Loading the weights in " + name + "…"
-	f.loadFor = name
-	f.p.Share.load("Imported the weights in "+name, func(id int) protocol.Request {
-		f.loadID = id
-		return protocol.LoadModel{ID: id, File: data}
-	})
-}
-
-// sentence ends s with a full stop unless it ends with one already.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
-		return s
-	}
-	return s + "."
 }

@@ -8,8 +8,9 @@
 // was opened with, the autosave and the saved models load at once. The
 // page decodes links with engine/share (no training code); the worker
 // encodes, checks and rebuilds models (export_model, load_model,
-// export_tfjs, import_tfjs); the PyTorch and ONNX files are written in
-// the page from the worker's float32 model file (frameworks.go).
+// export_tfjs, import_tfjs) and writes and reads the PyTorch and ONNX
+// files too (frameworks.go): the page downloads them and sends the
+// weights chosen to import.
 package keep
 
 import (
