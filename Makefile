@@ -60,8 +60,19 @@ PAGE_GCFLAGS := -gcflags=all=-l -gcflags=runtime= -gcflags=syscall/js= -gcflags=
 static/page.wasm: $(VUGU_STAMP) $(PAGE_SRC)
 	$(WASM_BUILD) $(PAGE_GCFLAGS) -o $@.tmp ./wasm/page && mv $@.tmp $@
 
+# The worker keeps every optimisation where it trains; the packages it runs
+# once per click or per epoch (files for other frameworks and TensorFlow.js,
+# links, runs, challenges, and the libraries only those reach) are built
+# without inlining, which makes worker.wasm smaller (README, performance).
+WORKER_COLD := engine/torch engine/onnx engine/npz engine/tfjs engine/share engine/modelio engine/challenge/... \
+  engine/data/archive engine/runs
+WORKER_COLD_LIBS := archive/zip regexp/... net/url encoding/gob github.com/apache/arrow/... github.com/gogo/protobuf/... \
+  github.com/golang/protobuf/... github.com/google/flatbuffers/go gonum.org/v1/gonum/lapack/... gonum.org/v1/gonum/mat \
+  gorgonia.org/tensor/internal/serialization/...
+WORKER_GCFLAGS := $(foreach p,$(WORKER_COLD),-gcflags=github.com/nnplay/nnplay/$(p)=-l) $(foreach p,$(WORKER_COLD_LIBS),-gcflags=$(p)=-l)
+
 static/worker.wasm: $(WORKER_SRC)
-	$(WASM_BUILD) -tags nnsimd -o $@.tmp ./wasm/worker && mv $@.tmp $@
+	$(WASM_BUILD) -tags nnsimd $(WORKER_GCFLAGS) -o $@.tmp ./wasm/worker && mv $@.tmp $@
 
 static/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
