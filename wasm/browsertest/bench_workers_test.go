@@ -19,7 +19,10 @@ import (
 // 2, a fresh worker each time — so that each pair shares what the machine
 // was doing then: on a shared 2-core machine one worker's rate moves by a
 // third from minute to minute, which two runs minutes apart would read as
-// a speed-up or a slow-down. It reports samples/s (every window of every
+// a speed-up or a slow-down. The warm-ups last seconds: until Chromium has
+// optimised the hot code of the workers' WebAssembly, whose background
+// compilation takes part of a core from two workers on two cores but only
+// the idle core from one. It reports samples/s (every window of every
 // run: median, min, max), the speed-up (the median over the pairs of the
 // 2-worker run's median over the 1-worker run's, on the 2-worker line),
 // where a 2-worker batch's time goes as the coordinator sees it (send,
@@ -31,8 +34,8 @@ func BenchmarkBrowserWorkers(b *testing.B) {
 		name string
 		wc   workerCase
 	}{
-		{"mlp", workerCase{model: spec.Seed(), warmup: 50, window: 250}},
-		{"lenet", workerCase{model: spec.LeNet(), warmup: 10, window: 60}},
+		{"mlp", workerCase{model: spec.Seed(), warmup: 300, window: 200}},
+		{"lenet", workerCase{model: spec.LeNet(), warmup: 150, window: 60}},
 		{"cnn", workerCase{model: spec.SmallCNN(), warmup: 3, window: 12}},
 	}
 	for _, tc := range cases {
