@@ -2,6 +2,9 @@ package session
 
 import (
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -122,16 +125,17 @@ func (s *Session) backendInUse() string {
 }
 
 // BackendNote is why the choice is not what trains, or what failed, and
-// the same of the workers ("" if nothing to say).
+// the same of the workers ("" if nothing to say), each a sentence (the
+// worker's notes start in lower case).
 func (s *Session) BackendNote() string {
-	b := s.Backend.InUse
-	switch {
-	case b.Note != "" && b.WorkersNote != "":
-		return b.Note + ". " + b.WorkersNote
-	case b.Note != "":
-		return b.Note
+	var parts []string
+	for _, n := range []string{s.Backend.InUse.Note, s.Backend.InUse.WorkersNote} {
+		if n != "" {
+			r, size := utf8.DecodeRuneInString(n)
+			parts = append(parts, string(unicode.ToUpper(r))+n[size:])
+		}
 	}
-	return b.WorkersNote
+	return strings.Join(parts, ". ")
 }
 
 // applyBackend takes the worker's backend event.

@@ -53,7 +53,7 @@ func TestBackendSelect(t *testing.T) {
 	}
 	a.Handle(protocol.Backend{Name: "simd", Available: []string{"simd", "go"}, Workers: 1, WorkersChoice: 3, MaxWorkers: 1,
 		WorkersNote: "the page is not cross-origin isolated"})
-	if got := a.BackendInUse(); got != "in use: SIMD" || a.BackendNote() != "the page is not cross-origin isolated" {
+	if got := a.BackendInUse(); got != "in use: SIMD" || a.BackendNote() != "The page is not cross-origin isolated" {
 		t.Errorf("no shared memory: %q, note %q", got, a.BackendNote())
 	}
 }

@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"github.com/nnplay/nnplay/engine/spec"
@@ -248,4 +252,64 @@ func TestParallelWorkersNeedIsolation(t *testing.T) {
 	c.send(protocol.Build{Spec: m})
 	c.send(protocol.Step{})
 	c.await("a trained batch", time.Minute, isBatch(1))
+}
+
+// openAppWithCores opens the page as openApp does, in a tab whose page and
+// workers report cores as navigator.hardwareConcurrency (DevTools'
+// override, set on each worker as it attaches: the page's does not reach
+// its workers).
+func openAppWithCores(t *testing.T, cores int, timeout time.Duration) *user {
+	t.Helper()
+	override := chromedp.ActionFunc(func(ctx context.Context) error {
+		return emulation.SetHardwareConcurrencyOverride(int64(cores)).Do(ctx)
+	})
+	ctx, cancel := chromedp.NewContext(browserCtx)
+	var tab *Tab
+	tab = wireTab(t, ctx, cancel, timeout, func(id target.ID) {
+		go func() {
+			wctx, _ := chromedp.NewContext(tab.Ctx, chromedp.WithTargetID(id))
+			_ = chromedp.Run(wctx, override) // a worker that ended meanwhile needs none
+		}()
+	})
+	if err := chromedp.Run(tab.Ctx, storage.ClearDataForOrigin(server.URL, "indexeddb"), override, chromedp.Navigate(server.URL+"/")); err != nil {
+		t.Fatalf("open the page with %d cores: %v", cores, err)
+	}
+	u := &user{tab}
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.waitEnabled("#train", 10*time.Second)
+	return u
+}
+
+// TestWorkersDefaultFollowsTheModel: on 4 cores the seed MLP trains on one
+// worker by default and the panel says why and how to share anyway; LeNet
+// (convolutions) defaults to 3 workers and trains on them; a count chosen
+// in the select is used for the MLP too.
+func TestWorkersDefaultFollowsTheModel(t *testing.T) {
+	u := openAppWithCores(t, 4, 3*time.Minute)
+	const why = "One worker by default for a model without convolutional or recurrent layers"
+	u.WaitText("#backend-note", 30*time.Second, func(s string) bool { return strings.Contains(s, why) })
+	var options []string
+	u.js("read the options", `[...document.querySelectorAll("#workers option")].map(o => o.value)`, &options)
+	if got, use := u.value("#workers"), u.text("#backend-in-use"); len(options) != 4 || got != "1" || use != "in use: SIMD" {
+		t.Errorf("the seed MLP on 4 cores: #workers %s of %v, %q; want 1 of 1–4 and one worker", got, options, use)
+	}
+	u.choose("#preset", "lenet")
+	u.click("#reset")
+	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD × 3 workers" })
+	if got, note := u.value("#workers"), u.text("#backend-note"); got != "3" || strings.Contains(note, why) {
+		t.Errorf("LeNet on 4 cores: #workers %s, note %q; want 3 and no word on one worker", got, note)
+	}
+	u.click("#train")
+	u.WaitText("#batch-counter", time.Minute, func(s string) bool { n, err := strconv.Atoi(s); return err == nil && n >= 20 })
+	u.click("#pause")
+	if got := u.text("#backend-in-use"); got != "in use: SIMD × 3 workers" {
+		t.Errorf("LeNet after 20 batches: %q; want 3 workers", got)
+	}
+	u.choose("#preset", "seed")
+	u.click("#reset")
+	u.choose("#workers", "2")
+	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD × 2 workers" })
+	if note := u.text("#backend-note"); strings.Contains(note, why) {
+		t.Errorf("the seed MLP with 2 workers chosen: note %q", note)
+	}
 }
