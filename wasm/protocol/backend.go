@@ -69,13 +69,15 @@ type Backend struct {
 	Note string `json:"note,omitempty"`
 	// Workers is how many training workers share each batch now (1 on
 	// WebGPU and in the playground); WorkersChoice what the page chose (or
-	// the default, cores − 1); MaxWorkers the most this browser offers
+	// the default: cores − 1 for a model with a convolution or a recurrent
+	// layer, 1 for the others); MaxWorkers the most this browser offers
 	// (1 when workers cannot share memory).
 	Workers       int `json:"workers,omitempty"`
 	WorkersChoice int `json:"workers_choice,omitempty"`
 	MaxWorkers    int `json:"max_workers,omitempty"`
 	// WorkersNote says why fewer workers train than chosen (no shared
-	// memory, the playground), or that one stopped and training went on
+	// memory, the playground), or than cores − 1 by default (a model of
+	// Dense layers), or that one stopped and training went on
 	// without it.
 	WorkersNote string `json:"workers_note,omitempty"`
 }
