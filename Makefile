@@ -222,6 +222,7 @@ FUZZ_TARGETS += ./engine/data/archive:FuzzReadZip:200000
 FUZZ_TARGETS += ./engine/npz:FuzzDecode:150000
 FUZZ_TARGETS += ./engine/torch:FuzzImportWeights:50000
 FUZZ_TARGETS += ./engine/runs:FuzzDecode:250000
+FUZZ_TARGETS += ./engine/runs:FuzzDecodeApart:100000
 FUZZ_TARGETS += ./engine/challenge:FuzzDecode:150000
 
 fuzz:

@@ -189,6 +189,54 @@ func (r *Run) Encode() ([]byte, error) {
 	return b, nil
 }
 
+// EncodeApart writes the run as Encode does but with every snapshot's
+// bytes left out of the JSON (its "data" null) and returned beside it, in
+// order: what changes as a run goes on (the curves) is small, what does
+// not (the snapshots) is most of the run, so a store that keeps the bytes
+// as they are need not encode them again at every save.
+func (r *Run) EncodeApart() (meta []byte, snapshots [][]byte, err error) {
+	bare := *r
+	bare.Snapshots = make([]Snapshot, len(r.Snapshots))
+	snapshots = make([][]byte, len(r.Snapshots))
+	for i, s := range r.Snapshots {
+		snapshots[i] = s.Data
+		s.Data = nil
+		bare.Snapshots[i] = s
+	}
+	meta, err = bare.Encode()
+	return meta, snapshots, err
+}
+
+// DecodeApart reads what EncodeApart wrote: the run's JSON with its
+// snapshots' bytes beside it, one per snapshot in order, each checked as
+// Decode checks a run's.
+func DecodeApart(meta []byte, snapshots [][]byte) (*Run, error) {
+	size := len(meta)
+	for _, s := range snapshots {
+		size += len(s)
+	}
+	if size > MaxRunBytes {
+		return nil, fmt.Errorf("the stored run takes %d bytes, more than the %d a run may", size, MaxRunBytes)
+	}
+	r, err := decodeJSON(meta)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Snapshots) != len(snapshots) {
+		return nil, fmt.Errorf("the stored run %q lists %d snapshots but %d are stored", r.Name, len(r.Snapshots), len(snapshots))
+	}
+	for i := range r.Snapshots {
+		if r.Snapshots[i].Data != nil {
+			return nil, fmt.Errorf("the stored run %q holds snapshot %d both in its JSON and beside it", r.Name, i+1)
+		}
+		r.Snapshots[i].Data = snapshots[i]
+	}
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // Decode reads a run Encode wrote and checks it: the version, the spec
 // (spec.Model.Validate), epochs in order and within MaxEpochs, at most
 // MaxBatchPoints batch points, and snapshots with a known precision whose
@@ -198,6 +246,18 @@ func Decode(data []byte) (*Run, error) {
 	if len(data) > MaxRunBytes {
 		return nil, fmt.Errorf("the stored run takes %d bytes, more than the %d a run may", len(data), MaxRunBytes)
 	}
+	r, err := decodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// decodeJSON reads a run's JSON, refusing unknown fields and trailing data.
+func decodeJSON(data []byte) (*Run, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var r Run
@@ -207,39 +267,44 @@ func Decode(data []byte) (*Run, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("the stored run is damaged: data after the run at byte %d", dec.InputOffset())
 	}
+	return &r, nil
+}
+
+// check is what Decode checks of a decoded run.
+func (r *Run) check() error {
 	switch {
 	case r.Version > Version:
-		return nil, fmt.Errorf("the run was stored by a newer nnplay (version %d; this one reads up to %d)", r.Version, Version)
+		return fmt.Errorf("the run was stored by a newer nnplay (version %d; this one reads up to %d)", r.Version, Version)
 	case r.Version < 1:
-		return nil, fmt.Errorf("the stored run has no version (got %d)", r.Version)
+		return fmt.Errorf("the stored run has no version (got %d)", r.Version)
 	}
 	if err := r.Spec.Validate(); err != nil {
-		return nil, fmt.Errorf("the stored run %q has a bad spec: %w", r.Name, err)
+		return fmt.Errorf("the stored run %q has a bad spec: %w", r.Name, err)
 	}
 	if len(r.Batches) > MaxBatchPoints {
-		return nil, fmt.Errorf("the stored run %q holds %d batch points, more than %d", r.Name, len(r.Batches), MaxBatchPoints)
+		return fmt.Errorf("the stored run %q holds %d batch points, more than %d", r.Name, len(r.Batches), MaxBatchPoints)
 	}
 	if len(r.Epochs) > MaxEpochs || len(r.Snapshots) > MaxEpochs+1 {
-		return nil, fmt.Errorf("the stored run %q holds %d epochs and %d snapshots, more than %d", r.Name, len(r.Epochs), len(r.Snapshots), MaxEpochs)
+		return fmt.Errorf("the stored run %q holds %d epochs and %d snapshots, more than %d", r.Name, len(r.Epochs), len(r.Snapshots), MaxEpochs)
 	}
 	if r.BatchStride < 0 || r.BatchStride > 1<<30 {
-		return nil, fmt.Errorf("the stored run %q has a batch stride of %d", r.Name, r.BatchStride)
+		return fmt.Errorf("the stored run %q has a batch stride of %d", r.Name, r.BatchStride)
 	}
 	for i, e := range r.Epochs {
 		if e.Epoch < 1 || (i > 0 && e.Epoch <= r.Epochs[i-1].Epoch) {
-			return nil, fmt.Errorf("the stored run %q lists epoch %d out of order (entry %d)", r.Name, e.Epoch, i+1)
+			return fmt.Errorf("the stored run %q lists epoch %d out of order (entry %d)", r.Name, e.Epoch, i+1)
 		}
 	}
 	for i, s := range r.Snapshots {
 		if s.Epoch < 0 || s.Steps < 0 {
-			return nil, fmt.Errorf("the stored run %q has snapshot %d at epoch %d, step %d", r.Name, i+1, s.Epoch, s.Steps)
+			return fmt.Errorf("the stored run %q has snapshot %d at epoch %d, step %d", r.Name, i+1, s.Epoch, s.Steps)
 		}
 		if _, err := share.ParsePrecision(s.Precision); err != nil {
-			return nil, fmt.Errorf("the stored run %q, snapshot %d: %w", r.Name, i+1, err)
+			return fmt.Errorf("the stored run %q, snapshot %d: %w", r.Name, i+1, err)
 		}
 		if len(s.Data) < 5 || string(s.Data[:3]) != "nnp" {
-			return nil, fmt.Errorf("the stored run %q, snapshot %d is not a model's weights", r.Name, i+1)
+			return fmt.Errorf("the stored run %q, snapshot %d is not a model's weights", r.Name, i+1)
 		}
 	}
-	return &r, nil
+	return nil
 }

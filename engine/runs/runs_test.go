@@ -1,6 +1,8 @@
 package runs_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -226,4 +228,102 @@ func TestDecodeChecks(t *testing.T) {
 			t.Errorf("%s: error %v, want one saying %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// TestEncodeApart: a run stored apart (the JSON without the snapshots'
+// bytes, the bytes beside it) reads back to the run Encode and Decode give;
+// the bytes travel untouched (not copied into the JSON); a count or a
+// snapshot that does not match is refused.
+func TestEncodeApart(t *testing.T) {
+	m := trainedSeed(t)
+	r := runs.New("r1", "seed", "2026-12-07T00:00:00Z", m.Spec(), nil)
+	for e := 1; e <= 2; e++ {
+		snap, err := runs.NewSnapshot(modelio.ToPayload(m, e, 5*e), share.Int8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.AddEpoch(runs.EpochPoint{Epoch: e, Steps: 5 * e, Loss: 2.3, Accuracy: 0.1}, snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(r.Snapshots) < 2 {
+		t.Fatalf("the sample run has %d snapshots; want 2 or more", len(r.Snapshots))
+	}
+	meta, snaps, err := r.EncodeApart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(meta, []byte(base64.StdEncoding.EncodeToString(r.Snapshots[0].Data)[:16])) || len(snaps) != len(r.Snapshots) {
+		t.Fatalf("the JSON holds the snapshots, or %d of %d came beside it", len(snaps), len(r.Snapshots))
+	}
+	for i := range snaps {
+		if &snaps[i][0] != &r.Snapshots[i].Data[0] {
+			t.Errorf("snapshot %d was copied", i)
+		}
+	}
+	got, err := runs.DecodeApart(meta, snaps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := r.Encode()
+	again, _ := got.Encode()
+	if !bytes.Equal(want, again) {
+		t.Errorf("stored apart and read back, the run encodes differently:\n%s\n%s", want, again)
+	}
+	if r.Snapshots[0].Data == nil {
+		t.Error("EncodeApart took the run's own snapshots' bytes")
+	}
+	for _, c := range []struct {
+		name  string
+		snaps [][]byte
+		want  string
+	}{
+		{"one missing", snaps[1:], "lists 2 snapshots but 1 are stored"},
+		{"not weights", [][]byte{snaps[0], []byte("hello")}, "snapshot 2 is not a model's weights"},
+	} {
+		if _, err := runs.DecodeApart(meta, c.snaps); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want an error saying %q", c.name, err, c.want)
+		}
+	}
+	inline, _ := r.Encode()
+	if _, err := runs.DecodeApart(inline, snaps); err == nil || !strings.Contains(err.Error(), "both in its JSON and beside it") {
+		t.Errorf("snapshots inline and beside: %v", err)
+	}
+}
+
+// BenchmarkEncode stores a 20-epoch run of the seed model with an int8
+// snapshot per epoch, as the page does after every epoch: all in one JSON
+// (Encode) or the JSON apart from the snapshots' bytes (EncodeApart).
+func BenchmarkEncode(b *testing.B) {
+	m, err := nn.Build(spec.Seed())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := runs.New("r1", "seed", "2026-12-07T00:00:00Z", m.Spec(), nil)
+	for e := 1; e <= 20; e++ {
+		snap, err := runs.NewSnapshot(modelio.ToPayload(m, e, 938*e), share.Int8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for s := 938 * (e - 1); s < 938*e; s += 10 {
+			r.AddBatch(runs.BatchPoint{Step: s + 1, Epoch: e, Loss: 0.3, Accuracy: 0.9})
+		}
+		if err := r.AddEpoch(runs.EpochPoint{Epoch: e, Steps: 938 * e, Loss: 0.3, Accuracy: 0.9}, snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("inline", func(b *testing.B) {
+		for range b.N {
+			if _, err := r.Encode(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("apart", func(b *testing.B) {
+		for range b.N {
+			if _, _, err := r.EncodeApart(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -20,13 +20,14 @@ import (
 // New makes the Runs place at the page's start (runs are recorded
 // whether or not the place is ever shown) and reads the stored runs.
 func New(s *session.Session) *Place {
-	rec := NewRecorder(s, idb{}, time.Now)
+	db := &idb{arrays: map[string][]snapshotArray{}}
+	rec := NewRecorder(s, db, time.Now)
 	p := newPlace(s, rec)
 	store.ReadAll(store.Runs, func(records []sjs.Value) {
 		var got []*runs.Run
 		var bad int
 		for _, v := range records {
-			r, err := runs.Decode(store.GoBytes(v.Get("run")))
+			r, err := db.read(v)
 			if err != nil {
 				bad++
 				continue
@@ -47,18 +48,72 @@ func New(s *session.Session) *Place {
 func (p *Place) Shown()  { p.shown = true }
 func (p *Place) Hidden() { p.shown = false }
 
-// idb keeps runs in IndexedDB, one record a run: {run: its JSON bytes}.
-type idb struct{}
+// idb keeps runs in IndexedDB, one record a run: {run: its JSON without
+// the snapshots' bytes, snapshots: [Uint8Array, …]} (runs.EncodeApart);
+// a record an older page wrote is {run} with the bytes in the JSON. Each
+// snapshot becomes a Uint8Array once, so a save encodes only the JSON,
+// which grows with the curves, not with the snapshots.
+type idb struct {
+	arrays map[string][]snapshotArray // by run ID
+}
 
-func (idb) Save(r *runs.Run) {
-	b, err := r.Encode()
+// snapshotArray is a snapshot's bytes and the Uint8Array holding them.
+type snapshotArray struct {
+	data []byte
+	v    sjs.Value
+}
+
+func (db *idb) Save(r *runs.Run) {
+	meta, snaps, err := r.EncodeApart()
 	if err != nil {
 		return
 	}
-	store.Put(store.Runs, r.ID, map[string]any{"run": store.JSBytes(b)})
+	had := db.arrays[r.ID]
+	kept := make([]snapshotArray, len(snaps))
+	arr := sjs.Global().Get("Array").New(len(snaps))
+	for i, b := range snaps {
+		if i < len(had) && sameBytes(had[i].data, b) {
+			kept[i] = had[i]
+		} else {
+			kept[i] = snapshotArray{data: b, v: store.JSBytes(b)}
+		}
+		arr.SetIndex(i, kept[i].v)
+	}
+	db.arrays[r.ID] = kept
+	store.Put(store.Runs, r.ID, map[string]any{"run": store.JSBytes(meta), "snapshots": arr})
 }
 
-func (idb) Delete(id string) { store.Delete(store.Runs, id) }
+func (db *idb) Delete(id string) {
+	delete(db.arrays, id)
+	store.Delete(store.Runs, id)
+}
+
+// read decodes a stored record, of this page or an older one.
+func (db *idb) read(v sjs.Value) (*runs.Run, error) {
+	meta := store.GoBytes(v.Get("run"))
+	arrays := v.Get("snapshots")
+	if arrays.Type() != sjs.TypeObject {
+		return runs.Decode(meta)
+	}
+	kept := make([]snapshotArray, arrays.Length())
+	snaps := make([][]byte, len(kept))
+	for i := range kept {
+		kept[i].v = arrays.Index(i)
+		kept[i].data = store.GoBytes(kept[i].v)
+		snaps[i] = kept[i].data
+	}
+	r, err := runs.DecodeApart(meta, snaps)
+	if err != nil {
+		return nil, err
+	}
+	db.arrays[r.ID] = kept
+	return r, nil
+}
+
+// sameBytes says a and b are the same slice of the same array.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
 
 // started is a run's start, as the reader's clock shows it.
 func started(rfc string) string {

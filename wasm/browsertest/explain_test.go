@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/nnplay/nnplay/engine/challenge/measure"
@@ -263,6 +264,47 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 	u.waitJS("the stored run", 30*time.Second, fmt.Sprintf(`!!document.querySelector('#runs-list .run-row[data-id=%q][data-snapshots="3"]')`, id))
 	if st := u.text(fmt.Sprintf(`#runs-list .run-row[data-id=%q] .run-status`, id)); st != "finished" {
 		t.Errorf("the stored run's status is %q, want finished", st)
+	}
+	if got := view(0, func(px string) bool { return px == first }); got != first {
+		t.Error("after the reload, the snapshot at epoch 0 draws other filter images than before it")
+	}
+
+	// A run as an older page stored it ({run}: one JSON with the snapshots
+	// in base64; this page keeps them beside the JSON) still reads: a copy
+	// of the run in that form, under another id, after a reload.
+	var copied bool
+	u.Run("store a copy of the run as an older page did", chromedp.Evaluate(fmt.Sprintf(`new Promise((resolve, reject) => {
+		const open = indexedDB.open("nnplay");
+		open.onerror = () => reject(open.error);
+		open.onsuccess = () => {
+			const db = open.result;
+			const get = db.transaction("runs").objectStore("runs").get(%q);
+			get.onsuccess = () => {
+				const rec = get.result;
+				const run = JSON.parse(new TextDecoder().decode(rec.run));
+				run.snapshots.forEach((s, i) => {
+					let bin = "";
+					for (const b of rec.snapshots[i]) bin += String.fromCharCode(b);
+					s.data = btoa(bin);
+				});
+				run.id = "older"; run.name = "Older run";
+				const put = db.transaction("runs", "readwrite").objectStore("runs").put({run: new TextEncoder().encode(JSON.stringify(run))}, "older");
+				put.onsuccess = () => resolve(Array.isArray(rec.snapshots) && rec.snapshots.length === 3);
+				put.onerror = () => reject(put.error);
+			};
+			get.onerror = () => reject(get.error);
+		};
+	})`, id), &copied, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if !copied {
+		t.Fatal("the run's record does not hold its 3 snapshots beside its JSON")
+	}
+	u.Run("reload", chromedp.Reload())
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("runs")
+	u.waitJS("the older run", 30*time.Second, `!!document.querySelector('#runs-list .run-row[data-id="older"][data-snapshots="3"]')`)
+	u.click(`#runs-list .run-row[data-id="older"] .run-show`)
+	if got := view(0, func(px string) bool { return px == first }); got != first {
+		t.Error("the run stored as an older page did draws other filter images at epoch 0")
 	}
 }
 
