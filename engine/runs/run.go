@@ -4,9 +4,10 @@
 // as share links are (engine/share's format and precisions), so a timeline
 // can move every view to any epoch and two runs can be compared.
 //
-// It holds no tensor code: the page stores runs (IndexedDB, as the JSON
-// Encode writes) and compares them without loading the training engine;
-// the worker records them. A snapshot becomes a model again through
+// It holds no tensor code: the page stores runs (IndexedDB, as
+// EncodeApart writes them: the JSON, and the snapshots' bytes beside it)
+// and compares them without loading the training engine; the worker
+// records them. A snapshot becomes a model again through
 // engine/modelio.FromPayload.
 package runs
 
