@@ -307,6 +307,9 @@ func TestWorkersDefaultFollowsTheModel(t *testing.T) {
 	}
 	u.choose("#preset", "seed")
 	u.click("#reset")
+	// The seed MLP is built (and the panel re-rendered) before the choice.
+	u.WaitText("#backend-note", 30*time.Second, func(s string) bool { return strings.Contains(s, why) })
+	u.waitEnabled("#train", 30*time.Second)
 	u.choose("#workers", "2")
 	u.WaitText("#backend-in-use", 30*time.Second, func(s string) bool { return s == "in use: SIMD × 2 workers" })
 	if note := u.text("#backend-note"); strings.Contains(note, why) {
