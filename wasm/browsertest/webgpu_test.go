@@ -397,11 +397,13 @@ const convBatches = 20
 // convLossTol of the CPU's, relative (|gpu − cpu| / |cpu|), and every final
 // param tensor within convWeightTol, relative to the tensor: the largest
 // |gpu − cpu| over its values divided by its largest |cpu| value — or
-// adamWeightTol for the small-CNN preset as it is (see the test).
+// within bnWeightTol and adamWeightTol for the two small CNNs (see the
+// test).
 const (
 	convLossTol   = 1e-5
 	convWeightTol = 1e-5
-	adamWeightTol = 3e-3
+	bnWeightTol   = 2e-5
+	adamWeightTol = 1e-4
 )
 
 // TestWebGPUMatchesCPUConvNets trains convolutional models convBatches
@@ -422,10 +424,14 @@ const (
 // on the CPU, float32 here), and under the preset's Adam, or SGD at 0.01
 // where this model's loss jumps from batch to batch, those roundings grow
 // within 20 batches far past any tolerance that would still catch a wrong
-// kernel (the commit that added this test has the numbers). The small-CNN
-// preset also trains as it is (Adam, its cosine schedule, both dropouts;
-// batch 32): every batch's loss within convLossTol, the weights within
-// adamWeightTol (7e-4 measured): Adam divides each gradient by its own
+// kernel (the commit that added this test has the numbers). Its weights
+// are held to bnWeightTol: a convolution's bias right before
+// BatchNormalization has no gradient in exact arithmetic (the
+// normalization removes it), so what moves it is rounding noise (1.1e-5
+// measured, the others under 1e-5). The small-CNN preset also trains as it
+// is (Adam, its cosine schedule, both dropouts; batch 32): every batch's
+// loss within convLossTol, the weights within adamWeightTol (3.1e-5
+// measured, in the Dense layer's kernel): Adam divides each gradient by its own
 // running size, so its first steps are close to the gradient's sign times
 // the learning rate, and a rounding difference in a small gradient moves a
 // weight by a share of the learning rate, not of the gradient. A wrong
@@ -464,7 +470,7 @@ func TestWebGPUMatchesCPUConvNets(t *testing.T) {
 		m         spec.Model
 		weightTol float64
 	}{
-		{"LeNet", lenet, convWeightTol}, {"small CNN with BatchNormalization", small, convWeightTol},
+		{"LeNet", lenet, convWeightTol}, {"small CNN with BatchNormalization", small, bnWeightTol},
 		{"strided", strided, convWeightTol}, {"small-CNN preset", preset, adamWeightTol},
 	} {
 		cpuLoss, cpuW, _ := stepRunModel(c, run.m, protocol.BackendGo, convBatches)

@@ -36,7 +36,7 @@ struct Params {
 
 override TRANS_A: bool = false;  // A is stored K×M (op(A) = Aᵀ)
 override TRANS_B: bool = false;  // B is stored N×K (op(B) = Bᵀ)
-// EPILOGUE 0: C = acc.  1: C = act(acc + E[col]), E the bias.
+// EPILOGUE 0: C = acc.  1: C = act(acc), acc starting at E[col], E the bias.
 // 2: C = acc · act'(E[row, col]), E the previous layer's output y, shaped as C.
 override EPILOGUE: u32 = 0u;
 
@@ -71,6 +71,15 @@ fn loadB(row: u32, col: u32, rows: u32, cols: u32) -> vec4<f32> {
   return select(vec4<f32>(0.0), B[row * (p.ldb / 4u) + col / 4u], lanes(col, cols));
 }
 
+// initial is where a sum for columns col … col+3 starts: the bias with
+// EPILOGUE 1, else 0.
+fn initial(col: u32) -> vec4<f32> {
+  if (EPILOGUE == 1u && col < p.N) {
+    return E[col / 4u];
+  }
+  return vec4<f32>(0.0);
+}
+
 // store writes one row of a thread's block, through the epilogue.
 fn store(row: u32, col: u32, acc: vec4<f32>) {
   if (row >= p.M || col >= p.N) {
@@ -79,7 +88,7 @@ fn store(row: u32, col: u32, acc: vec4<f32>) {
   let at = row * (p.ldc / 4u) + col / 4u;
   var v = acc;
   if (EPILOGUE == 1u) {
-    v = activate(v + E[col / 4u]);
+    v = activate(v);
   } else if (EPILOGUE == 2u) {
     v = v * activateGrad(E[at]);
   }
@@ -92,10 +101,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>,
         @builtin(local_invocation_index) tid: u32) {
   let m0 = wg.y * TILE;
   let n0 = wg.x * TILE;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+  // The sums start at the bias, as the CPU's (it adds the products onto z = b).
+  let start = initial(n0 + 4u * lid.x);
+  var acc0 = start;
+  var acc1 = start;
+  var acc2 = start;
+  var acc3 = start;
   for (var k0 = 0u; k0 < p.K; k0 += TK) {
     // The 64×16 slice of op(A).
     if (TRANS_A) {
@@ -178,7 +189,7 @@ fn narrow(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
   for (var t = id.x; t < p.M * quads; t += groups.x * 64u) {
     let row = t / quads;
     let col = (t % quads) * 4u;
-    var acc = vec4<f32>(0.0);
+    var acc = initial(col);
     for (var k = 0u; k < p.K; k++) {
       acc += aAt(row, k) * bAt(k, col);
     }
