@@ -109,21 +109,33 @@ func TestParallelWorkersReproducible(t *testing.T) {
 	bn.Layers = []spec.Layer{bn.Layers[0], bn.Layers[1], spec.BatchNormalization(), bn.Layers[2], bn.Layers[3], bn.Layers[4],
 		{Type: spec.TypeDropout, Rate: 0.3}, bn.Layers[5], bn.Layers[6], bn.Layers[7]}
 	steps := 100
-	a := trainOn(t, bn, 2, steps)
-	b := trainOn(t, bn, 2, steps)
+	sameBitsOn2(t, trainOn(t, bn, 2, steps), trainOn(t, bn, 2, steps))
+	alikeOn1And2(t, "LeNet with Dropout", trainOn(t, dropout, 1, steps), trainOn(t, dropout, 2, steps), steps)
+}
+
+// sameBitsOn2 checks two runs on 2 workers left the same bits.
+func sameBitsOn2(t *testing.T, a, b parallelRun) {
+	t.Helper()
 	for i := range a.weights.Params {
 		if !bytes.Equal(a.weights.Params[i].Data, b.weights.Params[i].Data) {
 			t.Errorf("layer %d %s: two runs on 2 workers differ", a.weights.Params[i].Layer, a.weights.Params[i].Name)
 		}
 	}
-	one, two := trainOn(t, dropout, 1, steps), trainOn(t, dropout, 2, steps)
+}
+
+// alikeOn1And2 checks runs of steps batches on 1 and 2 workers trained the
+// same model within summation order: weights within 1e-4 relative (and
+// not identical: 2 workers add in another order), test accuracy within
+// 0.3 points.
+func alikeOn1And2(t *testing.T, what string, one, two parallelRun, steps int) {
+	t.Helper()
 	d := relDiff(t, one.weights, two.weights)
-	t.Logf("1 vs 2 workers after %d batches: weights %.3g apart (relative); test accuracy %.2f vs %.2f %%", steps, d, 100*one.accuracy, 100*two.accuracy)
+	t.Logf("%s, 1 vs 2 workers after %d batches: weights %.3g apart (relative); test accuracy %.2f vs %.2f %%", what, steps, d, 100*one.accuracy, 100*two.accuracy)
 	if !(d <= 1e-4) || d == 0 {
-		t.Errorf("1 vs 2 workers: weights %.3g apart (relative); want ≤ 1e-4 and not 0 (2 workers add in another order)", d)
+		t.Errorf("%s, 1 vs 2 workers: weights %.3g apart (relative); want ≤ 1e-4 and not 0 (2 workers add in another order)", what, d)
 	}
 	if math.Abs(one.accuracy-two.accuracy) > 0.003 {
-		t.Errorf("1 vs 2 workers: test accuracy %.2f vs %.2f %%; want within 0.3 points", 100*one.accuracy, 100*two.accuracy)
+		t.Errorf("%s, 1 vs 2 workers: test accuracy %.2f vs %.2f %%; want within 0.3 points", what, 100*one.accuracy, 100*two.accuracy)
 	}
 }
 
@@ -136,21 +148,9 @@ func TestParallelWorkersReproducible(t *testing.T) {
 func TestParallelWorkersRecurrent(t *testing.T) {
 	m := spec.RowByRowRNN()
 	steps := 60
-	a, b := trainOn(t, m, 2, steps), trainOn(t, m, 2, steps)
-	for i := range a.weights.Params {
-		if !bytes.Equal(a.weights.Params[i].Data, b.weights.Params[i].Data) {
-			t.Errorf("layer %d %s: two runs on 2 workers differ", a.weights.Params[i].Layer, a.weights.Params[i].Name)
-		}
-	}
-	one := trainOn(t, m, 1, steps)
-	d := relDiff(t, one.weights, a.weights)
-	t.Logf("LSTM, 1 vs 2 workers after %d batches: weights %.3g apart (relative); test accuracy %.2f vs %.2f %%", steps, d, 100*one.accuracy, 100*a.accuracy)
-	if !(d <= 1e-4) || d == 0 {
-		t.Errorf("1 vs 2 workers: weights %.3g apart (relative); want ≤ 1e-4 and not 0 (2 workers add in another order)", d)
-	}
-	if math.Abs(one.accuracy-a.accuracy) > 0.003 {
-		t.Errorf("1 vs 2 workers: test accuracy %.2f vs %.2f %%; want within 0.3 points", 100*one.accuracy, 100*a.accuracy)
-	}
+	two := trainOn(t, m, 2, steps)
+	sameBitsOn2(t, two, trainOn(t, m, 2, steps))
+	alikeOn1And2(t, "LSTM", trainOn(t, m, 1, steps), two, steps)
 }
 
 // faultMidRun trains the seed model for an epoch on 2 workers, injects
