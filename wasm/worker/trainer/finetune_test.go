@@ -165,13 +165,7 @@ func TestReplaceHeadRefusals(t *testing.T) {
 // MNIST, and the predictions on them become their labels.
 func TestTuneExamplesLearnsTheDrawings(t *testing.T) {
 	train, test := mnist(t)
-	h := newHarness(t, nil).withData(train.Slice(0, 3200), test.Slice(0, 500)).run()
-	h.send(protocol.Build{Spec: seed1()})
-	h.await("idle", isState(protocol.StateIdle))
-	for range 30 {
-		h.send(protocol.Step{})
-		h.await("progress", isType("progress"))
-	}
+	h := newHarness(t, nil).withData(train.Slice(0, 3200), test.Slice(0, 500)).run().seedTrained(30)
 	r := protocol.TuneExamples{ID: 1, Epochs: 15, Mix: 64, Seed: 3}
 	for i := range 8 {
 		for _, v := range test.X[i*784 : (i+1)*784] {
@@ -210,13 +204,7 @@ func TestTuneExamplesLearnsTheDrawings(t *testing.T) {
 // with a layer nnplay lacks is refused by name and the model stays.
 func TestTFJSExportImportInTheWorker(t *testing.T) {
 	train, test := mnist(t)
-	h := newHarness(t, nil).withData(train.Slice(0, 1280), test.Slice(0, 300)).run()
-	h.send(protocol.Build{Spec: seed1()})
-	h.await("idle", isState(protocol.StateIdle))
-	for range 5 {
-		h.send(protocol.Step{})
-		h.await("progress", isType("progress"))
-	}
+	h := newHarness(t, nil).withData(train.Slice(0, 1280), test.Slice(0, 300)).run().seedTrained(5)
 	img := test.X[3*784 : 4*784]
 	before := h.predictOn(1, img)
 	h.send(protocol.TestPredict{ID: 2, Count: 100})

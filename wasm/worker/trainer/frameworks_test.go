@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nnplay/nnplay/engine/modelio"
+	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/npz"
 	"github.com/nnplay/nnplay/engine/onnx"
 	"github.com/nnplay/nnplay/engine/share"
@@ -29,13 +30,7 @@ import (
 func trainedSeed(t *testing.T) (*harness, share.Payload) {
 	t.Helper()
 	train, test := mnist(t)
-	h := newHarness(t, nil).withData(train.Slice(0, 640), test.Slice(0, 100)).run()
-	h.send(protocol.Build{Spec: seed1()})
-	h.await("idle", isState(protocol.StateIdle))
-	for range 3 {
-		h.send(protocol.Step{})
-		h.await("progress", isType("progress"))
-	}
+	h := newHarness(t, nil).withData(train.Slice(0, 640), test.Slice(0, 100)).run().seedTrained(3)
 	return h, h.filePayload(1000)
 }
 
@@ -163,19 +158,11 @@ func TestImportWeightsRefusesAndChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lenet := share.Payload{Spec: spec.LeNet()}
-	want, err := share.ExpectedWeights(lenet.Spec.Defaults())
+	other, err := nn.Build(spec.LeNet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range want {
-		n := 1
-		for _, d := range w.Shape {
-			n *= d
-		}
-		lenet.Weights = append(lenet.Weights, share.Tensor{Name: w.Name, Shape: w.Shape, Values: make([]float32, n)})
-	}
-	lenetNPZ, err := torch.WeightsNPZ(lenet)
+	lenetNPZ, err := torch.WeightsNPZ(modelio.ToPayload(other, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -180,3 +180,16 @@ func seed1() spec.Model {
 	m.Epochs = 1
 	return m
 }
+
+// seedTrained builds the seed model and trains it steps batches, one Step
+// at a time; it returns h.
+func (h *harness) seedTrained(steps int) *harness {
+	h.t.Helper()
+	h.send(protocol.Build{Spec: seed1()})
+	h.await("idle", isState(protocol.StateIdle))
+	for range steps {
+		h.send(protocol.Step{})
+		h.await("progress", isType("progress"))
+	}
+	return h
+}

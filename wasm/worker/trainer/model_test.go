@@ -31,13 +31,7 @@ func (h *harness) export(r protocol.ExportModel) protocol.ModelExport {
 
 func TestShareLinkAndFileRebuildTheSameModel(t *testing.T) {
 	train, test := mnist(t)
-	h := newHarness(t, nil).withData(train.Slice(0, 3200), test.Slice(0, 500)).run()
-	h.send(protocol.Build{Spec: seed1()})
-	h.await("idle", isState(protocol.StateIdle))
-	for range 5 {
-		h.send(protocol.Step{})
-		h.await("progress", isType("progress"))
-	}
+	h := newHarness(t, nil).withData(train.Slice(0, 3200), test.Slice(0, 500)).run().seedTrained(5)
 	img := test.X[7*784 : 8*784]
 	before := h.predictOn(1, img)
 
