@@ -25,38 +25,16 @@ const (
 	Datasets   = "datasets" // "My data": the user's data sets (ui/data)
 )
 
-// The database, once open, and the calls waiting for it to open.
-var (
-	opened  js.Value
-	opening []func(db js.Value)
-)
-
-// With calls f with the database, opening it the first time (creating the
-// stores it lacks) — not at all when the browser has no IndexedDB or
-// refuses it: the page works without, it only forgets. Once open, f runs
-// at once, so a write starts its transaction in the event that asked for
-// it (a reload right after a delete still deletes).
+// With opens the database (creating the stores it lacks) and calls f
+// with it — not at all when the browser has no IndexedDB or refuses it:
+// the page works without, it only forgets.
 func With(f func(db js.Value)) {
-	if opened.Truthy() {
-		f(opened)
-		return
-	}
-	opening = append(opening, f)
-	if len(opening) > 1 {
-		return // already opening
-	}
 	idb := js.Global().Get("indexedDB")
 	if !idb.Truthy() {
-		opening = nil
 		return
 	}
 	req := idb.Call("open", dbName, dbVersion)
-	var upgrade, success, failure js.Func
-	release := func() {
-		upgrade.Release()
-		success.Release()
-		failure.Release()
-	}
+	var upgrade, success js.Func
 	upgrade = js.FuncOf(func(js.Value, []js.Value) any {
 		db := req.Get("result")
 		names := db.Get("objectStoreNames")
@@ -68,34 +46,13 @@ func With(f func(db js.Value)) {
 		return nil
 	})
 	success = js.FuncOf(func(js.Value, []js.Value) any {
-		release()
-		db := req.Get("result")
-		// Another tab upgrading the database closes this handle; the next
-		// call opens it again.
-		var closing js.Func
-		closing = js.FuncOf(func(js.Value, []js.Value) any {
-			db.Call("close")
-			opened = js.Value{}
-			closing.Release()
-			return nil
-		})
-		db.Set("onversionchange", closing)
-		opened = db
-		waiting := opening
-		opening = nil
-		for _, g := range waiting {
-			g(db)
-		}
-		return nil
-	})
-	failure = js.FuncOf(func(js.Value, []js.Value) any {
-		release()
-		opening = nil
+		upgrade.Release()
+		success.Release()
+		f(req.Get("result"))
 		return nil
 	})
 	req.Set("onupgradeneeded", upgrade)
 	req.Set("onsuccess", success)
-	req.Set("onerror", failure)
 }
 
 // Put stores value under key in store.
