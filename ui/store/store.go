@@ -25,16 +25,40 @@ const (
 	Datasets   = "datasets" // "My data": the user's data sets (ui/data)
 )
 
-// With opens the database (creating the stores it lacks) and calls f
-// with it — not at all when the browser has no IndexedDB or refuses it:
-// the page works without, it only forgets.
+// The database, once open, and the calls waiting for it to open.
+var (
+	opened  js.Value
+	opening []func(db js.Value)
+)
+
+// With calls f with the database, opening it the first time (creating the
+// stores it lacks) — not at all when the browser has no IndexedDB or
+// refuses it: the page works without, it only forgets. Once open, f runs
+// at once, so a write starts its transaction in the event that asked for
+// it (a reload right after a delete still deletes).
 func With(f func(db js.Value)) {
+	if opened.Truthy() {
+		if runOn(opened, f) {
+			return
+		}
+		opened = js.Value{} // closed under us (storage cleared): open again
+	}
+	opening = append(opening, f)
+	if len(opening) > 1 {
+		return // already opening
+	}
 	idb := js.Global().Get("indexedDB")
 	if !idb.Truthy() {
+		opening = nil
 		return
 	}
 	req := idb.Call("open", dbName, dbVersion)
-	var upgrade, success js.Func
+	var upgrade, success, failure js.Func
+	release := func() {
+		upgrade.Release()
+		success.Release()
+		failure.Release()
+	}
 	upgrade = js.FuncOf(func(js.Value, []js.Value) any {
 		db := req.Get("result")
 		names := db.Get("objectStoreNames")
@@ -46,13 +70,53 @@ func With(f func(db js.Value)) {
 		return nil
 	})
 	success = js.FuncOf(func(js.Value, []js.Value) any {
-		upgrade.Release()
-		success.Release()
-		f(req.Get("result"))
+		release()
+		db := req.Get("result")
+		// Another tab upgrading the database, or the browser clearing site
+		// data, closes this handle; the next call opens it again. (Both
+		// events may come, so the function is kept, not released.)
+		closing := js.FuncOf(func(js.Value, []js.Value) any {
+			db.Call("close")
+			if opened.Equal(db) {
+				opened = js.Value{}
+			}
+			return nil
+		})
+		db.Set("onversionchange", closing)
+		db.Set("onclose", closing)
+		opened = db
+		waiting := opening
+		opening = nil
+		for _, g := range waiting {
+			runOn(db, g)
+		}
+		return nil
+	})
+	failure = js.FuncOf(func(js.Value, []js.Value) any {
+		release()
+		opening = nil
 		return nil
 	})
 	req.Set("onupgradeneeded", upgrade)
 	req.Set("onsuccess", success)
+	req.Set("onerror", failure)
+}
+
+// runOn calls f with db and reports whether it could: false when db was
+// closed under the page (the browser closes it when site data is cleared,
+// and the closing event may come after the next call), which makes
+// db.transaction throw InvalidStateError before f did anything.
+func runOn(db js.Value, f func(db js.Value)) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, isJS := r.(js.Error); isJS && e.Get("name").String() == "InvalidStateError" {
+				return
+			}
+			panic(r)
+		}
+	}()
+	f(db)
+	return true
 }
 
 // Put stores value under key in store.
