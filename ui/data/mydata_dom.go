@@ -4,6 +4,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	sjs "syscall/js"
@@ -76,53 +77,7 @@ func (c *MyDataPanel) save() {
 // putReporting stores rec under key and calls done ("" or the browser's
 // reason) in a goroutine once the transaction ends.
 func putReporting(key string, rec map[string]any, done func(failure string)) {
-	called := false
-	report := func(msg string) {
-		if !called {
-			called = true
-			go done(msg)
-		}
-	}
-	idb := sjs.Global().Get("indexedDB")
-	if !idb.Truthy() {
-		report("this browser keeps no data (IndexedDB is off)")
-		return
-	}
-	store.With(func(db sjs.Value) {
-		var tx sjs.Value
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					report(fmt.Sprint(r))
-				}
-			}()
-			tx = db.Call("transaction", store.Datasets, "readwrite")
-			tx.Call("objectStore", store.Datasets).Call("put", sjs.ValueOf(rec), key)
-		}()
-		if tx.IsUndefined() {
-			return
-		}
-		var ok, fail sjs.Func
-		ok = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
-			ok.Release()
-			fail.Release()
-			report("")
-			return nil
-		})
-		fail = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
-			msg := "the browser refused"
-			if e := tx.Get("error"); e.Truthy() {
-				msg = e.Get("name").String() + ": " + e.Get("message").String()
-			}
-			ok.Release()
-			fail.Release()
-			report(msg)
-			return nil
-		})
-		tx.Set("oncomplete", ok)
-		tx.Set("onerror", fail)
-		tx.Set("onabort", fail)
-	})
+	store.Write(store.Datasets, func(objects sjs.Value) { objects.Call("put", sjs.ValueOf(rec), key) }, done)
 }
 
 // getSaved reads one kept record's bytes.
@@ -204,7 +159,17 @@ func (c *MyDataPanel) remove(i int) {
 		return
 	}
 	s := p.Saved[i]
-	store.Delete(store.Datasets, s.Key)
-	p.Saved = append(p.Saved[:i], p.Saved[i+1:]...)
-	p.Note = "Deleted " + s.Name + " (" + strconv.Itoa(s.Size) + " bytes freed)."
+	p.Note = "Deleting " + s.Name + "…"
+	// The row goes once the browser has deleted the record: a reload
+	// right after cannot bring it back.
+	store.Write(store.Datasets, func(objects sjs.Value) { objects.Call("delete", s.Key) }, func(failure string) {
+		p.S.Env.Lock()
+		defer p.S.Env.UnlockRender()
+		if failure != "" {
+			p.Note = s.Name + " could not be deleted: " + failure + "."
+			return
+		}
+		p.Saved = slices.DeleteFunc(p.Saved, func(k SavedSet) bool { return k.Key == s.Key })
+		p.Note = "Deleted " + s.Name + " (" + strconv.Itoa(s.Size) + " bytes freed)."
+	})
 }

@@ -7,6 +7,7 @@
 package store
 
 import (
+	"fmt"
 	"syscall/js"
 	"time"
 )
@@ -123,6 +124,59 @@ func runOn(db js.Value, f func(db js.Value)) (ok bool) {
 func Put(store string, key any, value map[string]any) {
 	With(func(db js.Value) {
 		db.Call("transaction", store, "readwrite").Call("objectStore", store).Call("put", js.ValueOf(value), key)
+	})
+}
+
+// Write runs op on store in a readwrite transaction and calls done, in a
+// goroutine, once the transaction has ended: with "" when it committed,
+// else with the browser's reason (a full quota, no IndexedDB). A change
+// shown only once done says so is one a reload cannot undo.
+func Write(store string, op func(objectStore js.Value), done func(failure string)) {
+	called := false
+	report := func(msg string) {
+		if !called {
+			called = true
+			go done(msg)
+		}
+	}
+	if !js.Global().Get("indexedDB").Truthy() {
+		report("this browser keeps no data (IndexedDB is off)")
+		return
+	}
+	With(func(db js.Value) {
+		var tx js.Value
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					report(fmt.Sprint(r))
+				}
+			}()
+			tx = db.Call("transaction", store, "readwrite")
+			op(tx.Call("objectStore", store))
+		}()
+		if tx.IsUndefined() {
+			return
+		}
+		var ok, fail js.Func
+		ok = js.FuncOf(func(js.Value, []js.Value) any {
+			ok.Release()
+			fail.Release()
+			report("")
+			return nil
+		})
+		fail = js.FuncOf(func(js.Value, []js.Value) any {
+			msg := "the browser refused"
+			if e := tx.Get("error"); e.Truthy() {
+				msg = e.Get("name").String() + ": " + e.Get("message").String()
+			}
+			ok.Release()
+			fail.Release()
+			report(msg)
+			return nil
+		})
+		tx.Set("oncomplete", ok)
+		tx.Set("onerror", fail)
+		tx.Set("onabort", fail)
 	})
 }
 
