@@ -28,8 +28,9 @@ const (
 	UploadFiles = "files" // a folder of class folders
 )
 
-// MaxUploadBytes caps what one upload reads into the page.
-const MaxUploadBytes = 256 << 20
+// MaxUploadBytes caps what one upload reads into the page: what one
+// message takes to the worker beside its text.
+const MaxUploadBytes = protocol.MaxPartsBytes
 
 // Upload is what the user brought, read and recognized, before it is sent
 // to the worker: the request's source and, for a table, the columns the

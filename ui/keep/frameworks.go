@@ -37,8 +37,9 @@ const modelFileMagic = "nnplay model\n"
 
 // maxWeightsBytes bounds what Import weights reads: the weights of the
 // largest model nnplay trains, or a project zip holding them and a data
-// set, with room to spare.
-const maxWeightsBytes = 256 << 20
+// set, with room to spare: what one message takes to the worker beside
+// its text.
+const maxWeightsBytes = protocol.MaxPartsBytes
 
 // Frameworks is the state of the PyTorch, ONNX and Import weights buttons.
 type Frameworks struct {

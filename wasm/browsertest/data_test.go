@@ -29,6 +29,7 @@ import (
 	"github.com/nnplay/nnplay/engine/modelio"
 	"github.com/nnplay/nnplay/engine/share"
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
 // Tests of the Data place (issue 14): the user's own data sets drive
@@ -344,6 +345,51 @@ func TestDataIDXUploadTrainsLikeMNIST(t *testing.T) {
 	t.Logf("MNIST's 10,000 test images uploaded as idx files (7,000 to train on), small CNN, 1 epoch: test accuracy %.2f%%", acc)
 	if acc < 90 {
 		t.Errorf("idx upload test accuracy %.2f%%, want at least 90%% (MNIST's own level for one short epoch)", acc)
+	}
+}
+
+// TestDataAllOfMNISTInOneUpload uploads all 70,000 MNIST images as one idx
+// pair (55 MB): base64 in the request's JSON (73 MB) was over the 64 MiB a
+// message's text may hold; the files go beside the text (protocol.Wire).
+func TestDataAllOfMNISTInOneUpload(t *testing.T) {
+	u, _ := openApp(t, 5*time.Minute)
+	dir := t.TempDir()
+	mnist := filepath.Join(staticDir, "data", "mnist")
+	join := func(name string, header int, parts ...string) string {
+		var all []byte
+		n := 0
+		for i, p := range parts {
+			b, err := os.ReadFile(filepath.Join(mnist, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				all = append(all, b[:header]...)
+			}
+			n += int(b[4])<<24 | int(b[5])<<16 | int(b[6])<<8 | int(b[7])
+			all = append(all, b[header:]...)
+		}
+		all[4], all[5], all[6], all[7] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+		out := filepath.Join(dir, name)
+		if err := os.WriteFile(out, all, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	images := join("all-images.idx", 16, "train-images-idx3-ubyte", "t10k-images-idx3-ubyte")
+	labels := join("all-labels.idx", 8, "train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte")
+	if st, err := os.Stat(images); err != nil || st.Size()*4/3 <= protocol.MaxMessageBytes {
+		t.Fatalf("the images file (%v) must be over the text's limit as base64", err)
+	}
+	u.goTo("data")
+	u.upload("#data-upload", images, labels)
+	u.WaitText("#data-upload-text", 60*time.Second, func(s string) bool { return strings.Contains(s, "all-images.idx") })
+	u.typeInto("#data-name", "all of mnist")
+	u.loadUpload("all of mnist")
+	s := u.text("#data-summary")
+	var tr, va, te int
+	if _, err := fmt.Sscanf(strings.ReplaceAll(strings.TrimPrefix(s, "all of mnist: "), ",", ""), "%d training %d validation and %d test", &tr, &va, &te); err != nil || tr+va+te != 70000 {
+		t.Errorf("summary: %q; want the 70,000 images split", s)
 	}
 }
 

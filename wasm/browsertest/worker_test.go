@@ -32,13 +32,16 @@ func startWorker(t *testing.T, base string, timeout time.Duration) *workerClient
 }
 
 // plainMessage is a JS function that makes a worker message JSON-able for
-// decodeWorkerMessage: a string as it is, an event with its payload beside
-// the text ({text, bytes}, protocol.Wire) as {text, b64}.
+// decodeWorkerMessage: a string as it is, an event with payloads beside
+// the text ({text, parts}, protocol.Wire) as {text, b64: [...]}.
 const plainMessage = `((d) => {
 	if (typeof d === "string") return d;
-	let s = "";
-	for (let i = 0; i < d.bytes.length; i += 32768) s += String.fromCharCode.apply(null, d.bytes.subarray(i, i + 32768));
-	return {text: d.text, b64: btoa(s)};
+	const b64 = d.parts.map((p) => {
+		let s = "";
+		for (let i = 0; i < p.length; i += 32768) s += String.fromCharCode.apply(null, p.subarray(i, i + 32768));
+		return btoa(s);
+	});
+	return {text: d.text, b64: b64};
 })`
 
 // decodeWorkerMessage decodes what plainMessage made of a worker message,
@@ -50,12 +53,17 @@ func decodeWorkerMessage(m any) (protocol.Event, string, error) {
 		return e, v, err
 	case map[string]any:
 		text, _ := v["text"].(string)
-		b64, _ := v["b64"].(string)
-		b, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			return nil, text, err
+		list, _ := v["b64"].([]any)
+		w := protocol.Wire{Text: text, Parts: [][]byte{}}
+		for _, p := range list {
+			s, _ := p.(string)
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return nil, text, err
+			}
+			w.Parts = append(w.Parts, b)
 		}
-		e, err := protocol.DecodeEventWire(protocol.Wire{Text: text, Bytes: b})
+		e, err := protocol.DecodeEventWire(w)
 		return e, text, err
 	}
 	return nil, fmt.Sprint(m), fmt.Errorf("a worker message of type %T", m)

@@ -96,19 +96,32 @@ var events = map[string]func() Event{
 // DecodeRequest parses a page → worker message. The result is a value
 // (Build, not *Build), ready for a type switch.
 func DecodeRequest(s string) (Request, error) {
-	typ, data, err := split(s)
+	typ, p, err := parseRequest(s)
 	if err != nil {
 		return nil, err
 	}
+	if err := check(p); err != nil {
+		return nil, fmt.Errorf("protocol: %s: %w", typ, err)
+	}
+	return deref(p).(Request), nil
+}
+
+// parseRequest parses a request's JSON into a new value of its type (a
+// pointer), unchecked.
+func parseRequest(s string) (string, Message, error) {
+	typ, data, err := split(s)
+	if err != nil {
+		return "", nil, err
+	}
 	mk, ok := requests[typ]
 	if !ok {
-		return nil, fmt.Errorf("protocol: unknown request type %q", typ)
+		return "", nil, fmt.Errorf("protocol: unknown request type %q", typ)
 	}
 	p := mk()
 	if err := decodeData(typ, data, p); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return deref(p).(Request), nil
+	return typ, p, nil
 }
 
 // DecodeEvent parses a worker → page message. The result is a value
@@ -136,10 +149,8 @@ func parseEvent(s string) (string, Message, error) {
 		return "", nil, fmt.Errorf("protocol: unknown event type %q", typ)
 	}
 	p := mk()
-	if len(data) > 0 && string(data) != "null" {
-		if err := strictUnmarshal(data, p); err != nil {
-			return "", nil, fmt.Errorf("protocol: %s: %w", typ, err)
-		}
+	if err := decodeData(typ, data, p); err != nil {
+		return "", nil, err
 	}
 	return typ, p, nil
 }
@@ -190,14 +201,10 @@ func cut(s string) (typ string, data json.RawMessage, ok bool) {
 	return rest[:end], json.RawMessage(rest[end+len(mid)-1 : len(rest)-1]), true
 }
 
+// decodeData parses a message's data into p (a pointer), unchecked.
 func decodeData(typ string, data json.RawMessage, p Message) error {
 	if len(data) > 0 && string(data) != "null" {
 		if err := strictUnmarshal(data, p); err != nil {
-			return fmt.Errorf("protocol: %s: %w", typ, err)
-		}
-	}
-	if c, ok := p.(checker); ok {
-		if err := c.check(); err != nil {
 			return fmt.Errorf("protocol: %s: %w", typ, err)
 		}
 	}

@@ -13,9 +13,11 @@
 // must hold 784 values, a state must be a known one, ...) so that neither side
 // acts on a malformed message; Decode never panics. Binary fields ([]byte)
 // are base64 in JSON; float32 arrays sent as bytes are little-endian. The
-// worker sends the two large payloads of training (a model_export's file, a
-// run_snapshot's data) beside the text instead, as {text, bytes} with the
-// bytes' buffer transferred (Wire, EncodeWire, DecodeEventWire).
+// messages that carry files (the user's data set, a model file, weights,
+// TensorFlow.js files, a model_export's file, a run_snapshot's data) send
+// their bytes beside the text instead, as {text, parts} with each part's
+// buffer transferred (Wire, EncodeWire, DecodeRequestWire,
+// DecodeEventWire), up to MaxPartsBytes.
 //
 // The page sends requests (the Request types) and the worker sends events
 // (the Event types). Each message type's doc comment says what it is, who

@@ -71,8 +71,8 @@ func TestFrameworkExportsTravelBesideTheText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(w.Bytes) != string(file) || strings.Contains(w.Text, `"file"`) {
-			t.Errorf("%s: text %s with %d bytes beside it; want the file beside the text", f, w.Text, len(w.Bytes))
+		if len(w.Parts) != 1 || string(w.Parts[0]) != string(file) || strings.Contains(w.Text, `"file"`) {
+			t.Errorf("%s: text %s with %d parts beside it; want the file beside the text", f, w.Text, len(w.Parts))
 		}
 		back, err := DecodeEventWire(w)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/nnplay/nnplay/wasm/protocol/jswire"
 	"github.com/nnplay/nnplay/wasm/webgpu"
 	"github.com/nnplay/nnplay/wasm/worker/replicas"
 	"github.com/nnplay/nnplay/wasm/worker/trainer"
@@ -29,21 +30,17 @@ func main() {
 	self.Get("performance").Call("mark", "worker main")
 	queue := trainer.NewQueue()
 	post := func(msg string) { self.Call("postMessage", msg) }
-	// An event with a payload beside its text: {text, bytes}, the bytes'
-	// buffer transferred (wasm/workerlink reads both).
-	postWire := func(w protocol.Wire) {
-		b := js.Global().Get("Uint8Array").New(len(w.Bytes))
-		js.CopyBytesToJS(b, w.Bytes)
-		self.Call("postMessage", map[string]any{"text": w.Text, "bytes": b}, []any{b.Get("buffer")})
-	}
+	// An event with payloads beside its text (wasm/workerlink reads it).
+	postWire := func(w protocol.Wire) { jswire.Post(self, w) }
 
 	receive := func(v js.Value) {
-		if v.Type() != js.TypeString {
-			msg, _ := protocol.Encode(protocol.Error{Message: "worker: a message must be a JSON string, got a " + v.Type().String()})
+		w, ok := jswire.Read(v)
+		if !ok {
+			msg, _ := protocol.Encode(protocol.Error{Message: "worker: a message must be a JSON string or {text, parts}, got a " + v.Type().String()})
 			post(msg)
 			return
 		}
-		req, err := protocol.DecodeRequest(v.String())
+		req, err := protocol.DecodeRequestWire(w)
 		if err != nil {
 			msg, _ := protocol.Encode(protocol.Error{Message: "worker: " + err.Error()})
 			post(msg)

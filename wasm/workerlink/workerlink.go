@@ -17,6 +17,7 @@ import (
 
 	"github.com/nnplay/nnplay/wasm/jsloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/nnplay/nnplay/wasm/protocol/jswire"
 )
 
 // Inbox queues a worker's events, and the reason it died, until the
@@ -109,7 +110,7 @@ func Start(in *Inbox, opt Options) *Link {
 		return nil
 	}
 	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		w, ok := wire(args[0].Get("data"))
+		w, ok := jswire.Read(args[0].Get("data"))
 		if !ok {
 			return nil // not ours: the protocol is JSON text, or text and bytes
 		}
@@ -157,13 +158,14 @@ func Start(in *Inbox, opt Options) *Link {
 	return &Link{worker: worker}
 }
 
-// Send posts r to the worker.
+// Send posts r to the worker, the files it carries beside its text
+// (protocol.Wire).
 func (l *Link) Send(r protocol.Request) error {
-	s, err := protocol.Encode(r)
+	w, err := protocol.EncodeWire(r)
 	if err != nil {
 		return err
 	}
-	l.worker.Call("postMessage", s)
+	jswire.Post(l.worker, w)
 	return nil
 }
 
@@ -196,22 +198,4 @@ func recoveredText(r any) string {
 		return e.Error()
 	}
 	return "unknown error"
-}
-
-// wire reads a worker message: a JSON string, or an event with its payload
-// beside the text, {text, bytes} (protocol.Wire, posted by wasm/worker).
-func wire(data js.Value) (protocol.Wire, bool) {
-	if data.Type() == js.TypeString {
-		return protocol.Wire{Text: data.String()}, true
-	}
-	if data.Type() != js.TypeObject {
-		return protocol.Wire{}, false
-	}
-	text, bytes := data.Get("text"), data.Get("bytes")
-	if text.Type() != js.TypeString || !bytes.InstanceOf(js.Global().Get("Uint8Array")) {
-		return protocol.Wire{}, false
-	}
-	b := make([]byte, bytes.Length())
-	js.CopyBytesToGo(b, bytes)
-	return protocol.Wire{Text: text.String(), Bytes: b}, true
 }

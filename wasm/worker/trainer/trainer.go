@@ -365,7 +365,7 @@ func (t *Trainer) post(e protocol.Event) {
 	case err != nil:
 		msg, _ := protocol.Encode(protocol.Error{Message: fmt.Sprintf("worker: %v", err)})
 		t.env.Post(msg)
-	case w.Bytes == nil:
+	case w.Parts == nil:
 		t.env.Post(w.Text)
 	case t.env.PostWire != nil:
 		t.env.PostWire(w)
