@@ -41,6 +41,7 @@ const (
 	FieldMomentum            = "momentum" // also the optimizer's (SGD)
 	FieldEpsilon             = "epsilon"  // also the optimizer's
 	FieldRecurrentActivation = "recurrent_activation"
+	FieldUseBias             = "use_bias"
 )
 
 // … of Model's …

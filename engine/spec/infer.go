@@ -86,6 +86,9 @@ func (m Model) Infer() ([]LayerInfo, error) {
 // infer returns the layer's output shape and parameter count for input
 // shape in, or an Error saying which rule the config breaks.
 func (l Layer) infer(in []int) (out []int, params int, e *Error) {
+	if !l.HasBias() && l.Type != "" && !HasBiasOption(l.Type) {
+		return nil, 0, fieldError(FieldUseBias, fmt.Sprintf("use_bias applies to Dense, Conv2D, SimpleRNN, LSTM and GRU; a %s has no bias: remove use_bias", l.Type))
+	}
 	switch l.Type {
 	case TypeDense:
 		if len(in) != 1 {
@@ -100,7 +103,7 @@ func (l Layer) infer(in []int) (out []int, params int, e *Error) {
 		if e := l.checkActivation(); e != nil {
 			return nil, 0, e
 		}
-		return []int{l.Units}, in[0]*l.Units + l.Units, nil
+		return []int{l.Units}, in[0]*l.Units + l.biasSize(l.Units), nil
 	case TypeReLU, TypeSigmoid, TypeTanh:
 		return in, 0, nil
 	case TypeSoftmax:
@@ -161,6 +164,15 @@ func (l Layer) checkActivation() *Error {
 		return fieldError(FieldAlpha, fmt.Sprintf("alpha must be between 0 and 1 (exclusive), got %g", l.Alpha))
 	}
 	return nil
+}
+
+// biasSize is how many bias weights a Dense or Conv2D layer of n outputs
+// holds: n, or 0 without use_bias.
+func (l Layer) biasSize(n int) int {
+	if !l.HasBias() {
+		return 0
+	}
+	return n
 }
 
 // nonTrainable is how many of the layer's params weights the optimizer

@@ -80,8 +80,8 @@ func SamePadding(n, k, s int) (before, after int) {
 	return total / 2, total - total/2
 }
 
-// inferConv2D: (H, W, C) → (H', W', filters) with kh·kw·C·filters + filters
-// weights.
+// inferConv2D: (H, W, C) → (H', W', filters) with kh·kw·C·filters weights
+// and, with use_bias, filters more.
 func (l Layer) inferConv2D(in []int) ([]int, int, *Error) {
 	if len(in) != 3 {
 		return nil, 0, needsImage(in)
@@ -100,11 +100,12 @@ func (l Layer) inferConv2D(in []int) ([]int, int, *Error) {
 		return nil, 0, e
 	}
 	perFilter := kh * kw * in[2]
-	if perFilter*l.Filters+l.Filters > MaxParams {
+	params := perFilter*l.Filters + l.biasSize(l.Filters)
+	if params > MaxParams {
 		return nil, 0, fieldError(FieldFilters, fmt.Sprintf("kernel %d×%d × %d channels × %d filters is more than %d weights; use fewer filters", kh, kw, in[2], l.Filters, MaxParams))
 	}
 	out := []int{OutputSize(in[0], kh, sh, same), OutputSize(in[1], kw, sw, same), l.Filters}
-	return out, perFilter*l.Filters + l.Filters, nil
+	return out, params, nil
 }
 
 // inferPool2D: (H, W, C) → (H', W', C), no weights.

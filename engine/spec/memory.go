@@ -59,7 +59,7 @@ func MemoryEstimate(m Model) (Memory, error) {
 		trainable := int64(info.Params - info.NonTrainable)
 		mem.Weights += 4 * (trainable*(3+slots) + int64(info.NonTrainable)*3)
 		if l.Type == TypeDense || l.Type == TypeConv2D {
-			bias := info.Output[len(info.Output)-1] // units or filters
+			bias := l.biasSize(info.Output[len(info.Output)-1]) // units or filters
 			largestKernel = max(largestKernel, int64(info.Params-bias))
 		}
 		switch l.Type {

@@ -53,16 +53,10 @@ func Gates(t string) int {
 	return 0
 }
 
-// HasBias is Keras' use_bias: true unless UseBias is set to false.
-func (l Layer) HasBias() bool { return l.UseBias == nil || *l.UseBias }
-
 // GRUResetAfter is Keras' reset_after for a GRU: true (Keras 2 and 3's
 // default, two bias rows) unless ResetAfter is set to false (TF.js' only
 // form, one bias row).
 func (l Layer) GRUResetAfter() bool { return l.ResetAfter == nil || *l.ResetAfter }
-
-// Bool returns a pointer to b, for UseBias and ResetAfter.
-func Bool(b bool) *bool { return &b }
 
 // RecurrentWeights gives the shapes of a recurrent layer's weights, in
 // Keras' order, for f features: kernel (f, k·units), recurrent_kernel

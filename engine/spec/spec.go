@@ -73,12 +73,16 @@ type Layer struct {
 	Frozen bool `json:"frozen,omitempty"`
 	// SimpleRNN, LSTM, GRU (see recurrent.go): Units and Activation as
 	// Dense ("" means tanh here), the gates' activation ("" means
-	// sigmoid), whether to output every step's state, and Keras' use_bias
-	// and GRU reset_after, both true when nil.
+	// sigmoid), whether to output every step's state, and GRU
+	// reset_after, true when nil.
 	RecurrentActivation string `json:"recurrent_activation,omitempty"`
 	ReturnSequences     bool   `json:"return_sequences,omitempty"`
-	UseBias             *bool  `json:"use_bias,omitempty"`
-	ResetAfter          *bool  `json:"reset_after,omitempty"`
+	// UseBias is Keras' use_bias for Dense, Conv2D and the recurrent
+	// layers: nil means true (a bias, omitted from JSON so a spec without
+	// it reads as before); false leaves the bias out, as before a
+	// BatchNormalization, whose β makes it redundant (see HasBias).
+	UseBias    *bool `json:"use_bias,omitempty"`
+	ResetAfter *bool `json:"reset_after,omitempty"`
 }
 
 // Optimizer names an optimizer and its settings. Zero fields are not
@@ -208,6 +212,25 @@ const (
 	DatasetCars       = "cars"
 	DatasetCustom     = "custom"
 )
+
+// HasBias is Keras' use_bias: true unless UseBias is set to false.
+func (l Layer) HasBias() bool { return l.UseBias == nil || *l.UseBias }
+
+// HasBiasOption reports whether layers of type t read use_bias: Dense,
+// Conv2D and the recurrent layers, the types with a bias.
+func HasBiasOption(t string) bool {
+	return t == TypeDense || t == TypeConv2D || IsRecurrent(t)
+}
+
+// Bool returns a pointer to b, for UseBias and ResetAfter.
+func Bool(b bool) *bool { return &b }
+
+// NoBias returns l with use_bias false: Dense(64, "relu") without its bias
+// is NoBias(Dense(64, "relu")).
+func NoBias(l Layer) Layer {
+	l.UseBias = Bool(false)
+	return l
+}
 
 // Dense returns a Dense layer with the given units and activation.
 func Dense(units int, activation string) Layer {
