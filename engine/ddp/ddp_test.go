@@ -90,6 +90,28 @@ func cnn() spec.Model {
 	return s
 }
 
+// cnnNoBias is Keras' pattern for BatchNormalization: a convolution and a
+// Dense layer without a bias (use_bias false), each right before a
+// BatchNormalization and then a ReLU. Without the bias there is no
+// rounding-noise gradient for Adam to blow up (see cnn), so the counts
+// agree here with a normalization right after the convolution.
+func cnnNoBias() spec.Model {
+	s := spec.LeNet()
+	bn := spec.Layer{Type: spec.TypeBatchNormalization, Momentum: 0.9, Epsilon: 1e-3}
+	s.Layers = []spec.Layer{
+		spec.NoBias(spec.Conv2D(6, 5, spec.ActLinear)),
+		bn,
+		{Type: spec.TypeReLU},
+		spec.MaxPool2D(2),
+		{Type: spec.TypeFlatten},
+		spec.NoBias(spec.Dense(32, spec.ActLinear)),
+		bn,
+		{Type: spec.TypeReLU},
+		spec.Dense(10, spec.ActSoftmax),
+	}
+	return s
+}
+
 // lstm is the row-by-row LSTM preset, smaller.
 func lstm() spec.Model {
 	s := spec.RowByRowRNN()
@@ -170,6 +192,7 @@ var cases = []struct {
 }{
 	{"mlp", mlp, 100},
 	{"cnn", cnn, 100},
+	{"cnn without biases", cnnNoBias, 100},
 	{"lstm", lstm, 100},
 }
 

@@ -67,6 +67,9 @@ func newLayer(l spec.Layer, in []int, seed, i uint64) Freezer {
 	case spec.TypeDense:
 		d := NewDense(in[0], l.Units, l.Activation, l.KernelInitializer, rand.New(rand.NewPCG(seed, initStream+i)))
 		d.SetLeakyAlpha(l.Alpha)
+		if !l.HasBias() {
+			d.WithoutBias()
+		}
 		return d
 	case spec.TypeReLU:
 		return &ReLU{}

@@ -17,6 +17,9 @@ import (
 //	z[n,i,j,f] = b[f] + Σ_{u,v,c} x[n, i·sh+u−pt, j·sw+v−pl, c] · K[u,v,c,f]
 //	y = act(z)
 //
+// Without use_bias (Keras' use_bias=False, as before a
+// BatchNormalization) there is no b: z is the sum alone.
+//
 // It runs as im2col + GEMM: every output position's window is unrolled
 // into a row of col (N·H'·W', kh·kw·C), so that z = col·K with K read as a
 // (kh·kw·C, F) matrix, one kernels.Gemm call, which later kernel work
@@ -37,7 +40,7 @@ type Conv2D struct {
 	FreezeFlag       // frozen layers are not trained (see Freezer)
 
 	Kernel *Param // K, (kh, kw, C, F), with weight decay
-	Bias   *Param // b, (F), no weight decay
+	Bias   *Param // b, (F), no weight decay; nil without use_bias
 
 	strides []int  // as the spec gave them (nil means 1×1), for Spec
 	padding string // as the spec gave it ("" means valid), for Spec
@@ -62,7 +65,7 @@ var (
 // NewConv2D returns the Conv2D layer that the spec layer l describes, for
 // input images of shape in (H, W, C). Its kernel is drawn from rng by l's
 // initializer, with Keras' fans for convolutions (fan_in = kh·kw·C,
-// fan_out = kh·kw·F), and its bias is zero. l must be valid for in
+// fan_out = kh·kw·F), and its bias is zero (none without use_bias). l must be valid for in
 // (spec.Model.Validate): NewConv2D panics otherwise.
 func NewConv2D(in []int, l spec.Layer, rng *rand.Rand) *Conv2D {
 	if len(in) != 3 || len(l.KernelSize) != 2 || l.Filters < 1 {
@@ -89,7 +92,9 @@ func NewConv2D(in []int, l spec.Layer, rng *rand.Rand) *Conv2D {
 		panic("nn.NewConv2D: " + err.Error())
 	}
 	c.Kernel = &Param{Name: "kernel", Value: w, Grad: newTensor(c.KernelH, c.KernelW, in[2], c.Filters), Decay: true}
-	c.Bias = &Param{Name: "bias", Value: newTensor(c.Filters), Grad: newTensor(c.Filters)}
+	if l.HasBias() {
+		c.Bias = &Param{Name: "bias", Value: newTensor(c.Filters), Grad: newTensor(c.Filters)}
+	}
 	return c
 }
 
@@ -115,7 +120,7 @@ func (c *Conv2D) scratch(g int) []float32 {
 	return c.col[:size]
 }
 
-// Forward: z = col(x)·K + b, y = act(z).
+// Forward: z = col(x)·K + b (no b without a bias), y = act(z).
 func (c *Conv2D) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	g := c.geom
 	if s := x.Shape(); len(s) != 4 || s[1] != g.H || s[2] != g.W || s[3] != g.C {
@@ -125,14 +130,18 @@ func (c *Conv2D) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	c.x = x
 	c.z = reuse(c.z, n, g.OutH, g.OutW, c.Filters)
 	z := floats(c.z)
-	kernels.BiasBroadcast(z, floats(c.Bias.Value))
+	beta := float32(0) // without a bias each group's GEMM writes z = col·K
+	if c.Bias != nil {
+		kernels.BiasBroadcast(z, floats(c.Bias.Value))
+		beta = 1 // the sums start at the bias
+	}
 	xs, w := floats(x), floats(c.Kernel.Value)
 	rows, k, f := g.Positions(), g.ColWidth(), c.Filters
 	for e, size := 0, c.group(n); e < n; e += size {
 		m := min(size, n-e)
 		col := c.scratch(m)
 		kernels.Im2Col(g, m, xs[e*g.ImageSize():], col)
-		kernels.Gemm(kernels.NoTrans, kernels.NoTrans, m*rows, f, k, 1, col, k, w, f, 1, z[e*rows*f:], f)
+		kernels.Gemm(kernels.NoTrans, kernels.NoTrans, m*rows, f, k, 1, col, k, w, f, beta, z[e*rows*f:], f)
 	}
 	if c.act == nil {
 		return c.z
@@ -140,7 +149,7 @@ func (c *Conv2D) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	return c.act.Forward(c.z, training)
 }
 
-// Backward: dz = act'(dy); db += Σ dz; dK += col(x)ᵀ·dz;
+// Backward: dz = act'(dy); db += Σ dz (with a bias); dK += col(x)ᵀ·dz;
 // dx = col2im(dz·Kᵀ), the adjoint of im2col.
 func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	if c.x == nil {
@@ -155,7 +164,9 @@ func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	n := c.x.Shape()[0]
 	rows, k, f := g.Positions(), g.ColWidth(), c.Filters
 	dzs := floats(dz)
-	kernels.BiasGrad(floats(c.Bias.Grad), dzs)
+	if c.Bias != nil {
+		kernels.BiasGrad(floats(c.Bias.Grad), dzs)
+	}
 	var dx []float32
 	if !c.noInputGrad {
 		c.dx = reuse(c.dx, c.x.Shape()...)
@@ -185,16 +196,20 @@ func (c *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 // model's first trainable layer needs only its weight gradients.
 func (c *Conv2D) skipInputGradient(skip bool) { c.noInputGrad = skip }
 
-// Params returns the kernel and the bias.
-func (c *Conv2D) Params() []*Param { return []*Param{c.Kernel, c.Bias} }
+// Params returns the kernel and the bias (the kernel alone without one).
+func (c *Conv2D) Params() []*Param { return kernelAndBias(c.Kernel, c.Bias) }
 
 // Spec returns the layer's config.
 func (c *Conv2D) Spec() spec.Layer {
-	return spec.Layer{
+	l := spec.Layer{
 		Type: spec.TypeConv2D, Filters: c.Filters, KernelSize: []int{c.KernelH, c.KernelW},
 		Strides: append([]int(nil), c.strides...), Padding: c.padding,
 		Activation: c.Activation, KernelInitializer: c.Init, Alpha: c.Alpha, Frozen: c.Frozen,
 	}
+	if c.Bias == nil {
+		l.UseBias = spec.Bool(false)
+	}
+	return l
 }
 
 // SetLeakyAlpha sets the negative slope of a leaky_relu activation

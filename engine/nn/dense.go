@@ -11,7 +11,8 @@ import (
 )
 
 // Dense is a fully connected layer: y = act(x·W + b), with x (N, in),
-// W (in, units) and b (units). The activation is optional (Keras'
+// W (in, units) and b (units), or y = act(x·W) without a bias (Keras'
+// use_bias=False; see WithoutBias). The activation is optional (Keras'
 // Dense(units, activation=...)) and is one of the activation layers of this
 // package, run right after the affine step.
 type Dense struct {
@@ -26,11 +27,11 @@ type Dense struct {
 	FreezeFlag // frozen layers are not trained (see Freezer)
 
 	Kernel *Param // W, (in, units), with weight decay
-	Bias   *Param // b, (units), no weight decay
+	Bias   *Param // b, (units), no weight decay; nil without use_bias
 
 	act Layer         // nil for linear
 	x   *tensor.Dense // input of the last Forward
-	z   *tensor.Dense // x·W + b of the last Forward (reused buffer)
+	z   *tensor.Dense // x·W (+ b) of the last Forward (reused buffer)
 	dx  *tensor.Dense // dL/dx (reused buffer)
 	// noInputGrad: Backward skips dx (see skipInputGradient).
 	noInputGrad bool
@@ -67,6 +68,13 @@ func NewDense(in, units int, activation string, init string, rng *rand.Rand) *De
 	}
 }
 
+// WithoutBias drops the bias (Keras' use_bias=False): z = x·W, and Params
+// is the kernel alone. It returns d.
+func (d *Dense) WithoutBias() *Dense {
+	d.Bias = nil
+	return d
+}
+
 // newActivation returns the layer for a Dense activation name, nil for
 // linear. leaky_relu uses Keras' activations.leaky_relu slope, 0.2.
 func newActivation(name string) (Layer, error) {
@@ -91,7 +99,7 @@ func newActivation(name string) (Layer, error) {
 // activation (Keras' activations.leaky_relu default).
 const DenseLeakyReLUAlpha = 0.2
 
-// Forward: y = act(x·W + b).
+// Forward: y = act(x·W + b), or act(x·W) without a bias.
 func (d *Dense) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	z := d.affine(x)
 	if d.act == nil {
@@ -100,7 +108,8 @@ func (d *Dense) Forward(x *tensor.Dense, training bool) *tensor.Dense {
 	return d.act.Forward(z, training)
 }
 
-// Backward: dz = act'(dy); dW += xᵀ·dz; db += Σ_batch dz; dx = dz·Wᵀ.
+// Backward: dz = act'(dy); dW += xᵀ·dz; db += Σ_batch dz (with a bias);
+// dx = dz·Wᵀ.
 func (d *Dense) Backward(dy *tensor.Dense) *tensor.Dense {
 	dz := dy
 	if d.act != nil {
@@ -110,7 +119,8 @@ func (d *Dense) Backward(dy *tensor.Dense) *tensor.Dense {
 }
 
 // affine computes z = x·W + b: b is copied into every row of z, then
-// Gemm adds x·W on top (beta = 1).
+// Gemm adds x·W on top (beta = 1); without a bias Gemm writes z = x·W
+// (beta = 0).
 func (d *Dense) affine(x *tensor.Dense) *tensor.Dense {
 	n, width := rows(x)
 	if width != d.In || len(x.Shape()) != 2 {
@@ -119,13 +129,17 @@ func (d *Dense) affine(x *tensor.Dense) *tensor.Dense {
 	d.x = x
 	d.z = reuse(d.z, n, d.Units)
 	z := floats(d.z)
-	kernels.BiasBroadcast(z, floats(d.Bias.Value))
-	kernels.Gemm(kernels.NoTrans, kernels.NoTrans, n, d.Units, d.In, 1, floats(x), d.In, floats(d.Kernel.Value), d.Units, 1, z, d.Units)
+	beta := float32(0)
+	if d.Bias != nil {
+		kernels.BiasBroadcast(z, floats(d.Bias.Value))
+		beta = 1
+	}
+	kernels.Gemm(kernels.NoTrans, kernels.NoTrans, n, d.Units, d.In, 1, floats(x), d.In, floats(d.Kernel.Value), d.Units, beta, z, d.Units)
 	return d.z
 }
 
-// affineBackward takes dL/dz, adds dW = xᵀ·dz and db = Σ_batch dz to the
-// grads and returns dx = dz·Wᵀ.
+// affineBackward takes dL/dz, adds dW = xᵀ·dz and (with a bias)
+// db = Σ_batch dz to the grads and returns dx = dz·Wᵀ.
 func (d *Dense) affineBackward(dz *tensor.Dense) *tensor.Dense {
 	if d.x == nil {
 		panic("nn.Dense: Backward before Forward")
@@ -134,7 +148,9 @@ func (d *Dense) affineBackward(dz *tensor.Dense) *tensor.Dense {
 	mustMatch("Dense", "dL/dz", dz.Shape(), tensor.Shape{n, d.Units})
 	g := floats(dz)
 	kernels.Gemm(kernels.Trans, kernels.NoTrans, d.In, d.Units, n, 1, floats(d.x), d.In, g, d.Units, 1, floats(d.Kernel.Grad), d.Units)
-	kernels.BiasGrad(floats(d.Bias.Grad), g)
+	if d.Bias != nil {
+		kernels.BiasGrad(floats(d.Bias.Grad), g)
+	}
 	if d.noInputGrad {
 		return nil
 	}
@@ -147,12 +163,16 @@ func (d *Dense) affineBackward(dz *tensor.Dense) *tensor.Dense {
 // model's first trainable layer needs only its weight gradients.
 func (d *Dense) skipInputGradient(skip bool) { d.noInputGrad = skip }
 
-// Params returns the kernel and the bias.
-func (d *Dense) Params() []*Param { return []*Param{d.Kernel, d.Bias} }
+// Params returns the kernel and the bias (the kernel alone without one).
+func (d *Dense) Params() []*Param { return kernelAndBias(d.Kernel, d.Bias) }
 
 // Spec returns the layer's config.
 func (d *Dense) Spec() spec.Layer {
-	return spec.Layer{Type: spec.TypeDense, Units: d.Units, Activation: d.Activation, KernelInitializer: d.Init, Alpha: d.Alpha, Frozen: d.Frozen}
+	l := spec.Layer{Type: spec.TypeDense, Units: d.Units, Activation: d.Activation, KernelInitializer: d.Init, Alpha: d.Alpha, Frozen: d.Frozen}
+	if d.Bias == nil {
+		l.UseBias = spec.Bool(false)
+	}
+	return l
 }
 
 // SetLeakyAlpha sets the negative slope of a leaky_relu activation
@@ -175,7 +195,8 @@ func (d *Dense) EndsInSoftmax() bool {
 	return ok
 }
 
-// ForwardLogits is Forward without the final softmax: it returns z = x·W + b.
+// ForwardLogits is Forward without the final softmax: it returns z = x·W + b
+// (x·W without a bias).
 // Only meaningful when EndsInSoftmax.
 func (d *Dense) ForwardLogits(x *tensor.Dense, training bool) *tensor.Dense {
 	return d.affine(x)

@@ -13,7 +13,8 @@ import (
 // Gradient checks of the image layers against finite differences, with the
 // helpers and tolerances of gradcheck_test.go.
 
-// convLayer builds a Conv2D for input in with a non-zero bias.
+// convLayer builds a Conv2D for input in with a non-zero bias (if l has
+// one).
 func convLayer(t *testing.T, in []int, l spec.Layer, rng *rand.Rand) *Conv2D {
 	t.Helper()
 	l.Type = spec.TypeConv2D
@@ -21,8 +22,10 @@ func convLayer(t *testing.T, in []int, l spec.Layer, rng *rand.Rand) *Conv2D {
 		t.Fatalf("test spec %+v: %v", l, err)
 	}
 	c := NewConv2D(in, l, rng)
-	for i := range floats(c.Bias.Value) {
-		floats(c.Bias.Value)[i] = float32(rng.Float64() - 0.5)
+	if c.Bias != nil {
+		for i := range floats(c.Bias.Value) {
+			floats(c.Bias.Value)[i] = float32(rng.Float64() - 0.5)
+		}
 	}
 	return c
 }
@@ -63,8 +66,9 @@ func TestConv2DGroupsChangeNothing(t *testing.T) {
 		dy := randTensor(rng, -1, 1, append([]int{5}, conv.OutputShape()...)...)
 		run := func(colFloats int) [][]float32 {
 			conv.colFloats = colFloats
-			clear(floats(conv.Kernel.Grad))
-			clear(floats(conv.Bias.Grad))
+			for _, p := range conv.Params() {
+				clear(floats(p.Grad))
+			}
 			y := append([]float32(nil), floats(conv.Forward(x, true))...)
 			dx := append([]float32(nil), floats(conv.Backward(dy))...)
 			return [][]float32{y, dx, append([]float32(nil), floats(conv.Kernel.Grad)...)}

@@ -84,6 +84,15 @@ type Param struct {
 	NonTrainable bool
 }
 
+// kernelAndBias is the Params of a layer with a kernel and an optional
+// bias (nil without use_bias), Keras' order.
+func kernelAndBias(kernel, bias *Param) []*Param {
+	if bias == nil {
+		return []*Param{kernel}
+	}
+	return []*Param{kernel, bias}
+}
+
 // Loss compares a batch of predictions with their targets.
 type Loss interface {
 	// Forward returns the mean loss over the batch and caches what Backward needs.
