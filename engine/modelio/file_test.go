@@ -25,9 +25,10 @@ func fileBytes(t *testing.T, p share.Payload, opt share.Options) []byte {
 
 // TestFileRoundTrip: a model written to a file and read back predicts
 // exactly as before at float32 and nearly so at int8, for the seed MLP and
-// a CNN with BatchNormalization; the file starts with its readable magic.
+// a CNN with BatchNormalization, with biases and without; the file starts
+// with its readable magic.
 func TestFileRoundTrip(t *testing.T) {
-	for _, s := range []spec.Model{spec.Seed(), bnSpec()} {
+	for _, s := range []spec.Model{spec.Seed(), bnSpec(), noBiasSpec()} {
 		m := trained(t, s)
 		x, _ := randomBatch(s.Input, 20, 2)
 		want := predict(m, x)

@@ -30,6 +30,17 @@ func bnSpec() spec.Model {
 	return s
 }
 
+// noBiasSpec is bnSpec with its convolution and first Dense layer built
+// without a bias (use_bias false), as Keras models before a
+// BatchNormalization have them.
+func noBiasSpec() spec.Model {
+	s := bnSpec()
+	s.Layers[0] = spec.NoBias(s.Layers[0])
+	s.Layers[4] = spec.NoBias(s.Layers[4])
+	s.Layers[4].Frozen = false
+	return s
+}
+
 // trained builds s and takes a few steps on random images, so every
 // weight (BatchNormalization's moving averages too) is off its initial
 // value.
@@ -72,10 +83,11 @@ func predict(m *nn.Sequential, x *tensor.Dense) []float32 {
 }
 
 // TestPayloadRoundTrip: ToPayload then FromPayload gives a model with the
-// same spec and bit-identical predictions, for the seed MLP and a CNN with
-// BatchNormalization and a frozen layer; the payload's names are share's.
+// same spec and bit-identical predictions, for the seed MLP, a CNN with
+// BatchNormalization and a frozen layer, and one without biases; the
+// payload's names are share's.
 func TestPayloadRoundTrip(t *testing.T) {
-	for _, s := range []spec.Model{spec.Seed(), bnSpec()} {
+	for _, s := range []spec.Model{spec.Seed(), bnSpec(), noBiasSpec()} {
 		m := trained(t, s)
 		p := ToPayload(m, 1, 3)
 		if p.Epochs != 1 || p.Steps != 3 {
@@ -84,6 +96,9 @@ func TestPayloadRoundTrip(t *testing.T) {
 		want, err := share.ExpectedWeights(s)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(p.Weights) != len(want) {
+			t.Fatalf("%d tensors in the payload, want %d", len(p.Weights), len(want))
 		}
 		for i, w := range want {
 			if p.Weights[i].Name != w.Name || !slices.Equal(p.Weights[i].Shape, w.Shape) {

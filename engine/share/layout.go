@@ -24,6 +24,7 @@ type Weight struct {
 //
 //	Dense:              kernel (in, units), bias (units)
 //	Conv2D:             kernel (kh, kw, channels in, filters), bias (filters)
+//	                    (Dense and Conv2D: no bias without use_bias)
 //	BatchNormalization: gamma, beta, moving_mean, moving_variance, each (C)
 //	                    for C the input's last dimension
 //	SimpleRNN, LSTM, GRU: kernel (features, k·units), recurrent_kernel
@@ -45,11 +46,14 @@ func ExpectedWeights(m spec.Model) ([]Weight, error) {
 		var params []Weight
 		switch l.Type {
 		case spec.TypeDense:
-			params = []Weight{{Name: "kernel", Shape: []int{in[0], l.Units}}, {Name: "bias", Shape: []int{l.Units}}}
+			params = []Weight{{Name: "kernel", Shape: []int{in[0], l.Units}}}
+			if l.HasBias() {
+				params = append(params, Weight{Name: "bias", Shape: []int{l.Units}})
+			}
 		case spec.TypeConv2D:
-			params = []Weight{
-				{Name: "kernel", Shape: []int{l.KernelSize[0], l.KernelSize[1], in[2], l.Filters}},
-				{Name: "bias", Shape: []int{l.Filters}},
+			params = []Weight{{Name: "kernel", Shape: []int{l.KernelSize[0], l.KernelSize[1], in[2], l.Filters}}}
+			if l.HasBias() {
+				params = append(params, Weight{Name: "bias", Shape: []int{l.Filters}})
 			}
 		case spec.TypeBatchNormalization:
 			c := in[len(in)-1]
