@@ -17,13 +17,22 @@ func layerMaths(l protocol.TraceLayer, fused bool) (forward string, backward []s
 	act := l.Activation
 	switch l.Type {
 	case spec.TypeDense:
+		if noBias(l) {
+			forward = "z = x·W   (no bias: use_bias off),   y = " + actName(act, "z")
+			backward = append(activationBack(act, fused), "dW = xᵀ·δ", "dx = δ·Wᵀ")
+			break
+		}
 		forward = "z = x·W + b,   y = " + actName(act, "z")
 		backward = append(activationBack(act, fused), "dW = xᵀ·δ", "db = Σ δ  (summed over the batch; here one example)", "dx = δ·Wᵀ")
 	case spec.TypeConv2D:
-		forward = "z[i,j,f] = b_f + Σ_{u,v,c} x[s·i+u, s·j+v, c]·K[u,v,c,f],   y = " + actName(act, "z")
-		backward = append(activationBack(act, fused),
-			"dK[u,v,c,f] = Σ_{i,j} x[s·i+u, s·j+v, c]·δ[i,j,f]",
-			"db_f = Σ_{i,j} δ[i,j,f]",
+		db := []string{"db_f = Σ_{i,j} δ[i,j,f]"}
+		forward = "z[i,j,f] = b_f + Σ_{u,v,c} x[s·i+u, s·j+v, c]·K[u,v,c,f],   y = "
+		if noBias(l) {
+			forward, db = "z[i,j,f] = Σ_{u,v,c} x[s·i+u, s·j+v, c]·K[u,v,c,f]   (no bias),   y = ", nil
+		}
+		forward += actName(act, "z")
+		backward = append(activationBack(act, fused), "dK[u,v,c,f] = Σ_{i,j} x[s·i+u, s·j+v, c]·δ[i,j,f]")
+		backward = append(append(backward, db...),
 			"dx = δ convolved with the flipped kernel: each input pixel collects δ·K from every window it was in")
 	case spec.TypeMaxPool2D:
 		forward = "y[i,j,c] = max of x over window (i, j)"
@@ -68,6 +77,17 @@ func layerMaths(l protocol.TraceLayer, fused bool) (forward string, backward []s
 		backward = []string{"dx = dy · ∂y/∂x"}
 	}
 	return forward, backward
+}
+
+// noBias reports whether a traced Dense or Conv2D layer has weights but
+// no bias among them (use_bias off).
+func noBias(l protocol.TraceLayer) bool {
+	for _, p := range l.Params {
+		if p.Name == "bias" {
+			return false
+		}
+	}
+	return len(l.Params) > 0
 }
 
 // actName is "relu(z)", or z itself for a linear layer.

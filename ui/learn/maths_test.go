@@ -40,6 +40,23 @@ func TestEveryLayerTypeHasItsFormulas(t *testing.T) {
 	}
 }
 
+// TestMathsWithoutBias: a Dense or Conv2D traced without a bias param
+// shows no b and no db.
+func TestMathsWithoutBias(t *testing.T) {
+	kernel := []protocol.TraceParam{{Name: "kernel"}}
+	for _, typ := range []string{spec.TypeDense, spec.TypeConv2D} {
+		fwd, back := layerMaths(protocol.TraceLayer{Type: typ, Params: kernel}, false)
+		all := fwd + " | " + strings.Join(back, " | ")
+		if strings.Contains(all, "b_f") || strings.Contains(all, "+ b") || strings.Contains(all, "db") || !strings.Contains(all, "dx") {
+			t.Errorf("%s without a bias: %q", typ, all)
+		}
+		fwd, back = layerMaths(protocol.TraceLayer{Type: typ, Params: append(kernel, protocol.TraceParam{Name: "bias"})}, false)
+		if all := fwd + strings.Join(back, " "); !strings.Contains(all, "db") {
+			t.Errorf("%s with a bias: %q", typ, all)
+		}
+	}
+}
+
 func TestOptimizerMaths(t *testing.T) {
 	cases := []struct {
 		o    spec.Optimizer
