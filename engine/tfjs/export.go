@@ -178,7 +178,7 @@ func exportLayer(l spec.Layer) (string, map[string]any) {
 	switch l.Type {
 	case spec.TypeDense:
 		c := withKernel(l.KernelInitializer)
-		c["units"], c["activation"], c["use_bias"] = l.Units, act, true
+		c["units"], c["activation"], c["use_bias"] = l.Units, act, l.HasBias()
 		return "Dense", c
 	case spec.TypeConv2D:
 		strides := l.Strides
@@ -187,7 +187,7 @@ func exportLayer(l spec.Layer) (string, map[string]any) {
 		}
 		c := withKernel(l.KernelInitializer)
 		c["filters"], c["kernel_size"], c["strides"], c["padding"] = l.Filters, intsAny(l.KernelSize), intsAny(strides), padding(l.Padding)
-		c["data_format"], c["dilation_rate"], c["activation"], c["use_bias"] = "channels_last", []any{1, 1}, act, true
+		c["data_format"], c["dilation_rate"], c["activation"], c["use_bias"] = "channels_last", []any{1, 1}, act, l.HasBias()
 		return "Conv2D", c
 	case spec.TypeMaxPool2D:
 		return "MaxPooling2D", window(l.PoolSize)

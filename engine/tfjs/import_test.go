@@ -84,7 +84,8 @@ func TestImportKeras2(t *testing.T) {
 
 // TestImportKeras3 reads a Keras 3 config: module and build_config
 // fields, DTypePolicy dtypes, an InputLayer with batch_shape, weights
-// named sequential/…, a Dense without bias (zero bias), a
+// named sequential/…, a Dense without bias (use_bias false: the kernel
+// alone), a
 // BatchNormalization without β (center=False: zero β), LeakyReLU's
 // negative_slope, a ReLU, a Softmax layer, the optimizer from
 // compile_config, and a group split over two files. Then the same with
@@ -94,7 +95,7 @@ func TestImportKeras3(t *testing.T) {
 	want := spec.Model{
 		Input: []int{784},
 		Layers: []spec.Layer{
-			{Type: spec.TypeDense, Units: 16, Activation: spec.ActLinear, KernelInitializer: spec.InitHeNormal},
+			{Type: spec.TypeDense, Units: 16, Activation: spec.ActLinear, KernelInitializer: spec.InitHeNormal, UseBias: spec.Bool(false)},
 			{Type: spec.TypeBatchNormalization, Momentum: 0.99, Epsilon: 1e-3},
 			{Type: spec.TypeLeakyReLU, Alpha: 0.1},
 			{Type: spec.TypeReLU},
@@ -111,7 +112,9 @@ func TestImportKeras3(t *testing.T) {
 		}
 		for _, w := range p.Weights {
 			switch w.Name {
-			case "dense/bias", "batch_normalization/beta":
+			case "dense/bias":
+				t.Error("dense/bias: the Dense layer was built without a bias")
+			case "batch_normalization/beta":
 				if slices.ContainsFunc(w.Values, func(v float32) bool { return v != 0 }) {
 					t.Errorf("%s: want zeros for a weight the layer was built without", w.Name)
 				}

@@ -88,10 +88,11 @@ func short(v json.RawMessage) string {
 }
 
 // weightsFrom says which of a layer's Keras weights the file holds: a
-// layer built with use_bias=False has no bias, a BatchNormalization with
-// center=False no beta (β = 0) or scale=False no gamma (γ = 1).
+// BatchNormalization with center=False no beta (β = 0) or scale=False no
+// gamma (γ = 1). (A layer with use_bias=False becomes one without a bias:
+// spec.Layer.UseBias.)
 type weightsFrom struct {
-	noBias, noGamma, noBeta bool
+	noGamma, noBeta bool
 	// axis is a BatchNormalization's or Softmax's axis as written: -1
 	// or the input's last (Keras counts the batch as axis 0); toSpec
 	// checks it once the input's rank is known.
@@ -124,7 +125,7 @@ func importLayer(class string, c config) (l spec.Layer, skip bool, from weightsF
 			return l, false, from, err
 		}
 		l.Units = int(units)
-		err = denseCommon(c, &l, &from)
+		err = denseCommon(c, &l)
 		return l, false, from, err
 	case "Conv2D", "Convolution2D":
 		l.Type = spec.TypeConv2D
@@ -155,7 +156,7 @@ func importLayer(class string, c config) (l spec.Layer, skip bool, from weightsF
 			}
 			return l, false, from, fmt.Errorf("groups %g is not supported; nnplay's convolutions see every input channel", groups)
 		}
-		err = denseCommon(c, &l, &from)
+		err = denseCommon(c, &l)
 		return l, false, from, err
 	case "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D":
 		l.Type = spec.TypeMaxPool2D
@@ -245,8 +246,9 @@ func importLayer(class string, c config) (l spec.Layer, skip bool, from weightsF
 }
 
 // denseCommon reads what Dense and Conv2D share: the activation, the
-// kernel initializer and use_bias.
-func denseCommon(c config, l *spec.Layer, from *weightsFrom) error {
+// kernel initializer and use_bias (false: a layer without a bias, whose
+// weights are the kernel alone).
+func denseCommon(c config, l *spec.Layer) error {
 	act, err := c.str("activation", "linear")
 	if err != nil {
 		return err
@@ -261,7 +263,9 @@ func denseCommon(c config, l *spec.Layer, from *weightsFrom) error {
 		return err
 	}
 	useBias, err := c.boolean("use_bias", defaultTrue)
-	from.noBias = !useBias
+	if !useBias {
+		l.UseBias = spec.Bool(false)
+	}
 	return err
 }
 

@@ -76,7 +76,7 @@ func matchWeights(want []share.Weight, names []string, froms []weightsFrom, stor
 
 // absent reports whether a layer built as from has no weight short.
 func absent(short string, from weightsFrom) bool {
-	return short == "bias" && from.noBias || short == "gamma" && from.noGamma || short == "beta" && from.noBeta
+	return short == "gamma" && from.noGamma || short == "beta" && from.noBeta
 }
 
 // matches reports whether a manifest name is one of the forms Keras writers

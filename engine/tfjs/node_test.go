@@ -182,8 +182,9 @@ func bnCNN() spec.Model {
 // TestTFJSLoadsNNPlayExport trains nnplay models briefly on MNIST —
 // the seed MLP, LeNet (Conv2D and pooling), a CNN with BatchNormalization,
 // a CNN with every image layer (strides, same padding, frozen layers,
-// global pooling, Reshape), an MLP with every activation, the LSTM preset
-// and a GRU and SimpleRNN stack — exports each, loads the files with
+// global pooling, Reshape), an MLP with every activation, the LSTM preset,
+// a GRU and SimpleRNN stack, and a CNN whose Conv2D and Dense layers have
+// no bias (use_bias false) — exports each, loads the files with
 // tf.loadLayersModel and checks TF.js' predictions on 100 test images
 // against nnplay's to 1e-4.
 func TestTFJSLoadsNNPlayExport(t *testing.T) {
@@ -214,6 +215,7 @@ func TestTFJSLoadsNNPlayExport(t *testing.T) {
 		{"every-flat-layer", flat, 6000, 8},
 		{"lstm", spec.RowByRowRNN(), 3000, 4},
 		{"gru-simple-rnn", rnnStack(), 2000, 4},
+		{"without-biases", withoutBiases(), 2000, 4},
 	}
 	models := map[string]*nn.Sequential{}
 	args := []string{"check.mjs", images, strconv.Itoa(checkedImages)}
@@ -249,7 +251,7 @@ func TestTFJSLoadsNNPlayExport(t *testing.T) {
 }
 
 // TestTFJSModelOpensInNNPlay has TF.js build and save small models of the
-// layers nnplay imports (Conv2D with and without bias, BatchNormalization
+// layers nnplay imports (Conv2D and Dense with and without bias, BatchNormalization
 // with and without γ or β, both pools, LeakyReLU, ReLU, Activation,
 // Softmax, Reshape, global pooling, Dense, Dropout, GRU, SimpleRNN,
 // LSTM), with random weights;
@@ -275,6 +277,16 @@ func TestTFJSModelOpensInNNPlay(t *testing.T) {
 		m, err := modelio.FromPayload(p)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		// useBias: false comes in as a layer without a bias, not a zero one.
+		noBias := 0
+		for _, l := range p.Spec.Layers {
+			if !l.HasBias() {
+				noBias++
+			}
+		}
+		if want := map[string]int{"cnn": 1, "mlp": 1, "rnn": 1}[name]; noBias != want {
+			t.Errorf("%s: %d layers without a bias, want %d", name, noBias, want)
 		}
 		shape, values := tfjsPredictions(t, filepath.Join(dir, "tfjs-predictions.json"))
 		compare(t, "tfjs "+name, m.Predict(tx), shape, values)

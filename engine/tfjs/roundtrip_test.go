@@ -69,7 +69,26 @@ func everyFlatLayer() spec.Model {
 
 // models is every model the round trips cover.
 func models() map[string]spec.Model {
-	return map[string]spec.Model{"seed": spec.Seed(), "lenet": spec.LeNet(), "every image layer": everyImageLayer(), "every flat layer": everyFlatLayer()}
+	return map[string]spec.Model{"seed": spec.Seed(), "lenet": spec.LeNet(), "every image layer": everyImageLayer(), "every flat layer": everyFlatLayer(),
+		"without biases": withoutBiases()}
+}
+
+// withoutBiases is a CNN whose Conv2D (before BatchNormalization, Keras'
+// pattern) and Dense layers are built without a bias (use_bias false),
+// beside a Conv2D and a Dense with one.
+func withoutBiases() spec.Model {
+	s := spec.LeNet()
+	s.Layers = []spec.Layer{
+		spec.NoBias(spec.Conv2D(4, 3, spec.ActLinear)),
+		spec.BatchNormalization(),
+		{Type: spec.TypeReLU},
+		spec.MaxPool2D(2),
+		{Type: spec.TypeConv2D, Filters: 6, KernelSize: []int{3, 3}, Strides: []int{2, 2}, Padding: spec.PaddingSame, Activation: spec.ActTanh},
+		{Type: spec.TypeFlatten},
+		spec.NoBias(spec.Dense(12, spec.ActSigmoid)),
+		spec.NoBias(spec.Dense(10, spec.ActSoftmax)),
+	}
+	return s
 }
 
 // trained builds s and takes two steps on random data, so every weight

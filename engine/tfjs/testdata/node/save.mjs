@@ -40,7 +40,7 @@ const models = {
     L.dense({ inputShape: [784], units: 32, kernelInitializer: 'heNormal' }),
     L.reLU(),
     L.batchNormalization({ center: false }),
-    L.dense({ units: 24, activation: 'tanh' }),
+    L.dense({ units: 24, activation: 'tanh', useBias: false }),
     L.batchNormalization({ scale: false, momentum: 0.9, epsilon: 1e-4 }),
     L.activation({ activation: 'sigmoid' }),
     L.dense({ units: 10 }),
