@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -171,5 +172,32 @@ func TestVarints(t *testing.T) {
 	fs := fields(t, m.b)
 	if fs[0].value != math.MaxUint64 || fs[1].value != 300 || math.Float32frombits(uint32(fs[2].value)) != 1.5 {
 		t.Errorf("fields %+v", fs)
+	}
+}
+
+// TestModelProtoWithoutBias: a Conv2D and a Dense without use_bias export
+// as Conv and Gemm with two inputs (x and the kernel; the bias input is
+// optional) and no bias initializer; the others keep three.
+func TestModelProtoWithoutBias(t *testing.T) {
+	s := spec.LeNet()
+	s.Layers[0] = spec.NoBias(s.Layers[0])
+	s.Layers[6] = spec.NoBias(s.Layers[6])
+	b, err := Export(payloadOf(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := fields(t, find(fields(t, b), modelGraph)[0].bytes)
+	if n := len(find(graph, graphInitializer)); n != 8 {
+		t.Errorf("%d initializers, want 8 (5 kernels, 3 biases)", n)
+	}
+	var inputs []string
+	for _, n := range find(graph, graphNode) {
+		node := fields(t, n.bytes)
+		if op := string(find(node, nodeOpType)[0].bytes); op == "Conv" || op == "Gemm" {
+			inputs = append(inputs, fmt.Sprintf("%s %d", op, len(find(node, nodeInput))))
+		}
+	}
+	if got, want := strings.Join(inputs, ", "), "Conv 2, Conv 3, Gemm 3, Gemm 2, Gemm 3"; got != want {
+		t.Errorf("inputs: %s\nwant %s", got, want)
 	}
 }

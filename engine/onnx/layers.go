@@ -19,14 +19,12 @@ func (b *builder) layer(l spec.Layer, name string, ws []share.Tensor, in, out []
 	switch l.Type {
 	case spec.TypeDense:
 		k := g.floats(name+"/kernel", ws[0].Shape, ws[0].Values)
-		bias := g.floats(name+"/bias", ws[1].Shape, ws[1].Values)
-		return b.activation(l, g.node("Gemm", g.fresh(name), []string{x, k, bias}), 1)
+		return b.activation(l, g.node("Gemm", g.fresh(name), b.withBias(l, name, ws, x, k)), 1)
 	case spec.TypeConv2D:
 		kh, kw, c, f := ws[0].Shape[0], ws[0].Shape[1], ws[0].Shape[2], ws[0].Shape[3]
 		k := g.floats(name+"/kernel", []int{f, c, kh, kw}, hwioToOIHW(ws[0].Values, kh, kw, c, f))
-		bias := g.floats(name+"/bias", ws[1].Shape, ws[1].Values)
 		strides, pads := window(l, l.KernelSize, []int{1, 1}, in)
-		y := g.node("Conv", g.fresh(name), []string{x, k, bias},
+		y := g.node("Conv", g.fresh(name), b.withBias(l, name, ws, x, k),
 			intsAttr("kernel_shape", int64(kh), int64(kw)), intsAttr("strides", strides...), intsAttr("pads", pads...))
 		return b.activation(l, y, 1)
 	case spec.TypeMaxPool2D, spec.TypeAveragePooling2D:
@@ -97,6 +95,16 @@ func (b *builder) layer(l spec.Layer, name string, ws []share.Tensor, in, out []
 		return b.recurrent(l, name, ws, in, x)
 	}
 	panic("onnx: layer type " + l.Type + " has no ONNX counterpart") // Infer knows every type
+}
+
+// withBias is a Gemm's or Conv's inputs: x, the kernel k and the bias
+// (ws[1]), or x and k alone without use_bias (C and B are optional inputs
+// of Gemm and Conv).
+func (b *builder) withBias(l spec.Layer, name string, ws []share.Tensor, x, k string) []string {
+	if !l.HasBias() {
+		return []string{x, k}
+	}
+	return []string{x, k, b.g.floats(name+"/bias", ws[1].Shape, ws[1].Values)}
 }
 
 // activation adds a Dense or Conv2D activation; axis is the channels' for

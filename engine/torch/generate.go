@@ -81,11 +81,17 @@ func act(l spec.Layer) string {
 	return s
 }
 
-func initArg(l spec.Layer) string {
+// kernelArgs are a Dense's or Conv2D's optional arguments: its kernel
+// initializer, and bias=False without use_bias.
+func kernelArgs(l spec.Layer) string {
+	s := ""
 	if l.KernelInitializer == spec.InitHeNormal {
-		return ", init=\"he_normal\""
+		s += ", init=\"he_normal\""
 	}
-	return ""
+	if !l.HasBias() {
+		s += ", bias=False"
+	}
+	return s
 }
 
 // layer is the Python expression that builds layer i.
@@ -96,10 +102,10 @@ func (g *generator) layer(i int) string {
 	var s string
 	switch l.Type {
 	case spec.TypeDense:
-		s = fmt.Sprintf("Dense(%s, %d, %d, %s%s)", name, in[0], l.Units, act(l), initArg(l))
+		s = fmt.Sprintf("Dense(%s, %d, %d, %s%s)", name, in[0], l.Units, act(l), kernelArgs(l))
 	case spec.TypeConv2D:
 		strides, pad := window(l, l.KernelSize, []int{1, 1}, in)
-		s = fmt.Sprintf("Conv2D(%s, %d, %d, %s, %s, %s, %s%s)", name, in[2], l.Filters, pyTuple(l.KernelSize), pyTuple(strides), pad4(pad), act(l), initArg(l))
+		s = fmt.Sprintf("Conv2D(%s, %d, %d, %s, %s, %s, %s%s)", name, in[2], l.Filters, pyTuple(l.KernelSize), pyTuple(strides), pad4(pad), act(l), kernelArgs(l))
 	case spec.TypeMaxPool2D, spec.TypeAveragePooling2D:
 		kind := "max"
 		if l.Type == spec.TypeAveragePooling2D {

@@ -133,6 +133,35 @@ func squaredError() spec.Model {
 	}
 }
 
+// withoutBiases has a Conv2D and a Dense layer without a bias (use_bias
+// false), each right before a BatchNormalization and then a ReLU (Keras'
+// pattern: the normalization's β is the bias), beside a Conv2D and a
+// Dense with one; Adam with weight decay on the kernels.
+func withoutBiases() spec.Model {
+	second := spec.Conv2D(8, 3, spec.ActReLU)
+	second.Strides, second.Padding = []int{2, 2}, spec.PaddingSame
+	opt := spec.Adam(0.003)
+	opt.WeightDecay = 1e-4
+	return spec.Model{
+		Input: []int{28, 28, 1},
+		Layers: []spec.Layer{
+			spec.NoBias(spec.Conv2D(6, 3, spec.ActLinear)),
+			spec.BatchNormalization(),
+			{Type: spec.TypeReLU},
+			spec.MaxPool2D(2),
+			second,
+			{Type: spec.TypeFlatten},
+			spec.NoBias(spec.Dense(24, spec.ActLinear)),
+			spec.BatchNormalization(),
+			{Type: spec.TypeReLU},
+			spec.Dense(10, spec.ActSoftmax),
+		},
+		Optimizer: opt,
+		Loss:      spec.LossSparseCategoricalCrossentropy,
+		BatchSize: 32, Epochs: 1, Seed: 7, Dataset: spec.DatasetMNIST,
+	}
+}
+
 // Models is every model the tests check.
 func Models() []Model {
 	return []Model{
@@ -145,5 +174,6 @@ func Models() []Model {
 		{"sequence layers", sequenceLayers(), false},
 		{"dense layers", denseLayers(), false},
 		{"squared error", squaredError(), false},
+		{"without biases", withoutBiases(), false},
 	}
 }

@@ -86,13 +86,14 @@ def np32(x):
 
 class Dense(KerasLayer):
     """Keras Dense: y = act(x @ kernel + bias); kernel (in, units) in Keras,
-    nn.Linear's weight is its transpose."""
+    nn.Linear's weight is its transpose. bias=False (Keras' use_bias=False)
+    leaves the bias out: y = act(x @ kernel)."""
 
-    def __init__(self, name, units_in, units, act="", alpha=0.2, init="glorot_uniform"):
+    def __init__(self, name, units_in, units, act="", alpha=0.2, init="glorot_uniform", bias=True):
         super().__init__()
         self.name, self.init = name, init
-        self.weight_names = (name + "/kernel", name + "/bias")
-        self.linear = nn.Linear(units_in, units)
+        self.weight_names = (name + "/kernel",) + ((name + "/bias",) if bias else ())
+        self.linear = nn.Linear(units_in, units, bias=bias)
         self.act_name = act
         self.act = activation(act, alpha)
         self.reset_keras()
@@ -105,13 +106,12 @@ class Dense(KerasLayer):
         return self.linear(x)
 
     def keras_weights(self):
-        return [np32(self.linear.weight.t()), np32(self.linear.bias)]
+        return [np32(self.linear.weight.t())] + with_bias(self.linear)
 
     def load_keras(self, arrays):
-        kernel, bias = arrays
         with torch.no_grad():
-            self.linear.weight.copy_(t(kernel).t())
-            self.linear.bias.copy_(t(bias))
+            self.linear.weight.copy_(t(arrays[0]).t())
+            load_bias(self.linear, arrays)
 
     def decayed(self):
         return [self.linear.weight]
@@ -119,7 +119,19 @@ class Dense(KerasLayer):
     def reset_keras(self):
         w = self.linear.weight
         kernel_init_(w, self.init, w.shape[1], w.shape[0])
-        nn.init.zeros_(self.linear.bias)
+        if self.linear.bias is not None:
+            nn.init.zeros_(self.linear.bias)
+
+
+def with_bias(module):
+    """The module's bias as a Keras array, in a list: empty without one."""
+    return [] if module.bias is None else [np32(module.bias)]
+
+
+def load_bias(module, arrays):
+    """Copies arrays[1], Keras' bias, into the module's, if it has one."""
+    if module.bias is not None:
+        module.bias.copy_(t(arrays[1]))
 
 
 def same_padding(n, k, s):
@@ -134,16 +146,17 @@ class Conv2D(KerasLayer):
     """Keras Conv2D (channels last in nnplay, channels first here). kernel is
     (kh, kw, in, filters) in Keras, (filters, in, kh, kw) in PyTorch. pad is
     (left, right, top, bottom): padding same can need one more after than
-    before, which nn.Conv2d's padding cannot say, so then F.pad does it."""
+    before, which nn.Conv2d's padding cannot say, so then F.pad does it.
+    bias=False (Keras' use_bias=False) leaves the bias out."""
 
-    def __init__(self, name, c_in, filters, kernel, stride, pad, act="", alpha=0.2, init="glorot_uniform"):
+    def __init__(self, name, c_in, filters, kernel, stride, pad, act="", alpha=0.2, init="glorot_uniform", bias=True):
         super().__init__()
         self.name, self.init = name, init
-        self.weight_names = (name + "/kernel", name + "/bias")
+        self.weight_names = (name + "/kernel",) + ((name + "/bias",) if bias else ())
         left, right, top, bottom = pad
         symmetric = left == right and top == bottom
         self.pad = None if symmetric else pad
-        self.conv = nn.Conv2d(c_in, filters, kernel, stride, padding=(top, left) if symmetric else 0)
+        self.conv = nn.Conv2d(c_in, filters, kernel, stride, padding=(top, left) if symmetric else 0, bias=bias)
         self.act_name = act
         self.act = activation(act, alpha)
         self.reset_keras()
@@ -159,13 +172,12 @@ class Conv2D(KerasLayer):
         return self.conv(x)
 
     def keras_weights(self):
-        return [np32(self.conv.weight.permute(2, 3, 1, 0)), np32(self.conv.bias)]
+        return [np32(self.conv.weight.permute(2, 3, 1, 0))] + with_bias(self.conv)
 
     def load_keras(self, arrays):
-        kernel, bias = arrays
         with torch.no_grad():
-            self.conv.weight.copy_(t(kernel).permute(3, 2, 0, 1))
-            self.conv.bias.copy_(t(bias))
+            self.conv.weight.copy_(t(arrays[0]).permute(3, 2, 0, 1))
+            load_bias(self.conv, arrays)
 
     def decayed(self):
         return [self.conv.weight]
@@ -174,7 +186,8 @@ class Conv2D(KerasLayer):
         w = self.conv.weight
         field = w.shape[2] * w.shape[3]
         kernel_init_(w, self.init, w.shape[1] * field, w.shape[0] * field)
-        nn.init.zeros_(self.conv.bias)
+        if self.conv.bias is not None:
+            nn.init.zeros_(self.conv.bias)
 
 
 class Pool2D(nn.Module):

@@ -45,7 +45,7 @@ def check_layers(model, net):
                 assert np.abs(k).max() <= limit + 1e-7, (n, np.abs(k).max(), limit)
                 want = limit / math.sqrt(3)
             assert abs(k.std() - want) < 0.15 * want, (n, k.std(), want)
-            assert not w[n + "/bias"].any(), n
+            assert n + "/bias" not in w or not w[n + "/bias"].any(), n
         elif isinstance(layer, model.BatchNormalization):
             assert (w[n + "/gamma"] == 1).all() and not w[n + "/beta"].any(), n
             assert not w[n + "/moving_mean"].any() and (w[n + "/moving_variance"] == 1).all(), n
