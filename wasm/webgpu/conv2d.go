@@ -16,6 +16,8 @@ import (
 //	          dK = colᵀ·dZ (GEMM TN),  db = Σ dZ,
 //	          dcol = dZ·Kᵀ (GEMM NT),  dx = col2im(dcol)
 //
+// Without a bias (GPUOp.NoBias) there is no b and no db, as for Dense.
+//
 // The kernel K (kh, kw, C, F) is the matrix (kh·kw·C) × F, stored as a
 // Dense kernel is; a col row is kh·kw·C values with stride pad4 of that.
 type conv2DPasses struct{}
@@ -50,8 +52,9 @@ func (conv2DPasses) forward(b *builder, i int) {
 	g, y := op.Geom, b.out(i)
 	k, ldk := g.ColWidth(), pad4(g.ColWidth())
 	b.im2col(i)
-	b.gemm(kernels.NoTrans, kernels.NoTrans, epilogueBiasAct, actOf(op), func(n int) [6]int { return [6]int{n * g.Positions(), y.cols, k, ldk, y.ld(), y.ld()} },
-		b.s.scratch, b.params[i][0].w, y.buf, b.params[i][1].w)
+	epi, bias := b.biasEpilogue(i)
+	b.gemm(kernels.NoTrans, kernels.NoTrans, epi, actOf(op), func(n int) [6]int { return [6]int{n * g.Positions(), y.cols, k, ldk, y.ld(), y.ld()} },
+		b.s.scratch, b.params[i][0].w, y.buf, bias)
 }
 
 func (conv2DPasses) backward(b *builder, i int, inputGrad bool) {
@@ -59,7 +62,7 @@ func (conv2DPasses) backward(b *builder, i int, inputGrad bool) {
 	op := s.plan.Ops[i]
 	g, dy := op.Geom, b.dOut(i)
 	k, ldk, f := g.ColWidth(), pad4(g.ColWidth()), dy.cols
-	w, bias := b.params[i][0], b.params[i][1]
+	w := b.params[i][0]
 	if op.Act != spec.ActLinear {
 		b.elementwise("grad_inplace", actOf(op), dy, js0, s.act[i], dy.buf)
 	}
@@ -67,7 +70,7 @@ func (conv2DPasses) backward(b *builder, i int, inputGrad bool) {
 		b.im2col(i)
 		b.gemm(kernels.Trans, kernels.NoTrans, epilogueNone, linear, func(n int) [6]int { return [6]int{k, f, n * g.Positions(), ldk, dy.ld(), dy.ld()} },
 			s.scratch, dy.buf, w.g, s.dummyBuffer())
-		b.biasGrad(dy, bias)
+		b.biasGrad(dy, i)
 	}
 	if !inputGrad {
 		return

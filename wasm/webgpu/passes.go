@@ -41,6 +41,7 @@ const (
 	epilogueNone    = 0
 	epilogueBiasAct = 1 // y = act(acc + b)
 	epilogueActGrad = 2 // acc ⊙ act'(E)
+	epilogueAct     = 3 // y = act(acc): a layer without a bias
 )
 
 var actCodes = map[string]int{spec.ActLinear: 0, spec.ActReLU: 1, spec.ActSigmoid: 2, spec.ActTanh: 3, spec.ActLeakyReLU: 4}

@@ -38,6 +38,7 @@ override TRANS_A: bool = false;  // A is stored K×M (op(A) = Aᵀ)
 override TRANS_B: bool = false;  // B is stored N×K (op(B) = Bᵀ)
 // EPILOGUE 0: C = acc.  1: C = act(acc), acc starting at E[col], E the bias.
 // 2: C = acc · act'(E[row, col]), E the previous layer's output y, shaped as C.
+// 3: C = act(acc), acc starting at 0 (a layer without a bias; E unread).
 override EPILOGUE: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -87,7 +88,7 @@ fn store(row: u32, col: u32, acc: vec4<f32>) {
   }
   let at = row * (p.ldc / 4u) + col / 4u;
   var v = acc;
-  if (EPILOGUE == 1u) {
+  if (EPILOGUE == 1u || EPILOGUE == 3u) {
     v = activate(v);
   } else if (EPILOGUE == 2u) {
     v = v * activateGrad(E[at]);

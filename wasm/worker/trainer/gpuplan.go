@@ -36,13 +36,13 @@ type GPUKind int
 
 // The kinds of op, with what they compute (x the input, y the output).
 const (
-	GPUDense      GPUKind = iota // y = act(x·W + b)
+	GPUDense      GPUKind = iota // y = act(x·W + b), or act(x·W) with NoBias
 	GPUActivation                // y = act(x)
 	// GPUDropout: y = x ⊙ mask. The CPU draws the masks for each batch
 	// from the layer's own rng (nn.Dropout.DrawMask), so a run on the GPU
 	// drops the units a run on the CPU would.
 	GPUDropout
-	GPUConv2D          // y = act(conv(x, K) + b), nn.Conv2D
+	GPUConv2D          // y = act(conv(x, K) + b), nn.Conv2D (no b with NoBias)
 	GPUMaxPool2D       // y = the max of each window, nn.MaxPool2D
 	GPUAvgPool2D       // y = the mean of each window, nn.AveragePooling2D
 	GPUGlobalAvgPool2D // y[c] = the mean of channel c, nn.GlobalAveragePooling2D
@@ -78,6 +78,9 @@ type GPUOp struct {
 	// Frozen layers pass gradients on but are not updated; a frozen
 	// BatchNormalization normalises with its moving statistics.
 	Frozen bool
+	// NoBias: a Dense or Conv2D without use_bias, whose only param is
+	// its kernel (its sums start at 0).
+	NoBias bool
 	// Geom is the window of a Conv2D or a pool over its input image.
 	Geom kernels.ConvGeometry
 	// Momentum and Epsilon are a BatchNormalization's.
@@ -109,12 +112,17 @@ type GPUParam struct {
 // Params are the op's params, in the order its layer's Params lists them.
 func (op GPUOp) Params() []GPUParam {
 	learn := !op.Frozen
+	kernelAndBias := func(rows, cols int) []GPUParam {
+		if op.NoBias {
+			return []GPUParam{{rows, cols, learn}}
+		}
+		return []GPUParam{{rows, cols, learn}, {1, cols, learn}}
+	}
 	switch op.Kind {
 	case GPUDense:
-		return []GPUParam{{op.In, op.Out, learn}, {1, op.Out, learn}}
+		return kernelAndBias(op.In, op.Out)
 	case GPUConv2D:
-		f := op.OutShape[2]
-		return []GPUParam{{op.Geom.ColWidth(), f, learn}, {1, f, learn}}
+		return kernelAndBias(op.Geom.ColWidth(), op.OutShape[2])
 	case GPUBatchNorm:
 		_, c := Layout(op.OutShape)
 		return []GPUParam{{1, c, learn}, {1, c, learn}, {1, c, false}, {1, c, false}}
@@ -208,7 +216,7 @@ func PlanGPU(m spec.Model) (*GPUPlan, error) {
 			case act != spec.ActLinear && act != spec.ActReLU && act != spec.ActSigmoid && act != spec.ActTanh:
 				return nil, fmt.Errorf("WebGPU runs %s activations linear, relu, leaky_relu, sigmoid and tanh; layer %d uses %s", l.Type, i+1, act)
 			}
-			op.Act, op.Alpha = act, alpha
+			op.Act, op.Alpha, op.NoBias = act, alpha, !l.HasBias()
 			if l.Type == spec.TypeDense {
 				op.Kind = GPUDense
 			} else {

@@ -198,6 +198,39 @@ func TestPlanGPUCNN(t *testing.T) {
 	}
 }
 
+// TestPlanGPUWithoutBias: a Conv2D and a Dense without use_bias run on
+// the GPU as ops whose only param is the kernel, in the order
+// nn.Sequential.Params lists the model's.
+func TestPlanGPUWithoutBias(t *testing.T) {
+	s := spec.LeNet()
+	s.Layers[2] = spec.NoBias(s.Layers[2])
+	s.Layers[5] = spec.NoBias(s.Layers[5])
+	p, err := PlanGPU(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := p.Ops[2].Params(); !p.Ops[2].NoBias || !slices.Equal(ps, []GPUParam{{150, 16, true}}) {
+		t.Errorf("conv 2 without bias: %v; want the 150×16 kernel alone", ps)
+	}
+	if ps := p.Ops[5].Params(); !p.Ops[5].NoBias || !slices.Equal(ps, []GPUParam{{400, 120, true}}) {
+		t.Errorf("dense 1 without bias: %v; want the 400×120 kernel alone", ps)
+	}
+	if p.Ops[0].NoBias || len(p.Ops[6].Params()) != 2 {
+		t.Error("layers with a bias lost it")
+	}
+	m, err := nn.Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, i := range p.Params() {
+		n += len(p.Ops[i].Params())
+	}
+	if n != len(m.Params()) {
+		t.Errorf("the plan holds %d params, the model %d", n, len(m.Params()))
+	}
+}
+
 // TestPlanGPURefuses: every spec the GPU cannot train gets a reason that
 // names what is in the way.
 func TestPlanGPURefuses(t *testing.T) {
