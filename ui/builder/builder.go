@@ -4,6 +4,7 @@ package builder
 
 import (
 	"fmt"
+	"strconv"
 	sjs "syscall/js"
 
 	"github.com/nnplay/nnplay/engine/spec"
@@ -121,6 +122,13 @@ func (c *Builder) text(i int, name string) string {
 
 func (c *Builder) setField(i int, name string, ev vugu.DOMEvent) {
 	c.m().SetField(i, name, ev.PropString("target", "value"))
+}
+
+// setCheck handles a checkbox field's click (bias), as setTrainable does
+// the Train box's: its text becomes "true" or "false".
+func (c *Builder) setCheck(i int, name string, ev vugu.DOMEvent) {
+	ev.StopPropagation()
+	c.m().SetField(i, name, strconv.FormatBool(ev.PropBool("target", "checked")))
 }
 
 // setTrainable handles the checkbox's click (the mouse's and the space

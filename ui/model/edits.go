@@ -207,7 +207,7 @@ func (e *Editor) SetField(i int, name, value string) {
 		return
 	}
 	typing := fmt.Sprintf("row %d %s", i, name)
-	if name == "activation" || name == "padding" {
+	if name == "activation" || name == "padding" || name == "bias" { // a choice, not typing
 		typing = ""
 	}
 	e.edit(typing, keystroke(*p, value)) // copies the rows: p still points at the live one

@@ -21,19 +21,24 @@ type LayerRow struct {
 	Pool, Rate, Alpha, Target, Momentum, Epsilon         string
 	// Sequences is a recurrent layer's return_sequences: "true" or "false".
 	Sequences string
+	// Bias is use_bias of a layer with a bias (Dense, Conv2D, recurrent):
+	// "true" or "false", a checkbox in the builder.
+	Bias string
 
 	// What a recurrent layer keeps that the builder does not show: its
-	// gate activation, use_bias and reset_after, carried through edits.
-	gate                string
-	useBias, resetAfter *bool
+	// gate activation and reset_after, carried through edits.
+	gate       string
+	resetAfter *bool
 }
 
 // Field is one editable setting of a layer: Name is its data-field hook,
-// Label what the user reads; Options makes it a select.
+// Label what the user reads; Options makes it a select, Check a checkbox
+// (its text "true" or "false").
 type Field struct {
 	Name    string
 	Label   string
 	Options []string
+	Check   bool
 	Wide    bool // takes more characters (target shape)
 }
 
@@ -53,6 +58,7 @@ var (
 	fieldEpsilon    = Field{Name: "epsilon", Label: "epsilon"}
 	fieldRecAct     = Field{Name: "activation", Label: "activation", Options: RecurrentActivations}
 	fieldSequences  = Field{Name: "sequences", Label: "return sequences", Options: []string{"false", "true"}}
+	fieldBias       = Field{Name: "bias", Label: "bias", Check: true}
 )
 
 // LayerTypes is the palette: every layer type the spec knows, in the
@@ -118,6 +124,9 @@ func (r LayerRow) Fields() []Field {
 	if (r.Type == spec.TypeDense || r.Type == spec.TypeConv2D) && r.Activation == spec.ActLeakyReLU {
 		f = append(f, fieldAlpha)
 	}
+	if spec.HasBiasOption(r.Type) {
+		f = append(f, fieldBias)
+	}
 	return f
 }
 
@@ -150,6 +159,8 @@ func (r *LayerRow) Text(name string) *string {
 		return &r.Epsilon
 	case "sequences":
 		return &r.Sequences
+	case "bias":
+		return &r.Bias
 	}
 	return nil
 }
@@ -182,7 +193,10 @@ func RowOf(l spec.Layer) LayerRow {
 	if spec.IsRecurrent(l.Type) {
 		r.Activation = cmp.Or(l.Activation, spec.ActTanh)
 		r.Sequences = strconv.FormatBool(l.ReturnSequences)
-		r.gate, r.useBias, r.resetAfter = l.RecurrentActivation, l.UseBias, l.ResetAfter
+		r.gate, r.resetAfter = l.RecurrentActivation, l.ResetAfter
+	}
+	if spec.HasBiasOption(l.Type) {
+		r.Bias = strconv.FormatBool(l.HasBias())
 	}
 	return r
 }
@@ -193,7 +207,7 @@ func RowOf(l spec.Layer) LayerRow {
 func (r LayerRow) Layer() (l spec.Layer, msg string) {
 	l = spec.Layer{Type: r.Type, Frozen: r.Frozen}
 	if spec.IsRecurrent(r.Type) {
-		l.RecurrentActivation, l.UseBias, l.ResetAfter = r.gate, r.useBias, r.resetAfter
+		l.RecurrentActivation, l.ResetAfter = r.gate, r.resetAfter
 	}
 	fail := func(m string) {
 		if msg == "" {
@@ -233,6 +247,10 @@ func (r LayerRow) Layer() (l spec.Layer, msg string) {
 			l.Epsilon, err = number("epsilon", text, "0.001")
 		case "sequences":
 			l.ReturnSequences = text == "true"
+		case "bias":
+			if text == "false" {
+				l.UseBias = spec.Bool(false) // true is the default: left unset
+			}
 		}
 		if err != "" {
 			fail(err)

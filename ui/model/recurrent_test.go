@@ -10,8 +10,8 @@ import (
 )
 
 // TestRecurrentRowsRoundTrip: a recurrent layer's row shows units,
-// activation and return sequences, and gives back the same layer,
-// carrying what it does not show (gate activation, use_bias, reset_after).
+// activation, return sequences and bias, and gives back the same layer,
+// carrying what it does not show (gate activation, reset_after).
 func TestRecurrentRowsRoundTrip(t *testing.T) {
 	gru := spec.GRU(16, true)
 	gru.ResetAfter, gru.UseBias, gru.RecurrentActivation = spec.Bool(false), spec.Bool(false), spec.ActTanh
@@ -21,7 +21,8 @@ func TestRecurrentRowsRoundTrip(t *testing.T) {
 		for _, f := range r.Fields() {
 			names = append(names, f.Name+"="+*r.Text(f.Name))
 		}
-		want := []string{"units=" + r.Units, "activation=tanh", "sequences=" + map[bool]string{true: "true", false: "false"}[l.ReturnSequences]}
+		want := []string{"units=" + r.Units, "activation=tanh", "sequences=" + map[bool]string{true: "true", false: "false"}[l.ReturnSequences],
+			"bias=" + map[bool]string{true: "true", false: "false"}[l.HasBias()]}
 		if !reflect.DeepEqual(names, want) {
 			t.Errorf("%s row shows %v, want %v", l.Type, names, want)
 		}

@@ -234,3 +234,35 @@ func TestTrainableToggleAndPalettePosition(t *testing.T) {
 		t.Errorf("#non-trainable-params = %q, want 100,480 + 128 moving statistics", got)
 	}
 }
+
+// TestBiasCheckbox unticks the bias of the seed model's first Dense layer:
+// its param count drops by its 128 biases (100,480 → 100,352, as Keras
+// counts a Dense with use_bias=False), so does the total; Undo ticks it
+// again and Redo unticks it.
+func TestBiasCheckbox(t *testing.T) {
+	u, _ := openApp(t, 2*time.Minute)
+	box := row(0) + ` input[data-field="bias"]`
+	checked := func() bool {
+		var on bool
+		u.js("the bias box", fmt.Sprintf(`document.querySelector(%q).checked`, box), &on)
+		return on
+	}
+	if !checked() {
+		t.Fatal("the seed model's first Dense layer has its bias box unticked")
+	}
+	u.click(box)
+	u.WaitText(row(0)+" .layer-params", 2*time.Second, func(s string) bool { return s == "100,352" })
+	if got := u.text("#total-params"); got != "109,258" || checked() {
+		t.Errorf("without the bias: #total-params = %q (want 109,258), box ticked %v", got, checked())
+	}
+	u.click("#undo")
+	u.WaitText(row(0)+" .layer-params", 2*time.Second, func(s string) bool { return s == "100,480" })
+	if !checked() || u.text("#total-params") != "109,386" {
+		t.Errorf("after Undo: box ticked %v, #total-params %q; want ticked, 109,386", checked(), u.text("#total-params"))
+	}
+	u.click("#redo")
+	u.WaitText(row(0)+" .layer-params", 2*time.Second, func(s string) bool { return s == "100,352" })
+	if checked() {
+		t.Error("after Redo the bias box is ticked")
+	}
+}
