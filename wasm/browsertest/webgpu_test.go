@@ -417,7 +417,9 @@ const (
 // AveragePooling2D (padding same, so the edge windows average fewer
 // values), BatchNormalization, GlobalAveragePooling2D, a frozen
 // BatchNormalization (inference mode while training) and Reshapes between
-// layouts that need a copy.
+// layouts that need a copy; and a model without biases (use_bias false: a
+// Conv2D before BatchNormalization, a relu Dense), whose GEMMs start their
+// sums at 0 and train no bias.
 //
 // The small CNN with BatchNormalization trains with plain SGD at 0.002:
 // the backends add in other orders (and BatchNormalization sums in float64
@@ -465,6 +467,15 @@ func TestWebGPUMatchesCPUConvNets(t *testing.T) {
 	}
 	preset := spec.SmallCNN()
 	preset.Epochs, preset.BatchSize = 1, 32
+	// Without biases (use_bias false): a convolution before
+	// BatchNormalization, Keras' pattern, and a relu Dense layer.
+	noBias := spec.LeNet()
+	noBias.Epochs = 1
+	noBias.Optimizer = spec.Optimizer{Name: spec.OptSGD, LearningRate: 0.01}
+	noBias.Layers = []spec.Layer{
+		spec.NoBias(spec.Conv2D(6, 3, spec.ActLinear)), spec.BatchNormalization(), {Type: spec.TypeReLU}, spec.MaxPool2D(2),
+		{Type: spec.TypeFlatten}, spec.NoBias(spec.Dense(32, spec.ActReLU)), spec.Dense(10, spec.ActSoftmax),
+	}
 	for _, run := range []struct {
 		name      string
 		m         spec.Model
@@ -472,6 +483,7 @@ func TestWebGPUMatchesCPUConvNets(t *testing.T) {
 	}{
 		{"LeNet", lenet, convWeightTol}, {"small CNN with BatchNormalization", small, bnWeightTol},
 		{"strided", strided, convWeightTol}, {"small-CNN preset", preset, adamWeightTol},
+		{"without biases", noBias, convWeightTol},
 	} {
 		cpuLoss, cpuW, _ := stepRunModel(c, run.m, protocol.BackendGo, convBatches)
 		start := time.Now()
