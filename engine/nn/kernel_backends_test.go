@@ -15,7 +15,8 @@ import (
 // TestKernelBackendsTrainAlike trains models that run every layer kernel
 // (bias, leaky ReLU, σ, tanh, softmax, dropout, max and average pooling
 // with channel counts off the 4-lane width, overlapping and padded
-// windows) with every optimizer, three batches on plain Go and three on
+// windows; a Conv2D and a Dense with a bias and one of each without) with
+// every optimizer, three batches on plain Go and three on
 // the fastest backend here (the SIMD module under nodeexec, gonum's GEMM
 // natively), and wants the same losses and weights to the bit.
 func TestKernelBackendsTrainAlike(t *testing.T) {
@@ -37,11 +38,11 @@ func TestKernelBackendsTrainAlike(t *testing.T) {
 			spec.Conv2D(5, 3, spec.ActLeakyReLU),
 			pool(spec.TypeMaxPool2D, 3, 2, spec.PaddingSame),
 			{Type: spec.TypeDropout, Rate: 0.3},
-			spec.Conv2D(6, 2, spec.ActTanh),
+			spec.NoBias(spec.Conv2D(6, 2, spec.ActTanh)),
 			pool(spec.TypeMaxPool2D, 2, 2, ""),
 			pool(spec.TypeAveragePooling2D, 2, 1, spec.PaddingSame),
 			{Type: spec.TypeFlatten},
-			spec.Dense(12, spec.ActSigmoid),
+			spec.NoBias(spec.Dense(12, spec.ActSigmoid)),
 			{Type: spec.TypeLeakyReLU, Alpha: 0.1},
 			spec.Dense(10, ""),
 			{Type: spec.TypeSoftmax},
