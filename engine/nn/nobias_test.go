@@ -115,3 +115,30 @@ func TestBuildWithoutBias(t *testing.T) {
 		}
 	}
 }
+
+// TestReplaceHeadWithoutBias: fine-tuning a model whose Conv2D and Dense
+// layers have no bias copies their kernels (the params line up), keeps
+// use_bias in the spec, and the new head has a bias, as Keras' default.
+func TestReplaceHeadWithoutBias(t *testing.T) {
+	s := fineTuneSpec()
+	s.Layers[2] = spec.NoBias(s.Layers[2])
+	s.Layers[5] = spec.NoBias(s.Layers[5])
+	m, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft, err := ReplaceHead(m, 3, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ft.Spec()
+	if got.Layers[2].HasBias() || got.Layers[5].HasBias() || !got.Layers[6].HasBias() {
+		t.Errorf("fine-tuned layers %+v", got.Layers)
+	}
+	for _, i := range []int{2, 5} {
+		a, b := ft.layers[i].Params(), m.layers[i].Params()
+		if len(a) != 1 || !sameBits([][]float32{floats(a[0].Value)}, [][]float32{floats(b[0].Value)}) {
+			t.Errorf("layer %d: %d params, or its kernel not copied", i+1, len(a))
+		}
+	}
+}
