@@ -35,7 +35,9 @@ type Model struct {
 }
 
 // Layer is one layer's type and config. Only the fields its type uses may be
-// set; Validate rejects the others' rules, not their presence.
+// set; Validate rejects the others' rules, not their presence (except
+// use_bias false on a type without a bias, which would silently do
+// nothing).
 type Layer struct {
 	Type string `json:"type"`
 	// Dense
