@@ -34,8 +34,12 @@ func TestHashRoundTrips(t *testing.T) {
 		{Type: spec.TypeDropout, Rate: 0.25}, spec.Dense(3, "softmax"), {Type: spec.TypeLeakyReLU, Alpha: 0.2},
 		{Type: spec.TypeLeakyReLU}, {Type: spec.TypeSigmoid}, {Type: spec.TypeTanh},
 	}
+	// A Dense layer without a bias (the row's bias checkbox unticked).
+	noBias := DefaultConfig()
+	noBias.Hidden = Dense([]int{4, 2}, []string{"tanh", "tanh"})
+	noBias.Hidden[1].UseBias = spec.Bool(false)
 
-	for _, c := range []Config{DefaultConfig(), spiral, none, mixed} {
+	for _, c := range []Config{DefaultConfig(), spiral, none, mixed, noBias} {
 		h := c.Hash()
 		got, problems := ParseHash(h)
 		if len(problems) > 0 {
@@ -119,6 +123,7 @@ func TestHashBadValuesGiveDefaultsAndSayWhy(t *testing.T) {
 		}},
 		{"#activation=swish", `activation=swish: "swish" is not an activation`, func(c Config) bool { return c.Hidden[0].Activation == "tanh" }},
 		{"#layers=8:swish", `layers=8:swish: "8:swish": "swish" is not an activation`, func(c Config) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
+		{"#layers=8:relu:nobiases", `layers=8:relu:nobiases: "8:relu:nobiases": "nobiases" is not a Dense setting`, func(c Config) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
 		{"#layers=dropout:1", `layers=dropout:1: "dropout:1": the rate must be from 0 to below 1; using 4,2`, func(c Config) bool { return len(c.Hidden) == 2 }},
 		{"#layers=conv", `layers=conv: "conv" is not a layer`, func(c Config) bool { return len(c.Hidden) == 2 }},
 		{"#layers=relu:2", `layers=relu:2: "relu:2": relu takes no setting`, func(c Config) bool { return len(c.Hidden) == 2 }},

@@ -75,11 +75,16 @@ func Dense(units []int, acts []string) []spec.Layer {
 	return h
 }
 
-// layerToken is a hidden layer's hash form.
+// layerToken is a hidden layer's hash form: units:activation for a Dense
+// layer (units:activation:nobias without its bias), dropout:rate, bn or
+// bn:momentum:epsilon, or an activation layer's name.
 func layerToken(l spec.Layer) string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	switch l.Type {
 	case spec.TypeDense:
+		if !l.HasBias() {
+			return strconv.Itoa(l.Units) + ":" + l.Activation + ":nobias"
+		}
 		return strconv.Itoa(l.Units) + ":" + l.Activation
 	case spec.TypeDropout:
 		return "dropout:" + f(l.Rate)
@@ -107,7 +112,7 @@ func layersHash(hidden []spec.Layer) (layers, activation string) {
 	old := true
 	var units, acts []string
 	for _, l := range hidden {
-		if l.Type != spec.TypeDense {
+		if l.Type != spec.TypeDense || !l.HasBias() {
 			old = false
 			break
 		}
@@ -146,6 +151,13 @@ func parseLayerToken(tok string) (l spec.Layer, plain bool, msg string) {
 		}
 		if !hasArg {
 			return l, true, ""
+		}
+		arg, bias, hasBias := strings.Cut(arg, ":")
+		if hasBias {
+			if bias != "nobias" {
+				return l, false, fmt.Sprintf("%q: %q is not a Dense setting (units:activation or units:activation:nobias)", clip(tok), clip(bias))
+			}
+			l.UseBias = spec.Bool(false)
 		}
 		if !slices.Contains(model.Activations, arg) {
 			return l, false, fmt.Sprintf("%q: %q is not an activation (use %s)", clip(tok), clip(arg), strings.Join(model.Activations, ", "))
