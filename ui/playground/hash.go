@@ -121,7 +121,21 @@ func ParseHash(hash string) (c Config, problems []string) {
 			c.Seed = s
 		}
 	}
+	// Layers that parse but make no valid model (a BatchNormalization's
+	// momentum of 1, say) give way to the default's, as a bad setting does.
+	if c.FeaturesProblem() == "" {
+		if err := c.Build().Spec.Validate(); err != nil {
+			c.Hidden = DefaultConfig().Hidden
+			p.fail("layers", err.Error(), mustLayersHash(c.Hidden))
+		}
+	}
 	return c, append(problems, p.problems...)
+}
+
+// mustLayersHash is the layers setting of hidden.
+func mustLayersHash(hidden []spec.Layer) string {
+	h, _ := layersHash(hidden)
+	return h
 }
 
 // hashKeys are the settings a hash may hold.

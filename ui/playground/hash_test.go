@@ -123,6 +123,7 @@ func TestHashBadValuesGiveDefaultsAndSayWhy(t *testing.T) {
 		}},
 		{"#activation=swish", `activation=swish: "swish" is not an activation`, func(c Config) bool { return c.Hidden[0].Activation == "tanh" }},
 		{"#layers=8:swish", `layers=8:swish: "8:swish": "swish" is not an activation`, func(c Config) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
+		{"#layers=1,relu,bn:1:0", `layers=1,relu,bn:1:0: layer 3 (BatchNormalization): momentum must be at least 0 and below 1, got 1; using 4,2`, func(c Config) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
 		{"#layers=8:relu:nobiases", `layers=8:relu:nobiases: "8:relu:nobiases": "nobiases" is not a Dense setting`, func(c Config) bool { return reflect.DeepEqual(c.Hidden, def.Hidden) }},
 		{"#layers=dropout:1", `layers=dropout:1: "dropout:1": the rate must be from 0 to below 1; using 4,2`, func(c Config) bool { return len(c.Hidden) == 2 }},
 		{"#layers=conv", `layers=conv: "conv" is not a layer`, func(c Config) bool { return len(c.Hidden) == 2 }},
