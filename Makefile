@@ -224,6 +224,9 @@ FUZZ_TARGETS += ./engine/torch:FuzzImportWeights:50000
 FUZZ_TARGETS += ./engine/runs:FuzzDecode:250000
 FUZZ_TARGETS += ./engine/runs:FuzzDecodeApart:100000
 FUZZ_TARGETS += ./engine/challenge:FuzzDecode:150000
+FUZZ_TARGETS += ./ui/playground:FuzzParseHash:150000
+FUZZ_TARGETS += ./ui/route:FuzzParse:200000
+FUZZ_TARGETS += ./ui/data:FuzzDecodeSaved:100000
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
