@@ -96,57 +96,48 @@ var events = map[string]func() Event{
 // DecodeRequest parses a page → worker message. The result is a value
 // (Build, not *Build), ready for a type switch.
 func DecodeRequest(s string) (Request, error) {
-	typ, p, err := parseRequest(s)
+	m, err := decode(s, parseRequest)
 	if err != nil {
 		return nil, err
 	}
-	if err := check(p); err != nil {
-		return nil, fmt.Errorf("protocol: %s: %w", typ, err)
-	}
-	return deref(p).(Request), nil
-}
-
-// parseRequest parses a request's JSON into a new value of its type (a
-// pointer), unchecked.
-func parseRequest(s string) (string, Message, error) {
-	typ, data, err := split(s)
-	if err != nil {
-		return "", nil, err
-	}
-	mk, ok := requests[typ]
-	if !ok {
-		return "", nil, fmt.Errorf("protocol: unknown request type %q", typ)
-	}
-	p := mk()
-	if err := decodeData(typ, data, p); err != nil {
-		return "", nil, err
-	}
-	return typ, p, nil
+	return m.(Request), nil
 }
 
 // DecodeEvent parses a worker → page message. The result is a value
 // (Progress, not *Progress), ready for a type switch.
 func DecodeEvent(s string) (Event, error) {
-	typ, p, err := parseEvent(s)
+	m, err := decode(s, parseEvent)
+	if err != nil {
+		return nil, err
+	}
+	return m.(Event), nil
+}
+
+// decode parses s with parse and checks the message.
+func decode(s string, parse func(string) (string, Message, error)) (Message, error) {
+	typ, p, err := parse(s)
 	if err != nil {
 		return nil, err
 	}
 	if err := check(p); err != nil {
 		return nil, fmt.Errorf("protocol: %s: %w", typ, err)
 	}
-	return deref(p).(Event), nil
+	return deref(p), nil
 }
 
-// parseEvent parses an event's JSON into a new value of its type (a
-// pointer), unchecked.
-func parseEvent(s string) (string, Message, error) {
+// parseRequest and parseEvent parse a message's JSON into a new value of
+// its type (a pointer), unchecked.
+func parseRequest(s string) (string, Message, error) { return parseAs(s, "request", requests) }
+func parseEvent(s string) (string, Message, error)   { return parseAs(s, "event", events) }
+
+func parseAs[M Message](s, kind string, types map[string]func() M) (string, Message, error) {
 	typ, data, err := split(s)
 	if err != nil {
 		return "", nil, err
 	}
-	mk, ok := events[typ]
+	mk, ok := types[typ]
 	if !ok {
-		return "", nil, fmt.Errorf("protocol: unknown event type %q", typ)
+		return "", nil, fmt.Errorf("protocol: unknown %s type %q", kind, typ)
 	}
 	p := mk()
 	if err := decodeData(typ, data, p); err != nil {
