@@ -427,6 +427,28 @@ func (t *Trainer) leaveSnapshot() {
 	t.ex.viewed++
 }
 
+// withLiveWeights runs f with m's live weights in it while m has a
+// snapshot on view, and the snapshot's weights back afterwards: a model
+// made from m (a new head) starts from the live weights, as training
+// does, and the view stays if that model is refused.
+func (t *Trainer) withLiveWeights(m *nn.Sequential, f func() error) error {
+	if t.ex.live == nil || m != t.ex.liveModel {
+		return f()
+	}
+	params := m.Params()
+	viewed := make([][]float32, len(params))
+	for i, q := range params {
+		viewed[i] = slices.Clone(q.Value.Float32s())
+		copy(q.Value.Float32s(), t.ex.live[i])
+	}
+	defer func() {
+		for i, q := range params {
+			copy(q.Value.Float32s(), viewed[i])
+		}
+	}()
+	return f()
+}
+
 // leaveSnapshotFor goes back to the live weights before a request that
 // trains or replaces the model.
 func (t *Trainer) leaveSnapshotFor(r protocol.Request) {

@@ -38,56 +38,59 @@ type stashed struct {
 	epochsDone int
 }
 
-// replaceHead gives the model a new head for r.Classes and freezes the
-// layers r.Freeze lists (see protocol.ReplaceHead). The model before is
-// not changed; on any error it stays the worker's.
-func (t *Trainer) replaceHead(r protocol.ReplaceHead) error {
+// replaceHead makes the worker's own model with a new head for r.Classes
+// and the layers r.Freeze lists frozen (see protocol.ReplaceHead), from
+// its live weights. The model before is not changed.
+func (t *Trainer) replaceHead(r protocol.ReplaceHead) (*replacement, error) {
 	if err := t.haveMNISTModel("replace the head"); err != nil {
-		return err
+		return nil, err
 	}
-	layers := len(t.model.Layers())
+	own, model := t.own()
+	layers := len(model.Layers())
 	for _, i := range r.Freeze {
 		if i >= layers-1 {
-			return fmt.Errorf("replace the head: layer %d cannot be frozen; the new model's layers before its head are 0 to %d", i, layers-2)
+			return nil, fmt.Errorf("replace the head: layer %d cannot be frozen; the new model's layers before its head are 0 to %d", i, layers-2)
 		}
 	}
-	tuned, err := nn.ReplaceHead(t.model, len(r.Classes), r.Seed)
+	var tuned *nn.Sequential
+	err := t.withLiveWeights(model, func() (err error) {
+		tuned, err = nn.ReplaceHead(model, len(r.Classes), r.Seed)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("replace the head: %v", err)
+		return nil, fmt.Errorf("replace the head: %v", err)
 	}
 	for _, i := range r.Freeze {
 		if err := tuned.SetTrainable(i, false); err != nil {
-			return fmt.Errorf("replace the head: %v", err)
+			return nil, fmt.Errorf("replace the head: %v", err)
 		}
 	}
 	tuned.SetClasses(r.Classes)
 	s := tuned.Spec()
-	s.BatchSize = t.spec.BatchSize
+	s.BatchSize = own.BatchSize
 	if err := s.Validate(); err != nil {
-		return fmt.Errorf("replace the head: %v", err)
+		return nil, fmt.Errorf("replace the head: %v", err)
 	}
 	infos, err := s.Infer()
 	if err != nil {
-		return fmt.Errorf("replace the head: %v", err)
+		return nil, fmt.Errorf("replace the head: %v", err)
 	}
 	if t.train == nil {
 		if err := t.loadData(t.dataBase); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	sub, err := t.test.Subset(r.Classes)
 	if err != nil {
-		return fmt.Errorf("replace the head: %v", err)
+		return nil, fmt.Errorf("replace the head: %v", err)
 	}
 	x, y := sub.Tensors()
 	ev, err := tuned.Evaluate(t.inputs(x), t.targets(y))
 	if err != nil {
-		return fmt.Errorf("replace the head: %v", err)
+		return nil, fmt.Errorf("replace the head: %v", err)
 	}
-	t.post(protocol.HeadReplaced{ID: r.ID, Spec: s, Accuracy: ev.Accuracy})
-	t.play = nil
-	t.install(s, tuned, infos)
-	return nil
+	return &replacement{spec: s, model: tuned, infos: infos,
+		news: []protocol.Event{protocol.HeadReplaced{ID: r.ID, Spec: s, Accuracy: ev.Accuracy}}}, nil
 }
 
 // trainGoal starts a run towards r's goal (see protocol.TrainGoal).
@@ -242,8 +245,8 @@ func (t *Trainer) dropGoal() {
 }
 
 // goalRequest lets a goal follow the requests that affect it, before they
-// are handled: a resumed run's clock restarts, a stop ends it, and a
-// request that replaces the model abandons it.
+// are handled: a resumed run's clock restarts and a stop ends it. (A new
+// model abandons it: replace.)
 func (t *Trainer) goalRequest(r protocol.Request) {
 	g := t.goal
 	if g == nil {
@@ -255,13 +258,6 @@ func (t *Trainer) goalRequest(r protocol.Request) {
 	case protocol.Stop:
 		if t.state == protocol.StateRunning || t.state == protocol.StatePaused {
 			t.finishGoal(goalStopped)
-		}
-	case protocol.Build, protocol.Reset, protocol.LoadModel, protocol.ImportTFJS,
-		protocol.ReplaceHead, protocol.PlaygroundBuild:
-		t.dropGoal()
-		if t.state == protocol.StateRunning || t.state == protocol.StatePaused {
-			// If the request fails, the model put back is not trained on.
-			t.setState(protocol.StateStopped)
 		}
 	}
 }

@@ -40,25 +40,22 @@ func (t *Trainer) exportFramework(r protocol.ExportModel, p share.Payload) error
 
 // importWeights answers load_model with Weights: the model, its spec and
 // training kept, with the weights in r.Weights (torch.ImportWeights: every
-// name and shape must match; the first that does not is named). Weights
-// that do not fit are refused before anything changes (a run towards a
-// goal, a snapshot on view, the model); weights that do are opened as a
-// model file would be.
-func (t *Trainer) importWeights(r protocol.LoadModel) error {
+// name and shape must match; the first that does not is named), made as
+// a model file's would be.
+func (t *Trainer) importWeights(r protocol.LoadModel) (*replacement, error) {
 	p, err := t.payload()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q, err := torch.ImportWeights(p, r.Weights)
 	if err != nil {
-		return importError(r.Name, err)
+		return nil, importError(r.Name, err)
 	}
-	t.goalRequest(r)
-	t.leaveSnapshotFor(r)
-	if err := t.openPayload(r.ID, q, "the imported weights"); err != nil {
-		return importError(r.Name, err)
+	next, err := t.openPayload(r.ID, q, "the imported weights")
+	if err != nil {
+		return nil, importError(r.Name, err)
 	}
-	return nil
+	return next, nil
 }
 
 // importError is the banner's message for weights in the file name that

@@ -333,15 +333,21 @@ func (t *Trainer) gpuFail(why string) {
 
 // gpuBefore keeps the Go model and the device consistent around a
 // request: requests that only read the model get it synced; those that
-// may change it (a build, a load, a backend switch…) also close the
-// session, so the next batch uploads afresh. Training requests leave the
-// session alone.
+// may change it (a backend switch, new data…) also close the session, so
+// the next batch uploads afresh. Training requests leave the session
+// alone. A request for a new model gets the weights synced (a new head
+// starts from them); the session closes when the new model is accepted
+// (replace), so a refused one leaves training on the device.
 func (t *Trainer) gpuBefore(r protocol.Request) {
 	if t.gpu.session == nil {
 		return
 	}
 	if b, ok := r.(protocol.BackendRequest); ok && b.Name == "" {
 		return // a question (or a test's fault): the session stays
+	}
+	if replacesModel(r) {
+		t.gpuSync() // replace closes the session if the new model is accepted
+		return
 	}
 	switch r.(type) {
 	case protocol.Start, protocol.Resume, protocol.Step, protocol.Set, protocol.StatsRequest:

@@ -34,11 +34,11 @@ func (t *Trainer) exportTFJS(r protocol.ExportTFJS) error {
 // importTFJS opens a TF.js Layers model as load_model opens a model file.
 // A model nnplay cannot read (a layer it does not have, weights that do
 // not fit) is an error naming it, and the current model stays.
-func (t *Trainer) importTFJS(r protocol.ImportTFJS) error {
+func (t *Trainer) importTFJS(r protocol.ImportTFJS) (*replacement, error) {
 	p, err := tfjs.Import(r.ModelJSON, r.Files)
 	if err != nil {
 		//lint:ignore ST1005 the page shows this message to the user as it is
-		return fmt.Errorf("this TensorFlow.js model cannot be opened: %v. The page keeps its own model.", err)
+		return nil, fmt.Errorf("this TensorFlow.js model cannot be opened: %v. The page keeps its own model.", err)
 	}
 	return t.openPayload(r.ID, p, "the TensorFlow.js model")
 }

@@ -21,9 +21,9 @@ import (
 // what happens to its own model. The files for other frameworks (the
 // PyTorch project, ONNX, imported weights) are in frameworks.go.
 
-// loadModel replaces the model with the link's or file's. Anything that
-// cannot be opened is an error and leaves the current model as it was.
-func (t *Trainer) loadModel(r protocol.LoadModel) error {
+// loadModel makes the link's or file's model. Anything that cannot be
+// opened is an error.
+func (t *Trainer) loadModel(r protocol.LoadModel) (*replacement, error) {
 	var (
 		p    share.Payload
 		err  error
@@ -36,25 +36,25 @@ func (t *Trainer) loadModel(r protocol.LoadModel) error {
 		p, err = modelio.DecodeFile(r.File)
 	}
 	if err != nil {
-		return err // the codec's messages say what is wrong and where
+		return nil, err // the codec's messages say what is wrong and where
 	}
 	return t.openPayload(r.ID, p, what)
 }
 
-// openPayload makes p's model the worker's, answering ModelLoaded with id;
-// what names where p came from in messages. A model that cannot be built
-// is an error and leaves the current model as it was.
-func (t *Trainer) openPayload(id int, p share.Payload, what string) error {
+// openPayload makes p's model, announced by ModelLoaded with id; what
+// names where p came from in messages. A model that cannot be built is an
+// error.
+func (t *Trainer) openPayload(id int, p share.Payload, what string) (*replacement, error) {
 	if p.Spec.Dataset != spec.DatasetMNIST && !spec.IsDescribed(p.Spec.Dataset) {
-		return fmt.Errorf("%s holds a model for %q; this page opens mnist models and models of described data sets", what, p.Spec.Dataset)
+		return nil, fmt.Errorf("%s holds a model for %q; this page opens mnist models and models of described data sets", what, p.Spec.Dataset)
 	}
 	model, err := modelio.FromPayload(p)
 	if err != nil {
-		return fmt.Errorf("%s cannot be opened: %v", what, err)
+		return nil, fmt.Errorf("%s cannot be opened: %v", what, err)
 	}
 	infos, err := p.Spec.Infer()
 	if err != nil {
-		return fmt.Errorf("%s cannot be opened: %v", what, err)
+		return nil, fmt.Errorf("%s cannot be opened: %v", what, err)
 	}
 	loaded := protocol.ModelLoaded{ID: id, Spec: p.Spec, Epochs: p.Epochs, Steps: p.Steps, Weights: len(p.Weights) > 0}
 	if loaded.Weights {
@@ -69,11 +69,8 @@ func (t *Trainer) openPayload(id int, p share.Payload, what string) error {
 			loaded.Precision = p.Weights[0].Precision.String()
 		}
 	}
-	t.post(loaded)
-	t.play = nil
-	t.install(p.Spec, model, infos)
-	t.pos.global, t.epochsDone = p.Steps, p.Epochs
-	return nil
+	return &replacement{spec: p.Spec, model: model, infos: infos, news: []protocol.Event{loaded},
+		epochs: p.Epochs, steps: p.Steps}, nil
 }
 
 // exportModel encodes the model as asked and, with Evaluate, measures the

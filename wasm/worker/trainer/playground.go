@@ -30,20 +30,20 @@ type playground struct {
 	paced           int
 }
 
-// playgroundBuild makes a toy data set and a model for it, and switches
-// the worker to the playground.
-func (t *Trainer) playgroundBuild(r protocol.PlaygroundBuild) error {
+// playgroundBuild makes a toy data set and a model for it, to switch the
+// worker to the playground.
+func (t *Trainer) playgroundBuild(r protocol.PlaygroundBuild) (*replacement, error) {
 	train, test, err := data.Toy(r.Dataset, data.ToyOptions{N: r.Points, Noise: r.Noise, Classes: r.Classes, TrainFraction: r.TrainFraction, Seed: r.Seed})
 	if err != nil {
-		return fmt.Errorf("playground_build: %v", err)
+		return nil, fmt.Errorf("playground_build: %v", err)
 	}
 	ftrain, err := data.ExpandFeatures(train, r.Features)
 	if err != nil {
-		return fmt.Errorf("playground_build: %v", err)
+		return nil, fmt.Errorf("playground_build: %v", err)
 	}
 	ftest, err := data.ExpandFeatures(test, r.Features)
 	if err != nil {
-		return fmt.Errorf("playground_build: %v", err)
+		return nil, fmt.Errorf("playground_build: %v", err)
 	}
 	p := &playground{
 		features: append([]string(nil), r.Features...), classes: r.Classes,
@@ -55,32 +55,25 @@ func (t *Trainer) playgroundBuild(r protocol.PlaygroundBuild) error {
 	m := r.Spec
 	m.Input = []int{len(r.Features)}
 	m.Dataset = r.Dataset
-	// Build the model before switching, so a bad spec leaves the worker
-	// as it was.
 	m, model, infos, err := playgroundModel(m, r.Classes)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t.play = p
-	t.post(protocol.PlaygroundData{
+	points := protocol.PlaygroundData{
 		Dataset: r.Dataset, Classes: r.Classes, Features: p.features,
 		Train: train.X, TrainLabels: train.Labels, Test: test.X, TestLabels: test.Labels,
-	})
-	t.install(m, model, infos)
-	t.resetPace()
-	return nil
+	}
+	return &replacement{spec: m, model: model, infos: infos, play: p, news: []protocol.Event{points}}, nil
 }
 
-// resetPlayground rebuilds the playground's model from its spec (fresh
-// weights from the seed) on the same data.
-func (t *Trainer) resetPlayground() error {
+// resetPlayground makes the playground's model afresh from its spec
+// (fresh weights from the seed), on the same data.
+func (t *Trainer) resetPlayground() (*replacement, error) {
 	m, model, infos, err := playgroundModel(t.spec, t.play.classes)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t.install(m, model, infos)
-	t.resetPace()
-	return nil
+	return &replacement{spec: m, model: model, infos: infos, play: t.play}, nil
 }
 
 // playgroundModel builds m (with defaults filled in) and checks that it

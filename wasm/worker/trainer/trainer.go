@@ -188,10 +188,17 @@ func (t *Trainer) safely(what string, f func()) {
 }
 
 func (t *Trainer) do(r protocol.Request) error {
-	if l, ok := r.(protocol.LoadModel); ok && len(l.Weights) > 0 {
-		return t.importWeights(l) // checked before anything changes
+	// A new model is made and checked before anything changes (replace.go):
+	// one that is refused leaves the run as it was.
+	if replacesModel(r) {
+		next, err := t.newModel(r)
+		if err != nil {
+			return err
+		}
+		t.replace(next)
+		return nil
 	}
-	t.goalRequest(r)      // a run towards a goal follows stops and new models
+	t.goalRequest(r)      // a run towards a goal follows starts and stops
 	t.leaveSnapshotFor(r) // training or a new model starts from the live weights
 	switch r := r.(type) {
 	case protocol.LoadData:
@@ -201,16 +208,6 @@ func (t *Trainer) do(r protocol.Request) error {
 		}
 		t.dataBase = r.Base
 		return t.loadData(r.Base)
-	case protocol.Build:
-		return t.build(r.Spec)
-	case protocol.Reset:
-		if t.model == nil {
-			return fmt.Errorf("reset: no model has been built yet")
-		}
-		if t.play != nil {
-			return t.resetPlayground()
-		}
-		return t.build(t.spec)
 	case protocol.Start, protocol.Resume:
 		return t.start(keepTraining)
 	case protocol.Step:
@@ -243,22 +240,14 @@ func (t *Trainer) do(r protocol.Request) error {
 		return t.gradCheck(r)
 	case protocol.StatsRequest:
 		return t.postStats(r.ID)
-	case protocol.PlaygroundBuild:
-		return t.playgroundBuild(r)
 	case protocol.PlaygroundFrameRequest:
 		return t.frame(r)
 	case protocol.BackendRequest:
 		return t.backend(r)
-	case protocol.LoadModel:
-		return t.loadModel(r)
 	case protocol.ExportModel:
 		return t.exportModel(r)
 	case protocol.ExportTFJS:
 		return t.exportTFJS(r)
-	case protocol.ImportTFJS:
-		return t.importTFJS(r)
-	case protocol.ReplaceHead:
-		return t.replaceHead(r)
 	case protocol.TrainGoal:
 		return t.trainGoal(r)
 	case protocol.TuneExamples:
@@ -278,34 +267,45 @@ func (t *Trainer) do(r protocol.Request) error {
 	return fmt.Errorf("the worker does not handle %q requests", r.Type())
 }
 
-// build replaces the model with one built from m and rewinds training.
-func (t *Trainer) build(m spec.Model) error {
+// build makes the model m describes (a replacement: nothing changes yet).
+func (t *Trainer) build(m spec.Model) (*replacement, error) {
 	m = m.Defaults()
 	switch {
 	case spec.IsDescribed(m.Dataset):
 		if t.user == nil || t.user.dataset != m.Dataset {
-			return fmt.Errorf("build: the spec is for the data set %q; load it first (load_dataset)", m.Dataset)
+			return nil, fmt.Errorf("build: the spec is for the data set %q; load it first (load_dataset)", m.Dataset)
 		}
 		if m.Data == nil { // the loaded data set's own description
 			m.Data = t.user.parts.Data.Clone()
 		}
 		if !reflect.DeepEqual(*m.Data, t.user.parts.Data) {
-			return fmt.Errorf("build: the spec was made for another reading of %q (its shape, classes or scaling differ from the data set loaded now); take the data description from dataset_ready", m.Dataset)
+			return nil, fmt.Errorf("build: the spec was made for another reading of %q (its shape, classes or scaling differ from the data set loaded now); take the data description from dataset_ready", m.Dataset)
 		}
 	case m.Dataset != spec.DatasetMNIST:
-		return fmt.Errorf("build: the worker trains on mnist or a loaded data set; the spec asks for %q", m.Dataset)
+		return nil, fmt.Errorf("build: the worker trains on mnist or a loaded data set; the spec asks for %q", m.Dataset)
 	}
 	model, err := nn.Build(m)
 	if err != nil {
-		return fmt.Errorf("build: %v", err)
+		return nil, fmt.Errorf("build: %v", err)
 	}
 	infos, err := m.Infer()
 	if err != nil {
-		return fmt.Errorf("build: %v", err)
+		return nil, fmt.Errorf("build: %v", err)
 	}
-	t.play = nil
-	t.install(m, model, infos)
-	return nil
+	return &replacement{spec: m, model: model, infos: infos}, nil
+}
+
+// reset makes a fresh copy of the worker's own model: the same spec, the
+// weights its seed gives.
+func (t *Trainer) reset() (*replacement, error) {
+	if t.model == nil {
+		return nil, fmt.Errorf("reset: no model has been built yet")
+	}
+	if t.play != nil {
+		return t.resetPlayground()
+	}
+	m, _ := t.own()
+	return t.build(m)
 }
 
 // install makes model (built from m) the worker's model, rewinds training
