@@ -375,8 +375,8 @@ func TestAutosaveKeepsAndRestores(t *testing.T) {
 	r, rsent := newTestPlace(t, &fakeBrowser{stored: b.autosave})
 	r.Start("")
 	r.S.Handle(protocol.Ready{})
-	types(rsent)
-	r.S.Handle(protocol.Error{Message: "its checksum does not match"})
+	restore := last(t, rsent).(protocol.LoadModel)
+	r.S.Handle(protocol.Error{Message: "its checksum does not match", Request: restore.Type(), ID: restore.ID})
 	r.S.Handle(protocol.DataReady{Train: 60000, Test: 10000})
 	if got := types(rsent); !reflect.DeepEqual(got, []string{"build"}) {
 		t.Errorf("after a refused restore the page sent %v; want [build]", got)
@@ -428,5 +428,58 @@ func TestLinkFollowsTheModel(t *testing.T) {
 	s.Upload("empty.nnplay", nil)
 	if len(*sent) != 0 || !strings.Contains(p.S.ErrorText(), "empty.nnplay is empty") {
 		t.Errorf("an empty file sent %v; banner %q", types(sent), p.S.ErrorText())
+	}
+}
+
+// A model file opened while training runs: the page sends the load and
+// nothing else (no stop, no pause), and keeps the run on screen until the
+// worker answers. An error of the run's own meanwhile is not the answer;
+// the refusal shows in the banner and the run goes on (progress, charts,
+// the Pause button); an accepted model then clears the run as before.
+func TestRefusedFileKeepsTheRun(t *testing.T) {
+	p, _, sent := readyPlace(t)
+	S := p.S
+	S.Train()
+	types(sent)
+	S.Handle(protocol.State{State: protocol.StateRunning})
+	for b := 1; b <= 5; b++ {
+		S.Handle(protocol.Progress{Epoch: 1, Epochs: 5, Batch: b, Batches: 100, GlobalBatch: b, Loss: 1, State: protocol.StateRunning})
+	}
+	charted := len(S.Charts.Loss)
+
+	p.Share.Upload("damaged.nnplay", []byte("nnplay model\nnot really"))
+	load, ok := last(t, sent).(protocol.LoadModel)
+	if !ok || !S.ModelLoading {
+		t.Fatalf("an upload sent %T (loading %v); want a load_model", load, S.ModelLoading)
+	}
+	S.Handle(protocol.Error{Message: "a training error, not the load's"})
+	if !S.ModelLoading {
+		t.Errorf("an error without the load's id was taken for the load's refusal")
+	}
+	S.Handle(protocol.Progress{Epoch: 1, Epochs: 5, Batch: 6, Batches: 100, GlobalBatch: 6, Loss: 1, State: protocol.StateRunning})
+	S.Handle(protocol.Error{Message: "the model file is damaged: its checksum does not match", Request: load.Type(), ID: load.ID})
+	if S.ModelLoading || !strings.Contains(S.ErrorText(), "checksum does not match") {
+		t.Errorf("after the refusal: loading %v, banner %q", S.ModelLoading, S.ErrorText())
+	}
+	S.Handle(protocol.Progress{Epoch: 1, Epochs: 5, Batch: 7, Batches: 100, GlobalBatch: 7, Loss: 1, State: protocol.StateRunning})
+	if got := types(sent); len(got) != 0 {
+		t.Errorf("around the refused load the page sent %v; want nothing", got)
+	}
+	if S.Training != protocol.StateRunning || S.PauseLabel() != "Pause" || S.Progress.GlobalBatch != 7 || len(S.Charts.Loss) <= charted {
+		t.Errorf("after a refused load: training %q, button %q, batch %d, %d loss points (had %d); want the run going on",
+			S.Training, S.PauseLabel(), S.Progress.GlobalBatch, len(S.Charts.Loss), charted)
+	}
+	if p.Share.OpenedText() != "" {
+		t.Errorf("a refused file says %q", p.Share.OpenedText())
+	}
+
+	m := model.PresetModel(model.PresetSoftmax)
+	p.Share.Upload("good.nnplay", []byte("nnplay model\n…"))
+	good := last(t, sent).(protocol.LoadModel)
+	S.Handle(protocol.State{State: protocol.StateStopped})
+	S.Handle(protocol.ModelLoaded{ID: good.ID, Spec: m, Steps: 3})
+	if S.Progress.GlobalBatch != 0 || len(S.Charts.Loss) != 0 || !strings.HasPrefix(p.Share.OpenedText(), "Opened good.nnplay") {
+		t.Errorf("an accepted file: batch %d, %d loss points, note %q; want the run cleared and the file named",
+			S.Progress.GlobalBatch, len(S.Charts.Loss), p.Share.OpenedText())
 	}
 }

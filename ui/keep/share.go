@@ -354,11 +354,17 @@ func (s *Share) apply(ev protocol.Event) {
 			return
 		}
 		s.Pending = false
-		if len(s.loading) > 0 {
-			// The worker refused the model and kept its own.
-			s.loading = map[int]string{}
-			s.saved = savedModel{}
-			S.LoadRefused()
+		if note, ours := s.loading[e.ID]; ours {
+			// The worker refused this model and kept its own, and the run
+			// it had going. (Another error, a training one, while a model
+			// is on its way is not the model's answer.)
+			delete(s.loading, e.ID)
+			if strings.HasPrefix(note, "Restored") {
+				s.saved = savedModel{}
+			}
+			if len(s.loading) == 0 {
+				S.LoadRefused()
+			}
 		}
 	}
 }

@@ -332,3 +332,26 @@ type countingStore struct {
 }
 
 func (c *countingStore) Save(r *runs.Run) { *c.saves++; c.memStore.Save(r) }
+
+// TestRefusedLoadKeepsTheRunRecorded: a model the worker refuses while a
+// run goes (its error is all the worker sends) neither ends the run nor
+// starts another; its batches go on in the same record.
+func TestRefusedLoadKeepsTheRunRecorded(t *testing.T) {
+	s, rec, _, _ := newRecording(t)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	s.Handle(protocol.State{State: protocol.StateRunning})
+	progress := func(b int) {
+		s.Handle(protocol.Progress{Epoch: 1, Epochs: 2, Batch: b, Batches: 10, GlobalBatch: b, Loss: 1, Accuracy: 0.5, State: protocol.StateRunning})
+	}
+	progress(1)
+	progress(2)
+	run := rec.Current
+	s.Handle(protocol.Error{Message: "the model file is damaged", Request: "load_model", ID: 7})
+	progress(3)
+	if len(rec.Runs) != 1 || rec.Current != run || run.Status != "running" || len(run.Batches) != 3 {
+		t.Errorf("after a refused load: %d runs, the same run %v, status %q, %d batches; want 1 run going on with 3 batches",
+			len(rec.Runs), rec.Current == run, run.Status, len(run.Batches))
+	}
+}
