@@ -3,6 +3,7 @@
 package browsertest
 
 import (
+	"bytes"
 	"encoding/base64"
 	"math"
 	"os"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/nnplay/nnplay/engine/modelio"
+	"github.com/nnplay/nnplay/engine/nn"
 	"github.com/nnplay/nnplay/engine/share"
 	"github.com/nnplay/nnplay/engine/spec"
 )
@@ -249,4 +252,77 @@ func TestShareReloadRestoresAndFilesRoundTrip(t *testing.T) {
 	if got := u.drawnProbs(); strings.Join(got, ",") != strings.Join(after, ",") {
 		t.Errorf("after a damaged upload the probabilities are %v; want %v (unchanged)", got, after)
 	}
+}
+
+// TestBadModelFileKeepsTrainingGoing: while the seed model trains, a
+// damaged model file opened through the Share panel's file input shows
+// the worker's message in the banner, and the run goes on: the batch
+// counter keeps moving, the status still says Training and the button
+// still says Pause.
+func TestBadModelFileKeepsTrainingGoing(t *testing.T) {
+	bad := damagedModelFile(t)
+	u, _ := openApp(t, 3*time.Minute)
+	u.typeInto("#epochs", "100") // a run that lasts the test
+	u.click("#train")
+	u.waitJS("10 batches", 60*time.Second, `+document.querySelector("#batch-counter").textContent >= 10`)
+	u.goTo("keep")
+	u.Run("open a damaged model file", chromedp.SetUploadFiles("#share-upload", []string{bad}, chromedp.ByQuery))
+	banner := u.WaitText("#error-banner", 30*time.Second, func(s string) bool { return strings.Contains(s, "checksum does not match") })
+	t.Logf("banner: %s", banner)
+	u.goTo("build")
+	at := u.batchCounter()
+	u.waitJS("training to go on after the refusal", 10*time.Second, `+document.querySelector("#batch-counter").textContent > `+strconv.Itoa(at))
+	if got := u.text("#pause"); got != "Pause" {
+		t.Errorf("after the refused file the pause button says %q; want Pause", got)
+	}
+	if st := u.text("#status"); !strings.Contains(st, "Training…") {
+		t.Errorf("after the refused file #status = %q; want it training", st)
+	}
+	if u.disabled("#pause") {
+		t.Errorf("after the refused file Pause is disabled")
+	}
+}
+
+// TestBadModelFileKeepsTheLessonsRunGoing: the fine-tuning lesson's step
+// 1 (a run towards a number of batches) goes on through a damaged model
+// file opened meanwhile, and ends with its accuracy, not "Stopped.".
+func TestBadModelFileKeepsTheLessonsRunGoing(t *testing.T) {
+	bad := damagedModelFile(t)
+	u, _ := openApp(t, 4*time.Minute)
+	u.goTo("finetune")
+	u.scrollTo("#lesson-base")
+	u.click("#lesson-base")
+	u.goTo("build")
+	u.waitJS("5 batches", 60*time.Second, `+document.querySelector("#batch-counter").textContent >= 5`)
+	u.goTo("keep")
+	u.Run("open a damaged model file", chromedp.SetUploadFiles("#share-upload", []string{bad}, chromedp.ByQuery))
+	u.WaitText("#error-banner", 30*time.Second, func(s string) bool { return strings.Contains(s, "checksum does not match") })
+	start := time.Now()
+	u.goTo("finetune")
+	got := u.WaitText("#lesson-base-result", 150*time.Second, func(s string) bool { return s != "" && !strings.HasSuffix(s, "…") })
+	t.Logf("step 1 after the refused file (%.1f s): %s", time.Since(start).Seconds(), got)
+	if !strings.Contains(got, "right after 300 batches") {
+		t.Errorf("step 1 after a refused model file says %q; want it to end after its 300 batches", got)
+	}
+}
+
+// damagedModelFile writes the seed model's file with one byte changed (its
+// checksum no longer matches) and returns its path.
+func damagedModelFile(t *testing.T) string {
+	t.Helper()
+	m, err := nn.Build(spec.Seed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file bytes.Buffer
+	if err := modelio.WriteFile(&file, modelio.ToPayload(m, 0, 0), share.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	damaged := file.Bytes()
+	damaged[len(damaged)-5] ^= 0x10
+	path := filepath.Join(t.TempDir(), "damaged.nnplay")
+	if err := os.WriteFile(path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
