@@ -82,7 +82,9 @@ type HeadReplaced struct {
 // ScratchSeed) and puts its own model back at the end. The page sends it
 // from the fine-tune place to compare fine-tuning with training from
 // scratch. Progress is reported as usual; the end is answered by GoalDone
-// (also after a stop).
+// (also after a stop, or when a new model takes the worker's model's
+// place; a request for a model that the worker refuses leaves the run
+// going).
 type TrainGoal struct {
 	ID          int     `json:"id"`
 	Target      float64 `json:"target,omitempty"`

@@ -32,7 +32,8 @@ const PrecisionRecipe = "recipe"
 // is set. The page sends it when it opens on a #m= link, the user opens a
 // model file or a kept model, or imports weights. The worker answers
 // ModelLoaded, Built and State idle; a link, file or weights it cannot use
-// is answered by an error event and the current model stays.
+// is answered by an error event alone: the current model stays, and so
+// does its run (running, paused, or towards a goal).
 type LoadModel struct {
 	ID      int    `json:"id"`
 	Link    string `json:"link,omitempty"`
