@@ -288,9 +288,12 @@ func TestRunsTimelineMovesTheFilterView(t *testing.T) {
 					s.data = btoa(bin);
 				});
 				run.id = "older"; run.name = "Older run";
-				const put = db.transaction("runs", "readwrite").objectStore("runs").put({run: new TextEncoder().encode(JSON.stringify(run))}, "older");
-				put.onsuccess = () => resolve(Array.isArray(rec.snapshots) && rec.snapshots.length === 3);
-				put.onerror = () => reject(put.error);
+				// Resolved once committed: a reload right after a put that
+				// has only succeeded can abort its transaction.
+				const tx = db.transaction("runs", "readwrite");
+				tx.objectStore("runs").put({run: new TextEncoder().encode(JSON.stringify(run))}, "older");
+				tx.oncomplete = () => { db.close(); resolve(Array.isArray(rec.snapshots) && rec.snapshots.length === 3); };
+				tx.onerror = tx.onabort = () => reject(tx.error);
 			};
 			get.onerror = () => reject(get.error);
 		};
