@@ -241,9 +241,19 @@ func (s *Session) AddError(msg string) {
 	}
 }
 
-// WorkerDied is called by the page when the Worker fails (its onerror, or a
-// fatal error message). Nothing but a reload brings it back.
+// WorkerDied is called by the page when the Worker fails (its onerror).
+// The places hear of it as a fatal error, as if the worker had sent one,
+// so that none keeps waiting for an answer that will not come. Nothing
+// but a reload brings the worker back.
 func (s *Session) WorkerDied(reason string) {
+	if s.Worker == WorkerDead {
+		return
+	}
+	s.Handle(protocol.Error{Message: reason, Fatal: true})
+}
+
+// died records that the worker stopped (a fatal error), for the banner.
+func (s *Session) died(reason string) {
 	if s.Worker == WorkerDead {
 		return
 	}
@@ -320,7 +330,7 @@ func (s *Session) apply(ev protocol.Event) {
 		s.applyBackend(e)
 	case protocol.Error:
 		if e.Fatal {
-			s.WorkerDied(e.Message)
+			s.died(e.Message)
 			return
 		}
 		s.AddError(e.Message)

@@ -1,0 +1,56 @@
+package session
+
+import (
+	"testing"
+
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// TestErrorForTakesOnlyItsOwnRequestsError: a request's wait ends on the
+// error with its id, or on a fatal one; a training error (id 0) or
+// another request's error is not its answer.
+func TestErrorForTakesOnlyItsOwnRequestsError(t *testing.T) {
+	const id = idBase + 3
+	cases := []struct {
+		name string
+		ev   protocol.Event
+		want bool
+	}{
+		{"its own refusal", protocol.Error{Message: "no", Request: "trace", ID: id}, true},
+		{"a fatal error", protocol.Error{Message: "out of memory", Fatal: true}, true},
+		{"a training error", protocol.Error{Message: "the loss is NaN at epoch 1, batch 3"}, false},
+		{"another request's refusal", protocol.Error{Message: "no", Request: "trace", ID: id + 1}, false},
+		{"an answer, not an error", protocol.Trace{ID: id}, false},
+	}
+	for _, c := range cases {
+		if _, got := ErrorFor(c.ev, id); got != c.want {
+			t.Errorf("%s: ErrorFor = %v; want %v", c.name, got, c.want)
+		}
+	}
+	if _, got := ErrorFor(protocol.Error{Message: "a training error"}, 0); got {
+		t.Errorf("an error without an id ended the wait of a request never sent (id 0)")
+	}
+}
+
+// TestWorkerDeathReachesThePlaces: when the Worker dies without a word
+// (its onerror), the places hear of it as a fatal error, once, so none is
+// left waiting for an answer; the banner says so.
+func TestWorkerDeathReachesThePlaces(t *testing.T) {
+	a, _ := newTestApp()
+	var heard []protocol.Error
+	a.Subscribe(func(ev protocol.Event) bool {
+		if e, ok := ev.(protocol.Error); ok {
+			heard = append(heard, e)
+		}
+		return false
+	})
+	a.WorkerDied("the worker's script failed")
+	a.WorkerDied("the worker's script failed")
+	if len(heard) != 1 || !heard[0].Fatal {
+		t.Errorf("the places heard %+v; want one fatal error", heard)
+	}
+	want := "The training worker stopped: the worker's script failed. Reload the page to start again."
+	if a.Worker != WorkerDead || a.ErrorText() != want {
+		t.Errorf("worker %q, banner %q; want dead, %q", a.Worker, a.ErrorText(), want)
+	}
+}
