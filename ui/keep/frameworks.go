@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nnplay/nnplay/engine/units"
+	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -195,11 +196,14 @@ func (f *Frameworks) apply(ev protocol.Event) {
 			f.loadID, f.loadFor = 0, ""
 		}
 	case protocol.Error:
-		if e.Fatal || !f.Busy() {
-			return
-		}
 		// The worker could not export or import: the banner says why.
-		f.askID, f.ask, f.loadID, f.loadFor, f.Note = 0, "", 0, "", ""
+		// Only the request's own error (or a fatal one) is its answer.
+		if _, ours := session.ErrorFor(ev, f.askID); ours {
+			f.askID, f.ask, f.Note = 0, "", ""
+		}
+		if _, ours := session.ErrorFor(ev, f.loadID); ours {
+			f.loadID, f.loadFor, f.Note = 0, "", ""
+		}
 	}
 }
 

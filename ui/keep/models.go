@@ -202,9 +202,16 @@ func (l *Library) apply(ev protocol.Event) {
 		l.p.b.download("model.json", e.ModelJSON, "application/json")
 		l.Note = "Exported model.json and " + e.WeightsName + " for TensorFlow.js."
 	case protocol.Error:
-		if len(l.saving) > 0 || l.tfjsID != 0 {
-			// The worker could not export: the banner says why.
-			l.saving, l.tfjsID, l.Note = map[int]saveAsk{}, 0, ""
+		// The worker could not export: the banner says why. Only the
+		// export's own error (or a fatal one) is its answer.
+		for id := range l.saving {
+			if _, ours := session.ErrorFor(ev, id); ours {
+				delete(l.saving, id)
+				l.Note = ""
+			}
+		}
+		if _, ours := session.ErrorFor(ev, l.tfjsID); ours {
+			l.tfjsID, l.Note = 0, ""
 		}
 	}
 }

@@ -350,10 +350,18 @@ func (s *Share) apply(ev protocol.Event) {
 			s.autosave(e.GlobalBatch)
 		}
 	case protocol.Error:
-		if e.Fatal {
-			return
+		for id, kind := range s.asked {
+			if _, ours := session.ErrorFor(ev, id); ours {
+				// The worker could not export: the banner says why.
+				delete(s.asked, id)
+				if kind == exportLink {
+					s.Pending = false
+				}
+			}
 		}
-		s.Pending = false
+		if e.Fatal {
+			return // the worker stopped: nothing is built or loaded any more
+		}
 		if note, ours := s.loading[e.ID]; ours {
 			// The worker refused this model and kept its own, and the run
 			// it had going. (Another error, a training one, while a model
