@@ -228,8 +228,15 @@ func (l *Lesson) apply(ev protocol.Event) {
 			l.FrozenAfter = p
 		}
 	case protocol.Error:
-		if !e.Fatal && !l.s.Running() {
-			l.Phase = "" // the worker refused the step; the banner says why
+		// Only a request's own error (or a fatal one) is its answer: a
+		// training error, or another place's, leaves the step running.
+		for id, what := range l.ids {
+			if _, ours := session.ErrorFor(ev, id); ours {
+				delete(l.ids, id)
+				if what == l.Phase {
+					l.Phase = "" // the worker refused the step; the banner says why
+				}
+			}
 		}
 	}
 }

@@ -139,3 +139,40 @@ func specJSON(t *testing.T, m spec.Model) string {
 	}
 	return string(b)
 }
+
+// TestLessonStepTakesOnlyItsOwnError: a step waits through errors that
+// are not its own (a training error, another place's refused request) and
+// takes its answer; its own refusal ends it, the banner saying why.
+func TestLessonStepTakesOnlyItsOwnError(t *testing.T) {
+	p, sent := readyPlace(t)
+	a, l := p.S, p.Lesson
+	l.TrainBase()
+	a.Handle(protocol.Built{})
+	goal := last(t, sent).(protocol.TrainGoal)
+	a.Handle(protocol.GoalDone{ID: goal.ID, Reached: true, Batches: 300, Accuracy: 0.99, Seconds: 11.8})
+	a.Handle(protocol.State{State: protocol.StateDone})
+
+	l.ReplaceHead()
+	head := last(t, sent).(protocol.ReplaceHead)
+	a.Handle(protocol.Error{Message: "the loss is NaN at epoch 1, batch 3: training paused"})
+	a.Handle(protocol.Error{Message: "trace: index 10000 is past the test set", Request: "trace", ID: head.ID + 1000})
+	if l.Phase != "head" || l.Blocked(2) != "A step is running." {
+		t.Errorf("after errors not its own: phase %q, step 2 blocked by %q; want step 2 still running", l.Phase, l.Blocked(2))
+	}
+	tuned := Spec()
+	tuned.Classes, tuned.Seed = High, 2
+	a.Handle(protocol.HeadReplaced{ID: head.ID, Spec: tuned, Accuracy: 0.213})
+	a.Handle(protocol.Built{})
+	if l.Head == nil || l.Phase != "" || l.Blocked(3) != "" {
+		t.Errorf("the head's answer after other errors: head %v, phase %q, step 3 blocked by %q", l.Head != nil, l.Phase, l.Blocked(3))
+	}
+
+	*sent = nil
+	l.FineTune()
+	tune := last(t, sent).(protocol.TrainGoal)
+	const why = "train_goal: the worker has no data for 5–9"
+	a.Handle(protocol.Error{Message: why, Request: tune.Type(), ID: tune.ID})
+	if l.Phase != "" || l.Blocked(3) != "" || a.ErrorText() != why {
+		t.Errorf("after its own refusal: phase %q, step 3 blocked by %q, banner %q; want the step over and the banner saying why", l.Phase, l.Blocked(3), a.ErrorText())
+	}
+}
