@@ -75,9 +75,16 @@ func (p *Place) handle(ev protocol.Event) bool {
 			return true
 		}
 	case protocol.Error:
-		if p.Loading != "" {
+		// Only a request's own error (or a fatal one) is its answer; the
+		// banner shows the others and the load keeps waiting.
+		if _, ours := session.ErrorFor(ev, p.loadID); ours && p.Loading != "" {
 			p.Loading, p.Progress = "", ""
 			p.Err = e.Message
+			return true
+		}
+		if _, ours := session.ErrorFor(ev, p.previewID); ours {
+			p.previewID = 0
+			p.Err = e.Message // the augmentation the preview was for is refused
 			return true
 		}
 	case protocol.AugmentPreview:

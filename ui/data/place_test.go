@@ -39,7 +39,7 @@ func TestPlaceLoadsAndDescribesADataSet(t *testing.T) {
 		t.Errorf("request: %+v", req)
 	}
 	// A refusal is shown; nothing else changes.
-	s.Handle(protocol.Error{Message: "load data: penguins.json not found"})
+	s.Handle(protocol.Error{Message: "load data: penguins.json not found", Request: req.Type(), ID: req.ID})
 	if p.Err != "load data: penguins.json not found" || p.Loading != "" || !s.DataIsMNIST() {
 		t.Errorf("after an error: err %q, loading %q, data %s", p.Err, p.Loading, s.DataName())
 	}
