@@ -200,8 +200,10 @@ func (h *Handwriting) apply(ev protocol.Event) {
 			e.Seconds, e.Batches, units.Percent(e.Before), units.Percent(e.After), units.Percent(e.TestBefore), units.Percent(e.TestAccuracy))
 		h.pad.Refresh()
 	case protocol.Error:
-		if h.Tuning && !e.Fatal {
-			h.Tuning, h.Note = false, ""
+		// Only the fine-tuning's own error (or a fatal one) ends it: a
+		// training error, or another place's, leaves it waiting.
+		if _, ours := session.ErrorFor(ev, h.tuneID); ours && h.Tuning {
+			h.Tuning, h.Note = false, e.Message
 		}
 	}
 }

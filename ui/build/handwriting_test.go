@@ -114,3 +114,36 @@ func TestPadShowsASubsetModelsDigits(t *testing.T) {
 		t.Errorf("a 5–9 model's answer shows as %v (top %d); want digit 6 on top, 0–4 at 0", p.Pad.Probs, p.Pad.Top)
 	}
 }
+
+// TestHandwritingTuneTakesOnlyItsOwnError: fine-tuning on the drawings
+// waits through errors not its own (a training error, another place's
+// refused request) and takes its answer; its own refusal ends it, the
+// note saying why.
+func TestHandwritingTuneTakesOnlyItsOwnError(t *testing.T) {
+	p, sent := readyPlace(t)
+	h := p.Hand
+	h.store = &fakeExamples{kept: map[int64]Example{}}
+	p.Pad.ink = &fakeInk{in: make([]float32, drawingPixels)}
+	p.Pad.inked = true
+	h.Label = 3
+	h.Add()
+	h.Tune()
+	r := last(t, sent).(protocol.TuneExamples)
+	p.S.Handle(protocol.Error{Message: "the loss is NaN at epoch 1, batch 3: training paused"})
+	p.S.Handle(protocol.Error{Message: "trace: index 10000 is past the test set", Request: "trace", ID: r.ID + 1000})
+	if !h.Tuning || h.TuneBlocked() != "Fine-tuning…" {
+		t.Errorf("after errors not its own: tuning %v, blocked %q; want it still tuning", h.Tuning, h.TuneBlocked())
+	}
+	p.S.Handle(protocol.ExamplesTuned{ID: r.ID, Before: 0, After: 1, TestBefore: 0.97, TestAccuracy: 0.95, Batches: 10, Seconds: 0.2})
+	if h.Tuning || h.Result == nil || !strings.Contains(h.Note, "Fine-tuned in 0.2 s") {
+		t.Errorf("its answer after other errors: tuning %v, note %q", h.Tuning, h.Note)
+	}
+
+	h.Tune()
+	r = last(t, sent).(protocol.TuneExamples)
+	const why = "tune_examples: the model does not take 28×28 images"
+	p.S.Handle(protocol.Error{Message: why, Request: r.Type(), ID: r.ID})
+	if h.Tuning || h.Note != why || p.S.ErrorText() != why {
+		t.Errorf("after its own refusal: tuning %v, note %q, banner %q; want it over and %q said", h.Tuning, h.Note, p.S.ErrorText(), why)
+	}
+}

@@ -45,7 +45,7 @@ func (t *Try) handle(ev protocol.Event) bool {
 			return true
 		}
 	case protocol.Error:
-		if t.id != 0 && t.Result == nil && e.ID == t.id {
+		if _, ours := session.ErrorFor(ev, t.id); ours && t.Result == nil {
 			t.Err = e.Message
 			return true
 		}
