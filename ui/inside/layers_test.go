@@ -143,8 +143,18 @@ func TestAnErrorEndsTheWait(t *testing.T) {
 		t.Fatalf("coming on screen sent %v; want weights and statistics", *sent)
 	}
 	ss.Handle(protocol.Error{Message: "predict: build a model first", Request: "predict"}) // not the panel's
+	// Another place's refused snapshot (the fine-tuning lesson's, say).
+	ss.Handle(protocol.Error{Message: "snapshot: build a model first", Request: "snapshot", ID: in.snapWant + 1000})
 	if in.snapWant == 0 || in.statsWant == 0 {
 		t.Fatal("another request's error ended the wait")
+	}
+	ss.Handle(protocol.Snapshot{ID: in.snapWant})
+	if in.snapWant != 0 || in.Snap == nil {
+		t.Fatalf("the snapshot after another's error: waiting %d, snapshot %v", in.snapWant, in.Snap != nil)
+	}
+	in.RefreshWeights()
+	if in.snapWant == 0 {
+		t.Fatal("Refresh the weights asked for no snapshot")
 	}
 	ss.Handle(protocol.Error{Message: "snapshot: build a model first", Request: "snapshot", ID: in.snapWant})
 	ss.Handle(protocol.Error{Message: "stats: build a model first", Request: "stats", ID: in.statsWant})

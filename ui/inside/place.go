@@ -70,18 +70,21 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 	case protocol.RNNTrace:
 		render = p.RNN.setTrace(e)
 	case protocol.Error:
-		// An error answering one of our requests must not leave a panel
-		// waiting forever.
-		switch e.Request {
-		case protocol.TraceRequest{}.Type():
+		// An error answering a panel's request, or a fatal one, must not
+		// leave it waiting forever. Another error — a training error, the
+		// Learn place's refused trace — is not its answer.
+		if _, ours := session.ErrorFor(ev, p.Layers.mapWant); ours {
 			p.Layers.mapWant = 0
 			render = true
-		case protocol.SnapshotRequest{}.Type():
+		}
+		if _, ours := session.ErrorFor(ev, p.Layers.snapWant); ours {
 			p.Layers.snapWant = 0
-		case protocol.StatsRequest{}.Type():
+		}
+		if _, ours := session.ErrorFor(ev, p.Layers.statsWant); ours {
 			p.Layers.statsWant = 0
-		case protocol.RNNTraceRequest{}.Type():
-			render = p.RNN.failed(e.Message)
+		}
+		if _, ours := session.ErrorFor(ev, p.RNN.want); ours {
+			render = p.RNN.failed(e.Message) || render
 		}
 	case protocol.Built:
 		p.Layers.clearStats()

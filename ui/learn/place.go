@@ -55,12 +55,16 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 	case protocol.GradCheck:
 		render = p.Backprop.setGradCheck(e)
 	case protocol.Error:
-		// An error answering one of our requests (an index past the test
-		// set, a model the worker cannot trace) must not leave a panel
-		// waiting forever.
-		if e.Request == (protocol.TraceRequest{}).Type() || e.Request == (protocol.GradCheckRequest{}).Type() {
-			p.Softmax.want, p.Backprop.want, p.Backprop.checkWant = 0, 0, 0
-			render = true
+		// An error answering a panel's request (an index past the test
+		// set, a model the worker cannot trace), or a fatal one, must not
+		// leave it waiting forever; the banner says why. Another error —
+		// a training error, the Inside place's refused trace — is not its
+		// answer.
+		for _, want := range []*int{&p.Softmax.want, &p.Backprop.want, &p.Backprop.checkWant} {
+			if _, ours := session.ErrorFor(ev, *want); ours {
+				*want = 0
+				render = true
+			}
 		}
 	case protocol.Built:
 		p.weightsChanged(newModel)

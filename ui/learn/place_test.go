@@ -77,9 +77,40 @@ func TestAnErrorEndsTheWait(t *testing.T) {
 	if !p.Backprop.Loading() {
 		t.Fatal("no trace asked for")
 	}
-	s.Handle(protocol.Error{Message: "trace: test image 3 out of range", Request: "trace"})
+	s.Handle(protocol.Error{Message: "trace: test image 3 out of range", Request: "trace", ID: p.Backprop.want})
 	if p.Backprop.Loading() || p.Backprop.State() != "empty" {
 		t.Errorf("after the error: loading %v, state %q", p.Backprop.Loading(), p.Backprop.State())
+	}
+}
+
+// TestAPanelTakesOnlyItsOwnError: the step-through waits through errors
+// not its own (a training error, the Inside place's refused trace) and
+// takes its trace; the worker's death ends the wait.
+func TestAPanelTakesOnlyItsOwnError(t *testing.T) {
+	s, p, sent := testPlace()
+	p.Backprop.Visible = true
+	p.Backprop.SetIndex(3)
+	asked := traceRequests(*sent)
+	if len(asked) != 1 {
+		t.Fatalf("the step-through sent %v; want one trace", *sent)
+	}
+	s.Handle(protocol.Error{Message: "the loss is NaN at epoch 1, batch 3: training paused"})
+	s.Handle(protocol.Error{Message: "trace: test image 10000 out of range", Request: "trace", ID: asked[0].ID + 1000})
+	if !p.Backprop.Loading() {
+		t.Fatalf("an error not its own ended the step-through's wait")
+	}
+	s.Handle(protocol.Trace{ID: asked[0].ID})
+	if p.Backprop.Loading() || p.Backprop.Trace == nil {
+		t.Errorf("its trace after other errors: loading %v, trace %v", p.Backprop.Loading(), p.Backprop.Trace != nil)
+	}
+
+	p.Backprop.SetIndex(4)
+	if !p.Backprop.Loading() {
+		t.Fatal("no trace asked for the next example")
+	}
+	s.WorkerDied("the worker's script failed")
+	if p.Backprop.Loading() {
+		t.Errorf("the step-through still waits for a trace from a dead worker")
 	}
 }
 
