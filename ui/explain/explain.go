@@ -516,9 +516,9 @@ func (p *Place) handle(ev protocol.Event) (render bool) {
 			return p.shown
 		}
 	case protocol.Error:
-		if p.ours(e.Message) {
+		if p.refused(ev) {
 			p.Err = e.Message
-			p.forgetWants()
+			p.drawNext()
 			p.Version++
 			return p.shown
 		}
@@ -555,13 +555,33 @@ func (p *Place) refresh() {
 
 // ours says a worker error answers one of this place's requests (the
 // worker starts each message with the request's name).
-func (p *Place) ours(msg string) bool {
-	for _, pre := range []string{"explain", "neighbours", "flip", "cell", "embedding", "confusion"} {
-		if strings.HasPrefix(msg, pre) {
+// refused says whether ev is the error answering one of the place's
+// requests in flight (or a fatal one), and ends the wait of each request
+// it answers. Another error — a training error, another place's refused
+// request — is not an answer: the banner shows it.
+func (p *Place) refused(ev protocol.Event) bool {
+	ended := func(id *int) bool {
+		if _, ours := session.ErrorFor(ev, *id); ours {
+			*id = 0
 			return true
 		}
+		return false
 	}
-	return false
+	answered := false
+	for m, id := range p.want {
+		if ended(&id) {
+			p.want[m], answered = 0, true
+		}
+	}
+	for _, id := range []*int{&p.nearID, &p.flipID, &p.cellWant, &p.hoverID} {
+		if ended(id) {
+			answered = true
+		}
+	}
+	if ended(&p.embedID) {
+		p.EmbedWant, answered = "", true
+	}
+	return answered
 }
 
 func (p *Place) forgetWants() {

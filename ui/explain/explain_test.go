@@ -81,9 +81,25 @@ func TestAnswersFollowTheirRequests(t *testing.T) {
 	if m := p.Maps[protocol.MethodOcclusion]; m == nil || m.Output != 0.9 || p.Waiting(protocol.MethodOcclusion) || p.Used[protocol.MethodOcclusion] != 8 {
 		t.Errorf("occlusion's answer not taken: %+v", m)
 	}
-	s.Handle(protocol.Error{Message: "flip: test example 99999 does not exist"})
-	if !strings.HasPrefix(p.Err, "flip") || p.Waiting(protocol.MethodGradientInput) {
-		t.Errorf("a flip error: Err %q, still waiting %v", p.Err, p.Waiting(protocol.MethodGradientInput))
+	// Errors not the place's (a training error, another place's refused
+	// request, though its message reads like one of ours) leave the
+	// gradient map waiting; its own refusal ends the wait and is shown.
+	grad := ids[protocol.MethodGradientInput]
+	s.Handle(protocol.Error{Message: "the loss is NaN at epoch 1, batch 3: training paused"})
+	s.Handle(protocol.Error{Message: "explain: test example 99999 does not exist", Request: "explain", ID: grad + 1000})
+	if p.Err != "" || !p.Waiting(protocol.MethodGradientInput) {
+		t.Errorf("after errors not the place's: Err %q, still waiting %v", p.Err, p.Waiting(protocol.MethodGradientInput))
+	}
+	s.Handle(protocol.Error{Message: "explain: the model has no gradient", Request: "explain", ID: grad})
+	if p.Err != "explain: the model has no gradient" || p.Waiting(protocol.MethodGradientInput) {
+		t.Errorf("after its own refusal: Err %q, still waiting %v", p.Err, p.Waiting(protocol.MethodGradientInput))
+	}
+	if !p.Waiting(protocol.MethodIntegratedGradients) {
+		t.Errorf("the gradient map's refusal ended the integrated gradients' wait")
+	}
+	s.Handle(protocol.Explanation{ID: ids[protocol.MethodIntegratedGradients], Method: protocol.MethodIntegratedGradients, Output: 0.5})
+	if p.Maps[protocol.MethodIntegratedGradients] == nil {
+		t.Errorf("the integrated gradients' answer after another map's refusal was dropped")
 	}
 }
 
