@@ -230,7 +230,10 @@ func (p *Place) handle(ev protocol.Event) bool {
 			p.Viewed, p.S.Viewing = nil, "" // training went back to the live weights
 		}
 	case protocol.Error:
-		if e.Request == (protocol.ViewSnapshot{}).Type() {
+		// Only the latest view's own error (or a fatal one) is shown
+		// here: an earlier view's, answered after the user asked for
+		// another, is not about what is on screen (the banner has it).
+		if _, ours := session.ErrorFor(ev, p.viewID); ours {
 			p.Err = e.Message
 			return p.shown
 		}

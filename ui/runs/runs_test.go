@@ -355,3 +355,36 @@ func TestRefusedLoadKeepsTheRunRecorded(t *testing.T) {
 			len(rec.Runs), rec.Current == run, run.Status, len(run.Batches))
 	}
 }
+
+// TestViewTakesOnlyItsOwnError: a refused view shows why in the place; a
+// refusal of an earlier view, answered after the user asked for another,
+// does not, and the later view's answer is taken.
+func TestViewTakesOnlyItsOwnError(t *testing.T) {
+	s, rec, _, sent := newRecording(t)
+	p := newPlace(s, rec)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 2, 3, 0)
+	*sent = nil
+	p.View(0)
+	first := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)
+	p.View(1)
+	second := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)
+	s.Handle(protocol.Error{Message: "view_snapshot: the first snapshot is damaged", Request: first.Type(), ID: first.ID})
+	s.Handle(protocol.Error{Message: "the loss is NaN at epoch 1, batch 3: training paused"})
+	if p.Err != "" {
+		t.Errorf("an earlier view's error shows for the later view: %q", p.Err)
+	}
+	s.Handle(protocol.SnapshotViewed{ID: second.ID, Epoch: 2, Steps: 6})
+	if p.Viewed == nil || p.Viewed.Epoch != 2 {
+		t.Errorf("the later view's answer was not taken: %+v", p.Viewed)
+	}
+	p.View(0)
+	third := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)
+	const why = "view_snapshot: the snapshot is damaged"
+	s.Handle(protocol.Error{Message: why, Request: third.Type(), ID: third.ID})
+	if p.Err != why {
+		t.Errorf("after its own refusal the place shows %q; want %q", p.Err, why)
+	}
+}
