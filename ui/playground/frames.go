@@ -57,11 +57,17 @@ func (l *frameLoop) drop() {
 	l.mu.Unlock()
 }
 
-// failed forgets the request in flight (the worker answered an error).
-func (l *frameLoop) failed() {
+// failed forgets the request in flight when ev is its error (the worker
+// refused it) or a fatal one, and says whether it did. Another error (a
+// diverged batch) leaves it in flight: its frame is still to come.
+func (l *frameLoop) failed(ev protocol.Event) bool {
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ours := session.ErrorFor(ev, l.id); !ours || !l.inflight {
+		return false
+	}
 	l.inflight = false
-	l.mu.Unlock()
+	return true
 }
 
 // send sends request id+1; the caller holds mu.

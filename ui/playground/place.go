@@ -244,9 +244,10 @@ func (p *Place) handle(ev protocol.Event) bool {
 		} else {
 			p.Error = e.Message
 		}
-		// A failed frame request must not stall the frame loop.
-		p.loop.failed()
-		p.pump()
+		// A refused frame request must not stall the frame loop.
+		if p.loop.failed(ev) {
+			p.pump()
+		}
 	default:
 		return false
 	}

@@ -303,3 +303,27 @@ func TestShownFollowsTheAddress(t *testing.T) {
 		t.Errorf("coming back sent %v (active %v); training stays paused", got, p.active)
 	}
 }
+
+// TestFrameWaitsThroughOtherErrors: a frame request in flight is
+// forgotten (so the loop asks again) only on its own refusal; a training
+// error leaves it in flight, and its frame is then taken.
+func TestFrameWaitsThroughOtherErrors(t *testing.T) {
+	p, _ := newTestPlace()
+	p.rebuild()
+	built(p)
+	p.handle(protocol.PlaygroundData{Classes: 2, TrainLabels: make([]int, 100)})
+	p.loop.id, p.loop.inflight = 3, true // as if the page had asked for frame 3
+	p.handle(protocol.Error{Message: "epoch 3, batch 4: the loss is NaN"})
+	if !p.loop.inflight {
+		t.Errorf("a training error forgot the frame request in flight")
+	}
+	p.handle(protocol.PlaygroundFrame{ID: 3, GlobalBatch: 20, TrainLoss: 0.5, TestLoss: 0.6, TrainAccuracy: 0.75})
+	if p.Frame == nil || p.Frame.ID != 3 || p.loop.inflight {
+		t.Errorf("the frame after a training error: %+v, in flight %v", p.Frame, p.loop.inflight)
+	}
+	p.loop.id, p.loop.inflight = 4, true
+	p.handle(protocol.Error{Message: "playground_frame: no model", Request: "playground_frame", ID: 4})
+	if p.loop.inflight || p.ErrorText() != "playground_frame: no model" {
+		t.Errorf("after its own refusal: in flight %v, error %q", p.loop.inflight, p.ErrorText())
+	}
+}
