@@ -331,7 +331,7 @@ func (p *Place) handle(ev protocol.Event) bool {
 			return p.shown
 		}
 	case protocol.Error:
-		if e.ID == p.boardID && p.Measuring() {
+		if _, ours := session.ErrorFor(ev, p.boardID); ours && p.Measuring() {
 			p.BoardErr = e.Message
 			return p.shown
 		}

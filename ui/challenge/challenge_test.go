@@ -105,4 +105,14 @@ func TestBoardAsksAndShows(t *testing.T) {
 	if p.Measuring() || p.BoardErr == "" {
 		t.Errorf("after an error: measuring %v, err %q", p.Measuring(), p.BoardErr)
 	}
+	// A training error is not the board's answer; the worker's death is.
+	p.Measure()
+	s.Handle(protocol.Error{Message: "the loss is NaN at epoch 1, batch 3: training paused"})
+	if !p.Measuring() {
+		t.Error("a training error ended the measuring")
+	}
+	s.WorkerDied("the worker's script failed")
+	if p.Measuring() || !strings.Contains(p.BoardErr, "the worker's script failed") {
+		t.Errorf("after the worker died: measuring %v, err %q", p.Measuring(), p.BoardErr)
+	}
 }
