@@ -229,6 +229,28 @@ func RequestID(r Request) int {
 	return 0
 }
 
+// Refusal is the error the worker posts for a page message it could not
+// decode (err: a field out of range, bytes over the limit …). When the
+// message names a known request type and an id, the error carries them,
+// as the refusal of a decoded request does, so that the place that asked
+// stops waiting; otherwise it answers no request.
+func Refusal(w Wire, err error) Error {
+	e := Error{Message: "worker: " + err.Error()}
+	var env struct {
+		Type string `json:"type"`
+		Data struct {
+			ID int `json:"id"`
+		} `json:"data"`
+	}
+	if json.Unmarshal([]byte(w.Text), &env) != nil {
+		return e
+	}
+	if _, known := requests[env.Type]; known {
+		e.Request, e.ID = env.Type, env.Data.ID
+	}
+	return e
+}
+
 // deref turns the pointer a decoder filled back into a value.
 func deref(p Message) Message {
 	return reflect.ValueOf(p).Elem().Interface().(Message)

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -216,6 +217,39 @@ func TestCutAgreesWithTheDecoder(t *testing.T) {
 		}
 		if (ferr == nil) != (err == nil) {
 			t.Errorf("DecodeEvent(%q) = %v, %v; the decoder's error: %v", s, fast, ferr, err)
+		}
+	}
+}
+
+// TestRefusalNamesTheRequest: a request the worker cannot decode is
+// refused with its type and id when the message says them, so the place
+// that asked stops waiting; a message that names no known request is
+// refused for no request.
+func TestRefusalNamesTheRequest(t *testing.T) {
+	cases := []struct {
+		name string
+		w    Wire
+		typ  string
+		id   int
+	}{
+		{"a field out of range", Wire{Text: `{"type":"predict","data":{"id":7,"image":[0.5,0.5]}}`}, "predict", 7},
+		{"parts its fields do not take", Wire{Text: `{"type":"load_model","data":{"id":16777300,"name":"weights.npz"}}`, Parts: [][]byte{make([]byte, 8)}}, "load_model", 16777300},
+		{"a request without an id", Wire{Text: `{"type":"set","data":{}}`}, "set", 0},
+		{"an id that is not a number", Wire{Text: `{"type":"predict","data":{"id":"x","image":[]}}`}, "", 0},
+		{"an unknown type", Wire{Text: `{"type":"fly","data":{"id":3}}`}, "", 0},
+		{"not JSON", Wire{Text: `not json`}, "", 0},
+	}
+	for _, c := range cases {
+		_, err := DecodeRequestWire(c.w)
+		if err == nil {
+			err = errors.New("protocol: refused by the test")
+		}
+		e := Refusal(c.w, err)
+		if e.Request != c.typ || e.ID != c.id || e.Fatal || e.Message != "worker: "+err.Error() {
+			t.Errorf("%s: refused as %+v; want request %q, id %d, the decoder's message, not fatal", c.name, e, c.typ, c.id)
+		}
+		if _, err := Encode(e); err != nil {
+			t.Errorf("%s: the refusal breaks the protocol: %v", c.name, err)
 		}
 	}
 }

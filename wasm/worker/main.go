@@ -42,7 +42,7 @@ func main() {
 		}
 		req, err := protocol.DecodeRequestWire(w)
 		if err != nil {
-			msg, _ := protocol.Encode(protocol.Error{Message: "worker: " + err.Error()})
+			msg, _ := protocol.Encode(protocol.Refusal(w, err))
 			post(msg)
 			return
 		}
