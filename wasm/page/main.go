@@ -51,7 +51,15 @@ func main() {
 			return
 		}
 		if err := link.Send(r); err != nil {
-			s.AddError("The page could not send a request: " + err.Error())
+			// The request's refusal, as the worker's would be: the banner
+			// shows it, and the place that sent it stops waiting. It is
+			// handled once the sender has let go of the event lock.
+			refusal := protocol.Error{Message: "The page could not send a request: " + err.Error(), Request: r.Type(), ID: protocol.RequestID(r)}
+			go func() {
+				s.Env.Lock()
+				s.Handle(refusal)
+				s.Env.UnlockRender()
+			}()
 		}
 	})
 	s.Env = renderer.EventEnv()
