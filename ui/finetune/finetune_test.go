@@ -176,3 +176,18 @@ func TestLessonStepTakesOnlyItsOwnError(t *testing.T) {
 		t.Errorf("after its own refusal: phase %q, step 3 blocked by %q, banner %q; want the step over and the banner saying why", l.Phase, l.Blocked(3), a.ErrorText())
 	}
 }
+
+// TestARefusedBuildEndsStepOne: step 1's goal waits behind the build of
+// the lesson's CNN; when the worker refuses that build, the step ends
+// instead of running for ever.
+func TestARefusedBuildEndsStepOne(t *testing.T) {
+	p, sent := readyPlace(t)
+	a, l := p.S, p.Lesson
+	l.TrainBase()
+	build := last(t, sent).(protocol.Build)
+	const why = "build: the worker is out of memory for this model"
+	a.Handle(protocol.Error{Message: why, Request: build.Type(), ID: build.ID})
+	if l.Phase != "" || l.Blocked(1) == "A step is running." || a.ErrorText() != why {
+		t.Errorf("after the build was refused: phase %q, step 1 blocked by %q, banner %q", l.Phase, l.Blocked(1), a.ErrorText())
+	}
+}

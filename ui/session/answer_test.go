@@ -54,3 +54,46 @@ func TestWorkerDeathReachesThePlaces(t *testing.T) {
 		t.Errorf("worker %q, banner %q; want dead, %q", a.Worker, a.ErrorText(), want)
 	}
 }
+
+// TestARefusedBuildRefusesWhatWaitedForIt: requests queued behind a build
+// the worker refuses are not sent later, and each place that queued one
+// hears of it as its own request's error, with the build's message.
+func TestARefusedBuildRefusesWhatWaitedForIt(t *testing.T) {
+	var sent []protocol.Request
+	a := New(func(r protocol.Request) { sent = append(sent, r) })
+	a.Handle(protocol.Ready{})
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	a.Handle(protocol.Built{})
+	var heard []protocol.Error
+	a.Subscribe(func(ev protocol.Event) bool {
+		if e, ok := ev.(protocol.Error); ok {
+			heard = append(heard, e)
+		}
+		return false
+	})
+	sent = nil
+	queued := protocol.TrainGoal{ID: a.NewID(), MaxBatches: 10}
+	a.BuildThen(queued)
+	var build protocol.Build
+	for _, r := range sent {
+		if b, ok := r.(protocol.Build); ok {
+			build = b
+		}
+	}
+	if build.ID == 0 {
+		t.Fatalf("BuildThen sent %v; want a build with an id", sent)
+	}
+	a.Handle(protocol.Error{Message: "a training error, not the build's"})
+	const why = "build: layer 1 (Dense): units must be between 1 and 4096, got 0"
+	a.Handle(protocol.Error{Message: why, Request: build.Type(), ID: build.ID})
+	if _, ok := ErrorFor(heard[len(heard)-1], queued.ID); !ok || heard[len(heard)-1].Message != why || len(heard) != 3 {
+		t.Errorf("the places heard %+v; want the training error, the build's refusal, then the queued goal's with its message", heard)
+	}
+	sent = nil
+	a.Handle(protocol.State{State: protocol.StateIdle})
+	for _, r := range sent {
+		if r.Type() == queued.Type() {
+			t.Errorf("the goal queued behind a refused build was sent later: %v", sent)
+		}
+	}
+}

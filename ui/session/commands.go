@@ -206,7 +206,8 @@ func (s *Session) build() {
 	s.builtSpec = s.specJSON()
 	s.Training = ""
 	s.pending = nil
-	s.send(protocol.Build{Spec: m})
+	s.buildID = s.NewID()
+	s.send(protocol.Build{ID: s.buildID, Spec: m})
 	for _, r := range s.AfterBuild {
 		s.send(r)
 	}

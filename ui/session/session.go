@@ -72,6 +72,7 @@ type Session struct {
 
 	dataDeferred bool   // Ready came while DeferData: LoadData sends load_data
 	builtSpec    string // the JSON of the spec the worker last built
+	buildID      int    // the last build's id: its refusal refuses pending
 	pending      []protocol.Request
 
 	// Training progress and curves.
@@ -283,7 +284,26 @@ func (s *Session) Handle(ev protocol.Event) (render bool) {
 			render = true
 		}
 	}
+	s.refusePending(ev)
 	return render
+}
+
+// refusePending refuses the requests queued behind a build when ev is the
+// worker's refusal of that build: they were for the model it did not
+// build, so they are not sent, and each place that queued one hears of it
+// as its own request's error (it would otherwise wait for ever).
+func (s *Session) refusePending(ev protocol.Event) {
+	e, ours := ErrorFor(ev, s.buildID)
+	if !ours || e.Fatal {
+		return // a fatal error reached every place already
+	}
+	queued := s.pending
+	s.buildID, s.pending = 0, nil
+	for _, r := range queued {
+		if id := protocol.RequestID(r); id != 0 {
+			s.Handle(protocol.Error{Message: e.Message, Request: r.Type(), ID: id})
+		}
+	}
 }
 
 func (s *Session) apply(ev protocol.Event) {

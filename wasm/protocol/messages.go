@@ -60,8 +60,10 @@ type LoadData struct {
 // from the 2-D playground it goes back to MNIST (or to the data set Spec
 // names). The page sends it when the model is first shown and whenever the
 // user changes it. The worker answers Built, then State idle; a spec it
-// cannot build is answered by an Error.
+// cannot build is answered by an Error, which carries ID (when not 0) so
+// that the page can refuse the requests it queued behind the build.
 type Build struct {
+	ID   int        `json:"id,omitempty"`
 	Spec spec.Model `json:"spec"`
 }
 

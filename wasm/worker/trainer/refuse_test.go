@@ -58,7 +58,7 @@ func refusals(t *testing.T) []refusal {
 		{"TF.js model.json that is not JSON", protocol.ImportTFJS{ID: 106, ModelJSON: []byte(`{"modelTopology": [`)}, "this TensorFlow.js model cannot be opened"},
 		{"a head of one class", protocol.ReplaceHead{ID: 107, Classes: []int{5}, Seed: 1}, "replace the head: a new head needs 2 to"},
 		{"a frozen head", protocol.ReplaceHead{ID: 108, Classes: []int{5, 6}, Freeze: []int{2}, Seed: 1}, "layer 2 cannot be frozen"},
-		{"a Dense layer of no units", protocol.Build{Spec: zeroUnits}, "build: layer 1 (Dense): units must be between 1 and 4096, got 0"},
+		{"a Dense layer of no units", protocol.Build{ID: 109, Spec: zeroUnits}, "build: layer 1 (Dense): units must be between 1 and 4096, got 0"},
 		{"a spec for another data set", protocol.Build{Spec: cifar}, "build: "},
 		{"a playground of an unknown data set", protocol.PlaygroundBuild{Dataset: "nope", Points: 100, Classes: 2, TrainFraction: 0.5, Features: []string{"x", "y"}, Spec: playSpec(2)}, "playground_build: "},
 	}
