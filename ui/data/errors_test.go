@@ -19,14 +19,10 @@ func foreign(s *session.Session, ask int) {
 // preview wait through errors not their own and take their answers; their
 // own refusals show in the place.
 func TestDataTakesOnlyItsOwnErrors(t *testing.T) {
-	var sent []protocol.Request
-	s := session.New(func(r protocol.Request) { sent = append(sent, r) })
-	p := New(s)
-	s.Handle(protocol.Ready{})
-	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	p, s, sent := mnistPlace()
 
 	p.Builtin(spec.DatasetPenguins)
-	req := sent[len(sent)-1].(protocol.LoadDataset)
+	req := (*sent)[len(*sent)-1].(protocol.LoadDataset)
 	foreign(s, req.ID)
 	if p.Loading != "penguins" || p.Err != "" {
 		t.Errorf("after errors not its own: loading %q, error %q; want the load still waiting", p.Loading, p.Err)
@@ -39,9 +35,9 @@ func TestDataTakesOnlyItsOwnErrors(t *testing.T) {
 
 	p.Form.ShiftOn, p.Form.Shift = true, "0.1"
 	p.AugmentPreview()
-	aug, ok := sent[len(sent)-1].(protocol.AugmentRequest)
+	aug, ok := (*sent)[len(*sent)-1].(protocol.AugmentRequest)
 	if !ok {
-		t.Fatalf("Preview sent %T; want an augment request", sent[len(sent)-1])
+		t.Fatalf("Preview sent %T; want an augment request", (*sent)[len(*sent)-1])
 	}
 	foreign(s, aug.ID)
 	if p.Err != "" {
@@ -54,7 +50,7 @@ func TestDataTakesOnlyItsOwnErrors(t *testing.T) {
 	}
 
 	p.Builtin(spec.DatasetPenguins)
-	req = sent[len(sent)-1].(protocol.LoadDataset)
+	req = (*sent)[len(*sent)-1].(protocol.LoadDataset)
 	const notFound = "load data: penguins.json not found"
 	s.Handle(protocol.Error{Message: notFound, Request: req.Type(), ID: req.ID})
 	if p.Loading != "" || p.Err != notFound {

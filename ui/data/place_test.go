@@ -22,19 +22,26 @@ func TestSummaryFollowsTheWorker(t *testing.T) {
 	}
 }
 
-func TestPlaceLoadsAndDescribesADataSet(t *testing.T) {
+// mnistPlace is the Data place of a session whose worker is ready with
+// MNIST loaded, and the requests sent from then on.
+func mnistPlace() (*Place, *session.Session, *[]protocol.Request) {
 	var sent []protocol.Request
 	s := session.New(func(r protocol.Request) { sent = append(sent, r) })
 	p := New(s)
 	s.Handle(protocol.Ready{})
 	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
 	sent = nil
+	return p, s, &sent
+}
+
+func TestPlaceLoadsAndDescribesADataSet(t *testing.T) {
+	p, s, sent := mnistPlace()
 	p.Form.Set("seed", "5")
 	p.Builtin(spec.DatasetPenguins)
-	if len(sent) != 1 || p.Loading != "penguins" || p.LoadBlocked() == "" {
+	if len(*sent) != 1 || p.Loading != "penguins" || p.LoadBlocked() == "" {
 		t.Fatalf("sent %v, loading %q", sent, p.Loading)
 	}
-	req := sent[0].(protocol.LoadDataset)
+	req := (*sent)[0].(protocol.LoadDataset)
 	if req.Source != protocol.SourceBuiltin || req.Name != "penguins" || req.Seed != 5 || req.Scaling != spec.ScalingStandard || req.Test != 0.2 {
 		t.Errorf("request: %+v", req)
 	}
@@ -44,7 +51,7 @@ func TestPlaceLoadsAndDescribesADataSet(t *testing.T) {
 		t.Errorf("after an error: err %q, loading %q, data %s", p.Err, p.Loading, s.DataName())
 	}
 	p.Builtin(spec.DatasetPenguins)
-	req = sent[len(sent)-1].(protocol.LoadDataset)
+	req = (*sent)[len(*sent)-1].(protocol.LoadDataset)
 	s.Handle(protocol.DatasetReady{ID: req.ID, Dataset: spec.DatasetPenguins, Train: 233, Validation: 33, Test: 67,
 		Data: spec.Data{Name: "penguins", Kind: spec.KindTable, Task: spec.TaskClassification, Shape: []int{4}, Target: "Species",
 			Classes: []string{"Adelie", "Chinstrap", "Gentoo"}, Scaling: spec.ScalingStandard, Offset: []float64{0, 0, 0, 0}, Scale: []float64{1, 1, 1, 1},

@@ -83,6 +83,18 @@ func train(t *testing.T, s *session.Session, epochs, batches, from int) {
 	s.Handle(protocol.Progress{Epoch: epochs, Epochs: epochs, Batch: batches, Batches: batches, GlobalBatch: from + epochs*batches, State: protocol.StateDone})
 }
 
+// trainedPlace is the Runs place of a session that has recorded one run
+// of 2 epochs of 3 batches, and the requests it sends.
+func trainedPlace(t *testing.T) (*session.Session, *Recorder, *Place, *[]protocol.Request) {
+	s, rec, _, sent := newRecording(t)
+	p := newPlace(s, rec)
+	s.Handle(protocol.Ready{})
+	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	s.Handle(protocol.Built{})
+	train(t, s, 2, 3, 0)
+	return s, rec, p, sent
+}
+
 // TestRecordsARun: a build asks for the fresh weights, the run keeps them
 // as epoch 0, every epoch's curve point, per-class accuracy and snapshot,
 // and is stored; it decodes as engine/runs reads runs.
@@ -172,12 +184,7 @@ func TestCapDropsTheOldest(t *testing.T) {
 // evaluation; a running model refuses; two runs compare their settings
 // and per-class accuracy.
 func TestTimelineAndCompare(t *testing.T) {
-	s, rec, _, sent := newRecording(t)
-	p := newPlace(s, rec)
-	s.Handle(protocol.Ready{})
-	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
-	s.Handle(protocol.Built{})
-	train(t, s, 2, 3, 0)
+	s, rec, p, sent := trainedPlace(t)
 	*sent = nil
 	if p.Pos() != 1 || !strings.HasPrefix(p.PosText(), "After epoch 2") {
 		t.Errorf("the timeline starts at snapshot %d (%q), want the newest", p.Pos(), p.PosText())
@@ -246,12 +253,7 @@ func TestLoadedRunsComeFirst(t *testing.T) {
 // blocked, and "Use this run's model" builds the run's model, then moves
 // it to the timeline's snapshot.
 func TestUseTheRunsModel(t *testing.T) {
-	s, rec, _, sent := newRecording(t)
-	p := newPlace(s, rec)
-	s.Handle(protocol.Ready{})
-	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
-	s.Handle(protocol.Built{})
-	train(t, s, 2, 3, 0)
+	s, rec, p, sent := trainedPlace(t)
 	s.Model.LoadPreset("lenet")
 	s.Model.Changed()
 	s.Reset()
@@ -360,12 +362,7 @@ func TestRefusedLoadKeepsTheRunRecorded(t *testing.T) {
 // refusal of an earlier view, answered after the user asked for another,
 // does not, and the later view's answer is taken.
 func TestViewTakesOnlyItsOwnError(t *testing.T) {
-	s, rec, _, sent := newRecording(t)
-	p := newPlace(s, rec)
-	s.Handle(protocol.Ready{})
-	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
-	s.Handle(protocol.Built{})
-	train(t, s, 2, 3, 0)
+	s, _, p, sent := trainedPlace(t)
 	*sent = nil
 	p.View(0)
 	first := (*sent)[len(*sent)-1].(protocol.ViewSnapshot)

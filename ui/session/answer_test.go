@@ -59,11 +59,7 @@ func TestWorkerDeathReachesThePlaces(t *testing.T) {
 // the worker refuses are not sent later, and each place that queued one
 // hears of it as its own request's error, with the build's message.
 func TestARefusedBuildRefusesWhatWaitedForIt(t *testing.T) {
-	var sent []protocol.Request
-	a := New(func(r protocol.Request) { sent = append(sent, r) })
-	a.Handle(protocol.Ready{})
-	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
-	a.Handle(protocol.Built{})
+	a, sent := builtSession()
 	var heard []protocol.Error
 	a.Subscribe(func(ev protocol.Event) bool {
 		if e, ok := ev.(protocol.Error); ok {
@@ -71,17 +67,17 @@ func TestARefusedBuildRefusesWhatWaitedForIt(t *testing.T) {
 		}
 		return false
 	})
-	sent = nil
+	*sent = nil
 	queued := protocol.TrainGoal{ID: a.NewID(), MaxBatches: 10}
 	a.BuildThen(queued)
 	var build protocol.Build
-	for _, r := range sent {
+	for _, r := range *sent {
 		if b, ok := r.(protocol.Build); ok {
 			build = b
 		}
 	}
 	if build.ID == 0 {
-		t.Fatalf("BuildThen sent %v; want a build with an id", sent)
+		t.Fatalf("BuildThen sent %v; want a build with an id", *sent)
 	}
 	a.Handle(protocol.Error{Message: "a training error, not the build's"})
 	const why = "build: layer 1 (Dense): units must be between 1 and 4096, got 0"
@@ -89,11 +85,11 @@ func TestARefusedBuildRefusesWhatWaitedForIt(t *testing.T) {
 	if _, ok := ErrorFor(heard[len(heard)-1], queued.ID); !ok || heard[len(heard)-1].Message != why || len(heard) != 3 {
 		t.Errorf("the places heard %+v; want the training error, the build's refusal, then the queued goal's with its message", heard)
 	}
-	sent = nil
+	*sent = nil
 	a.Handle(protocol.State{State: protocol.StateIdle})
-	for _, r := range sent {
+	for _, r := range *sent {
 		if r.Type() == queued.Type() {
-			t.Errorf("the goal queued behind a refused build was sent later: %v", sent)
+			t.Errorf("the goal queued behind a refused build was sent later: %v", *sent)
 		}
 	}
 }

@@ -15,13 +15,20 @@ func penguinsReady() protocol.DatasetReady {
 	}}
 }
 
-func TestTheModelFollowsTheData(t *testing.T) {
+// builtSession is a session whose worker is ready, with MNIST loaded and
+// the seed model built, and the requests it sends from then on.
+func builtSession() (*Session, *[]protocol.Request) {
 	var sent []protocol.Request
 	s := New(func(r protocol.Request) { sent = append(sent, r) })
 	s.Handle(protocol.Ready{})
 	s.Handle(protocol.DataReady{Train: 60000, Test: 10000})
 	s.Handle(protocol.Built{})
 	sent = nil
+	return s, &sent
+}
+
+func TestTheModelFollowsTheData(t *testing.T) {
+	s, sent := builtSession()
 	if !s.Handle(penguinsReady()) {
 		t.Error("dataset_ready asks for no render")
 	}
@@ -40,13 +47,13 @@ func TestTheModelFollowsTheData(t *testing.T) {
 		t.Errorf("the model did not follow the data: %s, input %v, %d outputs", m.Dataset, m.Input, m.Layers[len(m.Layers)-1].Units)
 	}
 	var built bool
-	for _, r := range sent {
+	for _, r := range *sent {
 		if b, ok := r.(protocol.Build); ok && b.Spec.Dataset == spec.DatasetPenguins {
 			built = true
 		}
 	}
 	if !built {
-		t.Errorf("no build of the penguins model was sent: %v", sent)
+		t.Errorf("no build of the penguins model was sent: %v", *sent)
 	}
 	s.Handle(protocol.Built{})
 	s.UseMNIST()
