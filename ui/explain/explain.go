@@ -553,8 +553,6 @@ func (p *Place) refresh() {
 	}
 }
 
-// ours says a worker error answers one of this place's requests (the
-// worker starts each message with the request's name).
 // refused says whether ev is the error answering one of the place's
 // requests in flight (or a fatal one), and ends the wait of each request
 // it answers. Another error — a training error, another place's refused

@@ -126,14 +126,14 @@ func ParseHash(hash string) (c Config, problems []string) {
 	if c.FeaturesProblem() == "" {
 		if err := c.Build().Spec.Validate(); err != nil {
 			c.Hidden = DefaultConfig().Hidden
-			p.fail("layers", err.Error(), mustLayersHash(c.Hidden))
+			p.fail("layers", err.Error(), layersSetting(c.Hidden))
 		}
 	}
 	return c, append(problems, p.problems...)
 }
 
-// mustLayersHash is the layers setting of hidden.
-func mustLayersHash(hidden []spec.Layer) string {
+// layersSetting is the layers setting of hidden.
+func layersSetting(hidden []spec.Layer) string {
 	h, _ := layersHash(hidden)
 	return h
 }

@@ -458,8 +458,8 @@ func (u *user) fillRow(row map[string]string) {
 	})()`, b), nil)
 }
 
-// tryProbs reads Try it's class probabilities by class name, waiting for
-// a new prediction after click.
+// tryPredict clicks click (unless "") and reads the new prediction of
+// Try it: the class and the probabilities by class name.
 func (u *user) tryPredict(click string) (class string, probs map[string]float64) {
 	u.t.Helper()
 	u.js("forget the last result", `(() => { const e = document.querySelector("#try-probs"); if (e) e.remove(); document.querySelector("#try-result").textContent = "" })()`, nil)
