@@ -7,7 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/nnplay/nnplay/ui/explain"
+	"github.com/nnplay/nnplay/ui/explain/address"
 )
 
 // ConfusionTable is the confusion matrix with per-class recall and
@@ -125,7 +125,7 @@ func (c *ConfusionTable) make(r Results, idx []int) {
 		c.cells[i] = make([]confusionCell, len(idx))
 		for j, p := range idx {
 			td := el("td")
-			a := el("a", "class", "cell-link", "id", "cell-"+strconv.Itoa(t)+"-"+strconv.Itoa(p), "href", explain.CellHash(t, p))
+			a := el("a", "class", "cell-link", "id", "cell-"+strconv.Itoa(t)+"-"+strconv.Itoa(p), "href", address.Cell(t, p))
 			td.Call("append", a)
 			tr.Call("append", td)
 			c.cells[i][j] = confusionCell{td: td, link: a}

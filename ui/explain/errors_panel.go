@@ -12,6 +12,7 @@ import (
 	"honnef.co/go/js/dom/v2"
 
 	"github.com/nnplay/nnplay/ui/draw"
+	"github.com/nnplay/nnplay/ui/explain/address"
 )
 
 // plotSize is the embedding canvas's side, CSS pixels.
@@ -57,7 +58,7 @@ func (c *ErrorsPanel) drawAll() {
 			item.AppendChild(inputView(e.Input, nil, fmt.Sprintf("test example %d", e.Index), "small-canvas"))
 			item.AppendChild(draw.El("span", "cell-text", c.P.ExampleText(e)))
 			a := draw.El("a", "cell-why", "Why?")
-			a.SetAttribute("href", IndexHash(e.Index))
+			a.SetAttribute("href", address.Index(e.Index))
 			item.AppendChild(a)
 			out = append(out, item)
 		}
@@ -145,7 +146,7 @@ func (c *ErrorsPanel) dot(ev dom.Event) int {
 // open explains the clicked dot's example in "Why this prediction?".
 func (c *ErrorsPanel) open(ev dom.Event) {
 	if i := c.dot(ev); i >= 0 && c.P.Embed != nil {
-		sjs.Global().Get("location").Set("hash", IndexHash(c.P.Embed.Indices[i]))
+		sjs.Global().Get("location").Set("hash", address.Index(c.P.Embed.Indices[i]))
 	}
 }
 

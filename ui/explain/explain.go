@@ -10,12 +10,11 @@
 package explain
 
 import (
-	"github.com/nnplay/nnplay/ui/route"
-
 	"fmt"
 	"strconv"
-	"strings"
 
+	"github.com/nnplay/nnplay/ui/explain/address"
+	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
@@ -106,56 +105,8 @@ func New(s *session.Session) *Place {
 	return p
 }
 
-// Query is what an address of the place asks for: #/explain&index=7,
-// #/explain&cell=3,8 (true 3, predicted 8), #/explain&pad.
-type Query struct {
-	Index     int // −1: none
-	Pad       bool
-	Cell      bool
-	True      int
-	Predicted int
-}
-
-// ParseHash reads the place's address.
-func ParseHash(hash string) Query {
-	q := Query{Index: -1}
-	h := strings.TrimPrefix(strings.TrimPrefix(hash, "#"), "/")
-	parts := strings.Split(h, "&")
-	if len(parts) == 0 || parts[0] != "explain" {
-		return q
-	}
-	for _, part := range parts[1:] {
-		k, v, _ := strings.Cut(part, "=")
-		switch k {
-		case "pad":
-			q.Pad = true
-		case "index":
-			if i, err := strconv.Atoi(v); err == nil && i >= 0 {
-				q.Index = i
-			}
-		case "cell":
-			a, b, ok := strings.Cut(v, ",")
-			t, err1 := strconv.Atoi(a)
-			pr, err2 := strconv.Atoi(b)
-			if ok && err1 == nil && err2 == nil && t >= 0 && pr >= 0 && t < protocol.MaxLabels && pr < protocol.MaxLabels {
-				q.Cell, q.True, q.Predicted = true, t, pr
-			}
-		}
-	}
-	return q
-}
-
-// CellHash is the address that lists a confusion cell's examples.
-func CellHash(t, predicted int) string { return fmt.Sprintf("#/explain&cell=%d,%d", t, predicted) }
-
-// IndexHash is the address that explains test example i.
-func IndexHash(i int) string { return fmt.Sprintf("#/explain&index=%d", i) }
-
-// PadHash is the address that explains the pad's drawing.
-const PadHash = "#/explain&pad"
-
 // Follow applies an address (the place shown, or asked for again).
-func (p *Place) Follow(q Query) {
+func (p *Place) Follow(q address.Query) {
 	p.shown = true
 	switch {
 	case q.Pad:

@@ -4,28 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nnplay/nnplay/ui/explain/address"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
-
-func TestParseHash(t *testing.T) {
-	for hash, want := range map[string]Query{
-		"#/explain":           {Index: -1},
-		"#/explain&index=42":  {Index: 42},
-		"#/explain&cell=3,8":  {Index: -1, Cell: true, True: 3, Predicted: 8},
-		"#/explain&cell=3,x":  {Index: -1},
-		"#/explain&cell=3,10": {Index: -1},
-		"#/explain&index=-2":  {Index: -1},
-		"#/build&index=4":     {Index: -1},
-		CellHash(1, 7):        {Index: -1, Cell: true, True: 1, Predicted: 7},
-		IndexHash(9):          {Index: 9},
-		PadHash:               {Index: -1, Pad: true},
-	} {
-		if got := ParseHash(hash); got != want {
-			t.Errorf("ParseHash(%q) = %+v, want %+v", hash, got, want)
-		}
-	}
-}
 
 // ready is a session whose worker has a built model; sent collects the
 // requests.
@@ -46,7 +28,7 @@ func TestAnswersFollowTheirRequests(t *testing.T) {
 	s, sent := ready(t)
 	p := New(s)
 	p.Steps, p.Patch = 32, 6
-	p.Follow(ParseHash("#/explain&index=7"))
+	p.Follow(address.Parse("#/explain&index=7"))
 	ids := map[string]int{}
 	for _, r := range *sent {
 		switch r := r.(type) {
@@ -216,7 +198,7 @@ func TestDrawingLive(t *testing.T) {
 func TestExplainAnotherClass(t *testing.T) {
 	s, sent := ready(t)
 	p := New(s)
-	p.Follow(ParseHash(IndexHash(3)))
+	p.Follow(address.Parse(address.Index(3)))
 	for _, r := range *sent {
 		if r, ok := r.(protocol.ExplainRequest); ok && r.Class != nil {
 			t.Fatalf("the first maps ask for class %d, want the predicted one", *r.Class)
