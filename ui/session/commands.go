@@ -199,7 +199,7 @@ func (s *Session) specJSON() string {
 // build sends the edited spec to the worker and starts a fresh run.
 func (s *Session) build() {
 	m, err := s.Model.Spec()
-	if err != nil {
+	if err != nil || s.follower {
 		return
 	}
 	s.ClearRun()

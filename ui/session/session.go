@@ -71,6 +71,7 @@ type Session struct {
 	DeferData bool
 
 	dataDeferred bool   // Ready came while DeferData: LoadData sends load_data
+	follower     bool   // Follow: the events' requests are another session's to send
 	builtSpec    string // the JSON of the spec the worker last built
 	buildID      int    // the last build's id: its refusal refuses pending
 	pending      []protocol.Request
@@ -118,7 +119,8 @@ type Session struct {
 	// subscriber asks for a render only while its place is showing.
 	Showing route.Place
 
-	send   func(protocol.Request)
+	send   func(protocol.Request) // what the session's own state changes send (none for a follower)
+	post   func(protocol.Request) // what places Send
 	later  func(func())
 	subs   []subscriber
 	nextID int
@@ -134,12 +136,13 @@ func New(send func(protocol.Request)) *Session {
 		Model:   model.NewEditor(model.PresetSeed),
 		Charts:  chart.NewRun(),
 		send:    send,
+		post:    send,
 		start:   time.Now(),
 	}
 }
 
 // Send posts a request to the training worker.
-func (s *Session) Send(r protocol.Request) { s.send(r) }
+func (s *Session) Send(r protocol.Request) { s.post(r) }
 
 // Subscribe adds f to the subscribers of the worker's events.
 func (s *Session) Subscribe(f Subscriber) { s.subs = append(s.subs, subscriber{f: f}) }

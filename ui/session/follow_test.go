@@ -1,0 +1,61 @@
+package session
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/nnplay/nnplay/wasm/protocol"
+)
+
+// A follower starts from the leader's state as it travels between the
+// page's two wasm modules (JSON), applies the same events, and sends only
+// what its places send: never a build, a data load or a queued request.
+func TestFollowerCopiesStateAndSendsOnlyItsOwn(t *testing.T) {
+	lead, w := newTestApp()
+	lead.Handle(protocol.Ready{})
+	lead.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	lead.Handle(protocol.Built{})
+	lead.Handle(protocol.Progress{State: protocol.StateRunning, GlobalBatch: 7})
+	w.take()
+
+	b, err := json.Marshal(lead.Shared())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sh Shared
+	if err := json.Unmarshal(b, &sh); err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	f := New(func(r protocol.Request) { sent = append(sent, r.Type()) })
+	f.Follow(sh, 1<<22)
+	if !f.ModelReady() || f.Training != protocol.StateRunning || f.Progress.GlobalBatch != 7 || f.DataTest != 10000 {
+		t.Fatalf("follower: ready %v training %q batch %d test %d; want the leader's", f.ModelReady(), f.Training, f.Progress.GlobalBatch, f.DataTest)
+	}
+	if got, want := f.specJSON(), lead.specJSON(); got != want || got == "" {
+		t.Errorf("follower's model %s, leader's %s", got, want)
+	}
+
+	// The events that make a leader send (a second Ready, data loaded, a
+	// model loaded, a build answered) change the follower's state alone.
+	for _, ev := range []protocol.Event{protocol.Ready{}, protocol.DataReady{Train: 5, Test: 2}, protocol.State{State: protocol.StateIdle}, protocol.Built{}} {
+		f.Handle(ev)
+	}
+	f.BuildThen(protocol.Predict{ID: 3})
+	if len(sent) != 0 {
+		t.Errorf("the follower sent %v on its own; want nothing", sent)
+	}
+	if !f.ModelReady() || f.DataTest != 2 || f.Training != protocol.StateIdle {
+		t.Errorf("after the events: ready %v test %d training %q", f.ModelReady(), f.DataTest, f.Training)
+	}
+	id := f.NewID()
+	f.Send(protocol.TraceRequest{ID: id})
+	if !reflect.DeepEqual(sent, []string{"trace"}) || id <= lead.NewID() {
+		t.Errorf("a place's request: sent %v with id %d; want [trace] with an id clear of the leader's", sent, id)
+	}
+	f.Handle(protocol.Error{Message: "gone", Fatal: true})
+	if f.Worker != WorkerDead || f.ModelReady() {
+		t.Errorf("a fatal error leaves the follower's worker %q", f.Worker)
+	}
+}
