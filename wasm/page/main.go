@@ -22,7 +22,7 @@ import (
 	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/ui/shell"
-	"github.com/nnplay/nnplay/wasm/jsloop"
+	"github.com/nnplay/nnplay/wasm/pageloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
 	"github.com/nnplay/nnplay/wasm/workerlink"
 )
@@ -63,7 +63,7 @@ func main() {
 		}
 	})
 	s.Env = renderer.EventEnv()
-	s.SetScheduler(scheduler(s.Env))
+	s.SetScheduler(pageloop.Scheduler(s.Env))
 	p := newPlaces(s)
 	root := shell.NewRoot(s, p.make)
 	start := route.Parse(locationHash())
@@ -72,7 +72,7 @@ func main() {
 	root.Follow(start)
 	followHash(root)
 	link = workerlink.Start(inbox, workerlink.Options{Name: "worker", AdoptEarly: true})
-	go deliver(inbox, s)
+	go pageloop.Deliver(inbox, s, nil)
 
 	for first, ok := true, true; ok; first, ok = false, renderer.EventWait() {
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
@@ -99,61 +99,3 @@ func followHash(root *shell.Root) {
 
 // locationHash is the address's hash ("#/learn"), "" without one.
 func locationHash() string { return js.Global().Get("location").Get("hash").String() }
-
-// deliver applies queued events to the app, all those waiting at once,
-// then shows them: one Vugu render when the templates changed, else only
-// the live progress elements and charts (a render re-sets the whole page).
-// It gives the event loop a turn first, so that messages the worker sent
-// together (while the page was busy) come in one render, not one each,
-// and again before that render, so that applying the events and rendering
-// them are two tasks, neither holding up the page for the time of both.
-func deliver(in *workerlink.Inbox, s *session.Session) {
-	yield := jsloop.NewYielder()
-	for range in.Woken() {
-		yield()
-		events, died := in.Take()
-		s.Env.Lock()
-		render := died != ""
-		for _, ev := range events {
-			if s.Handle(ev) {
-				render = true
-			}
-		}
-		if died != "" {
-			s.WorkerDied(died)
-		}
-		if render {
-			s.Env.UnlockOnly()
-			yield()
-			s.Env.Lock()
-			s.Env.UnlockRender()
-		} else {
-			if s.Live != nil {
-				s.Live()
-			}
-			s.Env.UnlockOnly()
-		}
-	}
-}
-
-// scheduler runs Session.Later's functions one per task, in order, each
-// under the event lock.
-func scheduler(env vugu.EventEnv) func(func()) {
-	queue := make(chan func(), 64)
-	go func() {
-		yield := jsloop.NewYielder()
-		for f := range queue {
-			yield()
-			env.Lock()
-			f()
-			env.UnlockOnly()
-		}
-	}()
-	return func(f func()) {
-		select {
-		case queue <- f:
-		default: // a full queue: run it now rather than block the caller
-			f()
-		}
-	}
-}
