@@ -23,16 +23,17 @@ MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images
 
 all: build
 
-## build: what the page needs in static/: the Vugu code, page.wasm and
-## worker.wasm, wasm_exec.js, vugu-render.js, MNIST and the .br/.gz variants.
+## build: what the page needs in static/: the Vugu code, page.wasm, annex.wasm
+## and worker.wasm, wasm_exec.js, vugu-render.js, MNIST and the .br/.gz variants.
 ## Every step is a file target, so an unchanged tree rebuilds nothing.
 WASM_BUILD  := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w'
 ENGINE_SRC  := $(shell find engine wasm/protocol -name '*.go' -not -name '*_test.go') go.mod go.sum
-PAGE_SRC    := $(ENGINE_SRC) $(shell find ui wasm/page wasm/workerlink wasm/jsloop -name '*.go' -not -name '*_test.go' -not -name '0_components_gen.go')
+PAGE_SRC    := $(ENGINE_SRC) $(shell find ui wasm/page wasm/pageloop wasm/workerlink wasm/jsloop -name '*.go' -not -name '*_test.go' -not -name '0_components_gen.go')
+ANNEX_SRC   := $(PAGE_SRC) $(shell find wasm/annex -name '*.go' -not -name '*_test.go')
 WORKER_SRC  := $(ENGINE_SRC) $(shell find wasm/worker wasm/webgpu \( -name '*.go' -o -name '*.wgsl' \) -not -name '*_test.go')
 VUGU_STAMP  := .cache/vugugen.stamp
 
-build: static/page.wasm static/worker.wasm static/kernels.wasm static/wasm_exec.js static/vugu-render.js data
+build: static/page.wasm static/annex.wasm static/worker.wasm static/kernels.wasm static/wasm_exec.js static/vugu-render.js data
 	@$(MAKE) --no-print-directory precompress
 
 # vugugen writes one 0_components_gen.go in each ui/ package with .vugu files (-s: one file);
@@ -59,6 +60,11 @@ PAGE_GCFLAGS := -gcflags=all=-l -gcflags=runtime= -gcflags=syscall/js= -gcflags=
 
 static/page.wasm: $(VUGU_STAMP) $(PAGE_SRC)
 	$(WASM_BUILD) $(PAGE_GCFLAGS) -o $@.tmp ./wasm/page && mv $@.tmp $@
+
+# The annex: the places page.wasm leaves out (wasm/annex), loaded when one
+# of them is first shown; built as the page is.
+static/annex.wasm: $(VUGU_STAMP) $(ANNEX_SRC)
+	$(WASM_BUILD) $(PAGE_GCFLAGS) -o $@.tmp ./wasm/annex && mv $@.tmp $@
 
 # The worker keeps every optimisation where it trains; the packages it runs
 # once per click or per epoch (files for other frameworks and TensorFlow.js,

@@ -4,6 +4,8 @@ package browsertest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -96,4 +98,70 @@ func TestPhoneWidthNoSidewaysScroll(t *testing.T) {
 			t.Errorf("%s scrolls sideways at 390 px: scrollWidth %v > innerWidth %v (too wide: %v)", e.Place, w.Scroll, w.Inner, wide)
 		}
 	}
+}
+
+// TestAnnexLoadsWhenFirstShown: page.wasm leaves the annexed places out
+// (Learn, the 2-D playground, Why?, Challenges). The annex (annex.wasm)
+// is fetched the first time one of them is shown, once, and draws it in
+// #annex; when it cannot be loaded the place says why, the rest of the
+// page keeps working, and a later visit loads it.
+func TestAnnexLoadsWhenFirstShown(t *testing.T) {
+	dir := copyStatic(t)
+	removeBuilt(t, dir, "annex.wasm")
+	srv, err := serve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	u := &user{NewTab(t, srv.URL, "/", 3*time.Minute)}
+	u.Allow("nnplay annex:") // annex.js logs the failure to the console too
+	u.Allow("annex.wasm")
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	fetches := func() (n int) {
+		u.js("count annex.wasm fetches", `performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/annex.wasm")).length`, &n)
+		return n
+	}
+	if n := fetches(); n != 0 {
+		t.Errorf("annex.wasm fetched %d times before any of its places was shown", n)
+	}
+
+	u.click("#nav-learn")
+	msg := u.WaitText("#annex-note.failed", 30*time.Second, func(s string) bool { return s != "" })
+	for _, want := range []string{"Learn could not be loaded", "404", "open Learn again or reload"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the note reads %q; want it to say %q", msg, want)
+		}
+	}
+	u.goTo("build")
+	u.click("#train")
+	u.waitJS("the first batch, without the annex", 60*time.Second, `+document.querySelector("#batch-counter").textContent > 0`)
+	u.click("#pause")
+
+	for _, f := range []string{"annex.wasm", "annex.wasm.br", "annex.wasm.gz"} {
+		b, err := os.ReadFile(filepath.Join(staticDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.goTo("learn")
+	var in struct {
+		InAnnex, Note, Hidden bool
+	}
+	u.js("where Learn is drawn", `({InAnnex: !!document.querySelector("#annex > #annex-root > #place-learn"),
+		Note: !!(document.querySelector("#annex-note") || {}).textContent, Hidden: document.querySelector("#annex").hidden})`, &in)
+	if !in.InAnnex || in.Note || in.Hidden {
+		t.Errorf("Learn once loaded: in #annex %v, a note %v, #annex hidden %v; want true false false", in.InAnnex, in.Note, in.Hidden)
+	}
+	u.goTo("build")
+	u.waitJS("the annex's place gone", 10*time.Second, `!document.querySelector("#place-learn") && document.querySelector("#annex").hidden`)
+	u.goTo("explain")
+	u.goTo("learn")
+	if n := fetches(); n != 2 {
+		t.Errorf("annex.wasm fetched %d times (the failed try, then once); want 2", n)
+	}
+	// The annex's place works: the softmax explorer follows its sliders.
+	u.waitJS("the softmax explorer", 20*time.Second, `!!document.querySelector("#place-learn input[type=range]")`)
 }

@@ -72,7 +72,7 @@ func main() {
 	root.Follow(start)
 	followHash(root)
 	link = workerlink.Start(inbox, workerlink.Options{Name: "worker", AdoptEarly: true})
-	go pageloop.Deliver(inbox, s, nil)
+	go pageloop.Deliver(inbox, s, p.annex.forward)
 
 	for first, ok := true, true; ok; first, ok = false, renderer.EventWait() {
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
