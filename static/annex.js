@@ -63,29 +63,37 @@
     return go.run(instance);
   }
 
-  function instantiate(go) {
-    return fetch(url).then(function (resp) {
+  // compile fetches and compiles annex.wasm, once: a page opened on one
+  // of the annex's places starts it with page.wasm's download (below),
+  // instead of after the page's Go has started.
+  var compiling = null;
+  function compile() {
+    if (compiling) return compiling;
+    compiling = fetch(url).then(function (resp) {
       if (!resp.ok) throw new Error("HTTP " + resp.status + " for /" + url);
-      if (!WebAssembly.instantiateStreaming) {
-        return resp.arrayBuffer().then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
-      }
-      return WebAssembly.instantiateStreaming(resp, go.importObject).catch(function (err) {
+      if (!WebAssembly.compileStreaming) return resp.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
+      return WebAssembly.compileStreaming(resp).catch(function (err) {
+        // A server that sends the wrong Content-Type breaks streaming:
+        // retry with the bytes.
         if (String(err).indexOf("MIME") < 0) throw err;
-        return fetch(url).then(function (r) { return r.arrayBuffer(); })
-          .then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+        return fetch(url).then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.compile(b); });
       });
     });
+    compiling.catch(function () { compiling = null; }); // the next load tries again
+    return compiling;
   }
 
   var started = false;
   window.nnplayAnnex = {
     load: function (fail) {
-      if (started) return; // one annex per page; a failed one is tried again
+      if (started) return; // one annex per page
       started = true;
       var go = new Go();
-      instantiate(go).then(function (result) {
+      compile().then(function (module) {
         performance.mark("annex.wasm compiled");
-        return run(go, result.instance, annexGlobal()).then(function () {
+        return WebAssembly.instantiate(module, go.importObject);
+      }).then(function (instance) {
+        return run(go, instance, annexGlobal()).then(function () {
           started = false;
           fail("it stopped; see the browser console");
         });
@@ -96,4 +104,16 @@
       });
     },
   };
+
+  // A page opened on one of the annexed places (ui/route's Parse: #/learn,
+  // #/explain…, #/challenge… or a challenge link #c=…, the playground's
+  // #/playground… or older links with a dataset= setting).
+  var h = window.location.hash.replace(/^#/, "");
+  var name = h.charAt(0) === "/" ? h.slice(1).split("&")[0] : "";
+  var bare = h.replace(/^\//, "");
+  if (["learn", "playground", "explain", "challenge"].indexOf(name) >= 0 || h.indexOf("c=") === 0 ||
+    bare === "playground" || bare.indexOf("playground&") === 0 ||
+    (h.indexOf("m=") !== 0 && bare.split("&").some(function (p) { return p.indexOf("dataset=") === 0; }))) {
+    compile().catch(function () {}); // load() says what went wrong
+  }
 })();

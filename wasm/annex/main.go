@@ -11,6 +11,7 @@ package main
 import (
 	"encoding/json"
 	"log"
+	"runtime/debug"
 	"syscall/js"
 
 	"github.com/vugu/vugu"
@@ -33,6 +34,8 @@ import (
 const ids = 1 << 22
 
 func main() {
+	js.Global().Get("performance").Call("mark", "annex main")
+	debug.SetGCPercent(400) // as the page does (wasm/page), for the same reason
 	page := js.Global().Get("nnplayPage")
 	if !page.Truthy() {
 		log.Fatal("annex: there is no page to attach to")

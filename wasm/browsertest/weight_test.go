@@ -187,6 +187,18 @@ func TestFirstLoadWeight(t *testing.T) {
 	u.js("read long tasks", `window.__weight`, &during)
 	t.Logf("Train click → first batch %.2f s; during %.1f s of training: longest main-thread task %.0f ms, %d tasks over 50 ms",
 		firstBatch.Seconds(), time.Since(clicked).Seconds(), during.Longest, int(during.LongCount))
+
+	// The first visit to one of the annex's places, still training.
+	u.js("reset the long-task record", `window.__weight.longest = 0, window.__weight.longCount = 0`, nil)
+	clicked = time.Now()
+	u.click("#nav-learn")
+	u.waitJS("Learn on screen", 60*time.Second, `!!document.querySelector("#place-learn")`)
+	shown := time.Since(clicked)
+	var annex struct{ Transfer, Longest float64 }
+	u.js("read the annex's fetch", `({Transfer: performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/annex.wasm")).reduce((n, e) => n + e.transferSize, 0),
+		Longest: window.__weight.longest})`, &annex)
+	t.Logf("first visit to Learn while training: on screen %.2f s after the click (annex.wasm %.2f MB on the wire); longest main-thread task meanwhile %.0f ms",
+		shown.Seconds(), annex.Transfer/1e6, annex.Longest)
 }
 
 // openColdTab is NewTab in a fresh browser context (its own, empty HTTP

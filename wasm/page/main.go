@@ -3,7 +3,8 @@
 // Command page is nnplay's page app (the browser's main thread): it mounts
 // the Vugu root component (ui/shell) in #app, starts the training worker
 // (static/worker.js), turns the worker's messages into UI state, and
-// follows the address bar from place to place (ui/route).
+// follows the address bar from place to place (ui/route); the places it
+// leaves out are the annex's (annex.go), loaded when first shown.
 //
 // The main thread never trains: it only renders, draws charts and posts
 // requests. Worker messages arrive in a JS callback, which must not block,
