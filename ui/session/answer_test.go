@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nnplay/nnplay/wasm/protocol"
@@ -91,5 +92,51 @@ func TestARefusedBuildRefusesWhatWaitedForIt(t *testing.T) {
 		if r.Type() == queued.Type() {
 			t.Errorf("the goal queued behind a refused build was sent later: %v", *sent)
 		}
+	}
+}
+
+// TestARefusedBuildKeepsTheWorkersModel: the worker keeps the model it had
+// when it refuses a build, and so does the session: places may still ask
+// about that model, Train says why the edited one is not built (not "being
+// built" for ever), nothing queued behind the build is sent, and the next
+// edit builds again.
+func TestARefusedBuildKeepsTheWorkersModel(t *testing.T) {
+	a, sent := builtSession()
+	a.Model.SetField(0, "units", "100")
+	a.Train()
+	var build protocol.Build
+	for _, r := range *sent {
+		if b, ok := r.(protocol.Build); ok {
+			build = b
+		}
+	}
+	if build.ID == 0 || a.ModelReady() {
+		t.Fatalf("Train after an edit sent %v, model ready %v; want a build, and the model not ready", *sent, a.ModelReady())
+	}
+	const why = "the model needs more memory than the worker has"
+	a.Handle(protocol.Error{Message: why, Request: build.Type(), ID: build.ID})
+	if !a.ModelReady() || a.Training != protocol.StateIdle {
+		t.Errorf("after the refusal: model ready %v, training %q; want the worker's old model, idle", a.ModelReady(), a.Training)
+	}
+	if got := a.TrainBlocked(); !strings.Contains(got, why) || !strings.Contains(got, "change it to build again") {
+		t.Errorf("Train blocked by %q; want the refusal's reason and what to do", got)
+	}
+	if got := a.StatusText(); !strings.HasSuffix(got, "The edited model could not be built; the worker keeps the one it had.") {
+		t.Errorf("status %q", got)
+	}
+	*sent = nil
+	a.Handle(protocol.State{State: protocol.StateIdle})
+	a.Handle(protocol.DataReady{Train: 60000, Test: 10000})
+	a.Train()
+	if len(*sent) != 0 {
+		t.Errorf("the refused model was built or started again: %v", *sent)
+	}
+	a.Model.SetField(0, "units", "64")
+	if got := a.TrainBlocked(); got != "" {
+		t.Errorf("after another edit Train is blocked by %q", got)
+	}
+	a.Train()
+	if len(*sent) != 1 || (*sent)[0].Type() != build.Type() {
+		t.Errorf("Train after another edit sent %v; want a build", *sent)
 	}
 }

@@ -22,6 +22,9 @@ func (s *Session) TrainBlocked() string {
 	if _, err := s.Model.Spec(); err != nil {
 		return "Fix the model first: " + err.Error()
 	}
+	if s.refusedNow() {
+		return "The worker could not build this model (" + s.refused + "); change it to build again."
+	}
 	switch s.Training {
 	case "":
 		return "The model is being built."
@@ -203,8 +206,10 @@ func (s *Session) build() {
 		return
 	}
 	s.ClearRun()
+	s.beforeBuild = [2]string{s.builtSpec, s.Training}
 	s.builtSpec = s.specJSON()
 	s.Training = ""
+	s.refused, s.refusedSpec = "", ""
 	s.pending = nil
 	s.buildID = s.NewID()
 	s.send(protocol.Build{ID: s.buildID, Spec: m})
@@ -213,10 +218,13 @@ func (s *Session) build() {
 	}
 }
 
+// refusedNow says the worker refused to build the model being edited.
+func (s *Session) refusedNow() bool { return s.refused != "" && s.refusedSpec == s.specJSON() }
+
 // buildIfChanged builds the edited model when it is valid and differs from
 // the worker's, so that the pad predicts with the model on screen.
 func (s *Session) buildIfChanged() {
-	if s.Worker != WorkerReady || s.Running() || s.ModelLoading {
+	if s.Worker != WorkerReady || s.Running() || s.ModelLoading || s.refusedNow() {
 		return
 	}
 	if _, err := s.Model.Spec(); err == nil && s.needsBuild() {

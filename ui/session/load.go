@@ -15,6 +15,7 @@ import (
 // behind an earlier build are dropped (they were for another model). The
 // worker's Built event that follows makes the model ready.
 func (s *Session) Loaded(m spec.Model) {
+	s.refused, s.refusedSpec = "", ""
 	s.Model.LoadSpec(m)
 	s.AssumeBuilt()
 	s.ClearRun()

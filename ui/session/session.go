@@ -70,10 +70,13 @@ type Session struct {
 	// (the 2-D playground): it loads when LoadData is called.
 	DeferData bool
 
-	dataDeferred bool   // Ready came while DeferData: LoadData sends load_data
-	follower     bool   // Follow: the events' requests are another session's to send
-	builtSpec    string // the JSON of the spec the worker last built
-	buildID      int    // the last build's id: its refusal refuses pending
+	dataDeferred bool      // Ready came while DeferData: LoadData sends load_data
+	follower     bool      // Follow: the events' requests are another session's to send
+	builtSpec    string    // the JSON of the spec the worker last built
+	buildID      int       // the last build's id: its refusal refuses pending
+	beforeBuild  [2]string // builtSpec and Training before it, which its refusal restores
+	refused      string    // why the worker refused the build of refusedSpec ("": it did not)
+	refusedSpec  string
 	pending      []protocol.Request
 
 	// Training progress and curves.
@@ -201,6 +204,9 @@ func (s *Session) StatusText() (text string) {
 	if d := s.Dataset; d != nil {
 		data = fmt.Sprintf("Data: %s (%s training, %s test examples).", d.Data.Name, units.Thousands(d.Train), units.Thousands(d.Test))
 	}
+	if s.refusedNow() {
+		return data + " The edited model could not be built; the worker keeps the one it had."
+	}
 	switch s.Training {
 	case protocol.StateRunning:
 		return data + " Training…"
@@ -300,6 +306,11 @@ func (s *Session) refusePending(ev protocol.Event) {
 	if !ours || e.Fatal {
 		return // a fatal error reached every place already
 	}
+	// The worker kept the model it had (and its state): so does the
+	// session, and Train says why the edited one is not built until it
+	// changes.
+	s.refused, s.refusedSpec = e.Message, s.builtSpec
+	s.builtSpec, s.Training = s.beforeBuild[0], s.beforeBuild[1]
 	queued := s.pending
 	s.buildID, s.pending = 0, nil
 	for _, r := range queued {
