@@ -54,7 +54,8 @@ type Place struct {
 	started bool                   // the worker exists
 	active  bool                   // the place is on screen
 	loop    frameLoop
-	view    *view // the canvases, mounted by the panel (draw.go)
+	view    *view  // the canvases, mounted by the panel (draw.go)
+	refused string // why the worker refused the last build ("": it did not)
 }
 
 // New makes the playground; its worker starts when it is first shown.
@@ -145,7 +146,7 @@ func (p *Place) rebuild() {
 	}
 	p.clearRun()
 	p.Data, p.Built, p.Frame = nil, nil, nil
-	p.Error = ""
+	p.Error, p.refused = "", ""
 	if p.State == protocol.StateRunning {
 		p.request(protocol.Pause{}) // the old model, until the new one is built
 	}
@@ -172,6 +173,8 @@ func (p *Place) Blocked() string {
 		return p.Config.FeaturesProblem()
 	case p.NetProblem() != "":
 		return p.NetProblem()
+	case p.State == "" && p.refused != "":
+		return "The worker could not build this network (" + p.refused + "); change a setting to try again."
 	case p.State == "":
 		return "Building the model…"
 	}
@@ -243,6 +246,9 @@ func (p *Place) handle(ev protocol.Event) bool {
 			p.died(e.Message)
 		} else {
 			p.Error = e.Message
+			if e.Request == (protocol.PlaygroundBuild{}).Type() && p.State == "" {
+				p.refused = e.Message // no build is coming: say so rather than "Building…"
+			}
 		}
 		// A refused frame request must not stall the frame loop.
 		if p.loop.failed(ev) {

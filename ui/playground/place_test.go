@@ -327,3 +327,24 @@ func TestFrameWaitsThroughOtherErrors(t *testing.T) {
 		t.Errorf("after its own refusal: in flight %v, error %q", p.loop.inflight, p.ErrorText())
 	}
 }
+
+// A build the worker refuses: Play says why and what to do, not
+// "Building the model…" for ever, and the next change builds again.
+func TestRefusedBuildSaysWhy(t *testing.T) {
+	p, rec := newTestPlace()
+	p.rebuild()
+	rec.take()
+	const why = "the network is too large"
+	p.handle(protocol.Error{Message: why, Request: (protocol.PlaygroundBuild{}).Type()})
+	if got := p.Blocked(); !strings.Contains(got, why) || !strings.Contains(got, "change a setting") {
+		t.Errorf("after the refusal Play is blocked by %q; want the reason and what to do", got)
+	}
+	p.SetDataset("xor")
+	if got := rec.take(); !reflect.DeepEqual(got, []string{"playground_build"}) || p.Blocked() != "Building the model…" {
+		t.Errorf("a change after the refusal sent %v, Play blocked by %q", got, p.Blocked())
+	}
+	built(p)
+	if got := p.Blocked(); got != "" {
+		t.Errorf("blocked after the new build: %q", got)
+	}
+}
