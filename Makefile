@@ -233,6 +233,7 @@ FUZZ_TARGETS += ./engine/challenge:FuzzDecode:150000
 FUZZ_TARGETS += ./ui/playground:FuzzParseHash:150000
 FUZZ_TARGETS += ./ui/route:FuzzParse:200000
 FUZZ_TARGETS += ./ui/data:FuzzDecodeSaved:100000
+FUZZ_TARGETS += ./ui/data:FuzzReadKept:100000
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

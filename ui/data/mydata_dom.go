@@ -17,7 +17,9 @@ import (
 )
 
 // My data: each kept data set is one record of store.Datasets, keyed by
-// the time it was kept: {name, kind, size, data (the request's JSON)}.
+// the time it was kept: {key, name, kind, size, text, parts}, its
+// request's wire form (saved.go); an earlier version's record has data
+// (its savedRecord's JSON) instead of text and parts.
 
 // MyDataPanel lists the data sets kept in the browser.
 type MyDataPanel struct {
@@ -54,23 +56,28 @@ func (c *MyDataPanel) save() {
 		kind = spec.KindTable
 	}
 	name := p.S.DataName()
-	b, err := encodeSaved(name, kind, *p.last)
+	w, err := keptWire(name, *p.last)
 	if err != nil {
 		p.Note = err.Error()
 		return
 	}
 	key := fmt.Sprintf("%013d", time.Now().UnixMilli())
-	rec := map[string]any{"key": key, "name": name, "kind": kind, "size": len(b), "data": store.JSBytes(b)}
+	size := wireSize(w)
+	parts := make([]any, len(w.Parts))
+	for i, b := range w.Parts {
+		parts[i] = store.JSBytes(b)
+	}
+	rec := map[string]any{"key": key, "name": name, "kind": kind, "size": size, "text": w.Text, "parts": parts}
 	p.Note = "Keeping " + name + "…"
 	putReporting(key, rec, func(failure string) {
 		p.S.Env.Lock()
 		defer p.S.Env.UnlockRender()
 		if failure != "" {
-			p.Note = QuotaText(name, len(b), failure)
+			p.Note = QuotaText(name, size, failure)
 			return
 		}
-		p.Note = fmt.Sprintf("Kept %s (%s) in My data.", name, SavedSet{Size: len(b)}.SizeText())
-		p.Saved = append(p.Saved, SavedSet{Key: key, Name: name, Kind: kind, Size: len(b)})
+		p.Note = fmt.Sprintf("Kept %s (%s) in My data.", name, SavedSet{Size: size}.SizeText())
+		p.Saved = append(p.Saved, SavedSet{Key: key, Name: name, Kind: kind, Size: size})
 	})
 }
 
@@ -80,23 +87,40 @@ func putReporting(key string, rec map[string]any, done func(failure string)) {
 	store.Write(store.Datasets, func(objects sjs.Value) { objects.Call("put", sjs.ValueOf(rec), key) }, done)
 }
 
-// getSaved reads one kept record's bytes.
-func getSaved(key string, f func(b []byte)) {
+// getSaved reads one kept record (null when there is none).
+func getSaved(key string, f func(rec sjs.Value)) {
 	store.With(func(db sjs.Value) {
 		req := db.Call("transaction", store.Datasets, "readonly").Call("objectStore", store.Datasets).Call("get", key)
 		var done sjs.Func
 		done = sjs.FuncOf(func(sjs.Value, []sjs.Value) any {
 			done.Release()
 			r := req.Get("result")
-			var b []byte
-			if r.Truthy() {
-				b = store.GoBytes(r.Get("data"))
+			if !r.Truthy() {
+				r = sjs.Null()
 			}
-			go f(b)
+			go f(r)
 			return nil
 		})
 		req.Set("onsuccess", done)
 	})
+}
+
+// keptRequest reads the request a kept record holds, in either form.
+func keptRequest(s SavedSet, rec sjs.Value) (protocol.LoadDataset, error) {
+	switch {
+	case rec.IsNull():
+		return protocol.LoadDataset{}, fmt.Errorf("saved data set %q is gone (deleted in another tab?)", s.Name)
+	case rec.Get("text").Type() == sjs.TypeString:
+		w := protocol.Wire{Text: rec.Get("text").String()}
+		if parts := rec.Get("parts"); parts.Truthy() {
+			for i := 0; i < parts.Length(); i++ {
+				w.Parts = append(w.Parts, store.GoBytes(parts.Index(i)))
+			}
+		}
+		return readKept(s.Name, s.Kind, w)
+	}
+	_, r, err := decodeSaved(store.GoBytes(rec.Get("data")))
+	return r, err
 }
 
 // use loads a kept data set.
@@ -106,22 +130,21 @@ func (c *MyDataPanel) use(i int) {
 		return
 	}
 	s := p.Saved[i]
-	getSaved(s.Key, func(b []byte) {
+	getSaved(s.Key, func(rec sjs.Value) {
 		p.S.Env.Lock()
 		defer p.S.Env.UnlockRender()
-		rec, r, err := decodeSaved(b)
+		r, err := keptRequest(s, rec)
 		if err != nil {
 			p.Err = err.Error()
 			return
 		}
 		r.Name = s.Name
-		_ = rec
 		p.Resend(r, s.Kind)
 	})
 }
 
-// rename renames a kept data set (its record's name; the data set loads
-// under the new name next time).
+// rename renames a kept data set: its record's name, which use gives the
+// data set it loads.
 func (c *MyDataPanel) rename(i int, ev vugu.DOMEvent) {
 	p := c.P
 	name := ev.PropString("target", "value")
@@ -131,20 +154,16 @@ func (c *MyDataPanel) rename(i int, ev vugu.DOMEvent) {
 	s := &p.Saved[i]
 	s.Name = name
 	key := s.Key
-	getSaved(key, func(b []byte) {
-		rec, r, err := decodeSaved(b)
-		if err != nil {
+	getSaved(key, func(rec sjs.Value) {
+		if rec.IsNull() {
 			return
 		}
-		nb, err := encodeSaved(name, rec.Kind, r)
-		if err != nil {
-			return
-		}
-		putReporting(key, map[string]any{"key": key, "name": name, "kind": rec.Kind, "size": len(nb), "data": store.JSBytes(nb)}, func(failure string) {
+		rec.Set("name", name)
+		store.Write(store.Datasets, func(objects sjs.Value) { objects.Call("put", rec, key) }, func(failure string) {
 			p.S.Env.Lock()
 			defer p.S.Env.UnlockRender()
 			if failure != "" {
-				p.Note = QuotaText(name, len(nb), failure)
+				p.Note = name + " could not be renamed: " + failure + "."
 				return
 			}
 			p.Note = "Renamed to " + name + "."

@@ -22,25 +22,52 @@ type SavedSet struct {
 // SizeText is the set's size as shown.
 func (s SavedSet) SizeText() string { return units.Bytes(int64(s.Size)) }
 
-// savedRecord is what is stored: the name, the kind and the request's JSON.
+// A kept data set is stored as its request's wire form (protocol.Wire):
+// the options as JSON text, each file's bytes a part of its own (a
+// Uint8Array in IndexedDB), so keeping a data set copies its files once
+// and encodes none of them. Records kept by earlier versions (a
+// savedRecord's JSON, files in base64 inside base64) still load.
+
+// keptWire is the wire form of r kept under name.
+func keptWire(name string, r protocol.LoadDataset) (protocol.Wire, error) {
+	r.ID, r.Name = 0, name
+	return protocol.EncodeWire(r)
+}
+
+// readKept reads a kept data set of the given kind back from its wire form.
+func readKept(name, kind string, w protocol.Wire) (protocol.LoadDataset, error) {
+	if kind != spec.KindImage && kind != spec.KindTable {
+		return protocol.LoadDataset{}, fmt.Errorf("saved data set %q has unknown kind %q", name, kind)
+	}
+	req, err := protocol.DecodeRequestWire(w)
+	if err != nil {
+		return protocol.LoadDataset{}, fmt.Errorf("saved data set %q is damaged: %v", name, err)
+	}
+	r, ok := req.(protocol.LoadDataset)
+	if !ok {
+		return protocol.LoadDataset{}, fmt.Errorf("saved data set %q is damaged: it holds a %s request, not a data set", name, req.Type())
+	}
+	return r, nil
+}
+
+// wireSize is the bytes a wire form keeps.
+func wireSize(w protocol.Wire) int {
+	n := len(w.Text)
+	for _, p := range w.Parts {
+		n += len(p)
+	}
+	return n
+}
+
+// savedRecord is what earlier versions stored: the name, the kind and the
+// request's JSON.
 type savedRecord struct {
 	Name    string `json:"name"`
 	Kind    string `json:"kind"`
 	Request []byte `json:"request"`
 }
 
-// encodeSaved makes the stored bytes of a request.
-func encodeSaved(name, kind string, r protocol.LoadDataset) ([]byte, error) {
-	r.ID = 0
-	r.Name = name
-	req, err := json.Marshal(r)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(savedRecord{Name: name, Kind: kind, Request: req})
-}
-
-// decodeSaved reads stored bytes back.
+// decodeSaved reads the bytes an earlier version stored.
 func decodeSaved(b []byte) (savedRecord, protocol.LoadDataset, error) {
 	var rec savedRecord
 	var r protocol.LoadDataset

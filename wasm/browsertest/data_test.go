@@ -800,6 +800,81 @@ func TestDataMyDataSurvivesReload(t *testing.T) {
 	}
 }
 
+// TestDataMyDataKeepsOlderRecords: a data set kept by an earlier version
+// of the page (its request's JSON, the file in base64, inside a JSON
+// record) is listed, renamed and used like one kept now; what is kept now
+// holds the file's bytes as they are (a Uint8Array part, not base64).
+func TestDataMyDataKeepsOlderRecords(t *testing.T) {
+	u, _ := openApp(t, 6*time.Minute)
+	var csv strings.Builder
+	csv.WriteString("width,height,kind\n")
+	for i := range 40 {
+		w, h := float64(i%7), float64(i%5)
+		kind := map[bool]string{true: "tall", false: "flat"}[h > w]
+		fmt.Fprintf(&csv, "%.0f,%.0f,%s\n", w, h, kind)
+	}
+	req, err := json.Marshal(protocol.LoadDataset{Source: protocol.SourceTable, Name: "old boxes", Table: []byte(csv.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := json.Marshal(struct {
+		Name    string `json:"name"`
+		Kind    string `json:"kind"`
+		Request []byte `json:"request"`
+	}{"old boxes", "table", req})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.goTo("data")
+	u.await("keep a record as an earlier version did", fmt.Sprintf(`new Promise((done, fail) => {
+		const open = indexedDB.open("nnplay");
+		open.onerror = () => fail(open.error);
+		open.onsuccess = () => {
+			const tx = open.result.transaction("datasets", "readwrite");
+			const data = Uint8Array.from(atob(%q), (c) => c.charCodeAt(0));
+			tx.objectStore("datasets").put({key: "0000000000001", name: "old boxes", kind: "table", size: data.length, data}, "0000000000001");
+			tx.oncomplete = () => { open.result.close(); done(true); };
+			tx.onerror = () => fail(tx.error);
+		};
+	})`, base64.StdEncoding.EncodeToString(old)), nil)
+	u.Run("reload", chromedp.Reload())
+	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
+	u.goTo("data")
+	u.waitJS("the older record listed", 30*time.Second, `document.querySelectorAll("#mydata-list .mydata-row").length === 1`)
+	u.js("rename it", `(() => { const el = document.querySelector("#mydata-list .mydata-name"); el.value = "boxes of old"; el.dispatchEvent(new Event("change", {bubbles: true})) })()`, nil)
+	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return s == "Renamed to boxes of old." })
+	u.click("#mydata-list .mydata-use")
+	u.WaitText("#data-status", 60*time.Second, func(s string) bool { return s == "In use: boxes of old." })
+	if s := u.text("#data-summary"); !strings.Contains(s, "2 classes (flat, tall)") {
+		t.Errorf("summary of the older record's set: %q", s)
+	}
+
+	// Kept again now: the table's bytes as they are.
+	u.click("#data-save")
+	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return strings.HasPrefix(s, "Kept boxes of old (") })
+	var kept struct {
+		Text   string
+		Parts  []int
+		HasCSV bool
+	}
+	u.await("read the new record", fmt.Sprintf(`new Promise((done, fail) => {
+		const open = indexedDB.open("nnplay");
+		open.onsuccess = () => {
+			const all = open.result.transaction("datasets").objectStore("datasets").getAll();
+			all.onsuccess = () => {
+				const r = all.result.find((r) => r.key !== "0000000000001");
+				open.result.close();
+				if (!r) return fail("no new record");
+				done({Text: r.text, Parts: r.parts.map((p) => p.length),
+					HasCSV: r.parts.some((p) => new TextDecoder().decode(p) === %q)});
+			};
+		};
+	})`, csv.String()), &kept)
+	if !kept.HasCSV || strings.Contains(kept.Text, "width") || !strings.Contains(kept.Text, "boxes of old") {
+		t.Errorf("kept now: text %q, parts of %v bytes, the table as it is: %v", kept.Text, kept.Parts, kept.HasCSV)
+	}
+}
+
 func TestDataPadDrawingsAsADataSet(t *testing.T) {
 	u, _ := openApp(t, 6*time.Minute)
 	for range 3 {

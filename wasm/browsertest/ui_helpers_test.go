@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -65,6 +66,13 @@ func (u *user) cspViolations() []string {
 func (u *user) js(what, expr string, out any) {
 	u.t.Helper()
 	u.Run(what, chromedp.Evaluate(expr, out))
+}
+
+// await evaluates a JavaScript expression whose value is a promise, and
+// waits for what it resolves to (into out; may be nil).
+func (u *user) await(what, expr string, out any) {
+	u.t.Helper()
+	u.Run(what, chromedp.Evaluate(expr, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
 }
 
 // click clicks the element with a real mouse event.
