@@ -11,11 +11,9 @@ package main
 import (
 	"encoding/json"
 	"log"
-	"runtime/debug"
 	"syscall/js"
 
 	"github.com/vugu/vugu"
-	"github.com/vugu/vugu/domrender"
 
 	"github.com/nnplay/nnplay/ui/annex"
 	"github.com/nnplay/nnplay/ui/challenge"
@@ -34,8 +32,6 @@ import (
 const ids = 1 << 22
 
 func main() {
-	js.Global().Get("performance").Call("mark", "annex main")
-	debug.SetGCPercent(400) // as the page does (wasm/page), for the same reason
 	page := js.Global().Get("nnplayPage")
 	if !page.Truthy() {
 		log.Fatal("annex: there is no page to attach to")
@@ -46,34 +42,22 @@ func main() {
 		el.Set("id", "annex-root")
 		doc.Call("getElementById", "annex").Call("appendChild", el)
 	}
-	renderer, err := domrender.New("#annex-root")
-	if err != nil {
-		log.Fatalf("annex: cannot mount: %v", err)
-	}
-	defer renderer.Release()
-	buildEnv, err := vugu.NewBuildEnv(renderer.EventEnv())
-	if err != nil {
-		log.Fatalf("annex: %v", err)
-	}
+	prog := pageloop.Mount("annex", "#annex-root")
 
 	var s *session.Session
 	s = session.New(func(r protocol.Request) {
+		text, err := protocol.Encode(r)
 		why := ""
-		if text, err := protocol.Encode(r); err != nil {
+		if err != nil {
 			why = err.Error()
 		} else {
 			why = page.Call("send", text).String()
 		}
 		if why != "" {
-			refusal := protocol.Error{Message: "The page could not send a request: " + why, Request: r.Type(), ID: protocol.RequestID(r)}
-			go func() {
-				s.Env.Lock()
-				s.Handle(refusal)
-				s.Env.UnlockRender()
-			}()
+			pageloop.Refuse(s, r, why)
 		}
 	})
-	s.Env = renderer.EventEnv()
+	s.Env = prog.Env()
 	s.SetScheduler(pageloop.Scheduler(s.Env))
 	s.Pad = pad{page}
 	root := annex.NewRoot(s, makePlace(s))
@@ -126,12 +110,7 @@ func main() {
 		root.Show(at.Place)
 	}
 	go pageloop.Deliver(inbox, s, nil)
-
-	for ok := true; ok; ok = renderer.EventWait() {
-		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
-			log.Fatalf("annex: render: %v", err)
-		}
-	}
+	prog.Run(root)
 }
 
 // makePlace makes the annex's places.

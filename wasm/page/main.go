@@ -13,12 +13,7 @@
 package main
 
 import (
-	"log"
-	"runtime/debug"
 	"syscall/js"
-
-	"github.com/vugu/vugu"
-	"github.com/vugu/vugu/domrender"
 
 	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/ui/session"
@@ -29,21 +24,7 @@ import (
 )
 
 func main() {
-	js.Global().Get("performance").Call("mark", "page main")
-	// The page's live heap is a few MB; collecting at 5× it rather than 2×
-	// makes a collection, which runs inside whatever task allocates, rare
-	// enough not to land in a render while training (README, performance).
-	debug.SetGCPercent(400)
-	renderer, err := domrender.New("#app")
-	if err != nil {
-		log.Fatalf("page: cannot mount the UI: %v", err)
-	}
-	defer renderer.Release()
-	buildEnv, err := vugu.NewBuildEnv(renderer.EventEnv())
-	if err != nil {
-		log.Fatalf("page: %v", err)
-	}
-
+	prog := pageloop.Mount("page", "#app")
 	var link *workerlink.Link
 	var s *session.Session
 	inbox := workerlink.NewInbox()
@@ -52,18 +33,10 @@ func main() {
 			return
 		}
 		if err := link.Send(r); err != nil {
-			// The request's refusal, as the worker's would be: the banner
-			// shows it, and the place that sent it stops waiting. It is
-			// handled once the sender has let go of the event lock.
-			refusal := protocol.Error{Message: "The page could not send a request: " + err.Error(), Request: r.Type(), ID: protocol.RequestID(r)}
-			go func() {
-				s.Env.Lock()
-				s.Handle(refusal)
-				s.Env.UnlockRender()
-			}()
+			pageloop.Refuse(s, r, err.Error())
 		}
 	})
-	s.Env = renderer.EventEnv()
+	s.Env = prog.Env()
 	s.SetScheduler(pageloop.Scheduler(s.Env))
 	p := newPlaces(s)
 	root := shell.NewRoot(s, p.make)
@@ -74,15 +47,7 @@ func main() {
 	followHash(root)
 	link = workerlink.Start(inbox, workerlink.Options{Name: "worker", AdoptEarly: true})
 	go pageloop.Deliver(inbox, s, p.annex.forward)
-
-	for first, ok := true, true; ok; first, ok = false, renderer.EventWait() {
-		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
-			log.Fatalf("page: render: %v", err)
-		}
-		if first {
-			js.Global().Get("performance").Call("mark", "page first render")
-		}
-	}
+	prog.Run(root)
 }
 
 // followHash moves between places as the address changes: the nav's

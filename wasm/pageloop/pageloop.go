@@ -1,12 +1,18 @@
 //go:build js && wasm
 
 // Package pageloop is the part of a Vugu program's main loop that the page
-// (wasm/page) and its annex (wasm/annex) share: applying the worker's
-// events to a session, and running the session's Later functions.
+// (wasm/page) and its annex (wasm/annex) share: mounting and rendering,
+// applying the worker's events to a session, running the session's Later
+// functions, and refusing a request that could not be sent.
 package pageloop
 
 import (
+	"log"
+	"runtime/debug"
+	"syscall/js"
+
 	"github.com/vugu/vugu"
+	"github.com/vugu/vugu/domrender"
 
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/wasm/jsloop"
@@ -74,4 +80,60 @@ func Scheduler(env vugu.EventEnv) func(func()) {
 			f()
 		}
 	}
+}
+
+// A Program is a Vugu program of the page: its renderer and build
+// environment, mounted at one element.
+type Program struct {
+	name     string
+	renderer *domrender.JSRenderer
+	build    *vugu.BuildEnv
+}
+
+// Mount starts program name ("page", "annex") at the element selector
+// picks. Its live heap is a few MB; collecting at 5× it rather than 2×
+// makes a collection, which runs inside whatever task allocates, rare
+// enough not to land in a render while training (README, performance).
+func Mount(name, selector string) *Program {
+	js.Global().Get("performance").Call("mark", name+" main")
+	debug.SetGCPercent(400)
+	renderer, err := domrender.New(selector)
+	if err != nil {
+		log.Fatalf("%s: cannot mount the UI: %v", name, err)
+	}
+	build, err := vugu.NewBuildEnv(renderer.EventEnv())
+	if err != nil {
+		log.Fatalf("%s: %v", name, err)
+	}
+	return &Program{name: name, renderer: renderer, build: build}
+}
+
+// Env is the program's Vugu event environment.
+func (p *Program) Env() vugu.EventEnv { return p.renderer.EventEnv() }
+
+// Run renders root, then again after each event, until the page goes;
+// the first render is marked "<name> first render".
+func (p *Program) Run(root vugu.Builder) {
+	defer p.renderer.Release()
+	for first, ok := true, true; ok; first, ok = false, p.renderer.EventWait() {
+		if err := p.renderer.Render(p.build.RunBuild(root)); err != nil {
+			log.Fatalf("%s: render: %v", p.name, err)
+		}
+		if first {
+			js.Global().Get("performance").Call("mark", p.name+" first render")
+		}
+	}
+}
+
+// Refuse hands s the refusal of request r, which could not be sent (why),
+// as the worker's refusal would be: the banner shows it, and the place
+// that sent it stops waiting. It is handled once the sender has let go of
+// the event lock.
+func Refuse(s *session.Session, r protocol.Request, why string) {
+	refusal := protocol.Error{Message: "The page could not send a request: " + why, Request: r.Type(), ID: protocol.RequestID(r)}
+	go func() {
+		s.Env.Lock()
+		s.Handle(refusal)
+		s.Env.UnlockRender()
+	}()
 }
