@@ -18,14 +18,18 @@ type Shared struct {
 	Fatal     string                 `json:"fatal,omitempty"`
 	Progress  protocol.Progress      `json:"progress"`
 	Dataset   *protocol.DatasetReady `json:"dataset,omitempty"`
-	// Model is the spec being edited (nil when it has an error).
+	// Model is the spec being edited (nil when it has an error), Built
+	// the JSON of the one the worker last built.
 	Model *spec.Model `json:"model,omitempty"`
+	Built string      `json:"built,omitempty"`
+	// Epochs is the run's length (Charts.Epochs).
+	Epochs int `json:"epochs,omitempty"`
 }
 
 // Shared returns what a follower copies.
 func (s *Session) Shared() Shared {
 	sh := Shared{Worker: s.Worker, Training: s.Training, DataText: s.DataText, DataTrain: s.DataTrain,
-		DataTest: s.DataTest, Fatal: s.Fatal, Progress: s.Progress, Dataset: s.Dataset}
+		DataTest: s.DataTest, Fatal: s.Fatal, Progress: s.Progress, Dataset: s.Dataset, Built: s.builtSpec, Epochs: s.Charts.Epochs}
 	if m, err := s.Model.Spec(); err == nil {
 		sh.Model = &m
 	}
@@ -45,14 +49,15 @@ func (s *Session) Follow(sh Shared, ids int) {
 	s.nextID = ids
 	s.Worker, s.Training, s.DataText = sh.Worker, sh.Training, sh.DataText
 	s.DataTrain, s.DataTest, s.Fatal = sh.DataTrain, sh.DataTest, sh.Fatal
-	s.Progress, s.Dataset = sh.Progress, sh.Dataset
+	s.Progress, s.Dataset, s.Charts.Epochs = sh.Progress, sh.Dataset, sh.Epochs
 	s.UseModel(sh)
 }
 
-// UseModel shows sh's model in the editor (a follower's, when the leader's
-// may have changed).
+// UseModel takes sh's edited and built models (a follower's, when the
+// leader's may have changed: its builds are its own).
 func (s *Session) UseModel(sh Shared) {
 	if sh.Model != nil {
 		s.Model.LoadSpec(*sh.Model)
 	}
+	s.builtSpec = sh.Built
 }

@@ -33,8 +33,8 @@ func TestFollowerCopiesStateAndSendsOnlyItsOwn(t *testing.T) {
 	if !f.ModelReady() || f.Training != protocol.StateRunning || f.Progress.GlobalBatch != 7 || f.DataTest != 10000 {
 		t.Fatalf("follower: ready %v training %q batch %d test %d; want the leader's", f.ModelReady(), f.Training, f.Progress.GlobalBatch, f.DataTest)
 	}
-	if got, want := f.specJSON(), lead.specJSON(); got != want || got == "" {
-		t.Errorf("follower's model %s, leader's %s", got, want)
+	if got, want := f.specJSON(), lead.specJSON(); got != want || got == "" || f.BuiltSpec() != lead.BuiltSpec() || f.Charts.Epochs != lead.Charts.Epochs {
+		t.Errorf("follower's model %s (built %s), leader's %s (built %s)", got, f.BuiltSpec(), want, lead.BuiltSpec())
 	}
 
 	// The events that make a leader send (a second Ready, data loaded, a

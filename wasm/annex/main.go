@@ -1,9 +1,9 @@
 //go:build js && wasm
 
 // Command annex is the annex: the page's places that page.wasm leaves out
-// (Learn, the 2-D playground, Why?, Challenges), a second Go program that
-// static/annex.js loads into the page the first time one of them is
-// shown. It draws the place on screen into the page's #annex element with
+// (Learn, Inside the model, the 2-D playground, Why?, Challenges), a second
+// Go program that static/annex.js loads into the page the first time one
+// of them is shown. It draws the place on screen into the page's #annex element with
 // a Vugu renderer of its own, and keeps a follower session in step with
 // the page's (wasm/page/annex.go is the page's end).
 package main
@@ -18,6 +18,7 @@ import (
 	"github.com/nnplay/nnplay/ui/annex"
 	"github.com/nnplay/nnplay/ui/challenge"
 	"github.com/nnplay/nnplay/ui/explain"
+	"github.com/nnplay/nnplay/ui/inside"
 	"github.com/nnplay/nnplay/ui/learn"
 	"github.com/nnplay/nnplay/ui/playground"
 	"github.com/nnplay/nnplay/ui/route"
@@ -119,6 +120,8 @@ func makePlace(s *session.Session) func(route.Place) shell.Place {
 		switch at {
 		case route.Learn:
 			return learn.New(s)
+		case route.Inside:
+			return inside.New(s)
 		case route.Playground:
 			return playground.New(s)
 		case route.Explain:

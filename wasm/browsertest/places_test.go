@@ -101,10 +101,10 @@ func TestPhoneWidthNoSidewaysScroll(t *testing.T) {
 }
 
 // TestAnnexLoadsWhenFirstShown: page.wasm leaves the annexed places out
-// (Learn, the 2-D playground, Why?, Challenges). The annex (annex.wasm)
-// is fetched the first time one of them is shown, once, and draws it in
-// #annex; when it cannot be loaded the place says why, the rest of the
-// page keeps working, and a later visit loads it.
+// (Learn, Inside the model, the 2-D playground, Why?, Challenges). The
+// annex (annex.wasm) is fetched the first time one of them is shown, once,
+// and draws it in #annex; when it cannot be loaded the place says why, the
+// rest of the page keeps working, and a later visit loads it.
 func TestAnnexLoadsWhenFirstShown(t *testing.T) {
 	dir := copyStatic(t)
 	removeBuilt(t, dir, "annex.wasm")

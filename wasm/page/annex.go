@@ -16,7 +16,7 @@ import (
 
 // annexed are the places the annex (wasm/annex) draws: page.wasm, which
 // every visit downloads before anything shows, leaves them out.
-var annexed = map[route.Place]bool{route.Learn: true, route.Playground: true, route.Explain: true, route.Challenge: true}
+var annexed = map[route.Place]bool{route.Learn: true, route.Inside: true, route.Playground: true, route.Explain: true, route.Challenge: true}
 
 // annex is the page's end of the annex, a second Go program in the page
 // (static/annex.wasm). static/annex.js loads it the first time one of its

@@ -6,7 +6,6 @@ import (
 	"github.com/nnplay/nnplay/ui/build"
 	"github.com/nnplay/nnplay/ui/data"
 	"github.com/nnplay/nnplay/ui/finetune"
-	"github.com/nnplay/nnplay/ui/inside"
 	"github.com/nnplay/nnplay/ui/keep"
 	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/ui/runs"
@@ -41,8 +40,6 @@ func (p *places) make(at route.Place) shell.Place {
 	switch at {
 	case route.Data:
 		return data.New(p.s)
-	case route.Inside:
-		return inside.New(p.s)
 	case route.FineTune:
 		return finetune.New(p.s)
 	case route.Keep:
