@@ -165,3 +165,20 @@ func TestAnnexLoadsWhenFirstShown(t *testing.T) {
 	// The annex's place works: the softmax explorer follows its sliders.
 	u.waitJS("the softmax explorer", 20*time.Second, `!!document.querySelector("#place-learn input[type=range]")`)
 }
+
+// TestAnnexStartsWithThePageOnItsPlaces: a page opened on an annexed
+// place (here Inside the model) fetches annex.wasm from the start, beside
+// page.wasm, not once the page's Go runs; a page opened on Build & train
+// does not fetch it at all (TestAnnexLoadsWhenFirstShown).
+func TestAnnexStartsWithThePageOnItsPlaces(t *testing.T) {
+	u := &user{NewTab(t, server.URL, "/#/inside", 2*time.Minute)}
+	u.waitJS("Inside the model", 60*time.Second, `!!document.querySelector("#annex #place-inside")`)
+	var at struct{ Annex, Page, PageMain float64 }
+	u.js("when the fetches started", `(() => {
+		const start = (f) => (performance.getEntriesByType("resource").find((e) => e.name.endsWith(f)) || {startTime: -1}).startTime;
+		return {Annex: start("/annex.wasm"), Page: start("/page.wasm"), PageMain: performance.getEntriesByName("page main")[0].startTime};
+	})()`, &at)
+	if at.Annex < 0 || at.Annex > at.Page || at.Annex > at.PageMain {
+		t.Errorf("annex.wasm fetched from %.0f ms, page.wasm from %.0f ms, the page's Go started at %.0f ms; want the annex first", at.Annex, at.Page, at.PageMain)
+	}
+}
