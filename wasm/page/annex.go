@@ -84,6 +84,11 @@ func (a *annex) load() {
 		if len(args) > 0 {
 			reason = args[0].String()
 		}
+		// What a stopped annex drew goes with it (its handlers are dead);
+		// the next one mounts afresh.
+		if root := js.Global().Get("document").Call("getElementById", "annex-root"); !root.IsNull() {
+			root.Call("remove")
+		}
 		go func() {
 			a.s.Env.Lock()
 			a.loading, a.failed, a.api = false, reason, js.Undefined()
