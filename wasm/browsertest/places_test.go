@@ -103,8 +103,9 @@ func TestPhoneWidthNoSidewaysScroll(t *testing.T) {
 // TestAnnexLoadsWhenFirstShown: page.wasm leaves the annexed places out
 // (Learn, Inside the model, the 2-D playground, Why?, Challenges). The
 // annex (annex.wasm) is fetched the first time one of them is shown, once,
-// and draws it in #annex; when it cannot be loaded the place says why, the
-// rest of the page keeps working, and a later visit loads it.
+// and draws it in #annex; when it cannot be loaded (missing, damaged) the
+// place says why, the rest of the page keeps working, and a later visit
+// loads it.
 func TestAnnexLoadsWhenFirstShown(t *testing.T) {
 	dir := copyStatic(t)
 	removeBuilt(t, dir, "annex.wasm")
@@ -137,6 +138,18 @@ func TestAnnexLoadsWhenFirstShown(t *testing.T) {
 	u.waitJS("the first batch, without the annex", 60*time.Second, `+document.querySelector("#batch-counter").textContent > 0`)
 	u.click("#pause")
 
+	// A damaged annex.wasm: the same, with the browser's reason.
+	if err := os.WriteFile(filepath.Join(dir, "annex.wasm"), []byte("not a wasm module"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u.click("#nav-learn")
+	msg = u.WaitText("#annex-note.failed", 30*time.Second, func(s string) bool { return s != "" && !strings.Contains(s, "404") })
+	if !strings.Contains(msg, "Learn could not be loaded (") || !strings.Contains(msg, "WebAssembly") {
+		t.Errorf("with a damaged annex.wasm the note reads %q; want it to say Learn could not be loaded, and WebAssembly's reason", msg)
+	}
+	u.goTo("build")
+	time.Sleep(1100 * time.Millisecond) // the real file's Last-Modified is a later second
+
 	for _, f := range []string{"annex.wasm", "annex.wasm.br", "annex.wasm.gz"} {
 		b, err := os.ReadFile(filepath.Join(staticDir, f))
 		if err != nil {
@@ -159,8 +172,8 @@ func TestAnnexLoadsWhenFirstShown(t *testing.T) {
 	u.waitJS("the annex's place gone", 10*time.Second, `!document.querySelector("#place-learn") && document.querySelector("#annex").hidden`)
 	u.goTo("explain")
 	u.goTo("learn")
-	if n := fetches(); n != 2 {
-		t.Errorf("annex.wasm fetched %d times (the failed try, then once); want 2", n)
+	if n := fetches(); n != 3 {
+		t.Errorf("annex.wasm fetched %d times (the two failed tries, then once); want 3", n)
 	}
 	// The annex's place works: the softmax explorer follows its sliders.
 	u.waitJS("the softmax explorer", 20*time.Second, `!!document.querySelector("#place-learn input[type=range]")`)
