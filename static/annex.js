@@ -105,13 +105,13 @@
     },
   };
 
-  // A page opened on one of the annexed places (ui/route's Parse: #/learn,
+  // A page opened on one of the annexed places (ui/route's Parse: #/data, #/learn,
   // #/inside, #/explain…, #/challenge… or a challenge link #c=…, the playground's
   // #/playground… or older links with a dataset= setting).
   var h = window.location.hash.replace(/^#/, "");
   var name = h.charAt(0) === "/" ? h.slice(1).split("&")[0] : "";
   var bare = h.replace(/^\//, "");
-  if (["learn", "inside", "playground", "explain", "challenge"].indexOf(name) >= 0 || h.indexOf("c=") === 0 ||
+  if (["data", "learn", "inside", "playground", "explain", "challenge"].indexOf(name) >= 0 || h.indexOf("c=") === 0 ||
     bare === "playground" || bare.indexOf("playground&") === 0 ||
     (h.indexOf("m=") !== 0 && bare.split("&").some(function (p) { return p.indexOf("dataset=") === 0; }))) {
     compile().catch(function () {}); // load() says what went wrong

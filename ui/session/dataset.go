@@ -34,6 +34,10 @@ func (s *Session) UseMNIST() {
 	s.Dataset = nil
 	s.Regression = nil
 	s.Model.UseData(spec.DatasetMNIST, nil)
+	if s.follower {
+		s.leader.UseMNIST() // no event tells the leader: ask it
+		return
+	}
 	s.buildIfChanged()
 }
 

@@ -36,15 +36,21 @@ func (s *Session) Shared() Shared {
 	return sh
 }
 
+// A Leader does for a follower what only the session it follows may.
+type Leader interface {
+	// UseMNIST makes MNIST the data set again (Session.UseMNIST).
+	UseMNIST()
+}
+
 // Follow makes s a follower of the session sh was taken from: it starts
 // from sh and is then given the same events in the same order. A
 // follower's places send their own requests (Send), but what the events
 // set in motion (loading data, building the edited model, sending what
 // waited for a build) is the leader's to do, so a follower never sends
-// or builds on its own. NewID's numbers start at ids, clear of the
-// leader's.
-func (s *Session) Follow(sh Shared, ids int) {
-	s.follower = true
+// or builds on its own: what only the leader does, its places ask of
+// lead. NewID's numbers start at ids, clear of the leader's.
+func (s *Session) Follow(sh Shared, ids int, lead Leader) {
+	s.follower, s.leader = true, lead
 	s.send = func(protocol.Request) {}
 	s.nextID = ids
 	s.Worker, s.Training, s.DataText = sh.Worker, sh.Training, sh.DataText

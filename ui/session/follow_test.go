@@ -29,7 +29,7 @@ func TestFollowerCopiesStateAndSendsOnlyItsOwn(t *testing.T) {
 	}
 	var sent []string
 	f := New(func(r protocol.Request) { sent = append(sent, r.Type()) })
-	f.Follow(sh, 1<<22)
+	f.Follow(sh, 1<<22, lead)
 	if !f.ModelReady() || f.Training != protocol.StateRunning || f.Progress.GlobalBatch != 7 || f.DataTest != 10000 {
 		t.Fatalf("follower: ready %v training %q batch %d test %d; want the leader's", f.ModelReady(), f.Training, f.Progress.GlobalBatch, f.DataTest)
 	}
@@ -53,6 +53,15 @@ func TestFollowerCopiesStateAndSendsOnlyItsOwn(t *testing.T) {
 	f.Send(protocol.TraceRequest{ID: id})
 	if !reflect.DeepEqual(sent, []string{"trace"}) || id <= lead.NewID() {
 		t.Errorf("a place's request: sent %v with id %d; want [trace] with an id clear of the leader's", sent, id)
+	}
+	// Back to MNIST from a data set: the follower asks its leader (no
+	// event would tell it) and sends nothing itself.
+	lead.Handle(penguinsReady())
+	f.Handle(penguinsReady())
+	sent = nil
+	f.UseMNIST()
+	if !f.DataIsMNIST() || !lead.DataIsMNIST() || len(sent) != 0 {
+		t.Errorf("UseMNIST from the follower: follower MNIST %v, leader MNIST %v, follower sent %v", f.DataIsMNIST(), lead.DataIsMNIST(), sent)
 	}
 	f.Handle(protocol.Error{Message: "gone", Fatal: true})
 	if f.Worker != WorkerDead || f.ModelReady() {

@@ -72,6 +72,7 @@ type Session struct {
 
 	dataDeferred bool      // Ready came while DeferData: LoadData sends load_data
 	follower     bool      // Follow: the events' requests are another session's to send
+	leader       Leader    // what a follower asks of the session it follows
 	builtSpec    string    // the JSON of the spec the worker last built
 	buildID      int       // the last build's id: its refusal refuses pending
 	beforeBuild  [2]string // builtSpec and Training before it, which its refusal restores

@@ -51,7 +51,7 @@ func TestPageDoesNotLoadTheEngine(t *testing.T) {
 // before anything shows, does not link the annexed places; the annex
 // (annex.wasm, loaded when one of them is first shown) does.
 func TestPageLeavesTheAnnexOut(t *testing.T) {
-	annexed := []string{"ui/learn", "ui/inside", "ui/playground", "ui/explain", "ui/challenge"}
+	annexed := []string{"ui/data", "ui/learn", "ui/inside", "ui/playground", "ui/explain", "ui/challenge"}
 	in := func(bin string) map[string]bool {
 		m := map[string]bool{}
 		for _, d := range deps(t, bin) {

@@ -1,11 +1,12 @@
 //go:build js && wasm
 
 // Command annex is the annex: the page's places that page.wasm leaves out
-// (Learn, Inside the model, the 2-D playground, Why?, Challenges), a second
-// Go program that static/annex.js loads into the page the first time one
-// of them is shown. It draws the place on screen into the page's #annex element with
-// a Vugu renderer of its own, and keeps a follower session in step with
-// the page's (wasm/page/annex.go is the page's end).
+// (Data, Learn, Inside the model, the 2-D playground, Why?, Challenges), a
+// second Go program that static/annex.js loads into the page the first
+// time one of them is shown. It draws the place on screen into the page's
+// #annex element with a Vugu renderer of its own, keeps a follower
+// session in step with the page's (wasm/page/annex.go is the page's end),
+// and posts its places' requests to the training worker itself.
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 
 	"github.com/nnplay/nnplay/ui/annex"
 	"github.com/nnplay/nnplay/ui/challenge"
+	"github.com/nnplay/nnplay/ui/data"
 	"github.com/nnplay/nnplay/ui/explain"
 	"github.com/nnplay/nnplay/ui/inside"
 	"github.com/nnplay/nnplay/ui/learn"
@@ -26,6 +28,7 @@ import (
 	"github.com/nnplay/nnplay/ui/shell"
 	"github.com/nnplay/nnplay/wasm/pageloop"
 	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/nnplay/nnplay/wasm/protocol/jswire"
 	"github.com/nnplay/nnplay/wasm/workerlink"
 )
 
@@ -47,20 +50,27 @@ func main() {
 
 	var s *session.Session
 	s = session.New(func(r protocol.Request) {
-		text, err := protocol.Encode(r)
-		why := ""
-		if err != nil {
-			why = err.Error()
-		} else {
-			why = page.Call("send", text).String()
-		}
-		if why != "" {
-			pageloop.Refuse(s, r, why)
+		worker := page.Call("worker")
+		w, err := protocol.EncodeWire(r)
+		switch {
+		case err != nil:
+			pageloop.Refuse(s, r, err.Error())
+		case !worker.Truthy():
+			pageloop.Refuse(s, r, "there is no training worker")
+		default:
+			jswire.Post(worker, w) // the files it carries are transferred, not copied
 		}
 	})
 	s.Env = prog.Env()
 	s.SetScheduler(pageloop.Scheduler(s.Env))
 	s.Pad = pad{page}
+	s.Drawings = func() []protocol.Frame {
+		var frames []protocol.Frame
+		if err := json.Unmarshal([]byte(page.Call("drawings").String()), &frames); err != nil {
+			log.Printf("annex: the pad's drawings: %v", err)
+		}
+		return frames
+	}
 	root := annex.NewRoot(s, makePlace(s))
 	inbox := workerlink.NewInbox()
 
@@ -106,7 +116,7 @@ func main() {
 	if err := json.Unmarshal([]byte(page.Call("attach", js.ValueOf(api)).String()), &at); err != nil {
 		log.Fatalf("annex: the page's state: %v", err)
 	}
-	s.Follow(at.Shared, ids)
+	s.Follow(at.Shared, ids, leader{page})
 	if at.Place != "" {
 		root.Show(at.Place)
 	}
@@ -118,6 +128,8 @@ func main() {
 func makePlace(s *session.Session) func(route.Place) shell.Place {
 	return func(at route.Place) shell.Place {
 		switch at {
+		case route.Data:
+			return data.New(s)
 		case route.Learn:
 			return learn.New(s)
 		case route.Inside:
@@ -138,6 +150,13 @@ func makePlace(s *session.Session) func(route.Place) shell.Place {
 type nothing struct{}
 
 func (nothing) Build(*vugu.BuildIn) *vugu.BuildOut { return &vugu.BuildOut{} }
+
+// leader is the page's session, as the annex's follows it.
+type leader struct{ page js.Value }
+
+var _ session.Leader = leader{}
+
+func (l leader) UseMNIST() { l.page.Call("useMNIST") }
 
 // pad is the digit pad of Build & train, read through the page
 // (nnplayPage.pad), as session.Drawing.

@@ -101,7 +101,7 @@ func TestPhoneWidthNoSidewaysScroll(t *testing.T) {
 }
 
 // TestAnnexLoadsWhenFirstShown: page.wasm leaves the annexed places out
-// (Learn, Inside the model, the 2-D playground, Why?, Challenges). The
+// (Data, Learn, Inside the model, the 2-D playground, Why?, Challenges). The
 // annex (annex.wasm) is fetched the first time one of them is shown, once,
 // and draws it in #annex; when it cannot be loaded (missing, damaged) the
 // place says why, the rest of the page keeps working, and a later visit

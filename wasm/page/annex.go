@@ -12,22 +12,27 @@ import (
 	"github.com/nnplay/nnplay/ui/session"
 	"github.com/nnplay/nnplay/ui/shell"
 	"github.com/nnplay/nnplay/wasm/protocol"
+	"github.com/nnplay/nnplay/wasm/workerlink"
 )
 
 // annexed are the places the annex (wasm/annex) draws: page.wasm, which
 // every visit downloads before anything shows, leaves them out.
-var annexed = map[route.Place]bool{route.Learn: true, route.Inside: true, route.Playground: true, route.Explain: true, route.Challenge: true}
+var annexed = map[route.Place]bool{route.Data: true, route.Learn: true, route.Inside: true, route.Playground: true,
+	route.Explain: true, route.Challenge: true}
 
 // annex is the page's end of the annex, a second Go program in the page
 // (static/annex.wasm). static/annex.js loads it the first time one of its
 // places is shown. It then attaches (nnplayPage.attach): it takes a copy
 // of the session (session.Shared) and follows the page's, which forwards
-// it every worker event it applies; its places' requests go to the worker
-// through the page (nnplayPage.send), and the digit pad, which lives in
-// Build & train, is read through the page too (nnplayPage.pad).
+// it every worker event it applies. Its places post their requests to the
+// training worker themselves (nnplayPage.worker); what lives in Build &
+// train — the digit pad, its labelled drawings — is read through the page
+// (nnplayPage.pad, nnplayPage.drawings), and what only the page's session
+// may do is asked of it (nnplayPage.useMNIST).
 type annex struct {
 	s       *session.Session
-	api     js.Value // the annex's end once attached: show, hide, deliver, died
+	link    *workerlink.Link // nil while there is no worker
+	api     js.Value         // the annex's end once attached: show, hide, deliver, died
 	want    route.Place
 	loading bool
 	failed  string // why it could not be loaded ("": it was not)
@@ -42,9 +47,11 @@ type attachment struct {
 func newAnnex(s *session.Session) *annex {
 	a := &annex{s: s, api: js.Undefined()}
 	js.Global().Set("nnplayPage", map[string]any{
-		"attach": js.FuncOf(a.attach),
-		"send":   js.FuncOf(a.send),
-		"pad":    js.FuncOf(a.pad),
+		"attach":   js.FuncOf(a.attach),
+		"worker":   js.FuncOf(a.worker),
+		"pad":      js.FuncOf(a.pad),
+		"drawings": js.FuncOf(a.drawings),
+		"useMNIST": js.FuncOf(a.useMNIST),
 	})
 	return a
 }
@@ -130,15 +137,35 @@ func (a *annex) forward(events []protocol.Event, died string) {
 	}
 }
 
-// send is nnplayPage.send(text): an annexed place's request, posted to
-// the worker. It returns "" or why the request was not sent.
-func (a *annex) send(_ js.Value, args []js.Value) any {
-	r, err := protocol.DecodeRequest(args[0].String())
-	if err != nil {
-		return err.Error()
+// worker is nnplayPage.worker(): the training worker, for the annex's
+// places to post to (undefined when there is none).
+func (a *annex) worker(js.Value, []js.Value) any {
+	if a.link == nil {
+		return js.Undefined()
 	}
-	a.s.Send(r)
-	return ""
+	return a.link.Worker()
+}
+
+// drawings is nnplayPage.drawings(): the pad's labelled drawings
+// (session.Drawings) as JSON, "null" for none.
+func (a *annex) drawings(js.Value, []js.Value) any {
+	var frames []protocol.Frame
+	if a.s.Drawings != nil {
+		frames = a.s.Drawings()
+	}
+	b, _ := json.Marshal(frames)
+	return string(b)
+}
+
+// useMNIST is nnplayPage.useMNIST(): the Data place chose MNIST again
+// (session.Leader). It runs once the page's tasks let go of the lock.
+func (a *annex) useMNIST(js.Value, []js.Value) any {
+	go func() {
+		a.s.Env.Lock()
+		a.s.UseMNIST()
+		a.s.Env.UnlockRender()
+	}()
+	return nil
 }
 
 // pad is nnplayPage.pad(): the digit pad as session.Drawing says it,

@@ -46,6 +46,7 @@ func main() {
 	root.Follow(start)
 	followHash(root)
 	link = workerlink.Start(inbox, workerlink.Options{Name: "worker", AdoptEarly: true})
+	p.annex.link = link
 	go pageloop.Deliver(inbox, s, p.annex.forward)
 	prog.Run(root)
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"github.com/nnplay/nnplay/ui/build"
-	"github.com/nnplay/nnplay/ui/data"
 	"github.com/nnplay/nnplay/ui/finetune"
 	"github.com/nnplay/nnplay/ui/keep"
 	"github.com/nnplay/nnplay/ui/route"
@@ -38,8 +37,6 @@ func (p *places) make(at route.Place) shell.Place {
 		return p.annex.place(at)
 	}
 	switch at {
-	case route.Data:
-		return data.New(p.s)
 	case route.FineTune:
 		return finetune.New(p.s)
 	case route.Keep:

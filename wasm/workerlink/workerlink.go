@@ -158,6 +158,10 @@ func Start(in *Inbox, opt Options) *Link {
 	return &Link{worker: worker}
 }
 
+// Worker is the Web Worker itself, for another program in the page (the
+// annex) to post to.
+func (l *Link) Worker() js.Value { return l.worker }
+
 // Send posts r to the worker, the files it carries beside its text
 // (protocol.Wire).
 func (l *Link) Send(r protocol.Request) error {
