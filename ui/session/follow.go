@@ -2,6 +2,7 @@ package session
 
 import (
 	"github.com/nnplay/nnplay/engine/spec"
+	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -24,6 +25,13 @@ type Shared struct {
 	Built string      `json:"built,omitempty"`
 	// Epochs is the run's length (Charts.Epochs).
 	Epochs int `json:"epochs,omitempty"`
+}
+
+// Attachment is what a follower is given when it attaches: the state to
+// start from and the place to show at once ("": none).
+type Attachment struct {
+	Shared Shared      `json:"shared"`
+	Place  route.Place `json:"place"`
 }
 
 // Shared returns what a follower copies.

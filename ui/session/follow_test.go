@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/nnplay/nnplay/ui/route"
 	"github.com/nnplay/nnplay/wasm/protocol"
 )
 
@@ -19,14 +20,15 @@ func TestFollowerCopiesStateAndSendsOnlyItsOwn(t *testing.T) {
 	lead.Handle(protocol.Progress{State: protocol.StateRunning, GlobalBatch: 7})
 	w.take()
 
-	b, err := json.Marshal(lead.Shared())
+	b, err := json.Marshal(Attachment{Shared: lead.Shared(), Place: route.Learn})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sh Shared
-	if err := json.Unmarshal(b, &sh); err != nil {
-		t.Fatal(err)
+	var at Attachment
+	if err := json.Unmarshal(b, &at); err != nil || at.Place != route.Learn {
+		t.Fatalf("the attachment came back as %+v (%v)", at, err)
 	}
+	sh := at.Shared
 	var sent []string
 	f := New(func(r protocol.Request) { sent = append(sent, r.Type()) })
 	f.Follow(sh, 1<<22, lead)

@@ -109,10 +109,7 @@ func main() {
 			return nil
 		}),
 	}
-	var at struct {
-		Shared session.Shared `json:"shared"`
-		Place  route.Place    `json:"place"`
-	}
+	var at session.Attachment
 	if err := json.Unmarshal([]byte(page.Call("attach", js.ValueOf(api)).String()), &at); err != nil {
 		log.Fatalf("annex: the page's state: %v", err)
 	}

@@ -38,12 +38,6 @@ type annex struct {
 	failed  string // why it could not be loaded ("": it was not)
 }
 
-// attachment is what the annex is given when it attaches.
-type attachment struct {
-	Shared session.Shared `json:"shared"`
-	Place  route.Place    `json:"place"` // to show at once ("": none)
-}
-
 func newAnnex(s *session.Session) *annex {
 	a := &annex{s: s, api: js.Undefined()}
 	js.Global().Set("nnplayPage", map[string]any{
@@ -107,12 +101,12 @@ func (a *annex) load() {
 }
 
 // attach is nnplayPage.attach(api): the annex started. It returns the
-// attachment's JSON; from now on the annex hears every event the page
+// session.Attachment's JSON; from now on the annex hears every event the page
 // applies (forward). It runs in a JS callback, between two of the page's
 // tasks, so the session is not changing under it.
 func (a *annex) attach(_ js.Value, args []js.Value) any {
 	a.api, a.loading = args[0], false
-	b, _ := json.Marshal(attachment{Shared: a.s.Shared(), Place: a.want})
+	b, _ := json.Marshal(session.Attachment{Shared: a.s.Shared(), Place: a.want})
 	go func() { // the note goes
 		a.s.Env.Lock()
 		a.s.Env.UnlockRender()
