@@ -38,17 +38,11 @@ func TestErrorForTakesOnlyItsOwnRequestsError(t *testing.T) {
 // left waiting for an answer; the banner says so.
 func TestWorkerDeathReachesThePlaces(t *testing.T) {
 	a, _ := newTestApp()
-	var heard []protocol.Error
-	a.Subscribe(func(ev protocol.Event) bool {
-		if e, ok := ev.(protocol.Error); ok {
-			heard = append(heard, e)
-		}
-		return false
-	})
+	heard := errorsHeard(a)
 	a.WorkerDied("the worker's script failed")
 	a.WorkerDied("the worker's script failed")
-	if len(heard) != 1 || !heard[0].Fatal {
-		t.Errorf("the places heard %+v; want one fatal error", heard)
+	if len(*heard) != 1 || !(*heard)[0].Fatal {
+		t.Errorf("the places heard %+v; want one fatal error", *heard)
 	}
 	want := "The training worker stopped: the worker's script failed. Reload the page to start again."
 	if a.Worker != WorkerDead || a.ErrorText() != want {
@@ -61,30 +55,20 @@ func TestWorkerDeathReachesThePlaces(t *testing.T) {
 // hears of it as its own request's error, with the build's message.
 func TestARefusedBuildRefusesWhatWaitedForIt(t *testing.T) {
 	a, sent := builtSession()
-	var heard []protocol.Error
-	a.Subscribe(func(ev protocol.Event) bool {
-		if e, ok := ev.(protocol.Error); ok {
-			heard = append(heard, e)
-		}
-		return false
-	})
+	heard := errorsHeard(a)
 	*sent = nil
 	queued := protocol.TrainGoal{ID: a.NewID(), MaxBatches: 10}
 	a.BuildThen(queued)
-	var build protocol.Build
-	for _, r := range *sent {
-		if b, ok := r.(protocol.Build); ok {
-			build = b
-		}
-	}
+	build := lastBuild(*sent)
 	if build.ID == 0 {
 		t.Fatalf("BuildThen sent %v; want a build with an id", *sent)
 	}
 	a.Handle(protocol.Error{Message: "a training error, not the build's"})
 	const why = "build: layer 1 (Dense): units must be between 1 and 4096, got 0"
 	a.Handle(protocol.Error{Message: why, Request: build.Type(), ID: build.ID})
-	if _, ok := ErrorFor(heard[len(heard)-1], queued.ID); !ok || heard[len(heard)-1].Message != why || len(heard) != 3 {
-		t.Errorf("the places heard %+v; want the training error, the build's refusal, then the queued goal's with its message", heard)
+	last := (*heard)[len(*heard)-1]
+	if _, ok := ErrorFor(last, queued.ID); !ok || last.Message != why || len(*heard) != 3 {
+		t.Errorf("the places heard %+v; want the training error, the build's refusal, then the queued goal's with its message", *heard)
 	}
 	*sent = nil
 	a.Handle(protocol.State{State: protocol.StateIdle})
@@ -104,12 +88,7 @@ func TestARefusedBuildKeepsTheWorkersModel(t *testing.T) {
 	a, sent := builtSession()
 	a.Model.SetField(0, "units", "100")
 	a.Train()
-	var build protocol.Build
-	for _, r := range *sent {
-		if b, ok := r.(protocol.Build); ok {
-			build = b
-		}
-	}
+	build := lastBuild(*sent)
 	if build.ID == 0 || a.ModelReady() {
 		t.Fatalf("Train after an edit sent %v, model ready %v; want a build, and the model not ready", *sent, a.ModelReady())
 	}
@@ -139,4 +118,26 @@ func TestARefusedBuildKeepsTheWorkersModel(t *testing.T) {
 	if len(*sent) != 1 || (*sent)[0].Type() != build.Type() {
 		t.Errorf("Train after another edit sent %v; want a build", *sent)
 	}
+}
+
+// errorsHeard collects the errors a place subscribed to s would hear.
+func errorsHeard(s *Session) *[]protocol.Error {
+	var heard []protocol.Error
+	s.Subscribe(func(ev protocol.Event) bool {
+		if e, ok := ev.(protocol.Error); ok {
+			heard = append(heard, e)
+		}
+		return false
+	})
+	return &heard
+}
+
+// lastBuild is the last build among sent (a zero Build when none).
+func lastBuild(sent []protocol.Request) (build protocol.Build) {
+	for _, r := range sent {
+		if b, ok := r.(protocol.Build); ok {
+			build = b
+		}
+	}
+	return build
 }

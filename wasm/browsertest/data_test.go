@@ -780,8 +780,7 @@ func TestDataMyDataSurvivesReload(t *testing.T) {
 	if names := u.attr("#mydata-list .mydata-row", "data-name"); names != "boxes" {
 		t.Errorf("My data holds %q", names)
 	}
-	u.js("rename it", `(() => { const el = document.querySelector("#mydata-list .mydata-name"); el.value = "my boxes"; el.dispatchEvent(new Event("change", {bubbles: true})) })()`, nil)
-	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return s == "Renamed to my boxes." })
+	u.renameKept("my boxes")
 	u.click("#mydata-list .mydata-use")
 	u.WaitText("#data-status", 60*time.Second, func(s string) bool { return s == "In use: my boxes." })
 	if s := u.text("#data-summary"); !strings.Contains(s, "2 classes (flat, tall)") {
@@ -841,8 +840,7 @@ func TestDataMyDataKeepsOlderRecords(t *testing.T) {
 	u.WaitText("#status", 90*time.Second, func(s string) bool { return strings.Contains(s, "Ready to train") })
 	u.goTo("data")
 	u.waitJS("the older record listed", 30*time.Second, `document.querySelectorAll("#mydata-list .mydata-row").length === 1`)
-	u.js("rename it", `(() => { const el = document.querySelector("#mydata-list .mydata-name"); el.value = "boxes of old"; el.dispatchEvent(new Event("change", {bubbles: true})) })()`, nil)
-	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return s == "Renamed to boxes of old." })
+	u.renameKept("boxes of old")
 	u.click("#mydata-list .mydata-use")
 	u.WaitText("#data-status", 60*time.Second, func(s string) bool { return s == "In use: boxes of old." })
 	if s := u.text("#data-summary"); !strings.Contains(s, "2 classes (flat, tall)") {
@@ -873,6 +871,14 @@ func TestDataMyDataKeepsOlderRecords(t *testing.T) {
 	if !kept.HasCSV || strings.Contains(kept.Text, "width") || !strings.Contains(kept.Text, "boxes of old") {
 		t.Errorf("kept now: text %q, parts of %v bytes, the table as it is: %v", kept.Text, kept.Parts, kept.HasCSV)
 	}
+}
+
+// renameKept types name into the first data set of My data, as a person
+// renames it, and waits for the page to say it did.
+func (u *user) renameKept(name string) {
+	u.t.Helper()
+	u.js("rename it", fmt.Sprintf(`(() => { const el = document.querySelector("#mydata-list .mydata-name"); el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})) })()`, name), nil)
+	u.WaitText("#mydata-note", 30*time.Second, func(s string) bool { return s == "Renamed to "+name+"." })
 }
 
 func TestDataPadDrawingsAsADataSet(t *testing.T) {
